@@ -1,0 +1,114 @@
+#include "cli.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "log.h"
+
+int cli_load_config(releve_cli *cli) {
+  releve_diags d = {0};
+  const char *path, *why;
+  int rc;
+
+  releve_config_locate(cli->config_opt, &path, &why);
+  if (path == NULL)
+    fprintf(stderr, "releve: no configuration file; using the built-in default "
+                    "(database and outbox in ./var, spool in ./spool)\n");
+  rc = releve_config_load(&cli->cfg, path, &d);
+  cli->cfg_loaded = 1;
+  if (rc) {
+    releve_diags_print(&d, stderr);
+    fprintf(stderr, "releve: the configuration %s has errors (`releve check-config` lists "
+                    "them all)\n",
+            path ? path : "(built-in default)");
+  }
+  releve_diags_free(&d);
+  return rc ? CLI_FAIL : CLI_OK;
+}
+
+int cli_open_store(releve_cli *cli, int writable) {
+  int rc = releve_store_open(&cli->store, cli->cfg.database,
+                             writable ? RELEVE_STORE_RW : RELEVE_STORE_RO);
+  if (rc) {
+    fprintf(stderr, "releve: cannot open the database %s: %s\n", cli->cfg.database,
+            strerror(-rc));
+    return CLI_FAIL;
+  }
+  cli->store_open = 1;
+  /* A read-only open of a missing database yields a writable empty
+   * stand-in: give it the référentiel so reports have something to say. */
+  if (!cli->store.readonly) {
+    rc = releve_store_sync(&cli->store, &cli->cfg, NULL);
+    if (rc) {
+      fprintf(stderr, "releve: cannot record the référentiel in %s: %s\n", cli->cfg.database,
+              strerror(-rc));
+      return CLI_FAIL;
+    }
+  }
+  return CLI_OK;
+}
+
+void cli_close(releve_cli *cli) {
+  if (cli->store_open)
+    releve_store_close(&cli->store);
+  if (cli->cfg_loaded)
+    releve_config_free(&cli->cfg);
+  cli->store_open = cli->cfg_loaded = 0;
+}
+
+int cli_print_json(json_t *v) {
+  int rc;
+  if (v == NULL) {
+    fprintf(stderr, "releve: out of memory\n");
+    return CLI_FAIL;
+  }
+  rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+  fputc('\n', stdout);
+  json_decref(v);
+  return rc == 0 && fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+int cli_wants_help(int argc, char **argv, const char *usage) {
+  int i;
+  for (i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      fputs(usage, stdout);
+      return 1;
+    }
+  return 0;
+}
+
+int cli_width(const char *s) {
+  int w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xc0) != 0x80;
+  return w;
+}
+
+void cli_cell(FILE *out, const char *s, int w) {
+  int n = cli_width(s);
+  if (n <= w) {
+    fprintf(out, "%s%*s", s, w - n, "");
+    return;
+  }
+  /* Cut at a character boundary, keeping room for the ellipsis. */
+  {
+    int cols = 0;
+    const char *p = s;
+    while (*p && cols < w - 1) {
+      p++;
+      while (((unsigned char)*p & 0xc0) == 0x80)
+        p++;
+      cols++;
+    }
+    fprintf(out, "%.*s…", (int)(p - s), s);
+  }
+}
+
+void cli_today(char out[11]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  localtime_r(&now, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}

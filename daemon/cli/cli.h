@@ -1,0 +1,56 @@
+/* cli.h -- what the `releve` subcommands share: the configuration lookup,
+ * opening the database, and output helpers for terminal tables and JSON. */
+#ifndef RELEVE_CLI_H
+#define RELEVE_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "store.h"
+
+typedef struct releve_cli {
+  const char *config_opt; /* -c FILE, or NULL */
+  releve_config cfg;
+  int cfg_loaded;
+  releve_store store;
+  int store_open;
+} releve_cli;
+
+typedef struct releve_command {
+  const char *name;
+  const char *summary;
+  int (*run)(releve_cli *cli, int argc, char **argv);
+} releve_command;
+
+/* Exit codes. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Loads the configuration (printing every problem on stderr); CLI_OK or
+ * CLI_FAIL. */
+int cli_load_config(releve_cli *cli);
+/* Opens the database, read-only unless writable is set; syncs the
+ * référentiel when the database is written or is an empty stand-in. */
+int cli_open_store(releve_cli *cli, int writable);
+void cli_close(releve_cli *cli);
+
+/* Prints JSON to stdout, indented, with a final newline; CLI_OK or CLI_FAIL. */
+int cli_print_json(json_t *v);
+/* Parses --help/-h alone: prints usage and returns 1 when asked. */
+int cli_wants_help(int argc, char **argv, const char *usage);
+/* Number of display columns of a UTF-8 string (for table alignment). */
+int cli_width(const char *s);
+/* Prints s padded (or cut with "…") to exactly w display columns. */
+void cli_cell(FILE *out, const char *s, int w);
+/* Today as YYYY-MM-DD (local time). */
+void cli_today(char out[11]);
+
+int cmd_init(releve_cli *cli, int argc, char **argv);
+int cmd_check_config(releve_cli *cli, int argc, char **argv);
+int cmd_referentiel(releve_cli *cli, int argc, char **argv);
+int cmd_status(releve_cli *cli, int argc, char **argv);
+int cmd_missing(releve_cli *cli, int argc, char **argv);
+int cmd_history(releve_cli *cli, int argc, char **argv);
+int cmd_export(releve_cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,70 @@
+/* `releve init DIR` and `releve check-config`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_init(releve_cli *cli, int argc, char **argv) {
+  static const char usage[] =
+      "usage: releve init DIR\n\n"
+      "Writes a complete working configuration rooted at DIR: DIR/releve.json, a copy of\n"
+      "the référentiel (DIR/referentiel.json), DIR/spool and DIR/var. Every actor of the\n"
+      "référentiel gets an entry with a placeholder address (referent@example.org) to\n"
+      "replace. An existing releve.json is never overwritten.\n";
+  releve_diags d = {0};
+  int rc;
+
+  (void)cli;
+  if (cli_wants_help(argc, argv, usage))
+    return CLI_OK;
+  if (argc != 2) {
+    fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  rc = releve_config_init_dir(argv[1], &d);
+  releve_diags_print(&d, stderr);
+  releve_diags_free(&d);
+  if (rc)
+    return CLI_FAIL;
+  printf("wrote %s/releve.json and %s/referentiel.json\n"
+         "next: edit the actors' \"emails\", then `releve -c %s/releve.json check-config`\n",
+         argv[1], argv[1], argv[1]);
+  return CLI_OK;
+}
+
+int cmd_check_config(releve_cli *cli, int argc, char **argv) {
+  static const char usage[] =
+      "usage: releve [-c FILE] check-config\n\n"
+      "Checks everything a running daemon needs: JSON syntax (with line and column),\n"
+      "unknown keys, types, the référentiel, actors and their mappings, campaigns,\n"
+      "and that the database, spool and outbox folders are writable and the plugin\n"
+      "folder safe. Prints each problem as FILE[:LINE:COL]: KEY: error: WHY.\n"
+      "Exit status 0 only when there is no error (warnings are allowed).\n";
+  releve_diags d = {0};
+  const char *path, *why;
+  size_t errors, warnings;
+  int rc;
+
+  if (cli_wants_help(argc, argv, usage))
+    return CLI_OK;
+  if (argc != 1) {
+    fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  releve_config_locate(cli->config_opt, &path, &why);
+  rc = releve_config_load(&cli->cfg, path, &d);
+  cli->cfg_loaded = 1;
+  if (rc == 0)
+    releve_config_check_environment(&cli->cfg, &d);
+  releve_diags_print(&d, stdout);
+  errors = releve_diags_count(&d, RELEVE_DIAG_ERROR);
+  warnings = releve_diags_count(&d, RELEVE_DIAG_WARNING);
+  releve_diags_free(&d);
+  printf("%s (%s): %zu error%s, %zu warning%s", path ? path : "built-in default", why, errors,
+         errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+  if (errors == 0)
+    printf("; %zu indicators, %zu actors, %zu campaigns", cli->cfg.ref.n_indicators,
+           cli->cfg.n_actors, cli->cfg.n_campaigns);
+  printf("\n");
+  return errors ? CLI_FAIL : CLI_OK;
+}

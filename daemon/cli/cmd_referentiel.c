@@ -1,0 +1,114 @@
+/* `releve referentiel`: the indicators, their actors and targets. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+
+static json_t *target_json(const releve_target *t) {
+  json_t *o = json_pack("{s:s, s:s}", "text", t->text ? t->text : "", "kind",
+                        releve_target_kind_name(t->kind));
+  switch (t->kind) {
+  case RELEVE_TARGET_LEVEL:
+  case RELEVE_TARGET_SHARE:
+  case RELEVE_TARGET_RISE:
+  case RELEVE_TARGET_FLOOR:
+    json_object_set_new(o, "value", json_real(t->value));
+    break;
+  case RELEVE_TARGET_RANGE:
+    json_object_set_new(o, "min", json_real(t->min));
+    json_object_set_new(o, "max", json_real(t->max));
+    break;
+  default:
+    break;
+  }
+  return o;
+}
+
+static json_t *indicator_json(const releve_indicator *ind) {
+  return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}, "
+                   "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:i}",
+                   "id", ind->id, "label", ind->label, "actor", ind->actor, "unit",
+                   releve_unit_name(ind->unit), "share", ind->share, "period",
+                   releve_period_kind_name(ind->period), "target", target_json(&ind->target),
+                   "theme", "id", ind->theme->id, "name", ind->theme->name, "objective", "id",
+                   ind->objective->id, "name", ind->objective->name, "sub_objective", "id",
+                   ind->sub_objective->id, "name", ind->sub_objective->name, "goal", "id",
+                   ind->goal->id, "name", ind->goal->name, "action", "id", ind->action->id,
+                   "label", ind->action->name, "seed_line", ind->seed_line);
+}
+
+int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
+  static const char usage[] =
+      "usage: releve [-c FILE] referentiel [--json] [--actor ID] [--theme T]\n\n"
+      "Lists the indicators of the référentiel: id, referent actor, unit, period kind,\n"
+      "2020 target and label, by theme. --actor and --theme (G, T or H) filter.\n"
+      "--json prints {\"title\", \"indicators\": [{\"id\", \"label\", \"actor\", \"unit\",\n"
+      "\"share\", \"period\", \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
+      "\"theme\", \"objective\", \"sub_objective\", \"goal\": {\"id\", \"name\"},\n"
+      "\"action\": {\"id\", \"label\"}, \"seed_line\"}], \"actors\": [{\"id\", \"name\"}]}.\n";
+  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                       {"actor", required_argument, NULL, 'a'},
+                                       {"theme", required_argument, NULL, 't'},
+                                       {NULL, 0, NULL, 0}};
+  const char *actor = NULL, *theme = NULL;
+  const releve_referentiel *ref;
+  int json = 0, opt, shown = 0;
+  size_t i;
+
+  if (cli_wants_help(argc, argv, usage))
+    return CLI_OK;
+  while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (opt == 'j')
+      json = 1;
+    else if (opt == 'a')
+      actor = optarg;
+    else if (opt == 't')
+      theme = optarg;
+    else {
+      fputs(usage, stderr);
+      return CLI_USAGE;
+    }
+  }
+  if (optind != argc) {
+    fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  if (cli_load_config(cli))
+    return CLI_FAIL;
+  ref = &cli->cfg.ref;
+  if (actor && !releve_referentiel_actor(ref, actor)) {
+    fprintf(stderr, "releve: no actor \"%s\" in the référentiel\n", actor);
+    return CLI_FAIL;
+  }
+  if (json) {
+    json_t *out = json_pack("{s:s, s:[], s:[]}", "title", ref->title, "indicators", "actors");
+    json_t *list = json_object_get(out, "indicators"), *actors = json_object_get(out, "actors");
+    for (i = 0; i < ref->n_indicators; i++) {
+      const releve_indicator *ind = &ref->indicators[i];
+      if ((actor && strcmp(ind->actor, actor)) || (theme && strcmp(ind->theme->id, theme)))
+        continue;
+      json_array_append_new(list, indicator_json(ind));
+    }
+    for (i = 0; i < ref->n_actors; i++)
+      json_array_append_new(actors, json_pack("{s:s, s:s}", "id", ref->actors[i].id, "name",
+                                              ref->actors[i].name));
+    return cli_print_json(out);
+  }
+  for (i = 0; i < ref->n_indicators; i++) {
+    const releve_indicator *ind = &ref->indicators[i];
+    if ((actor && strcmp(ind->actor, actor)) || (theme && strcmp(ind->theme->id, theme)))
+      continue;
+    if (i == 0 || ind->theme != ref->indicators[i - 1].theme || shown == 0)
+      printf("%s%s — %s\n", shown ? "\n" : "", ind->theme->id, ind->theme->name);
+    printf("  ");
+    cli_cell(stdout, ind->id, 7);
+    cli_cell(stdout, ind->actor, 15);
+    cli_cell(stdout, releve_unit_name(ind->unit), 8);
+    cli_cell(stdout, releve_target_kind_name(ind->target.kind), 12);
+    cli_cell(stdout, ind->label, 70);
+    printf("\n");
+    shown++;
+  }
+  printf("%d indicator%s\n", shown, shown == 1 ? "" : "s");
+  return CLI_OK;
+}

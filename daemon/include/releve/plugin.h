@@ -1,0 +1,181 @@
+/*
+ * releve/plugin.h -- the source plugin ABI of relevé.
+ *
+ * NAME
+ *   releve-plugin - decode one partner's export format into rows of typed cells
+ *
+ * SYNOPSIS
+ *   #include <releve/plugin.h>
+ *
+ *   RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
+ *
+ * DESCRIPTION
+ *   A source plugin is a shared object placed in the configured plugin
+ *   folder. It knows one partner's file format and nothing else: encodings,
+ *   byte-order marks, title and footnote lines, header variants, decimal
+ *   commas, secrecy markers, summary rows. It turns a file into rows of typed
+ *   cells, each with its line number. The host (the relevé core) then maps
+ *   rows to observations, validates them against the référentiel and stores
+ *   them; the plugin never sees the database, the configuration file or the
+ *   référentiel.
+ *
+ *   The host calls the single exported symbol RELEVE_PLUGIN_ENTRY
+ *   ("releve_plugin_entry_v1") once after dlopen(RTLD_NOW|RTLD_LOCAL). It
+ *   must return a pointer to a descriptor with static storage duration.
+ *
+ *   The host refuses the plugin, with one log line, when:
+ *     - abi_major differs from RELEVE_PLUGIN_ABI_MAJOR;
+ *     - struct_size is smaller than RELEVE_PLUGIN_MIN_SIZE (the host never
+ *       reads past struct_size: fields are only ever appended);
+ *     - name is missing, not made of [a-z0-9-], or already taken;
+ *     - decode is NULL, or the option table is malformed.
+ *
+ *   Plugins must not link against the daemon, libuv, jansson or SQLite; this
+ *   header exposes no third-party type. Build with -fvisibility=hidden and
+ *   export only the entry symbol (RELEVE_PLUGIN_EXPORT does that).
+ *
+ * OPTIONS
+ *   A plugin declares its options as a table of releve_option, ended by an
+ *   entry whose name is NULL. The host checks an actor's "options" object
+ *   against it before any file is decoded: unknown keys are refused with the
+ *   list of allowed ones, and values must have the declared type. The decode
+ *   call receives one releve_option_value per table entry, in table order,
+ *   holding the configured value or the default.
+ *
+ * DECODING
+ *   decode() reads the whole input through args->read and reports what it
+ *   finds through the host services:
+ *     - columns(): the column names, once, before the first row (for formats
+ *       without a header the plugin names its columns itself);
+ *     - row(): one row of cells; the cell array and its strings are only
+ *       valid during the call (the host copies what it keeps);
+ *     - error(): a problem with one line/column, worded in French for the
+ *       partner (it goes into the partner's report verbatim, after the
+ *       location), e.g. "valeur « 12,5,3 » illisible : un nombre est attendu";
+ *     - log(): an English message for the administrator.
+ *   A row-level error does not stop decoding: report it and go on, so that
+ *   the partner learns every problem at once. decode() returns 0 when the
+ *   input was read to its end (even with row errors), or a negative errno
+ *   value when the file cannot be decoded at all (-EILSEQ bad encoding,
+ *   -EBADMSG unrecognised layout, -EIO read failure, -ENOMEM, -ECANCELED when
+ *   a host service asked to stop); in that case the plugin should first call
+ *   error() with line 0 to say why, in French.
+ *   A host service returning a negative value asks the plugin to stop and
+ *   return that value.
+ *
+ * MEMORY AND STREAMING
+ *   Files can hold millions of rows: read in chunks, keep at most one row in
+ *   memory, and never allocate in proportion to the file size.
+ *
+ * THREADS
+ *   decode() may run in a child process or a worker thread; it must not keep
+ *   global mutable state between calls.
+ */
+#ifndef RELEVE_PLUGIN_H
+#define RELEVE_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RELEVE_PLUGIN_ABI_MAJOR 1
+#define RELEVE_PLUGIN_ENTRY "releve_plugin_entry_v1"
+
+#if defined(__GNUC__)
+#define RELEVE_PLUGIN_EXPORT __attribute__((visibility("default")))
+#define RELEVE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define RELEVE_PLUGIN_EXPORT
+#define RELEVE_PRINTF(a, b)
+#endif
+
+/* What a cell holds. */
+typedef enum releve_cell_kind {
+  RELEVE_CELL_EMPTY = 0,        /* nothing written: a missing figure, never 0 */
+  RELEVE_CELL_TEXT = 1,         /* text (codes, labels, dates as written) */
+  RELEVE_CELL_NUMBER = 2,       /* a number, already decoded ("93,20%" -> 93.2) */
+  RELEVE_CELL_SUPPRESSED = 3,   /* blanked for statistical secrecy ("s", "<5") */
+  RELEVE_CELL_NOT_AVAILABLE = 4 /* the partner says it has no figure ("nd") */
+} releve_cell_kind;
+
+/* One cell. text always points to the cell as written (UTF-8, NUL-terminated,
+ * possibly ""), whatever the kind; number is set for RELEVE_CELL_NUMBER. */
+typedef struct releve_cell {
+  releve_cell_kind kind;
+  const char *text;
+  double number;
+  unsigned column; /* 1-based column in the source line */
+} releve_cell;
+
+/* Log levels, syslog numbering. */
+enum { RELEVE_LOG_ERR = 3, RELEVE_LOG_WARNING = 4, RELEVE_LOG_INFO = 6, RELEVE_LOG_DEBUG = 7 };
+
+/* Services the host offers during decode(). ctx is args->host_ctx. */
+typedef struct releve_host_services {
+  size_t struct_size;
+  int (*columns)(void *ctx, const char *const *names, size_t n);
+  int (*row)(void *ctx, unsigned long line, const releve_cell *cells, size_t n);
+  int (*error)(void *ctx, unsigned long line, unsigned column, const char *value,
+               const char *fmt, ...) RELEVE_PRINTF(5, 6);
+  void (*log)(void *ctx, int level, const char *fmt, ...) RELEVE_PRINTF(3, 4);
+} releve_host_services;
+
+typedef enum releve_option_type {
+  RELEVE_OPT_STRING = 1,
+  RELEVE_OPT_INT = 2,
+  RELEVE_OPT_BOOL = 3
+} releve_option_type;
+
+/* One declared option; a table ends with name == NULL. default_value is
+ * written as it would be in the configuration ("true", "12", "cp1252"), or
+ * NULL for "no default" (the option is then optional and unset). */
+typedef struct releve_option {
+  const char *name;
+  releve_option_type type;
+  const char *default_value;
+  const char *help;
+} releve_option;
+
+typedef struct releve_option_value {
+  int is_set;       /* 0 when neither configured nor defaulted */
+  const char *str;  /* RELEVE_OPT_STRING */
+  long long num;    /* RELEVE_OPT_INT */
+  int flag;         /* RELEVE_OPT_BOOL */
+} releve_option_value;
+
+/* Arguments of one decode() call. */
+typedef struct releve_decode_args {
+  size_t struct_size;
+  const releve_host_services *host;
+  void *host_ctx;
+  /* Reads up to n bytes; returns the count, 0 at end of input, or a negative
+   * errno value. */
+  ssize_t (*read)(void *host_ctx, void *buf, size_t n);
+  const char *file_name;              /* base name, for messages only */
+  const releve_option_value *options; /* one per option table entry */
+} releve_decode_args;
+
+typedef struct releve_plugin {
+  uint32_t abi_major;  /* RELEVE_PLUGIN_ABI_MAJOR */
+  uint32_t struct_size; /* sizeof(releve_plugin) as the plugin was built */
+  const char *name;        /* [a-z0-9-]+, unique in the plugin folder */
+  const char *version;
+  const char *description; /* one line, English */
+  const releve_option *options; /* may be NULL */
+  int (*decode)(const releve_decode_args *args);
+} releve_plugin;
+
+/* The smallest descriptor the host accepts (ABI 1.0). */
+#define RELEVE_PLUGIN_MIN_SIZE \
+  (offsetof(releve_plugin, decode) + sizeof(int (*)(const releve_decode_args *)))
+
+typedef const releve_plugin *(*releve_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RELEVE_PLUGIN_H */

@@ -1,0 +1,38 @@
+/* completeness.h -- which cells each actor owes and which have arrived.
+ *
+ * An actor owes, for every indicator it is referent for, every owed period
+ * (each year of the contract up to last year, or the one asked for) and
+ * every scope it must give (its "scopes", QPV and QP by default). A value
+ * with status suppressed or not available counts as given; a zero is a
+ * value; an empty cell is missing. A missing cell is late once its due date
+ * (the campaign's, or 30 June of the following year) has passed. */
+#ifndef RELEVE_COMPLETENESS_H
+#define RELEVE_COMPLETENESS_H
+
+#include "config.h"
+#include "period.h"
+#include "store.h"
+
+typedef struct releve_expected {
+  const releve_indicator *indicator;
+  const releve_actor *actor;
+  releve_period period;
+  const char *geography;
+  int given;
+  int late;
+  char due[11]; /* YYYY-MM-DD */
+} releve_expected;
+
+typedef int (*releve_expected_cb)(void *ud, const releve_expected *cell);
+
+/* Calls cb for each owed cell, by actor, indicator, period, scope. actor
+ * NULL means every actor; year 0 means every owed year up to the year
+ * before today. today is YYYY-MM-DD. A non-zero return of cb stops the
+ * walk and is returned. */
+int releve_completeness_walk(releve_store *s, const releve_config *cfg, const char *actor,
+                             int year, const char *today, releve_expected_cb cb, void *ud);
+
+/* The due date of a year's figures: its campaign's, else 30 June after. */
+void releve_completeness_due(const releve_config *cfg, int year, char out[11]);
+
+#endif

@@ -1,0 +1,91 @@
+/* config.h -- relevé's configuration (releve.json).
+ *
+ * Lookup: -c FILE, else $RELEVE_CONFIG, else /etc/releve/releve.json, else
+ * the built-in default (database and outbox under ./var, spool tree in
+ * ./spool, the référentiel compiled into the binary). Relative paths resolve
+ * against the folder of the configuration file (the current folder for the
+ * built-in default). releve.json(5) documents every key. */
+#ifndef RELEVE_CONFIG_H
+#define RELEVE_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "referentiel.h"
+
+#define RELEVE_SYSTEM_CONFIG "/etc/releve/releve.json"
+
+typedef struct releve_actor {
+  const char *id;
+  const char *name;
+  const char **emails; /* NULL-ended */
+  size_t n_emails;
+  const char *plugin;  /* "template" unless configured */
+  json_t *options;     /* plugin options object, may be NULL */
+  json_t *mapping;     /* mapping rules, may be NULL (then the plugin's rows are long-format) */
+  const char **scopes; /* geographies owed per indicator, NULL-ended */
+  int configured;      /* has an entry in "actors" */
+} releve_actor;
+
+typedef struct releve_campaign {
+  int year;          /* the period due; school year year-(year+1) for school-year indicators */
+  const char *opens; /* YYYY-MM-DD */
+  const char *due;   /* YYYY-MM-DD */
+} releve_campaign;
+
+typedef struct releve_config {
+  char *file;      /* the file read, or NULL for the built-in default */
+  char *dir;       /* folder relative paths resolve against */
+  json_t *root;
+  char *database;
+  char *spool;
+  char *plugins;
+  char *referentiel_path; /* NULL: the référentiel compiled into the binary */
+  char *outbox;
+  int first_year, last_year;
+  const char *mail_from;
+  const char *smtp_url;     /* NULL: mails go to the outbox folder */
+  const char *coordinator;
+  double jump_factor;       /* a value ×/÷ this against last year's is flagged */
+  /* Daemon settings. */
+  int rescan_seconds;
+  int quiet_seconds;
+  int decode_timeout_seconds;
+  int decode_memory_mb;
+  int spool_mode;          /* mode of incoming/ folders */
+  const char *spool_group; /* group owning incoming/, may be NULL */
+  releve_referentiel ref;
+  releve_actor *actors; /* one per référentiel actor, sorted by id */
+  size_t n_actors;
+  releve_campaign *campaigns;
+  size_t n_campaigns;
+  json_t *sources;   /* checked by the pull module */
+  json_t *reminders; /* checked by the reminder module */
+} releve_config;
+
+/* Which file to read given -c (may be NULL): sets *path to the file, or to
+ * NULL for the built-in default. *why says how it was chosen. */
+void releve_config_locate(const char *opt_c, const char **path, const char **why);
+
+/* Loads and checks a configuration and its référentiel. file NULL loads the
+ * built-in default. Returns 0, or -EINVAL with every problem in diags
+ * (warnings do not fail the load). */
+int releve_config_load(releve_config *cfg, const char *file, releve_diags *diags);
+/* Checks what a running daemon needs beyond the file itself: folders that
+ * exist or can be made and are writable, the plugin folder. */
+void releve_config_check_environment(const releve_config *cfg, releve_diags *diags);
+void releve_config_free(releve_config *cfg);
+
+const releve_actor *releve_config_actor(const releve_config *cfg, const char *id);
+
+/* The built-in default configuration and référentiel (compiled in). */
+extern const char releve_default_config_json[];
+extern const char releve_default_referentiel_json[];
+
+/* Writes a complete working configuration rooted at dir: releve.json,
+ * referentiel.json, spool/ and var/. Refuses to overwrite an existing
+ * releve.json. */
+int releve_config_init_dir(const char *dir, releve_diags *diags);
+
+#endif

@@ -1,0 +1,208 @@
+/* store_sql.h -- every SQL statement of relevé, kept together so that the
+ * schema and the queries can be read side by side.
+ *
+ * Observations hold the current value of each cell (indicator, period,
+ * geography); revisions hold every value ever received, each with the
+ * submission that brought it, so that history and provenance survive
+ * corrections. Nothing here ever deletes an observation: a référentiel
+ * change retires indicators instead. */
+#ifndef RELEVE_STORE_SQL_H
+#define RELEVE_STORE_SQL_H
+
+/* Migrations, applied in order; PRAGMA user_version counts those done.
+ * Append only: a released migration is never edited. */
+static const char *const releve_sql_migrations[] = {
+    /* 1: the référentiel, submissions, observations and revisions. */
+    "CREATE TABLE referentiel_versions("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL,"
+    "  indicators INTEGER NOT NULL,"
+    "  added INTEGER NOT NULL, changed INTEGER NOT NULL, retired INTEGER NOT NULL);"
+    "CREATE TABLE referentiel_changes("
+    "  version INTEGER NOT NULL REFERENCES referentiel_versions(id),"
+    "  indicator TEXT NOT NULL,"
+    "  change TEXT NOT NULL CHECK (change IN ('added','changed','retired','restored')),"
+    "  detail TEXT);"
+    "CREATE TABLE nodes("
+    "  id TEXT PRIMARY KEY,"
+    "  level TEXT NOT NULL CHECK (level IN ('theme','objective','sub_objective','goal','action')),"
+    "  parent TEXT,"
+    "  name TEXT NOT NULL);"
+    "CREATE TABLE actors("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  emails TEXT NOT NULL DEFAULT '',"
+    "  plugin TEXT);"
+    "CREATE TABLE indicators("
+    "  id TEXT PRIMARY KEY,"
+    "  label TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  theme TEXT NOT NULL, action TEXT NOT NULL,"
+    "  unit TEXT NOT NULL CHECK (unit IN ('count','percent','amount','text')),"
+    "  share INTEGER NOT NULL,"
+    "  period_kind TEXT NOT NULL CHECK (period_kind IN ('year','school_year')),"
+    "  target_text TEXT NOT NULL,"
+    "  target_kind TEXT NOT NULL,"
+    "  target_value REAL, target_min REAL, target_max REAL,"
+    "  retired INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE geographies("
+    "  code TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL);"
+    "CREATE TABLE periods("
+    "  period TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('year','school_year')),"
+    "  year INTEGER NOT NULL);"
+    "CREATE TABLE submissions("
+    "  id INTEGER PRIMARY KEY,"
+    "  actor TEXT NOT NULL,"
+    "  channel TEXT NOT NULL CHECK (channel IN ('spool','poll','cli')),"
+    "  name TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  plugin TEXT NOT NULL,"
+    "  received_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('accepted','refused')),"
+    "  added INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,"
+    "  unchanged INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0,"
+    "  warnings INTEGER NOT NULL DEFAULT 0,"
+    "  report TEXT NOT NULL);"
+    /* A file is stored once per actor: the same bytes sent again are
+     * recognised by this index and change nothing. */
+    "CREATE UNIQUE INDEX submissions_once ON submissions(actor, sha256) WHERE outcome = 'accepted';"
+    "CREATE TABLE observations("
+    "  indicator TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  geography TEXT NOT NULL,"
+    "  value REAL, text TEXT, share REAL,"
+    "  status TEXT NOT NULL CHECK (status IN ('normal','provisional','estimated','suppressed','not_available')),"
+    "  comment TEXT,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  line INTEGER,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (indicator, period, geography)) WITHOUT ROWID;"
+    "CREATE TABLE revisions("
+    "  id INTEGER PRIMARY KEY,"
+    "  indicator TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,"
+    "  value REAL, text TEXT, share REAL, status TEXT NOT NULL, comment TEXT,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  line INTEGER,"
+    "  received_at TEXT NOT NULL);"
+    "CREATE INDEX revisions_cell ON revisions(indicator, period, geography, id);",
+
+    /* 2: what the reminder, mail and pull modules keep across restarts. */
+    "CREATE TABLE reminders("
+    "  actor TEXT NOT NULL,"
+    "  campaign INTEGER NOT NULL,"
+    "  step TEXT NOT NULL,"
+    "  sent_at TEXT NOT NULL,"
+    "  cells INTEGER NOT NULL,"
+    "  mail INTEGER,"
+    "  PRIMARY KEY (actor, campaign, step));"
+    "CREATE TABLE outbox("
+    "  id INTEGER PRIMARY KEY,"
+    "  message_id TEXT NOT NULL UNIQUE,"
+    "  recipients TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  message BLOB NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at TEXT,"
+    "  last_error TEXT,"
+    "  sent_at TEXT);"
+    "CREATE TABLE pulls("
+    "  source TEXT PRIMARY KEY,"
+    "  etag TEXT, last_modified TEXT, sha256 TEXT,"
+    "  last_attempt TEXT, last_success TEXT,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT);",
+};
+
+#define RELEVE_SQL_PRAGMAS                                                                     \
+  "PRAGMA journal_mode = WAL;"                                                                 \
+  "PRAGMA synchronous = FULL;"                                                                 \
+  "PRAGMA foreign_keys = ON;"
+
+/* Référentiel sync. */
+#define RELEVE_SQL_REF_LAST "SELECT id, sha256 FROM referentiel_versions ORDER BY id DESC LIMIT 1"
+#define RELEVE_SQL_REF_VERSION                                                                 \
+  "INSERT INTO referentiel_versions(sha256, loaded_at, indicators, added, changed, retired) "  \
+  "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, 0, 0, 0)"
+#define RELEVE_SQL_REF_VERSION_COUNTS                                                          \
+  "UPDATE referentiel_versions SET added = ?, changed = ?, retired = ? WHERE id = ?"
+#define RELEVE_SQL_REF_CHANGE                                                                  \
+  "INSERT INTO referentiel_changes(version, indicator, change, detail) VALUES (?, ?, ?, ?)"
+#define RELEVE_SQL_NODE_UPSERT                                                                 \
+  "INSERT INTO nodes(id, level, parent, name) VALUES (?, ?, ?, ?) "                            \
+  "ON CONFLICT(id) DO UPDATE SET level = excluded.level, parent = excluded.parent, "           \
+  "name = excluded.name"
+#define RELEVE_SQL_ACTOR_UPSERT                                                                \
+  "INSERT INTO actors(id, name, emails, plugin) VALUES (?, ?, ?, ?) "                          \
+  "ON CONFLICT(id) DO UPDATE SET name = excluded.name, emails = excluded.emails, "             \
+  "plugin = excluded.plugin"
+#define RELEVE_SQL_IND_GET                                                                     \
+  "SELECT label, actor, unit, share, period_kind, target_text, retired FROM indicators "       \
+  "WHERE id = ?"
+#define RELEVE_SQL_IND_UPSERT                                                                  \
+  "INSERT INTO indicators(id, label, actor, theme, action, unit, share, period_kind, "         \
+  "target_text, target_kind, target_value, target_min, target_max, retired) "                  \
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0) "                                                      \
+  "ON CONFLICT(id) DO UPDATE SET label = excluded.label, actor = excluded.actor, "             \
+  "theme = excluded.theme, action = excluded.action, unit = excluded.unit, "                   \
+  "share = excluded.share, period_kind = excluded.period_kind, "                               \
+  "target_text = excluded.target_text, target_kind = excluded.target_kind, "                   \
+  "target_value = excluded.target_value, target_min = excluded.target_min, "                   \
+  "target_max = excluded.target_max, retired = 0"
+#define RELEVE_SQL_IND_ALL_ACTIVE "SELECT id FROM indicators WHERE retired = 0"
+#define RELEVE_SQL_IND_RETIRE "UPDATE indicators SET retired = 1 WHERE id = ?"
+#define RELEVE_SQL_GEO_INSERT "INSERT OR IGNORE INTO geographies(code, kind) VALUES (?, ?)"
+#define RELEVE_SQL_PERIOD_INSERT "INSERT OR IGNORE INTO periods(period, kind, year) VALUES (?, ?, ?)"
+
+/* Submissions and observations. */
+#define RELEVE_SQL_SUB_FIND_ACCEPTED                                                           \
+  "SELECT id, received_at FROM submissions WHERE actor = ? AND sha256 = ? AND outcome = 'accepted'"
+#define RELEVE_SQL_SUB_INSERT                                                                  \
+  "INSERT INTO submissions(actor, channel, name, size, sha256, plugin, received_at, outcome, " \
+  "added, changed, unchanged, refused, warnings, report) "                                     \
+  "VALUES (?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?,?)"
+#define RELEVE_SQL_SUB_SET_COUNTS                                                              \
+  "UPDATE submissions SET added = ?, changed = ?, unchanged = ?, refused = ?, warnings = ?, "  \
+  "report = ? WHERE id = ?"
+#define RELEVE_SQL_OBS_GET                                                                     \
+  "SELECT value, text, share, status FROM observations "                                       \
+  "WHERE indicator = ? AND period = ? AND geography = ?"
+#define RELEVE_SQL_OBS_UPSERT                                                                  \
+  "INSERT INTO observations(indicator, period, geography, value, text, share, status, "        \
+  "comment, submission, line, updated_at) "                                                    \
+  "VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now')) "                         \
+  "ON CONFLICT(indicator, period, geography) DO UPDATE SET value = excluded.value, "           \
+  "text = excluded.text, share = excluded.share, status = excluded.status, "                   \
+  "comment = excluded.comment, submission = excluded.submission, line = excluded.line, "       \
+  "updated_at = excluded.updated_at"
+#define RELEVE_SQL_REV_INSERT                                                                  \
+  "INSERT INTO revisions(indicator, period, geography, value, text, share, status, comment, "  \
+  "submission, line, received_at) "                                                            \
+  "VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
+/* The same cell a year earlier, for the jump check. */
+#define RELEVE_SQL_OBS_PREVIOUS                                                                \
+  "SELECT value FROM observations o JOIN periods p ON p.period = o.period "                    \
+  "WHERE o.indicator = ? AND o.geography = ? AND p.year = ? AND p.kind = ? "                   \
+  "AND o.value IS NOT NULL AND o.status NOT IN ('suppressed','not_available')"
+
+/* Reading. */
+#define RELEVE_SQL_HISTORY                                                                     \
+  "SELECT r.period, r.geography, r.value, r.text, r.share, r.status, r.comment, "              \
+  "r.received_at, s.id, s.actor, s.channel, s.name, s.sha256, r.line "                         \
+  "FROM revisions r JOIN submissions s ON s.id = r.submission "                                \
+  "WHERE r.indicator = ? ORDER BY r.period, r.geography, r.id"
+#define RELEVE_SQL_OBS_FOR_INDICATOR                                                           \
+  "SELECT o.period, o.geography, o.value, o.text, o.share, o.status, p.year "                  \
+  "FROM observations o JOIN periods p ON p.period = o.period "                                 \
+  "WHERE o.indicator = ? ORDER BY p.year, o.geography"
+#define RELEVE_SQL_OBS_EXISTS                                                                  \
+  "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
+#define RELEVE_SQL_SUBMISSION_COUNTS                                                           \
+  "SELECT outcome, count(*) FROM submissions GROUP BY outcome"
+
+#endif

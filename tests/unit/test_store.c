@@ -1,0 +1,184 @@
+/* The SQLite store: migrations, référentiel versions, nothing ever dropped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "store.h"
+#include "testutil.h"
+
+static char *dir;
+
+#define REF_HEAD                                                                                \
+  "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", \"name\": " \
+  "\"Grandir\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": [{\"id\": " \
+  "\"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"g\", \"actions\": "   \
+  "[{\"id\": \"G01\", \"label\": \"a\", \"indicators\": ["
+#define REF_TAIL "]}]}]}]}]}]}"
+#define IND(id, label)                                                                          \
+  "{\"id\": \"" id "\", \"label\": \"" label "\", \"actor\": \"caf\", \"unit\": \"count\", "     \
+  "\"period\": \"year\", \"target\": {\"text\": \"Pas d'objectifs fixés\", \"kind\": \"none\"}}"
+
+static int setup(void **state) {
+  (void)state;
+  dir = test_dir("store");
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  free(dir);
+  return 0;
+}
+
+static long long scalar(releve_store *s, const char *sql) {
+  sqlite3_stmt *st;
+  long long v = -1;
+  assert_int_equal(releve_store_prepare(s, sql, &st), 0);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static void load_config(releve_config *cfg, const char *ref_text) {
+  releve_diags d = {0};
+  char *ref = test_file(dir, "ref.json", ref_text);
+  char *conf = test_file(dir, "releve.json",
+                         "{\"referentiel\": \"ref.json\", \"database\": \"var/r.db\", "
+                         "\"actors\": [{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"]}]}");
+  if (releve_config_load(cfg, conf, &d) != 0) {
+    releve_diags_print(&d, stderr);
+    fail();
+  }
+  releve_diags_free(&d);
+  free(ref);
+  free(conf);
+}
+
+static void test_fresh_database_is_migrated(void **state) {
+  releve_store s;
+  char *db = releve_aprintf("%s/fresh/r.db", dir);
+  (void)state;
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  assert_true(releve_store_schema_version() >= 2);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                              "('observations','revisions','submissions','outbox','reminders')"),
+                   5);
+  assert_int_equal(scalar(&s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+  assert_int_equal(scalar(&s, "PRAGMA synchronous"), 2); /* FULL */
+  releve_store_close(&s);
+  /* Opening again migrates nothing and keeps the version. */
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  releve_store_close(&s);
+  /* Read-only opens work on it too. */
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RO), 0);
+  assert_int_equal(s.readonly, 1);
+  releve_store_close(&s);
+  free(db);
+}
+
+static void test_migration_from_version_one(void **state) {
+  releve_store s;
+  char *db = releve_aprintf("%s/old/r.db", dir);
+  (void)state;
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  /* Pretend the database was written by a build knowing only migration 1. */
+  assert_int_equal(releve_store_exec(&s, "DROP TABLE reminders; DROP TABLE outbox; "
+                                         "DROP TABLE pulls; PRAGMA user_version = 1"),
+                   0);
+  releve_store_close(&s);
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), 2);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM outbox"), 0);
+  releve_store_close(&s);
+  free(db);
+}
+
+static void test_newer_database_refused(void **state) {
+  releve_store s;
+  char *db = releve_aprintf("%s/newer/r.db", dir);
+  (void)state;
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_exec(&s, "PRAGMA user_version = 99"), 0);
+  releve_store_close(&s);
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), -EPROTO);
+  free(db);
+}
+
+static void test_readonly_missing_gives_empty_standin(void **state) {
+  releve_store s;
+  char *db = releve_aprintf("%s/none/r.db", dir);
+  struct stat st;
+  (void)state;
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RO), 0);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM observations"), 0);
+  releve_store_close(&s);
+  assert_int_not_equal(stat(db, &st), 0); /* nothing created on disk */
+  free(db);
+}
+
+static void test_referentiel_changes_recorded_never_dropped(void **state) {
+  releve_config cfg;
+  releve_store s;
+  int changed = 0;
+  char *db;
+  (void)state;
+  load_config(&cfg, REF_HEAD IND("G01.1", "un") "," IND("G01.2", "deux") REF_TAIL);
+  db = strdup(cfg.database);
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(scalar(&s, "SELECT added FROM referentiel_versions WHERE id = 1"), 2);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM periods"), 18);
+  /* The same référentiel again records nothing. */
+  assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
+  assert_int_equal(changed, 0);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM referentiel_versions"), 1);
+  /* A figure for G01.2. */
+  assert_int_equal(releve_store_exec(&s, "INSERT INTO submissions(actor, channel, name, size, "
+                                         "sha256, plugin, received_at, outcome, report) VALUES "
+                                         "('caf','cli','f.csv',1,'ab','template','now',"
+                                         "'accepted','')"),
+                   0);
+  assert_int_equal(releve_store_exec(&s, "INSERT INTO observations(indicator, period, geography, "
+                                         "value, status, submission, updated_at) VALUES "
+                                         "('G01.2','2018','QPV',12,'normal',1,'now')"),
+                   0);
+  releve_config_free(&cfg);
+  /* G01.1 relabelled, G01.2 gone, G01.3 new. */
+  load_config(&cfg, REF_HEAD IND("G01.1", "un bis") "," IND("G01.3", "trois") REF_TAIL);
+  assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
+  assert_int_equal(changed, 1);
+  assert_int_equal(scalar(&s, "SELECT added * 100 + changed * 10 + retired FROM "
+                              "referentiel_versions WHERE id = 2"),
+                   111);
+  assert_int_equal(scalar(&s, "SELECT retired FROM indicators WHERE id = 'G01.2'"), 1);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM observations WHERE indicator = 'G01.2'"), 1);
+  assert_int_equal(scalar(&s, "SELECT count(*) FROM referentiel_changes WHERE version = 2 AND "
+                              "indicator = 'G01.1' AND change = 'changed' AND detail LIKE "
+                              "'%un bis%'"),
+                   1);
+  releve_store_close(&s);
+  releve_config_free(&cfg);
+  free(db);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_fresh_database_is_migrated),
+      cmocka_unit_test(test_migration_from_version_one),
+      cmocka_unit_test(test_newer_database_refused),
+      cmocka_unit_test(test_readonly_missing_gives_empty_standin),
+      cmocka_unit_test(test_referentiel_changes_recorded_never_dropped),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
