@@ -52,5 +52,8 @@ int cmd_status(releve_cli *cli, int argc, char **argv);
 int cmd_missing(releve_cli *cli, int argc, char **argv);
 int cmd_history(releve_cli *cli, int argc, char **argv);
 int cmd_export(releve_cli *cli, int argc, char **argv);
+int cmd_ingest(releve_cli *cli, int argc, char **argv);
+int cmd_plugins(releve_cli *cli, int argc, char **argv);
+int cmd_template(releve_cli *cli, int argc, char **argv);
 
 #endif

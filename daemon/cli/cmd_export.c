@@ -11,22 +11,6 @@
 /* The year whose figures the mid-term evaluation (2019) reported. */
 #define MID_TERM_YEAR 2018
 
-static void csv_field(releve_buf *b, const char *s) {
-  const char *p;
-  if (strpbrk(s, ";\"\r\n") == NULL) {
-    releve_buf_adds(b, s);
-    return;
-  }
-  releve_buf_adds(b, "\"");
-  for (p = s; *p; p++) {
-    if (*p == '"')
-      releve_buf_adds(b, "\"\"");
-    else
-      releve_buf_add(b, p, 1);
-  }
-  releve_buf_adds(b, "\"");
-}
-
 /* A value as a French spreadsheet reads it: decimal comma, status words. */
 static void value_text(sqlite3_stmt *st, char *out, size_t size) {
   const char *status = (const char *)sqlite3_column_text(st, 5);
@@ -95,7 +79,7 @@ static int export_indicator(releve_buf *b, sqlite3_stmt *st, const releve_indica
     for (k = 0; k < sizeof fields / sizeof fields[0]; k++) {
       if (k)
         releve_buf_adds(b, ";");
-      csv_field(b, fields[k]);
+      releve_buf_add_csv(b, fields[k]);
     }
     releve_buf_adds(b, "\r\n");
   }

@@ -14,6 +14,9 @@ static const releve_command commands[] = {
     {"missing", "the cells each actor still owes", cmd_missing},
     {"history", "every value and revision of an indicator, with provenance", cmd_history},
     {"export", "the collection table (CSV)", cmd_export},
+    {"ingest", "check and store partner files", cmd_ingest},
+    {"template", "the collection table an actor fills in", cmd_template},
+    {"plugins", "the source plugins loaded and refused", cmd_plugins},
     {NULL, NULL, NULL},
 };
 

@@ -46,3 +46,30 @@ void releve_mapping_check(json_t *mapping, const releve_jctx *c, const char *pat
                           const releve_referentiel *ref, const char *actor);
 
 #endif
+
+#ifndef RELEVE_MAP_ENGINE
+#define RELEVE_MAP_ENGINE
+#include "observation.h"
+
+typedef struct releve_mapper releve_mapper;
+
+/* Receives each figure the mapping makes; non-zero stops the file. */
+typedef int (*releve_candidate_cb)(void *ud, const releve_candidate *c);
+/* Receives a problem with a row (French text for the partner). */
+typedef void (*releve_map_error_cb)(void *ud, unsigned long line, unsigned column,
+                                    const char *value, const char *message);
+
+/* A mapper for one file. mapping NULL means a long file with the
+ * template's column names. NULL on allocation failure. */
+releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candidate,
+                                 releve_map_error_cb on_error, void *ud);
+/* The file's columns: every column the mapping names must be there
+ * (-EBADMSG, reported, otherwise). */
+int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n);
+int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n);
+/* End of file: a rows mapping emits its aggregates now. */
+int releve_mapper_finish(releve_mapper *m);
+/* Rows left out by filters or an unmapped geography set to "skip". */
+unsigned long releve_mapper_skipped(const releve_mapper *m);
+void releve_mapper_free(releve_mapper *m);
+#endif

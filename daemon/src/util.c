@@ -64,6 +64,16 @@ int releve_buf_addf(releve_buf *b, const char *fmt, ...) {
   return rc;
 }
 
+int releve_buf_add_csv(releve_buf *b, const char *s) {
+  int rc = 0;
+  if (strpbrk(s, ";\"\r\n") == NULL)
+    return releve_buf_adds(b, s);
+  rc |= releve_buf_adds(b, "\"");
+  for (; *s && rc == 0; s++)
+    rc = releve_buf_add(b, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+  return rc ? rc : releve_buf_adds(b, "\"");
+}
+
 char *releve_buf_steal(releve_buf *b) {
   char *s;
   if (b->data == NULL && buf_reserve(b, 0))

@@ -20,6 +20,8 @@ int releve_buf_add(releve_buf *b, const char *s, size_t n);
 int releve_buf_adds(releve_buf *b, const char *s);
 int releve_buf_addf(releve_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int releve_buf_vaddf(releve_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Adds s as one field of a ';'-separated CSV line, quoted when needed. */
+int releve_buf_add_csv(releve_buf *b, const char *s);
 /* Hands the string over to the caller (never NULL on success) and resets b. */
 char *releve_buf_steal(releve_buf *b);
 void releve_buf_free(releve_buf *b);

@@ -175,6 +175,10 @@ typedef struct releve_plugin {
 
 typedef const releve_plugin *(*releve_plugin_entry_fn)(void);
 
+/* What each plugin defines and exports (declared here so that plugins built
+ * with -Wmissing-prototypes need no declaration of their own). */
+RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,626 @@
+/* ingest.c -- one file, one transaction (see ingest.h). Figures are written
+ * inside the open transaction as the rows stream by, so that memory does
+ * not grow with the file; any problem rolls the whole file back. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "log.h"
+#include "map.h"
+#include "report.h"
+#include "store_sql.h"
+#include "validate.h"
+
+struct releve_ingest {
+  const releve_ingest_env *env;
+  releve_ingest_request req;
+  const char *name;
+  int fd;
+  char sha256[65];
+  unsigned long long size;
+  const releve_actor *actor;
+  const releve_plugin *plugin;
+  releve_option_value *options;
+  char *refusal;           /* the whole file is refused, before any row */
+  long long duplicate_of;  /* submission that already stored these bytes */
+  int in_txn;
+  long long submission;
+  releve_mapper *mapper;
+  int columns_seen;
+  int stop;                /* a system failure: stop feeding */
+  int sys_error;
+  int added, changed, unchanged, empty;
+  releve_report report;
+  sqlite3_stmt *obs_get, *obs_upsert, *rev_insert, *obs_prev, *cell_seen, *geo_insert;
+};
+
+static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void refuse(releve_ingest *in, const char *fmt, ...) {
+  releve_buf b = RELEVE_BUF_INIT;
+  va_list ap;
+  if (in->refusal)
+    return;
+  va_start(ap, fmt);
+  releve_buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  in->refusal = releve_buf_steal(&b);
+}
+
+static int sql_fail(releve_ingest *in, int rc) {
+  releve_err("sqlite while ingesting %s: %s", in->name, sqlite3_errmsg(in->env->store->db));
+  in->stop = 1;
+  if (in->sys_error == 0)
+    in->sys_error = releve_store_errno(rc) ? releve_store_errno(rc) : -EIO;
+  return in->sys_error;
+}
+
+static int open_file(releve_ingest *in) {
+  struct stat st;
+  int fd = open(in->req.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+  if (fd < 0) {
+    if (errno == ELOOP)
+      refuse(in, "le fichier est un lien symbolique : seul un fichier ordinaire est accepté");
+    else if (errno == ENOENT || errno == EACCES)
+      return -errno;
+    else
+      refuse(in, "le fichier ne peut pas être ouvert (%s)", strerror(errno));
+    return 0;
+  }
+  in->fd = fd;
+  if (fstat(fd, &st) != 0)
+    return -errno;
+  if (!S_ISREG(st.st_mode)) {
+    refuse(in, "ce n'est pas un fichier ordinaire (tube, périphérique ou dossier)");
+    return 0;
+  }
+  /* Reading a FIFO or device would block; a regular file is read blocking. */
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return releve_sha256_fd(fd, in->sha256, &in->size) || lseek(fd, 0, SEEK_SET) != 0 ? -EIO : 0;
+}
+
+static int find_duplicate(releve_ingest *in) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(in->env->store, RELEVE_SQL_SUB_FIND_ACCEPTED, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, in->actor->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    in->duplicate_of = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+static int prepare_statements(releve_ingest *in) {
+  releve_store *s = in->env->store;
+  int rc;
+  /* Cells seen in this file, to refuse a figure given twice. A TEMP table
+   * keeps memory flat whatever the file's size. */
+  rc = releve_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS ingest_cells("
+                            "indicator TEXT, period TEXT, geography TEXT, line INTEGER, "
+                            "PRIMARY KEY (indicator, period, geography)) WITHOUT ROWID;"
+                            "DELETE FROM temp.ingest_cells;");
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_OBS_GET, &in->obs_get);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_OBS_UPSERT, &in->obs_upsert);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_REV_INSERT, &in->rev_insert);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_OBS_PREVIOUS, &in->obs_prev);
+  if (rc == 0)
+    rc = releve_store_prepare(s, "INSERT INTO temp.ingest_cells VALUES (?,?,?,?) "
+                                 "ON CONFLICT DO UPDATE SET line = line RETURNING line",
+                              &in->cell_seen);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &in->geo_insert);
+  return rc;
+}
+
+static int insert_submission(releve_ingest *in, const char *outcome, const char *report) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(in->env->store, RELEVE_SQL_SUB_INSERT, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, in->actor->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->req.channel, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)in->size);
+  sqlite3_bind_text(st, 5, in->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 6, in->plugin ? in->plugin->name : in->actor->plugin, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 7, outcome, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 8, in->added);
+  sqlite3_bind_int(st, 9, in->changed);
+  sqlite3_bind_int(st, 10, in->unchanged);
+  sqlite3_bind_int(st, 11, in->report.n_problems);
+  sqlite3_bind_int(st, 12, in->report.n_warnings);
+  sqlite3_bind_text(st, 13, report ? report : "", -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return releve_store_errno(rc);
+  in->submission = sqlite3_last_insert_rowid(in->env->store->db);
+  return 0;
+}
+
+static void ingest_free(releve_ingest *in) {
+  sqlite3_finalize(in->obs_get);
+  sqlite3_finalize(in->obs_upsert);
+  sqlite3_finalize(in->rev_insert);
+  sqlite3_finalize(in->obs_prev);
+  sqlite3_finalize(in->cell_seen);
+  sqlite3_finalize(in->geo_insert);
+  if (in->in_txn)
+    releve_store_rollback(in->env->store);
+  if (in->fd >= 0)
+    close(in->fd);
+  releve_mapper_free(in->mapper);
+  releve_report_free(&in->report);
+  free(in->options);
+  free(in->refusal);
+  free(in);
+}
+
+static void on_map_error(void *ud, unsigned long line, unsigned column, const char *value,
+                         const char *message) {
+  releve_ingest *in = ud;
+  releve_report_problem(&in->report, line, column, value, message);
+}
+
+/* The same cell already given earlier in this file: its line, else 0. */
+static long long seen_before(releve_ingest *in, const releve_figure *f, unsigned long line) {
+  long long first = -1;
+  int rc;
+  sqlite3_bind_text(in->cell_seen, 1, f->indicator->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(in->cell_seen, 2, f->period_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(in->cell_seen, 3, f->geography, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(in->cell_seen, 4, (sqlite3_int64)line);
+  rc = sqlite3_step(in->cell_seen);
+  if (rc == SQLITE_ROW)
+    first = sqlite3_column_int64(in->cell_seen, 0);
+  sqlite3_reset(in->cell_seen);
+  if (rc != SQLITE_ROW)
+    return sql_fail(in, rc);
+  return first == (long long)line ? 0 : first;
+}
+
+/* Flags a value far from the same cell's previous year (DHIS2's min-max
+ * idea): stored, but the partner is asked to double-check. */
+static void check_jump(releve_ingest *in, const releve_figure *f, unsigned long line) {
+  double factor = in->env->cfg->jump_factor, prev;
+  sqlite3_stmt *st = in->obs_prev;
+
+  if (!f->has_value || f->value <= 0)
+    return;
+  sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, f->geography, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, f->period.year - 1);
+  sqlite3_bind_text(st, 4, releve_period_kind_name(f->period.kind), -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    prev = sqlite3_column_double(st, 0);
+    if (prev > 0 && (f->value > prev * factor || f->value * factor < prev))
+      releve_report_warning(&in->report, line,
+                            "%s %s %s = %g contre %g l'année précédente (rapport %.1f) : "
+                            "valeur enregistrée, merci de la vérifier",
+                            f->indicator->id, f->period_text, f->geography, f->value, prev,
+                            f->value > prev ? f->value / prev : prev / f->value);
+  }
+  sqlite3_reset(st);
+}
+
+static void bind_figure(sqlite3_stmt *st, const releve_figure *f, long long submission,
+                        unsigned long line) {
+  sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, f->period_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, f->geography, -1, SQLITE_STATIC);
+  if (f->has_value)
+    sqlite3_bind_double(st, 4, f->value);
+  else
+    sqlite3_bind_null(st, 4);
+  if (f->text)
+    sqlite3_bind_text(st, 5, f->text, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 5);
+  if (f->has_share)
+    sqlite3_bind_double(st, 6, f->share);
+  else
+    sqlite3_bind_null(st, 6);
+  sqlite3_bind_text(st, 7, f->status, -1, SQLITE_STATIC);
+  if (f->comment)
+    sqlite3_bind_text(st, 8, f->comment, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null(st, 8);
+  sqlite3_bind_int64(st, 9, submission);
+  if (line)
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)line);
+  else
+    sqlite3_bind_null(st, 10);
+}
+
+static int same_double(sqlite3_stmt *st, int col, int has, double v) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL)
+    return !has;
+  return has && fabs(sqlite3_column_double(st, col) - v) < 1e-9;
+}
+
+/* Compares a figure with the stored cell: 0 new, 1 identical, 2 changed. */
+static int compare_stored(releve_ingest *in, const releve_figure *f, int *state) {
+  sqlite3_stmt *st = in->obs_get;
+  int rc;
+  sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, f->period_text, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, f->geography, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  *state = 0;
+  if (rc == SQLITE_ROW) {
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    int same = same_double(st, 0, f->has_value, f->value) &&
+               same_double(st, 2, f->has_share, f->share) &&
+               strcmp((const char *)sqlite3_column_text(st, 3), f->status) == 0 &&
+               ((text == NULL && f->text == NULL) || (text && f->text && !strcmp(text, f->text)));
+    *state = same ? 1 : 2;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(in, rc);
+}
+
+static int step_reset(releve_ingest *in, sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : sql_fail(in, rc);
+}
+
+static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long line) {
+  static const char *const words[] = {"ajoutée", "inchangée", "modifiée"};
+  char shown[64];
+  int state, rc;
+
+  if ((rc = compare_stored(in, f, &state)) != 0)
+    return rc;
+  if (f->has_value)
+    snprintf(shown, sizeof shown, "%g%s", f->value,
+             f->indicator->unit == RELEVE_UNIT_PERCENT ? " %" : "");
+  else
+    snprintf(shown, sizeof shown, "%s", f->text ? f->text : f->status);
+  releve_report_stored(&in->report, "%-7s %-10s %-9s %-14.60s %s", f->indicator->id,
+                       f->period_text, f->geography, shown, words[state]);
+  if (state == 1) {
+    in->unchanged++;
+    return 0;
+  }
+  if (state == 0)
+    in->added++;
+  else
+    in->changed++;
+  check_jump(in, f, line);
+  sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
+  sqlite3_bind_text(in->geo_insert, 2, "quartier", -1, SQLITE_STATIC);
+  if ((rc = step_reset(in, in->geo_insert)) != 0)
+    return rc;
+  bind_figure(in->obs_upsert, f, in->submission, line);
+  if ((rc = step_reset(in, in->obs_upsert)) != 0)
+    return rc;
+  bind_figure(in->rev_insert, f, in->submission, line);
+  return step_reset(in, in->rev_insert);
+}
+
+static int on_candidate(void *ud, const releve_candidate *c) {
+  releve_ingest *in = ud;
+  releve_figure f;
+  releve_buf why = RELEVE_BUF_INIT;
+  const char *value;
+  unsigned column;
+  long long first;
+  int v;
+
+  if (in->stop)
+    return in->sys_error;
+  v = releve_validate(in->env->cfg, in->actor, c, &f, &why, &column, &value);
+  if (v == RELEVE_EMPTY) {
+    in->empty++;
+  } else if (v == RELEVE_INVALID) {
+    releve_report_problem(&in->report, c->line, column, value, why.data);
+  } else if ((first = seen_before(in, &f, c->line)) != 0) {
+    if (first > 0) {
+      releve_buf_addf(&why, "%s %s %s est déjà donné ligne %lld : une seule valeur par "
+                            "indicateur, période et territoire",
+                      f.indicator->id, f.period_text, f.geography, first);
+      releve_report_problem(&in->report, c->line, 0, NULL, why.data);
+    }
+  } else if (in->report.n_problems == 0) {
+    /* Once a problem is found nothing will be kept: stop writing, keep
+     * checking so that the report lists every problem. */
+    store_figure(in, &f, c->line);
+  }
+  releve_buf_free(&why);
+  return in->stop ? in->sys_error : 0;
+}
+
+int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
+                        releve_ingest **out) {
+  releve_ingest *in = calloc(1, sizeof *in);
+  releve_diags d = {0};
+  int rc;
+
+  *out = NULL;
+  if (in == NULL)
+    return -ENOMEM;
+  in->env = env;
+  in->req = *req;
+  in->fd = -1;
+  in->name = req->name ? req->name : releve_path_basename(req->path);
+  strcpy(in->sha256, "-");
+  in->actor = releve_config_actor(env->cfg, req->actor);
+  if (in->actor == NULL) {
+    releve_err("ingest %s: no actor \"%s\"", in->name, req->actor);
+    free(in);
+    return -ENOENT;
+  }
+  rc = open_file(in);
+  if (rc) {
+    if (in->fd >= 0)
+      close(in->fd);
+    free(in);
+    return rc;
+  }
+  in->plugin = releve_plugins_find(env->plugins, in->actor->plugin);
+  if (in->plugin == NULL)
+    refuse(in, "le module de lecture « %s » n'est pas disponible sur le serveur ; "
+               "l'administrateur a été prévenu",
+           in->actor->plugin);
+  else {
+    in->options = calloc(releve_plugin_option_count(in->plugin) + 1, sizeof *in->options);
+    if (in->options == NULL ||
+        releve_plugin_options(in->plugin, in->actor->options, "config", "options", &d,
+                              in->options)) {
+      releve_diags_print(&d, stderr);
+      refuse(in, "la configuration du module « %s » pour cet acteur est invalide ; "
+                 "l'administrateur a été prévenu",
+             in->plugin->name);
+    }
+    releve_diags_free(&d);
+  }
+  if (in->refusal == NULL && (rc = find_duplicate(in)) != 0)
+    goto fail;
+  if ((rc = releve_store_begin(env->store)) != 0)
+    goto fail;
+  in->in_txn = 1;
+  if (in->refusal == NULL && in->duplicate_of == 0) {
+    if ((rc = prepare_statements(in)) != 0 || (rc = insert_submission(in, "accepted", "")) != 0)
+      goto fail;
+    in->mapper = releve_mapper_new(in->actor->mapping, on_candidate, on_map_error, in);
+    if (in->mapper == NULL) {
+      rc = -ENOMEM;
+      goto fail;
+    }
+  }
+  *out = in;
+  return 0;
+fail:
+  ingest_free(in);
+  return rc;
+}
+
+int releve_ingest_wants_rows(const releve_ingest *in) {
+  return in->refusal == NULL && in->duplicate_of == 0 && !in->stop;
+}
+const releve_plugin *releve_ingest_plugin(const releve_ingest *in) { return in->plugin; }
+const releve_option_value *releve_ingest_options(const releve_ingest *in) { return in->options; }
+int releve_ingest_fd(const releve_ingest *in) { return in->fd; }
+
+static int svc_columns(void *ctx, const char *const *names, size_t n) {
+  releve_ingest *in = ctx;
+  if (in->columns_seen++)
+    return 0;
+  if (releve_mapper_columns(in->mapper, names, n) != 0) {
+    in->stop = in->sys_error == 0 && in->report.n_problems == 0; /* out of memory */
+    return -ECANCELED; /* the columns the mapping needs are not there: stop reading */
+  }
+  return 0;
+}
+
+static int svc_row(void *ctx, unsigned long line, const releve_cell *cells, size_t n) {
+  releve_ingest *in = ctx;
+  if (in->stop)
+    return in->sys_error ? in->sys_error : -ECANCELED;
+  if (!in->columns_seen) {
+    releve_report_problem(&in->report, line, 0, NULL,
+                          "aucune ligne d'en-tête reconnue avant les données");
+    return -ECANCELED;
+  }
+  return releve_mapper_row(in->mapper, line, cells, n);
+}
+
+static int svc_error(void *ctx, unsigned long line, unsigned column, const char *value,
+                     const char *fmt, ...) {
+  releve_ingest *in = ctx;
+  releve_buf b = RELEVE_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  releve_buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  releve_report_problem(&in->report, line, column, value, b.data ? b.data : "erreur");
+  releve_buf_free(&b);
+  return in->stop ? -ECANCELED : 0;
+}
+
+static void svc_log(void *ctx, int level, const char *fmt, ...) {
+  releve_ingest *in = ctx;
+  releve_buf b = RELEVE_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  releve_buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  releve_log(level, "plugin %s, %s: %s", in->plugin ? in->plugin->name : "?", in->name,
+             b.data ? b.data : "");
+  releve_buf_free(&b);
+}
+
+static const releve_host_services services = {sizeof(releve_host_services), svc_columns, svc_row,
+                                              svc_error, svc_log};
+
+const releve_host_services *releve_ingest_services(void) { return &services; }
+
+static int update_submission(releve_ingest *in, const char *report) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(in->env->store, RELEVE_SQL_SUB_SET_COUNTS, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_int(st, 1, in->added);
+  sqlite3_bind_int(st, 2, in->changed);
+  sqlite3_bind_int(st, 3, in->unchanged);
+  sqlite3_bind_int(st, 4, 0);
+  sqlite3_bind_int(st, 5, in->report.n_warnings);
+  sqlite3_bind_text(st, 6, report, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 7, in->submission);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+static char *render(releve_ingest *in, const char *verdict, const char *summary) {
+  releve_report_head h;
+  h.file_name = in->name;
+  h.size = in->size;
+  h.sha256 = in->sha256;
+  h.actor_id = in->actor->id;
+  h.actor_name = in->actor->name;
+  h.plugin = in->plugin ? in->plugin->name : in->actor->plugin;
+  h.channel = in->req.channel;
+  h.verdict = verdict;
+  h.summary = summary;
+  return releve_report_render(&in->report, &h);
+}
+
+/* A refused file leaves one record, in its own transaction, so that its
+ * report can be found again; its figures were rolled back. */
+static int record_refusal(releve_ingest *in, const char *report) {
+  int rc = releve_store_begin(in->env->store);
+  if (rc == 0)
+    rc = insert_submission(in, "refused", report);
+  if (rc == 0)
+    rc = releve_store_commit(in->env->store);
+  else
+    releve_store_rollback(in->env->store);
+  return rc;
+}
+
+static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_outcome outcome) {
+  res->outcome = outcome;
+  res->added = in->added;
+  res->changed = in->changed;
+  res->unchanged = in->unchanged;
+  res->refused = in->report.n_problems;
+  res->warnings = in->report.n_warnings;
+  res->size = in->size;
+  memcpy(res->sha256, in->sha256, sizeof res->sha256);
+}
+
+int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
+                         releve_ingest_result *res) {
+  char summary[256];
+  int rc = 0;
+
+  memset(res, 0, sizeof *res);
+  if (in->mapper && !in->stop && in->report.n_problems == 0 && decode_rc == 0 &&
+      in->refusal == NULL)
+    releve_mapper_finish(in->mapper);
+  if (in->sys_error) {
+    rc = in->sys_error;
+    ingest_free(in);
+    return rc;
+  }
+  if (in->refusal == NULL && failure)
+    refuse(in, "%s", failure);
+  if (in->refusal == NULL && decode_rc < 0 && decode_rc != -ECANCELED && in->report.n_problems == 0)
+    refuse(in, "le fichier n'a pas pu être lu (%s)", strerror(-decode_rc));
+  if (in->refusal)
+    releve_report_problem(&in->report, 0, 0, NULL, in->refusal);
+  if (in->duplicate_of && in->refusal == NULL) {
+    fill_result(in, res, RELEVE_DUPLICATE);
+    snprintf(summary, sizeof summary,
+             "ce fichier a déjà été reçu et enregistré (dépôt n° %lld) : rien n'a changé",
+             in->duplicate_of);
+    res->report = render(in, "DÉJÀ REÇU", summary);
+  } else if (in->report.n_problems) {
+    fill_result(in, res, RELEVE_REFUSED);
+    snprintf(summary, sizeof summary, "%d problème%s à corriger, aucune valeur enregistrée",
+             in->report.n_problems, in->report.n_problems > 1 ? "s" : "");
+    res->report = render(in, "REFUSÉ", summary);
+    releve_store_rollback(in->env->store);
+    in->in_txn = 0;
+    if (!in->req.dry_run && (rc = record_refusal(in, res->report)) == 0)
+      res->submission = in->submission;
+  } else {
+    fill_result(in, res, RELEVE_ACCEPTED);
+    snprintf(summary, sizeof summary,
+             "%d valeur%s reçue%s : %d ajoutée%s, %d modifiée%s, %d inchangée%s%s",
+             in->added + in->changed + in->unchanged,
+             in->added + in->changed + in->unchanged > 1 ? "s" : "",
+             in->added + in->changed + in->unchanged > 1 ? "s" : "", in->added,
+             in->added > 1 ? "s" : "", in->changed, in->changed > 1 ? "s" : "", in->unchanged,
+             in->unchanged > 1 ? "s" : "",
+             in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
+    res->report = render(in, in->req.dry_run ? "VÉRIFIÉ" : "ACCEPTÉ", summary);
+    if (in->req.dry_run) {
+      releve_store_rollback(in->env->store);
+    } else if ((rc = update_submission(in, res->report)) == 0 &&
+               (rc = releve_store_commit(in->env->store)) == 0) {
+      res->submission = in->submission;
+    }
+    in->in_txn = 0;
+  }
+  if (rc) {
+    releve_err("ingest %s: storing the outcome failed: %s", in->name, strerror(-rc));
+    releve_ingest_result_free(res);
+  }
+  ingest_free(in);
+  return rc;
+}
+
+static ssize_t read_fd(void *ctx, void *buf, size_t n) {
+  releve_ingest *in = ctx;
+  for (;;) {
+    ssize_t got = read(in->fd, buf, n);
+    if (got >= 0 || errno != EINTR)
+      return got < 0 ? -errno : got;
+  }
+}
+
+int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request *req,
+                       releve_ingest_result *res) {
+  releve_ingest *in;
+  int rc = releve_ingest_begin(env, req, &in), decode_rc = 0;
+
+  if (rc)
+    return rc;
+  if (releve_ingest_wants_rows(in)) {
+    releve_decode_args args;
+    memset(&args, 0, sizeof args);
+    args.struct_size = sizeof args;
+    args.host = &services;
+    args.host_ctx = in;
+    args.read = read_fd;
+    args.file_name = in->name;
+    args.options = in->options;
+    decode_rc = in->plugin->decode(&args);
+  }
+  return releve_ingest_finish(in, decode_rc, NULL, res);
+}
+
+void releve_ingest_result_free(releve_ingest_result *res) {
+  if (res == NULL)
+    return;
+  free(res->report);
+  res->report = NULL;
+}

@@ -1,0 +1,520 @@
+/* map.c -- the mapping engine: long, wide and rows files (see map.h). Rows
+ * are looked at once and forgotten; a rows mapping keeps one accumulator per
+ * (indicator, period, geography), never the rows. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "geo.h"
+#include "map.h"
+#include "period.h"
+#include "util.h"
+
+enum { KIND_LONG, KIND_WIDE, KIND_ROWS };
+enum { OP_COUNT, OP_SUM, OP_MEAN, OP_SHARE };
+enum { L_IND, L_PERIOD, L_GEO, L_VALUE, L_SHARE, L_STATUS, L_COMMENT, L_N };
+
+static const char *const long_keys[L_N] = {"indicator", "period", "geography", "value",
+                                           "share", "status", "comment"};
+static const char *const long_defaults[L_N] = {"indicateur", "periode", "geographie", "valeur",
+                                               "part", "statut", "commentaire"};
+
+typedef struct filter {
+  int column;
+  json_t *accepted; /* a string or an array of strings */
+} filter;
+
+typedef struct filters {
+  filter *items;
+  size_t n;
+} filters;
+
+typedef struct target {
+  const char *indicator;
+  int op;
+  int column;       /* wide: value column; rows: summed column */
+  int share_column; /* wide */
+  json_t *where_spec, *of_spec;
+  filters where, of;
+} target;
+
+typedef struct group {
+  char *key; /* indicator \x1f period \x1f geography */
+  const char *indicator;
+  char *period, *geography;
+  double sum, matched, whole;
+  struct group *next;
+} group;
+
+#define N_BUCKETS 1024
+
+struct releve_mapper {
+  json_t *mapping;
+  int kind;
+  int long_cols[L_N];
+  const char *period_value, *period_format;
+  int period_column;
+  const char *geo_value, *geo_default;
+  json_t *geo_codes;
+  int geo_column, geo_skip_unmapped;
+  json_t *filters_spec;
+  filters row_filters;
+  target *targets;
+  size_t n_targets;
+  group *buckets[N_BUCKETS];
+  unsigned long skipped;
+  char **names;
+  size_t n_names;
+  releve_candidate_cb on_candidate;
+  releve_map_error_cb on_error;
+  void *ud;
+};
+
+static void map_error(releve_mapper *m, unsigned long line, unsigned column, const char *value,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void map_error(releve_mapper *m, unsigned long line, unsigned column, const char *value,
+                      const char *fmt, ...) {
+  releve_buf b = RELEVE_BUF_INIT;
+  va_list ap;
+  va_start(ap, fmt);
+  releve_buf_vaddf(&b, fmt, ap);
+  va_end(ap);
+  m->on_error(m->ud, line, column, value, b.data ? b.data : "erreur");
+  releve_buf_free(&b);
+}
+
+static const char *str(json_t *o, const char *key) {
+  return json_string_value(json_object_get(o, key));
+}
+
+releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candidate,
+                                 releve_map_error_cb on_error, void *ud) {
+  releve_mapper *m = calloc(1, sizeof *m);
+  const char *kind;
+  json_t *p, *g, *inds;
+
+  if (m == NULL)
+    return NULL;
+  m->mapping = mapping ? json_incref(mapping) : NULL;
+  m->on_candidate = on_candidate;
+  m->on_error = on_error;
+  m->ud = ud;
+  m->period_column = m->geo_column = -1;
+  kind = mapping ? str(mapping, "kind") : NULL;
+  m->kind = kind == NULL || strcmp(kind, "long") == 0 ? KIND_LONG
+            : strcmp(kind, "wide") == 0              ? KIND_WIDE
+                                                     : KIND_ROWS;
+  p = mapping ? json_object_get(mapping, "period") : NULL;
+  m->period_value = str(p, "value");
+  m->period_format = str(p, "format");
+  g = mapping ? json_object_get(mapping, "geography") : NULL;
+  m->geo_value = str(g, "value");
+  m->geo_default = str(g, "default");
+  m->geo_codes = json_object_get(g, "codes");
+  m->geo_skip_unmapped = str(g, "unmapped") && strcmp(str(g, "unmapped"), "skip") == 0;
+  m->filters_spec = mapping ? json_object_get(mapping, "filters") : NULL;
+  inds = mapping ? json_object_get(mapping, "indicators") : NULL;
+  if (m->kind != KIND_LONG && json_is_object(inds)) {
+    const char *id;
+    json_t *spec;
+    m->targets = calloc(json_object_size(inds) + 1, sizeof *m->targets);
+    if (m->targets == NULL) {
+      releve_mapper_free(m);
+      return NULL;
+    }
+    json_object_foreach(inds, id, spec) {
+      target *t = &m->targets[m->n_targets++];
+      const char *op = str(spec, "op");
+      t->indicator = id;
+      t->column = t->share_column = -1;
+      t->op = op == NULL || strcmp(op, "count") == 0 ? OP_COUNT
+              : strcmp(op, "sum") == 0             ? OP_SUM
+              : strcmp(op, "mean") == 0            ? OP_MEAN
+                                                   : OP_SHARE;
+      t->where_spec = json_object_get(spec, "where");
+      t->of_spec = json_object_get(spec, "of");
+    }
+  }
+  return m;
+}
+
+static int find_column(releve_mapper *m, const char *name) {
+  size_t i;
+  for (i = 0; i < m->n_names; i++)
+    if (strcmp(m->names[i], name) == 0)
+      return (int)i;
+  /* Header case drifts between a partner's yearly exports. */
+  for (i = 0; i < m->n_names; i++)
+    if (strcasecmp(m->names[i], name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Resolves a column the mapping names; reports it when absent. */
+static int need_column(releve_mapper *m, const char *name, int *out) {
+  size_t i;
+  releve_buf list = RELEVE_BUF_INIT;
+
+  *out = find_column(m, name);
+  if (*out >= 0)
+    return 0;
+  for (i = 0; i < m->n_names; i++)
+    releve_buf_addf(&list, "%s%s", i ? ", " : "", m->names[i]);
+  map_error(m, 0, 0, NULL, "la colonne « %s » est absente du fichier ; colonnes trouvées : %s",
+            name, list.data ? list.data : "aucune");
+  releve_buf_free(&list);
+  return -EBADMSG;
+}
+
+static int resolve_filters(releve_mapper *m, json_t *spec, filters *f) {
+  const char *col;
+  json_t *accepted;
+  int rc = 0;
+
+  if (!json_is_object(spec))
+    return 0;
+  f->items = calloc(json_object_size(spec) + 1, sizeof *f->items);
+  if (f->items == NULL)
+    return -ENOMEM;
+  json_object_foreach(spec, col, accepted) {
+    filter *it = &f->items[f->n++];
+    it->accepted = accepted;
+    if (need_column(m, col, &it->column))
+      rc = -EBADMSG;
+  }
+  return rc;
+}
+
+int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) {
+  json_t *cols = m->mapping ? json_object_get(m->mapping, "columns") : NULL;
+  json_t *inds = m->mapping ? json_object_get(m->mapping, "indicators") : NULL;
+  const char *c;
+  size_t i;
+  int rc = 0;
+
+  m->names = calloc(n + 1, sizeof *m->names);
+  if (m->names == NULL)
+    return -ENOMEM;
+  for (i = 0; i < n; i++)
+    if ((m->names[i] = strdup(names[i])) == NULL)
+      return -ENOMEM;
+  m->n_names = n;
+  if (!m->period_value) {
+    json_t *p = m->mapping ? json_object_get(m->mapping, "period") : NULL;
+    if ((c = str(p, "column")) != NULL && need_column(m, c, &m->period_column))
+      rc = -EBADMSG;
+  }
+  if (!m->geo_value) {
+    json_t *g = m->mapping ? json_object_get(m->mapping, "geography") : NULL;
+    if ((c = str(g, "column")) != NULL && need_column(m, c, &m->geo_column))
+      rc = -EBADMSG;
+  }
+  if (resolve_filters(m, m->filters_spec, &m->row_filters))
+    rc = -EBADMSG;
+  if (m->kind == KIND_LONG) {
+    for (i = 0; i < L_N; i++) {
+      const char *name = str(cols, long_keys[i]);
+      int mandatory = i == L_IND || i == L_VALUE || (i == L_PERIOD && !m->period_value &&
+                                                     m->period_column < 0) ||
+                      (i == L_GEO && !m->geo_value && m->geo_column < 0);
+      m->long_cols[i] = find_column(m, name ? name : long_defaults[i]);
+      if (m->long_cols[i] < 0 && mandatory &&
+          need_column(m, name ? name : long_defaults[i], &m->long_cols[i]))
+        rc = -EBADMSG;
+    }
+    if (m->period_column >= 0)
+      m->long_cols[L_PERIOD] = m->period_column;
+    if (m->geo_column >= 0)
+      m->long_cols[L_GEO] = m->geo_column;
+    return rc;
+  }
+  for (i = 0; i < m->n_targets; i++) {
+    target *t = &m->targets[i];
+    json_t *spec = json_object_get(inds, t->indicator);
+    const char *col = json_is_string(spec) ? json_string_value(spec) : str(spec, "column");
+    if (col && need_column(m, col, &t->column))
+      rc = -EBADMSG;
+    if ((c = str(spec, "share_column")) != NULL && need_column(m, c, &t->share_column))
+      rc = -EBADMSG;
+    if (resolve_filters(m, t->where_spec, &t->where) || resolve_filters(m, t->of_spec, &t->of))
+      rc = -EBADMSG;
+  }
+  return rc;
+}
+
+static const releve_cell *cell_at(const releve_cell *cells, size_t n, int col) {
+  static const releve_cell empty = {RELEVE_CELL_EMPTY, "", 0, 0};
+  return col >= 0 && (size_t)col < n ? &cells[col] : &empty;
+}
+
+static int accepted(json_t *spec, const char *text) {
+  size_t i;
+  json_t *v;
+  if (json_is_string(spec))
+    return strcasecmp(json_string_value(spec), text) == 0;
+  json_array_foreach(spec, i, v) if (json_is_string(v) &&
+                                     strcasecmp(json_string_value(v), text) == 0) return 1;
+  return 0;
+}
+
+static int matches(const filters *f, const releve_cell *cells, size_t n) {
+  size_t i;
+  for (i = 0; i < f->n; i++)
+    if (!accepted(f->items[i].accepted, cell_at(cells, n, f->items[i].column)->text))
+      return 0;
+  return 1;
+}
+
+/* The row's period as text; NULL (reported) when unreadable. */
+static const char *row_period(releve_mapper *m, unsigned long line, const releve_cell *cells,
+                              size_t n, int column, char *buf, size_t size) {
+  const releve_cell *c;
+  releve_period p;
+
+  if (m->period_value)
+    return m->period_value;
+  c = cell_at(cells, n, column);
+  if (m->period_format == NULL)
+    return c->text;
+  if (releve_period_parse_as(c->text, m->period_format, &p) != 0) {
+    map_error(m, line, c->column, c->text, "période illisible ; %s attendu",
+              strcmp(m->period_format, "school_year") == 0 ? "une année scolaire (2018-2019)"
+              : strcmp(m->period_format, "date") == 0      ? "une date AAAA-MM-JJ"
+                                                           : "une année (2019, 2019-12, 2019-T4)");
+    return NULL;
+  }
+  releve_period_format(&p, buf, size);
+  return buf;
+}
+
+/* The row's geography; NULL when the row is skipped or (reported) wrong. */
+static const char *row_geography(releve_mapper *m, unsigned long line, const releve_cell *cells,
+                                 size_t n, int column, char *buf, size_t size, int *skip) {
+  const releve_cell *c;
+  const char *mapped;
+
+  *skip = 0;
+  if (m->geo_value)
+    return m->geo_value;
+  c = cell_at(cells, n, column);
+  mapped = str(m->geo_codes, c->text);
+  if (mapped)
+    return mapped;
+  if (releve_geo_normalize(c->text, buf, size) == 0)
+    return buf;
+  if (m->geo_default && *c->text == '\0')
+    return m->geo_default;
+  if (m->geo_skip_unmapped) {
+    *skip = 1;
+    return NULL;
+  }
+  if (m->kind == KIND_LONG)
+    return c->text; /* the validator explains what a geography looks like */
+  map_error(m, line, c->column, c->text,
+            "territoire inconnu ; attendu : PARIS, QP, QPV, QVA, un code de quartier (QP075001), "
+            "un arrondissement (75118), REP ou REP+");
+  return NULL;
+}
+
+static int emit_long(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n) {
+  releve_candidate c;
+  char pbuf[16], gbuf[16];
+  int skip;
+
+  memset(&c, 0, sizeof c);
+  c.line = line;
+  c.indicator = cell_at(cells, n, m->long_cols[L_IND])->text;
+  c.period = row_period(m, line, cells, n, m->long_cols[L_PERIOD], pbuf, sizeof pbuf);
+  c.geography = row_geography(m, line, cells, n, m->long_cols[L_GEO], gbuf, sizeof gbuf, &skip);
+  if (skip) {
+    m->skipped++;
+    return 0;
+  }
+  if (c.period == NULL || c.geography == NULL)
+    return 0;
+  c.value = *cell_at(cells, n, m->long_cols[L_VALUE]);
+  c.share = *cell_at(cells, n, m->long_cols[L_SHARE]);
+  c.status = cell_at(cells, n, m->long_cols[L_STATUS])->text;
+  c.comment = cell_at(cells, n, m->long_cols[L_COMMENT])->text;
+  return m->on_candidate(m->ud, &c);
+}
+
+static int emit_wide(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n,
+                     const char *period, const char *geography) {
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < m->n_targets && rc == 0; i++) {
+    releve_candidate c;
+    memset(&c, 0, sizeof c);
+    c.line = line;
+    c.indicator = m->targets[i].indicator;
+    c.period = period;
+    c.geography = geography;
+    c.value = *cell_at(cells, n, m->targets[i].column);
+    c.share = *cell_at(cells, n, m->targets[i].share_column);
+    rc = m->on_candidate(m->ud, &c);
+  }
+  return rc;
+}
+
+static unsigned long hash(const char *s) {
+  unsigned long h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static group *get_group(releve_mapper *m, const char *ind, const char *period, const char *geo) {
+  char *key = releve_aprintf("%s\x1f%s\x1f%s", ind, period, geo);
+  unsigned long b;
+  group *g;
+
+  if (key == NULL)
+    return NULL;
+  b = hash(key) % N_BUCKETS;
+  for (g = m->buckets[b]; g; g = g->next)
+    if (strcmp(g->key, key) == 0) {
+      free(key);
+      return g;
+    }
+  g = calloc(1, sizeof *g);
+  if (g == NULL) {
+    free(key);
+    return NULL;
+  }
+  g->key = key;
+  g->indicator = ind;
+  g->period = strdup(period);
+  g->geography = strdup(geo);
+  g->next = m->buckets[b];
+  m->buckets[b] = g;
+  return g;
+}
+
+static int accumulate(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n,
+                      const char *period, const char *geography) {
+  size_t i;
+  for (i = 0; i < m->n_targets; i++) {
+    target *t = &m->targets[i];
+    int in_whole = t->op != OP_SHARE || matches(&t->of, cells, n);
+    int in_part = in_whole && matches(&t->where, cells, n);
+    group *g;
+    if (!in_whole)
+      continue;
+    if ((g = get_group(m, t->indicator, period, geography)) == NULL)
+      return -ENOMEM;
+    g->whole += 1;
+    if (!in_part)
+      continue;
+    if (t->op == OP_SUM || t->op == OP_MEAN) {
+      const releve_cell *c = cell_at(cells, n, t->column);
+      if (c->kind == RELEVE_CELL_NUMBER) {
+        g->sum += c->number;
+        g->matched += 1;
+      } else if (c->kind != RELEVE_CELL_EMPTY) {
+        map_error(m, line, c->column, c->text, "un nombre est attendu pour « %s »",
+                  m->names[t->column]);
+      }
+    } else {
+      g->matched += 1;
+    }
+  }
+  return 0;
+}
+
+int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n) {
+  char pbuf[16], gbuf[16];
+  const char *period, *geography;
+  int skip;
+
+  if (!matches(&m->row_filters, cells, n)) {
+    m->skipped++;
+    return 0;
+  }
+  if (m->kind == KIND_LONG)
+    return emit_long(m, line, cells, n);
+  geography = row_geography(m, line, cells, n, m->geo_column, gbuf, sizeof gbuf, &skip);
+  if (skip) {
+    m->skipped++;
+    return 0;
+  }
+  period = row_period(m, line, cells, n, m->period_column, pbuf, sizeof pbuf);
+  if (period == NULL || geography == NULL)
+    return 0;
+  if (m->kind == KIND_WIDE)
+    return emit_wide(m, line, cells, n, period, geography);
+  return accumulate(m, line, cells, n, period, geography);
+}
+
+static const target *target_of(const releve_mapper *m, const char *indicator) {
+  size_t i;
+  for (i = 0; i < m->n_targets; i++)
+    if (strcmp(m->targets[i].indicator, indicator) == 0)
+      return &m->targets[i];
+  return NULL;
+}
+
+int releve_mapper_finish(releve_mapper *m) {
+  size_t b;
+  int rc = 0;
+  for (b = 0; b < N_BUCKETS && rc == 0; b++) {
+    group *g;
+    for (g = m->buckets[b]; g && rc == 0; g = g->next) {
+      const target *t = target_of(m, g->indicator);
+      releve_candidate c;
+      char text[64];
+      memset(&c, 0, sizeof c);
+      c.indicator = g->indicator;
+      c.period = g->period;
+      c.geography = g->geography;
+      c.value.kind = RELEVE_CELL_NUMBER;
+      switch (t->op) {
+      case OP_COUNT: c.value.number = g->matched; break;
+      case OP_SUM: c.value.number = g->sum; break;
+      case OP_MEAN:
+        if (g->matched == 0)
+          continue; /* nothing to average: no figure, not a zero */
+        c.value.number = g->sum / g->matched;
+        break;
+      default: c.value.number = g->whole ? 100.0 * g->matched / g->whole : 0; break;
+      }
+      snprintf(text, sizeof text, "%.10g", c.value.number);
+      c.value.text = text;
+      rc = m->on_candidate(m->ud, &c);
+    }
+  }
+  return rc;
+}
+
+unsigned long releve_mapper_skipped(const releve_mapper *m) { return m->skipped; }
+
+void releve_mapper_free(releve_mapper *m) {
+  size_t i;
+  if (m == NULL)
+    return;
+  for (i = 0; i < N_BUCKETS; i++) {
+    group *g = m->buckets[i];
+    while (g) {
+      group *next = g->next;
+      free(g->key);
+      free(g->period);
+      free(g->geography);
+      free(g);
+      g = next;
+    }
+  }
+  for (i = 0; i < m->n_targets; i++) {
+    free(m->targets[i].where.items);
+    free(m->targets[i].of.items);
+  }
+  free(m->targets);
+  free(m->row_filters.items);
+  for (i = 0; i < m->n_names; i++)
+    free(m->names[i]);
+  free(m->names);
+  json_decref(m->mapping);
+  free(m);
+}

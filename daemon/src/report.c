@@ -1,0 +1,87 @@
+#include "report.h"
+
+#include <stdarg.h>
+#include <time.h>
+
+static int keep(int *n) { return ++*n <= RELEVE_REPORT_MAX_LINES; }
+
+void releve_report_problem(releve_report *r, unsigned long line, unsigned column,
+                           const char *value, const char *message) {
+  if (!keep(&r->n_problems))
+    return;
+  releve_buf_adds(&r->problems, "  - ");
+  if (line == 0)
+    releve_buf_adds(&r->problems, "fichier");
+  else if (column)
+    releve_buf_addf(&r->problems, "ligne %lu, colonne %u", line, column);
+  else
+    releve_buf_addf(&r->problems, "ligne %lu", line);
+  if (value && *value)
+    releve_buf_addf(&r->problems, ", valeur « %.80s »", value);
+  releve_buf_addf(&r->problems, " : %s\n", message);
+}
+
+void releve_report_warning(releve_report *r, unsigned long line, const char *fmt, ...) {
+  va_list ap;
+  if (!keep(&r->n_warnings))
+    return;
+  if (line)
+    releve_buf_addf(&r->warnings, "  - ligne %lu : ", line);
+  else
+    releve_buf_adds(&r->warnings, "  - ");
+  va_start(ap, fmt);
+  releve_buf_vaddf(&r->warnings, fmt, ap);
+  va_end(ap);
+  releve_buf_adds(&r->warnings, "\n");
+}
+
+void releve_report_stored(releve_report *r, const char *fmt, ...) {
+  va_list ap;
+  if (!keep(&r->n_stored))
+    return;
+  releve_buf_adds(&r->stored, "  ");
+  va_start(ap, fmt);
+  releve_buf_vaddf(&r->stored, fmt, ap);
+  va_end(ap);
+  releve_buf_adds(&r->stored, "\n");
+}
+
+static void section(releve_buf *b, const char *title, const releve_buf *body, int n) {
+  if (n == 0)
+    return;
+  releve_buf_addf(b, "\n%s (%d) :\n", title, n);
+  releve_buf_add(b, body->data, body->len);
+  if (n > RELEVE_REPORT_MAX_LINES)
+    releve_buf_addf(b, "  … et %d autres non détaillés ici.\n", n - RELEVE_REPORT_MAX_LINES);
+}
+
+char *releve_report_render(const releve_report *r, const releve_report_head *h) {
+  releve_buf b = RELEVE_BUF_INIT;
+  char when[32];
+  time_t now = time(NULL);
+  struct tm tm;
+
+  gmtime_r(&now, &tm);
+  strftime(when, sizeof when, "%d/%m/%Y %H:%M UTC", &tm);
+  releve_buf_addf(&b,
+                  "Rapport de dépôt — relevé\n"
+                  "Fichier : %s (%llu octets, sha256 %.16s…)\n"
+                  "Acteur : %s (%s) — module de lecture : %s — canal : %s\n"
+                  "Traité le : %s\n"
+                  "Résultat : %s — %s\n",
+                  h->file_name, h->size, h->sha256, h->actor_name, h->actor_id, h->plugin,
+                  h->channel, when, h->verdict, h->summary);
+  section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
+  section(&b, "Points à vérifier", &r->warnings, r->n_warnings);
+  section(&b, "Valeurs enregistrées", &r->stored, r->n_stored);
+  if (r->n_problems)
+    releve_buf_adds(&b, "\nAucune valeur de ce fichier n'a été enregistrée. Corrigez les "
+                        "problèmes ci-dessus et déposez le fichier à nouveau.\n");
+  return releve_buf_steal(&b);
+}
+
+void releve_report_free(releve_report *r) {
+  releve_buf_free(&r->problems);
+  releve_buf_free(&r->warnings);
+  releve_buf_free(&r->stored);
+}

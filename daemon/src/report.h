@@ -1,0 +1,39 @@
+/* report.h -- the report a partner receives for each file, in French:
+ * what was stored, or every problem to fix with its line, column, value,
+ * reason and what is expected. Detail lists are capped so that a report
+ * stays readable; the counts always cover everything. */
+#ifndef RELEVE_REPORT_H
+#define RELEVE_REPORT_H
+
+#include "util.h"
+
+#define RELEVE_REPORT_MAX_LINES 1000
+
+typedef struct releve_report {
+  releve_buf problems;  /* one line each */
+  releve_buf warnings;
+  releve_buf stored;
+  int n_problems, n_warnings, n_stored;
+} releve_report;
+
+void releve_report_problem(releve_report *r, unsigned long line, unsigned column,
+                           const char *value, const char *message);
+void releve_report_warning(releve_report *r, unsigned long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void releve_report_stored(releve_report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+typedef struct releve_report_head {
+  const char *file_name;
+  unsigned long long size;
+  const char *sha256;
+  const char *actor_id, *actor_name, *plugin, *channel;
+  const char *verdict;   /* "ACCEPTÉ", "REFUSÉ", "DÉJÀ REÇU", "VÉRIFIÉ (essai)" */
+  const char *summary;   /* one sentence */
+} releve_report_head;
+
+/* The whole text, malloc'ed. */
+char *releve_report_render(const releve_report *r, const releve_report_head *h);
+void releve_report_free(releve_report *r);
+
+#endif

@@ -1,0 +1,12 @@
+/* A plugin built for another ABI: the host must refuse it. */
+#include "releve/plugin.h"
+
+static int decode(const releve_decode_args *a) {
+  (void)a;
+  return 0;
+}
+
+static const releve_plugin descriptor = {RELEVE_PLUGIN_ABI_MAJOR + 1, sizeof(releve_plugin),
+                                         "bad-abi", "1.0", "wrong ABI", NULL, decode};
+
+RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void) { return &descriptor; }

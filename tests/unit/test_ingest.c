@@ -1,0 +1,244 @@
+/* Ingest end to end through the real core (plugin host, mapping,
+ * validation, store, report), with the "lines" test plugin. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ingest.h"
+#include "testutil.h"
+
+static char *dir;
+static releve_config cfg;
+static releve_store store;
+static releve_plugins plugins;
+static releve_ingest_env env;
+
+#define HEADER "indicateur;periode;geographie;valeur;part;statut;commentaire\n"
+
+static int setup(void **state) {
+  releve_diags d = {0};
+  char *conf;
+  (void)state;
+  dir = test_dir("ingest");
+  chmod(RELEVE_TEST_PLUGIN_DIR, 0755);
+  conf = test_file(
+      dir, "releve.json",
+      "{\"plugins\": \"" RELEVE_TEST_PLUGIN_DIR "\", \"database\": \"r.db\", \"actors\": ["
+      "{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"], \"plugin\": \"lines\"},"
+      "{\"id\": \"academie\", \"emails\": [\"a@ac.example.org\"], \"plugin\": \"lines\", "
+      "\"mapping\": {\"kind\": \"rows\", \"period\": {\"column\": \"rentree\", \"format\": "
+      "\"school_year\"}, \"geography\": {\"column\": \"ep\", \"unmapped\": \"skip\"}, "
+      "\"indicators\": {\"G03.1\": {\"op\": \"count\", \"where\": {\"type\": \"college\"}}, "
+      "\"G03.2\": {\"op\": \"sum\", \"column\": \"eleves\", \"where\": {\"type\": \"college\"}}}}}]}");
+  if (releve_config_load(&cfg, conf, &d) != 0) {
+    releve_diags_print(&d, stderr);
+    return -1;
+  }
+  releve_diags_free(&d);
+  free(conf);
+  if (releve_plugins_load(&plugins, RELEVE_TEST_PLUGIN_DIR) ||
+      releve_store_open(&store, cfg.database, RELEVE_STORE_RW) ||
+      releve_store_sync(&store, &cfg, NULL))
+    return -1;
+  env.cfg = &cfg;
+  env.store = &store;
+  env.plugins = &plugins;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  releve_store_close(&store);
+  releve_plugins_unload(&plugins);
+  releve_config_free(&cfg);
+  free(dir);
+  return 0;
+}
+
+static long long scalar(const char *sql) {
+  sqlite3_stmt *st;
+  long long v = -1;
+  assert_int_equal(releve_store_prepare(&store, sql, &st), 0);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static releve_outcome ingest(const char *actor, const char *name, const char *text, int dry,
+                             releve_ingest_result *res) {
+  releve_ingest_request req;
+  char *path = test_file(dir, name, text);
+  memset(&req, 0, sizeof req);
+  req.actor = actor;
+  req.path = path;
+  req.channel = "cli";
+  req.dry_run = dry;
+  assert_int_equal(releve_ingest_file(&env, &req, res), 0);
+  free(path);
+  return res->outcome;
+}
+
+static void test_accept_then_duplicate_then_revision(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  assert_int_equal(ingest("caf", "a.csv", HEADER "G04.1;2019;QPV;120;;;\nG04.1;2019;QP;150;;;\n"
+                                              "G07.1;2019;QPV;s;;;\nG07.1;2019;QP;;;nd;\n"
+                                              "G24.1;2019;QPV;0;;;\nG24.1;2019;QP;;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  assert_int_equal(r.added, 5);
+  assert_non_null(strstr(r.report, "Résultat : ACCEPTÉ"));
+  assert_non_null(strstr(r.report, "5 valeurs reçues : 5 ajoutées"));
+  releve_ingest_result_free(&r);
+  /* Suppressed and not available keep their status; a zero is a value;
+   * the empty cell gave nothing. */
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE indicator = 'G07.1' AND "
+                          "value IS NULL AND status IN ('suppressed','not_available')"),
+                   2);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G24.1'"), 0);
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE indicator = 'G24.1'"), 1);
+  /* The same bytes again: recognised, nothing changes. */
+  assert_int_equal(ingest("caf", "a-again.csv",
+                          HEADER "G04.1;2019;QPV;120;;;\nG04.1;2019;QP;150;;;\n"
+                                 "G07.1;2019;QPV;s;;;\nG07.1;2019;QP;;;nd;\n"
+                                 "G24.1;2019;QPV;0;;;\nG24.1;2019;QP;;;;\n",
+                          0, &r),
+                   RELEVE_DUPLICATE);
+  assert_non_null(strstr(r.report, "déjà été reçu"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT count(*) FROM submissions"), 1);
+  /* A corrected figure is a revision: history kept, reported as modified. */
+  assert_int_equal(ingest("caf", "b.csv", HEADER "G04.1;2019;QPV;125;;;\nG04.1;2019;QP;150;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  assert_int_equal(r.changed, 1);
+  assert_int_equal(r.unchanged, 1);
+  assert_non_null(strstr(r.report, "modifiée"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G04.1' AND "
+                          "geography = 'QPV'"),
+                   125);
+  assert_int_equal(scalar("SELECT count(*) FROM revisions WHERE indicator = 'G04.1' AND "
+                          "geography = 'QPV'"),
+                   2);
+}
+
+static void test_every_problem_reported_nothing_stored(void **state) {
+  releve_ingest_result r;
+  long long before = scalar("SELECT count(*) FROM observations");
+  (void)state;
+  assert_int_equal(ingest("caf", "bad.csv",
+                          HEADER "G04.1;2018;QPV;10;;;\n"   /* fine on its own */
+                                 "Z99.9;2018;QPV;1;;;\n"    /* 3: unknown indicator */
+                                 "G02.1;2018;QPV;1;;;\n"    /* 4: another actor's */
+                                 "G04.1;2031;QPV;1;;;\n"    /* 5: outside the contract */
+                                 "G04.1;2018-2019;QPV;1;;;\n" /* 6: wrong period kind */
+                                 "G04.1;2018;QPZ;1;;;\n"    /* 7: unknown geography */
+                                 "G04.1;2018;QP;1.5;;;\n"   /* 8: count not whole */
+                                 "G04.1;2018;QVA;-3;;;\n"   /* 9: negative */
+                                 "G04.1;2018;QPV;11;;;\n"   /* 10: same cell as line 2 */
+                                 "G04.1;2018;PARIS;12;40;;\n" /* 11: share on a count */
+                                 "G04.1;2018;75118;s;;provisoire;\n" /* fine */
+                                 "G04.1;2019;75118;7;;secret;\n"     /* 13: secret with a value */
+                                 "G04.1;2019;75119;abc;;;\n",        /* 14: not a number */
+                          0, &r),
+                   RELEVE_REFUSED);
+  assert_int_equal(r.refused, 11);
+  assert_non_null(strstr(r.report, "ligne 3, valeur « Z99.9 » : indicateur « Z99.9 » inconnu"));
+  assert_non_null(strstr(r.report, "ligne 4, valeur « G02.1 » : l'indicateur G02.1 relève de"));
+  assert_non_null(strstr(r.report, "ligne 5, valeur « 2031 » : période 2031 hors du contrat"));
+  assert_non_null(strstr(r.report, "ligne 6, valeur « 2018-2019 » : période « 2018-2019 » "
+                                   "illisible pour G04.1 ; une année (2018) attendue"));
+  assert_non_null(strstr(r.report, "ligne 7, valeur « QPZ » : territoire « QPZ » inconnu"));
+  assert_non_null(strstr(r.report, "ligne 8, colonne 4, valeur « 1.5 » : valeur hors limites ; "
+                                   "un nombre entier positif ou nul est attendu"));
+  assert_non_null(strstr(r.report, "ligne 9, colonne 4, valeur « -3 »"));
+  assert_non_null(strstr(r.report, "ligne 10 : G04.1 2018 QPV est déjà donné ligne 2"));
+  assert_non_null(strstr(r.report, "ligne 11, colonne 5, valeur « 40 » : l'indicateur G04.1 ne "
+                                   "comporte pas de part"));
+  assert_non_null(strstr(r.report, "ligne 13, colonne 4, valeur « 7 » : statut « secret »"));
+  assert_non_null(strstr(r.report, "ligne 14, colonne 4, valeur « abc » : valeur illisible"));
+  assert_non_null(strstr(r.report, "Aucune valeur de ce fichier n'a été enregistrée"));
+  assert_int_equal(scalar("SELECT count(*) FROM observations"), before);
+  assert_int_equal(scalar("SELECT count(*) FROM submissions WHERE outcome = 'refused' AND "
+                          "name = 'bad.csv' AND refused = 11"),
+                   1);
+  releve_ingest_result_free(&r);
+}
+
+static void test_missing_column_and_dry_run(void **state) {
+  releve_ingest_result r;
+  long long before = scalar("SELECT count(*) FROM submissions");
+  (void)state;
+  assert_int_equal(ingest("caf", "cols.csv", "indicateur;periode;geographie;montant\n", 0, &r),
+                   RELEVE_REFUSED);
+  assert_non_null(strstr(r.report, "la colonne « valeur » est absente du fichier ; colonnes "
+                                   "trouvées : indicateur, periode, geographie, montant"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(ingest("caf", "dry.csv", HEADER "G04.1;2017;QPV;3;;;\n", 1, &r),
+                   RELEVE_ACCEPTED);
+  assert_non_null(strstr(r.report, "essai"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE period = '2017'"), 0);
+  assert_int_equal(scalar("SELECT count(*) FROM submissions"), before + 1);
+}
+
+static void test_rows_mapping_aggregates(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  assert_int_equal(ingest("academie", "ecoles.csv",
+                          "uai;type;ep;rentree;eleves\n"
+                          "1;college;REP;2019-2020;400\n2;college;REP+;2019-2020;350\n"
+                          "3;college;REP;2019-2020;500\n4;ecole;REP;2019-2020;200\n"
+                          "5;college;;2019-2020;600\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G03.1' AND "
+                          "geography = 'REP' AND period = '2019-2020'"),
+                   2);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G03.1' AND "
+                          "geography = 'REP+'"),
+                   1);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G03.2' AND "
+                          "geography = 'REP'"),
+                   900);
+  /* The school outside education priority was left out, not an error. */
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE indicator LIKE 'G03.%'"), 4);
+}
+
+static void test_plugin_crash_is_not_ours_in_process(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  /* A file that cannot be read at all (a directory) is refused, kept. */
+  char *sub = releve_aprintf("%s/adir", dir);
+  releve_ingest_request req;
+  releve_mkdir_p(sub, 0755);
+  memset(&req, 0, sizeof req);
+  req.actor = "caf";
+  req.path = sub;
+  req.channel = "spool";
+  assert_int_equal(releve_ingest_file(&env, &req, &r), 0);
+  assert_int_equal(r.outcome, RELEVE_REFUSED);
+  assert_non_null(strstr(r.report, "ce n'est pas un fichier ordinaire"));
+  releve_ingest_result_free(&r);
+  free(sub);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_accept_then_duplicate_then_revision),
+      cmocka_unit_test(test_every_problem_reported_nothing_stored),
+      cmocka_unit_test(test_missing_column_and_dry_run),
+      cmocka_unit_test(test_rows_mapping_aggregates),
+      cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
