@@ -1,32 +1,533 @@
+/* daemon.c -- releved: one libuv loop that owns the spool folders, the
+ * decoding children and the database writer.
+ *
+ * Files are handled one at a time, in the order found (processing/ first:
+ * what a crash left there is run again, and the sha256 record turns a file
+ * already committed into a duplicate, so every file counts exactly once).
+ * One file goes through:
+ *
+ *   prepare (thread pool)  claim: rename incoming/ → processing/, check the
+ *                          entry, refuse links and non-regular files;
+ *                          releve_ingest_begin(): open, hash, BEGIN IMMEDIATE
+ *   decode  (child)        supervise.c; rows reach the loop over a pipe and
+ *                          are fed to the ingest on the loop thread, one
+ *                          pipe read (at most 64 KiB of rows) at a time
+ *   finish  (thread pool)  releve_ingest_finish(): validate, COMMIT or roll
+ *                          back; move to archive/ or rejected/ with the
+ *                          report, fsync'ed
+ *
+ * The loop thread itself only does bookkeeping, the fork and the row
+ * feeding: begin (hashing a large file) and finish (COMMIT with
+ * synchronous=FULL, fsyncs of reports and folders) are the long blocking
+ * steps and run on the thread pool. Only one step of one file runs at any
+ * time, so the single SQLite connection is never used by two threads at
+ * once, and fork() never happens while a pool thread holds a lock of ours.
+ *
+ * Folder listings (the scan) run on the loop: they are short local
+ * readdir() calls. */
 #include "daemon.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include "claim.h"
 #include "config.h"
+#include "ingest.h"
 #include "log.h"
+#include "notify.h"
+#include "plugin_host.h"
 #include "spool.h"
 #include "store.h"
+#include "supervise.h"
+#include "util.h"
+#include "watch.h"
+
+/* A name waiting to be handled. */
+typedef struct item {
+  struct item *next;
+  size_t actor;
+  int processing; /* found in processing/ (a retry) rather than incoming/ */
+  char *name;
+} item;
+
+/* What happened to the file in hand. */
+enum step_result { R_NONE, R_GONE, R_LATER, R_CLAIM_REFUSED, R_INGEST, R_RETRY, R_FAILED };
+
+typedef struct current {
+  item *it;
+  char *name;      /* its name in processing/ */
+  char *path;      /* processing/<name> */
+  enum step_result result;
+  int rc;          /* a negative errno value for R_RETRY / R_FAILED */
+  double wait;     /* R_LATER: seconds until the quiet period ends */
+  const char *reason; /* R_CLAIM_REFUSED */
+  releve_ingest *in;
+  int decode_rc;
+  char *failure;
+  releve_ingest_result res;
+  int finish_rc;
+  char *final_name; /* in archive/ or rejected/ */
+} current;
 
 typedef struct daemon_state {
   uv_loop_t loop;
-  uv_signal_t sigterm, sigint;
+  uv_signal_t sigterm, sigint, sighup;
+  uv_timer_t rescan, watchdog, quiet;
+  uv_work_t work;
+  const releve_daemon_options *opts;
   releve_config cfg;
+  releve_plugins plugins;
   releve_store store;
-  int stopping;
+  releve_ingest_env env;
+  char **incoming, **processing, **archive, **rejected; /* one per actor */
+  releve_watch *watch;
+  item *head, *tail;
+  current cur;
+  int busy, stopping, closing, reload_pending, loop_started;
+  unsigned long accepted, refused, duplicates, failures;
+  char last[256];
 } daemon_state;
+
+static void pump(daemon_state *d);
+
+/* ---- folders ------------------------------------------------------------ */
+
+static void free_dirs(daemon_state *d) {
+  char ***sets[] = {&d->incoming, &d->processing, &d->archive, &d->rejected};
+  size_t s, a;
+  for (s = 0; s < 4; s++) {
+    if (*sets[s] == NULL)
+      continue;
+    for (a = 0; a < d->cfg.n_actors; a++)
+      free((*sets[s])[a]);
+    free(*sets[s]);
+    *sets[s] = NULL;
+  }
+}
+
+static int make_dirs(daemon_state *d) {
+  char ***sets[] = {&d->incoming, &d->processing, &d->archive, &d->rejected};
+  size_t s, a;
+  for (s = 0; s < 4; s++) {
+    *sets[s] = calloc(d->cfg.n_actors + 1, sizeof(char *));
+    if (*sets[s] == NULL)
+      return -ENOMEM;
+    for (a = 0; a < d->cfg.n_actors; a++)
+      if (((*sets[s])[a] = releve_spool_path(&d->cfg, d->cfg.actors[a].id,
+                                             (enum releve_spool_dir)s)) == NULL)
+        return -ENOMEM;
+  }
+  return 0;
+}
+
+/* ---- the queue ---------------------------------------------------------- */
+
+static int same(const item *it, size_t actor, int processing, const char *name) {
+  return it->actor == actor && it->processing == processing && strcmp(it->name, name) == 0;
+}
+
+static void enqueue(daemon_state *d, size_t actor, int processing, const char *name) {
+  item *it;
+
+  if (d->stopping || !releve_claim_name_ok(name) || releve_spool_ignored_name(name))
+    return;
+  /* The file in hand is in processing/ under a name a pool thread may be
+   * choosing right now: leave that actor's processing/ to a later scan. */
+  if (processing && d->busy && d->cur.it && d->cur.it->actor == actor)
+    return;
+  for (it = d->head; it; it = it->next)
+    if (same(it, actor, processing, name))
+      return;
+  it = calloc(1, sizeof *it);
+  if (it == NULL || (it->name = strdup(name)) == NULL) {
+    free(it);
+    releve_err("out of memory queueing %s", name);
+    return;
+  }
+  it->actor = actor;
+  it->processing = processing;
+  if (d->tail)
+    d->tail->next = it;
+  else
+    d->head = it;
+  d->tail = it;
+}
+
+static void free_item(item *it) {
+  if (it) {
+    free(it->name);
+    free(it);
+  }
+}
+
+static void clear_queue(daemon_state *d) {
+  while (d->head) {
+    item *it = d->head;
+    d->head = it->next;
+    free_item(it);
+  }
+  d->tail = NULL;
+}
+
+static size_t queue_length(const daemon_state *d) {
+  const item *it;
+  size_t n = 0;
+  for (it = d->head; it; it = it->next)
+    n++;
+  return n;
+}
+
+static void scan_dir(daemon_state *d, size_t actor, int processing) {
+  const char *dir = processing ? d->processing[actor] : d->incoming[actor];
+  char **names;
+  size_t n, i;
+  int rc = releve_spool_list(dir, &names, &n);
+
+  if (rc) {
+    releve_warn("cannot list %s: %s", dir, strerror(-rc));
+    return;
+  }
+  for (i = 0; i < n; i++)
+    enqueue(d, actor, processing, names[i]);
+  releve_spool_names_free(names);
+}
+
+/* processing/ first (left by a crash or a system failure), then incoming/. */
+static void scan_all(daemon_state *d) {
+  size_t a;
+  for (a = 0; a < d->cfg.n_actors; a++)
+    scan_dir(d, a, 1);
+  for (a = 0; a < d->cfg.n_actors; a++)
+    scan_dir(d, a, 0);
+}
+
+static void on_watch(void *data, size_t slot, const char *name) {
+  daemon_state *d = data;
+  if (name == NULL)
+    scan_all(d);
+  else if (slot < d->cfg.n_actors)
+    enqueue(d, slot, 0, name);
+  pump(d);
+}
+
+static void on_rescan(uv_timer_t *t) {
+  daemon_state *d = t->data;
+  scan_all(d);
+  pump(d);
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+static void send_status(daemon_state *d) {
+  releve_notifyf("STATUS=%lu accepted, %lu refused, %lu already received, %lu to retry%s%s",
+                 d->accepted, d->refused, d->duplicates, d->failures,
+                 d->last[0] ? "; last: " : "", d->last);
+}
+
+static void on_watchdog(uv_timer_t *t) {
+  (void)t;
+  releve_notify("WATCHDOG=1");
+}
+
+/* ---- one file: prepare (thread pool) ------------------------------------ */
+
+static void prepare_work(uv_work_t *w) {
+  daemon_state *d = w->data;
+  current *c = &d->cur;
+  const item *it = c->it;
+  const char *actor = d->cfg.actors[it->actor].id;
+  releve_ingest_request req;
+  int rc;
+
+  if (!it->processing) {
+    if (d->cfg.quiet_seconds > 0) {
+      struct stat st;
+      char *p = releve_aprintf("%s/%s", d->incoming[it->actor], it->name);
+      rc = p && lstat(p, &st) == 0 ? 0 : -errno;
+      free(p);
+      if (rc == 0) {
+        double age = difftime(time(NULL), st.st_mtime);
+        if (age < d->cfg.quiet_seconds) {
+          c->result = R_LATER;
+          c->wait = d->cfg.quiet_seconds - age;
+          return;
+        }
+      }
+    }
+    rc = releve_claim_move(d->incoming[it->actor], it->name, d->processing[it->actor], &c->name);
+    if (rc) {
+      c->result = rc == -ENOENT ? R_GONE : R_FAILED;
+      c->rc = rc;
+      return;
+    }
+  } else if ((c->name = strdup(it->name)) == NULL) {
+    c->result = R_FAILED;
+    c->rc = -ENOMEM;
+    return;
+  }
+  rc = releve_claim_check(d->processing[it->actor], c->name);
+  if (rc < 0) {
+    c->result = rc == -ENOENT ? R_GONE : R_RETRY;
+    c->rc = rc;
+    return;
+  }
+  if (rc != RELEVE_CLAIM_REGULAR) {
+    char *report;
+    c->result = R_CLAIM_REFUSED;
+    c->reason = releve_claim_reason((releve_claim_kind)rc);
+    report = releve_spool_refusal_report(actor, it->name, c->reason);
+    c->rc = report ? releve_spool_settle(d->processing[it->actor], c->name,
+                                         d->rejected[it->actor], report, &c->final_name)
+                   : -ENOMEM;
+    free(report);
+    return;
+  }
+  c->path = releve_aprintf("%s/%s", d->processing[it->actor], c->name);
+  if (c->path == NULL) {
+    c->result = R_RETRY;
+    c->rc = -ENOMEM;
+    return;
+  }
+  memset(&req, 0, sizeof req);
+  req.actor = actor;
+  req.path = c->path;
+  req.name = it->name; /* as the partner named it */
+  req.channel = "spool";
+  rc = releve_ingest_begin(&d->env, &req, &c->in);
+  c->result = rc ? R_RETRY : R_INGEST;
+  c->rc = rc;
+}
+
+/* ---- one file: finish (thread pool) ------------------------------------- */
+
+static void finish_work(uv_work_t *w) {
+  daemon_state *d = w->data;
+  current *c = &d->cur;
+  size_t a = c->it->actor;
+  int rc;
+
+  rc = releve_ingest_finish(c->in, c->decode_rc, c->failure, &c->res);
+  c->in = NULL;
+  c->finish_rc = rc;
+  if (rc)
+    return; /* nothing stored: the file stays in processing/ for a retry */
+  rc = releve_spool_settle(d->processing[a], c->name,
+                           c->res.outcome == RELEVE_REFUSED ? d->rejected[a] : d->archive[a],
+                           c->res.report, &c->final_name);
+  if (rc)
+    releve_err("%s/%s: stored, but moving it out of processing/ failed: %s",
+               d->cfg.actors[a].id, c->name, strerror(-rc));
+}
+
+static void file_done(daemon_state *d) {
+  current *c = &d->cur;
+  free_item(c->it);
+  free(c->name);
+  free(c->path);
+  free(c->failure);
+  free(c->final_name);
+  releve_ingest_result_free(&c->res);
+  memset(c, 0, sizeof *c);
+  d->busy = 0;
+  pump(d);
+}
+
+static const char *outcome_word(releve_outcome o) {
+  return o == RELEVE_ACCEPTED ? "accepted" : o == RELEVE_DUPLICATE ? "already received" : "refused";
+}
+
+static void after_finish(uv_work_t *w, int status) {
+  daemon_state *d = w->data;
+  current *c = &d->cur;
+  const char *actor = d->cfg.actors[c->it->actor].id;
+  (void)status;
+
+  if (c->finish_rc) {
+    d->failures++;
+    releve_err("%s/%s: not stored (%s); left in processing/, retried at the next rescan", actor,
+               c->name, strerror(-c->finish_rc));
+  } else {
+    if (c->res.outcome == RELEVE_ACCEPTED)
+      d->accepted++;
+    else if (c->res.outcome == RELEVE_DUPLICATE)
+      d->duplicates++;
+    else
+      d->refused++;
+    releve_info("%s/%s: %s (submission %lld: %d added, %d changed, %d unchanged, %d refused, "
+                "%d warnings) -> %s/%s",
+                actor, c->it->name, outcome_word(c->res.outcome), c->res.submission,
+                c->res.added, c->res.changed, c->res.unchanged, c->res.refused, c->res.warnings,
+                c->res.outcome == RELEVE_REFUSED ? "rejected" : "archive",
+                c->final_name ? c->final_name : c->name);
+    snprintf(d->last, sizeof d->last, "%s/%s %s", actor, c->it->name,
+             outcome_word(c->res.outcome));
+    send_status(d);
+  }
+  file_done(d);
+}
+
+/* ---- one file: decode (child) -------------------------------------------- */
+
+static void on_decoded(void *data, int decode_rc, const char *failure) {
+  daemon_state *d = data;
+  d->cur.decode_rc = decode_rc;
+  if (failure && (d->cur.failure = strdup(failure)) == NULL)
+    d->cur.decode_rc = -ENOMEM;
+  uv_queue_work(&d->loop, &d->work, finish_work, after_finish);
+}
+
+static void start_decode(daemon_state *d) {
+  current *c = &d->cur;
+  releve_decode_spec spec;
+  int rc;
+
+  if (!releve_ingest_wants_rows(c->in)) { /* refused already, or a duplicate */
+    uv_queue_work(&d->loop, &d->work, finish_work, after_finish);
+    return;
+  }
+  memset(&spec, 0, sizeof spec);
+  spec.plugin = releve_ingest_plugin(c->in);
+  spec.options = releve_ingest_options(c->in);
+  spec.fd = releve_ingest_fd(c->in);
+  spec.file_name = c->it->name;
+  spec.timeout_seconds = d->cfg.decode_timeout_seconds;
+  spec.memory_mb = d->cfg.decode_memory_mb;
+  spec.host = releve_ingest_services();
+  spec.host_ctx = c->in;
+  rc = releve_decode_start(&d->loop, &spec, on_decoded, d);
+  if (rc) {
+    /* The ingest has no way to give up without an outcome: refuse with the
+     * reason rather than leave a transaction open. */
+    c->decode_rc = -ECHILD;
+    c->failure = strdup("le décodage n'a pas pu être lancé sur le serveur ; merci de "
+                        "déposer le fichier à nouveau");
+    uv_queue_work(&d->loop, &d->work, finish_work, after_finish);
+  }
+}
+
+static void after_prepare(uv_work_t *w, int status) {
+  daemon_state *d = w->data;
+  current *c = &d->cur;
+  const char *actor = d->cfg.actors[c->it->actor].id;
+  (void)status;
+
+  switch (c->result) {
+  case R_INGEST:
+    start_decode(d);
+    return;
+  case R_LATER:
+    releve_debug("%s/%s: too recent, taken after the quiet period", actor, c->it->name);
+    if (!d->opts->once && (!uv_is_active((uv_handle_t *)&d->quiet) ||
+                           uv_timer_get_due_in(&d->quiet) > (uint64_t)(c->wait * 1000) + 100))
+      uv_timer_start(&d->quiet, on_rescan, (uint64_t)(c->wait * 1000) + 100, 0);
+    break;
+  case R_GONE:
+    releve_debug("%s/%s: gone before it was claimed", actor, c->it->name);
+    break;
+  case R_CLAIM_REFUSED:
+    d->refused++;
+    if (c->rc)
+      releve_err("%s/%s: %s; moving it to rejected/ failed: %s", actor, c->it->name, c->reason,
+                 strerror(-c->rc));
+    else
+      releve_warn("%s/%s: refused (%s) -> rejected/%s", actor, c->it->name,
+                  c->reason + strlen("refusé : "), c->final_name);
+    snprintf(d->last, sizeof d->last, "%s/%s refused", actor, c->it->name);
+    send_status(d);
+    break;
+  case R_RETRY:
+  case R_FAILED:
+    d->failures++;
+    releve_err("%s/%s: %s (%s); retried at the next rescan", actor, c->it->name,
+               c->result == R_RETRY ? "cannot be ingested now" : "cannot be claimed",
+               strerror(-c->rc));
+    break;
+  case R_NONE:
+    break;
+  }
+  file_done(d);
+}
+
+/* ---- scheduling, reload, stop ---------------------------------------------- */
+
+static void close_handles(daemon_state *d);
+static void reload(daemon_state *d);
+
+static void pump(daemon_state *d) {
+  if (d->busy || d->closing)
+    return;
+  if (d->reload_pending) {
+    d->reload_pending = 0;
+    reload(d);
+  }
+  if (d->stopping || (d->opts->once && d->head == NULL)) {
+    close_handles(d);
+    return;
+  }
+  if (d->head == NULL)
+    return;
+  d->busy = 1;
+  d->cur.it = d->head;
+  d->head = d->head->next;
+  if (d->head == NULL)
+    d->tail = NULL;
+  d->cur.it->next = NULL;
+  d->work.data = d;
+  uv_queue_work(&d->loop, &d->work, prepare_work, after_prepare);
+}
+
+static void close_if(uv_handle_t *h) {
+  if (h->loop && !uv_is_closing(h))
+    uv_close(h, NULL);
+}
+
+static void close_handles(daemon_state *d) {
+  if (d->closing)
+    return;
+  d->closing = 1;
+  close_if((uv_handle_t *)&d->sigterm);
+  close_if((uv_handle_t *)&d->sigint);
+  close_if((uv_handle_t *)&d->sighup);
+  close_if((uv_handle_t *)&d->rescan);
+  close_if((uv_handle_t *)&d->watchdog);
+  close_if((uv_handle_t *)&d->quiet);
+  releve_watch_close(d->watch);
+  d->watch = NULL;
+}
 
 static void on_stop_signal(uv_signal_t *h, int signum) {
   daemon_state *d = h->data;
-  releve_info("received %s, stopping", strsignal(signum));
+  if (d->stopping) {
+    releve_info("received %s again: still finishing the file in hand", strsignal(signum));
+    return;
+  }
+  releve_info("received %s, stopping%s", strsignal(signum),
+              d->busy ? " after the file in hand" : "");
+  releve_notify("STOPPING=1");
   d->stopping = 1;
-  uv_stop(&d->loop);
+  clear_queue(d);
+  pump(d);
 }
 
-static int start(daemon_state *d, const releve_daemon_options *o) {
+static void start_watch(daemon_state *d) {
+  int rc;
+  if (d->opts->once)
+    return;
+  rc = releve_watch_start(&d->loop, d->incoming, d->cfg.n_actors, on_watch, d, &d->watch);
+  if (rc)
+    releve_warn("cannot watch the spool folders (%s): relying on rescans every %d s",
+                strerror(-rc), d->cfg.rescan_seconds);
+}
+
+/* Loads configuration, plugins and the database link into the given
+ * slots; everything or nothing. */
+static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugins *plugins) {
   releve_diags diags = {0};
   const char *path, *why;
   int rc;
@@ -35,9 +536,9 @@ static int start(daemon_state *d, const releve_daemon_options *o) {
   if (path == NULL)
     releve_log(RELEVE_NOTICE, "no configuration file: using the built-in default (database "
                               "and outbox in ./var, spool in ./spool)");
-  rc = releve_config_load(&d->cfg, path, &diags);
+  rc = releve_config_load(cfg, path, &diags);
   if (rc == 0)
-    releve_config_check_environment(&d->cfg, &diags);
+    releve_config_check_environment(cfg, &diags);
   if (releve_diags_count(&diags, RELEVE_DIAG_ERROR)) {
     size_t i;
     for (i = 0; i < diags.n; i++)
@@ -45,17 +546,130 @@ static int start(daemon_state *d, const releve_daemon_options *o) {
         releve_err("config %s: %s: %s", diags.items[i].file ? diags.items[i].file : "",
                    diags.items[i].key ? diags.items[i].key : "-", diags.items[i].message);
     releve_diags_free(&diags);
+    releve_config_free(cfg);
+    memset(cfg, 0, sizeof *cfg);
     return rc ? rc : -EINVAL;
   }
   releve_diags_free(&diags);
-  releve_info("configuration %s (%s): %zu indicators, %zu actors", path ? path : "built-in",
-              why, d->cfg.ref.n_indicators, d->cfg.n_actors);
-  rc = releve_spool_prepare(&d->cfg);
-  if (rc == 0)
-    rc = releve_store_open(&d->store, d->cfg.database, RELEVE_STORE_RW);
+  releve_info("configuration %s (%s): %zu indicators, %zu actors", path ? path : "built-in", why,
+              cfg->ref.n_indicators, cfg->n_actors);
+  rc = releve_plugins_load(plugins, cfg->plugins);
+  if (rc) {
+    releve_err("plugin folder %s: %s", cfg->plugins ? cfg->plugins : "(none)", strerror(-rc));
+    releve_config_free(cfg);
+    memset(cfg, 0, sizeof *cfg);
+    memset(plugins, 0, sizeof *plugins);
+    return rc;
+  }
+  rc = releve_spool_prepare(cfg);
+  if (rc) {
+    releve_plugins_unload(plugins);
+    releve_config_free(cfg);
+    memset(cfg, 0, sizeof *cfg);
+    memset(plugins, 0, sizeof *plugins);
+  }
+  return rc;
+}
+
+static void reload(daemon_state *d) {
+  releve_config cfg;
+  releve_plugins plugins;
+  int rc;
+
+  memset(&cfg, 0, sizeof cfg);
+  memset(&plugins, 0, sizeof plugins);
+  releve_notify("RELOADING=1");
+  releve_info("reloading the configuration, référentiel and plugins");
+  rc = load(d->opts, &cfg, &plugins);
+  if (rc == 0 && (rc = releve_store_sync(&d->store, &cfg, NULL)) != 0) {
+    releve_plugins_unload(&plugins);
+    releve_config_free(&cfg);
+  }
+  /* A failed sync rolled back: the database still mirrors the running
+   * configuration. */
+  if (rc) {
+    releve_err("reload refused (%s): keeping the running configuration", strerror(-rc));
+    releve_notify("READY=1");
+    return;
+  }
+  releve_watch_close(d->watch);
+  d->watch = NULL;
+  clear_queue(d);
+  free_dirs(d);
+  releve_plugins_unload(&d->plugins);
+  releve_config_free(&d->cfg);
+  d->cfg = cfg;
+  d->plugins = plugins;
+  if (make_dirs(d) != 0) {
+    releve_err("out of memory after reload: stopping");
+    d->stopping = 1;
+    return;
+  }
+  start_watch(d);
+  uv_timer_start(&d->rescan, on_rescan, (uint64_t)d->cfg.rescan_seconds * 1000,
+                 (uint64_t)d->cfg.rescan_seconds * 1000);
+  scan_all(d);
+  releve_info("reloaded: %zu actors, plugins from %s", d->cfg.n_actors, d->cfg.plugins);
+  releve_notify("READY=1");
+  send_status(d);
+}
+
+static void on_hup(uv_signal_t *h, int signum) {
+  daemon_state *d = h->data;
+  (void)signum;
+  d->reload_pending = 1;
+  if (d->busy)
+    releve_info("SIGHUP: reloading after the file in hand");
+  pump(d);
+}
+
+static int start(daemon_state *d) {
+  uint64_t wd;
+  int rc = load(d->opts, &d->cfg, &d->plugins);
+
+  if (rc)
+    return rc;
+  rc = releve_store_open(&d->store, d->cfg.database, RELEVE_STORE_RW);
   if (rc == 0)
     rc = releve_store_sync(&d->store, &d->cfg, NULL);
-  return rc;
+  if (rc == 0)
+    rc = make_dirs(d);
+  if (rc)
+    return rc;
+  d->env.cfg = &d->cfg;
+  d->env.store = &d->store;
+  d->env.plugins = &d->plugins;
+
+  if ((rc = uv_loop_init(&d->loop)) != 0)
+    return rc;
+  d->loop_started = 1;
+  uv_signal_init(&d->loop, &d->sigterm);
+  uv_signal_init(&d->loop, &d->sigint);
+  uv_signal_init(&d->loop, &d->sighup);
+  uv_timer_init(&d->loop, &d->rescan);
+  uv_timer_init(&d->loop, &d->watchdog);
+  uv_timer_init(&d->loop, &d->quiet);
+  d->sigterm.data = d->sigint.data = d->sighup.data = d;
+  d->rescan.data = d->watchdog.data = d->quiet.data = d;
+  uv_signal_start(&d->sigterm, on_stop_signal, SIGTERM);
+  uv_signal_start(&d->sigint, on_stop_signal, SIGINT);
+  if (!d->opts->once) {
+    uv_signal_start(&d->sighup, on_hup, SIGHUP);
+    uv_timer_start(&d->rescan, on_rescan, (uint64_t)d->cfg.rescan_seconds * 1000,
+                   (uint64_t)d->cfg.rescan_seconds * 1000);
+    wd = releve_notify_watchdog_usec();
+    if (wd)
+      uv_timer_start(&d->watchdog, on_watchdog, wd / 2000 ? wd / 2000 : 1,
+                     wd / 2000 ? wd / 2000 : 1);
+  }
+  start_watch(d);
+  scan_all(d);
+  releve_info("ready: database %s, spool %s, %zu files waiting", d->cfg.database, d->cfg.spool,
+              queue_length(d));
+  if (!d->opts->once)
+    releve_notify("READY=1");
+  send_status(d);
+  return 0;
 }
 
 int releve_daemon_run(const releve_daemon_options *o) {
@@ -64,27 +678,27 @@ int releve_daemon_run(const releve_daemon_options *o) {
 
   if (d == NULL)
     return -ENOMEM;
-  rc = start(d, o);
+  d->opts = o;
+  rc = start(d);
   if (rc) {
     releve_err("start-up failed: %s", strerror(-rc));
-    goto out;
+    if (d->loop_started)
+      close_handles(d);
+  } else {
+    pump(d);
   }
-  if (o->once)
-    goto out;
-  uv_loop_init(&d->loop);
-  uv_signal_init(&d->loop, &d->sigterm);
-  uv_signal_init(&d->loop, &d->sigint);
-  d->sigterm.data = d->sigint.data = d;
-  uv_signal_start(&d->sigterm, on_stop_signal, SIGTERM);
-  uv_signal_start(&d->sigint, on_stop_signal, SIGINT);
-  releve_info("ready: database %s, spool %s", d->cfg.database, d->cfg.spool);
-  uv_run(&d->loop, UV_RUN_DEFAULT);
-  uv_close((uv_handle_t *)&d->sigterm, NULL);
-  uv_close((uv_handle_t *)&d->sigint, NULL);
-  uv_run(&d->loop, UV_RUN_DEFAULT);
-  uv_loop_close(&d->loop);
-out:
+  if (d->loop_started) {
+    uv_run(&d->loop, UV_RUN_DEFAULT);
+    if (uv_loop_close(&d->loop) != 0)
+      releve_warn("the loop still had handles at exit");
+  }
+  if (rc == 0)
+    releve_info("stopped: %lu accepted, %lu refused, %lu already received, %lu to retry",
+                d->accepted, d->refused, d->duplicates, d->failures);
+  clear_queue(d);
+  free_dirs(d);
   releve_store_close(&d->store);
+  releve_plugins_unload(&d->plugins);
   releve_config_free(&d->cfg);
   free(d);
   return rc;

@@ -4,9 +4,13 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "log.h"
 #include "util.h"
 
@@ -58,4 +62,109 @@ int releve_spool_prepare(const releve_config *cfg) {
     }
   }
   return rc;
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void releve_spool_names_free(char **names) {
+  size_t i;
+  if (names == NULL)
+    return;
+  for (i = 0; names[i]; i++)
+    free(names[i]);
+  free(names);
+}
+
+int releve_spool_list(const char *dir, char ***names, size_t *n) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **v = NULL;
+  size_t len = 0, cap = 0;
+  int rc = 0;
+
+  *names = NULL;
+  *n = 0;
+  if (d == NULL)
+    return -errno;
+  while ((errno = 0, e = readdir(d)) != NULL) {
+    if (!releve_claim_name_ok(e->d_name))
+      continue;
+    if (len + 1 >= cap) {
+      char **nv;
+      cap = cap ? cap * 2 : 16;
+      nv = realloc(v, cap * sizeof *v);
+      if (nv == NULL) {
+        rc = -ENOMEM;
+        break;
+      }
+      v = nv;
+    }
+    if ((v[len] = strdup(e->d_name)) == NULL) {
+      rc = -ENOMEM;
+      break;
+    }
+    v[++len] = NULL;
+  }
+  if (rc == 0 && errno != 0)
+    rc = -errno;
+  closedir(d);
+  if (rc) {
+    if (v)
+      v[len] = NULL;
+    releve_spool_names_free(v);
+    return rc;
+  }
+  if (v)
+    qsort(v, len, sizeof *v, cmp_names);
+  *names = v;
+  *n = len;
+  return 0;
+}
+
+int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
+                        const char *report, char **final_name) {
+  char *final = NULL, *rpath = NULL;
+  int rc;
+
+  if (final_name)
+    *final_name = NULL;
+  rc = releve_claim_move(from_dir, name, to_dir, &final);
+  if (rc)
+    return rc;
+  if (report) {
+    rpath = releve_aprintf("%s/%s.rapport.txt", to_dir, final);
+    rc = rpath ? releve_write_file_atomic(rpath, report, strlen(report), 0640) : -ENOMEM;
+    if (rc)
+      releve_err("cannot write the report %s: %s", rpath ? rpath : final, strerror(-rc));
+  } else {
+    rc = releve_fsync_dir(to_dir);
+  }
+  if (rc == 0)
+    rc = releve_fsync_dir(from_dir);
+  free(rpath);
+  if (final_name)
+    *final_name = final;
+  else
+    free(final);
+  return rc;
+}
+
+char *releve_spool_refusal_report(const char *actor, const char *name, const char *reason) {
+  char when[64];
+  time_t now = time(NULL);
+  struct tm tm;
+
+  localtime_r(&now, &tm);
+  strftime(when, sizeof when, "%d/%m/%Y %H:%M", &tm);
+  return releve_aprintf("Fichier : %s\n"
+                        "Partenaire : %s\n"
+                        "Reçu le : %s\n"
+                        "Résultat : %s\n"
+                        "\n"
+                        "Ce fichier n'a pas été lu et aucune donnée n'a été enregistrée.\n"
+                        "Merci de déposer le fichier lui-même, sous la forme d'un fichier "
+                        "ordinaire, dans votre dossier de dépôt (incoming/).\n",
+                        name, actor, when, reason);
 }

@@ -23,4 +23,21 @@ int releve_spool_prepare(const releve_config *cfg);
  * *.part, *.filepart, *.tmp. */
 int releve_spool_ignored_name(const char *name);
 
+/* The names in dir (no "." or ".."), sorted, as a NULL-ended malloc'ed
+ * array (free with releve_spool_names_free). Returns 0 or a negative errno. */
+int releve_spool_list(const char *dir, char ***names, size_t *n);
+void releve_spool_names_free(char **names);
+
+/* Moves from_dir/name into to_dir (never replacing a file there, see
+ * claim.h), then writes report beside it as "<final name>.rapport.txt"
+ * durably, and syncs both folders. *final_name (malloc'ed, may be NULL)
+ * gets the name in to_dir. A crash between the two steps leaves the file
+ * moved without its report, never the report without the file. */
+int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
+                        const char *report, char **final_name);
+
+/* The French report for a file refused before it was read (reason as
+ * releve_claim_reason() gives it), malloc'ed. */
+char *releve_spool_refusal_report(const char *actor, const char *name, const char *reason);
+
 #endif

@@ -1,0 +1,60 @@
+/* rowpipe.h -- what a decoding child reports, framed over a pipe to the
+ * parent (the only database writer).
+ *
+ * Every frame is a 4-byte length (of what follows), a 1-byte type and a
+ * payload; integers are in host byte order (both ends are the same binary
+ * on the same machine), strings are a 4-byte length, their bytes and a NUL (not counted):
+ *
+ *   COLUMNS  u32 n, n strings
+ *   ROW      u64 line, u32 n, n cells (u8 kind, u32 column, f64 number, string text)
+ *   ERROR    u64 line, u32 column, u8 has_value, string value, string message
+ *   LOG      u8 level, string message
+ *   END      i32 decode() return value; nothing may follow
+ *
+ * The writer (child side) provides releve_host_services that encode calls
+ * into a buffer flushed to the pipe; the reader (parent side) decodes
+ * frames from whatever chunks the pipe yields and calls the same services
+ * on the ingest. The parent trusts nothing: a frame longer than
+ * RELEVE_ROWPIPE_MAX_FRAME or malformed ends the stream with -EBADMSG. */
+#ifndef RELEVE_ROWPIPE_H
+#define RELEVE_ROWPIPE_H
+
+#include <stddef.h>
+
+#include "releve/plugin.h"
+#include "util.h"
+
+#define RELEVE_ROWPIPE_MAX_FRAME (16u << 20)
+
+/* Child side. */
+typedef struct releve_rowpipe_writer {
+  int fd;
+  int failed; /* a negative errno value once a write failed */
+  releve_buf buf;
+} releve_rowpipe_writer;
+
+/* The services to hand to the plugin, with a releve_rowpipe_writer* as ctx. */
+const releve_host_services *releve_rowpipe_writer_services(void);
+/* Writes the END frame and flushes; returns 0 or a negative errno value. */
+int releve_rowpipe_writer_end(releve_rowpipe_writer *w, int decode_rc);
+void releve_rowpipe_writer_free(releve_rowpipe_writer *w);
+
+/* Parent side. */
+typedef struct releve_rowpipe_reader {
+  releve_buf buf;  /* bytes not yet decoded */
+  size_t off;      /* start of the first undecoded frame in buf */
+  int ended;       /* the END frame was seen */
+  int decode_rc;   /* its value */
+} releve_rowpipe_reader;
+
+/* Decodes every complete frame of data (appended to what was left over) and
+ * calls host with ctx for each. Returns 0; a negative value returned by a
+ * service (the ingest asks to stop); -EBADMSG for a malformed stream (data
+ * after END included); -ENOMEM. */
+int releve_rowpipe_reader_feed(releve_rowpipe_reader *r, const void *data, size_t len,
+                               const releve_host_services *host, void *ctx);
+/* Whether bytes of an incomplete frame are pending. */
+int releve_rowpipe_reader_partial(const releve_rowpipe_reader *r);
+void releve_rowpipe_reader_free(releve_rowpipe_reader *r);
+
+#endif

@@ -1,0 +1,302 @@
+#include "supervise.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "rowpipe.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+typedef struct job {
+  uv_pipe_t pipe;
+  uv_timer_t timer;
+  uv_signal_t sigchld;
+  pid_t pid;
+  int status;       /* from waitpid */
+  int reaped, eof, timed_out, killed;
+  int stop_rc;      /* a service asked to stop, or the stream was malformed */
+  int open_handles;
+  releve_rowpipe_reader reader;
+  releve_decode_spec spec;
+  char plugin_name[64];
+  releve_decode_done_cb done;
+  void *data;
+  char buf[64 << 10];
+} job;
+
+/* ---- the child -------------------------------------------------------- */
+
+typedef struct child_ctx {
+  releve_rowpipe_writer w; /* first: the writer services take ctx as a writer */
+  int in;
+} child_ctx;
+
+static ssize_t child_read(void *ctx, void *buf, size_t n) {
+  child_ctx *c = ctx;
+  ssize_t r;
+  do
+    r = read(c->in, buf, n);
+  while (r < 0 && errno == EINTR);
+  return r < 0 ? -errno : r;
+}
+
+static void limit_memory(int mb) {
+  struct rlimit rl;
+  unsigned long long pages = 0, vm;
+  FILE *f;
+
+  if (UNDER_ASAN)
+    return;
+  /* The limit counts what the child inherited; allow mb more than that. */
+  f = fopen("/proc/self/statm", "re");
+  if (f) {
+    if (fscanf(f, "%llu", &pages) != 1)
+      pages = 0;
+    fclose(f);
+  }
+  vm = pages * (unsigned long long)sysconf(_SC_PAGESIZE);
+  rl.rlim_cur = rl.rlim_max = (rlim_t)(vm + (unsigned long long)mb * 1024 * 1024);
+  setrlimit(RLIMIT_AS, &rl);
+}
+
+static void child_main(const releve_decode_spec *spec, int out) {
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2};
+  struct rlimit nocore = {0, 0};
+  releve_decode_args args;
+  child_ctx c;
+  sigset_t all;
+  size_t i;
+  int rc;
+
+  /* The parent's handlers write to the loop's signal pipe: never here. */
+  for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    signal(sigs[i], SIG_DFL);
+  signal(SIGPIPE, SIG_IGN); /* a parent gone makes write() fail, not kill */
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  setrlimit(RLIMIT_CORE, &nocore);
+  limit_memory(spec->memory_mb);
+
+  memset(&c, 0, sizeof c);
+  c.w.fd = out;
+  c.in = spec->fd;
+  memset(&args, 0, sizeof args);
+  args.struct_size = sizeof args;
+  args.host = releve_rowpipe_writer_services();
+  args.host_ctx = &c;
+  args.read = child_read;
+  args.file_name = spec->file_name;
+  args.options = spec->options;
+  if (lseek(spec->fd, 0, SEEK_SET) < 0)
+    rc = -errno;
+  else
+    rc = spec->plugin->decode(&args);
+  releve_rowpipe_writer_end(&c.w, rc);
+  _exit(0);
+}
+
+/* ---- the parent ------------------------------------------------------- */
+
+static void on_closed(uv_handle_t *h) {
+  job *j = h->data;
+  char failure[256];
+  int rc;
+
+  if (--j->open_handles > 0)
+    return;
+  if (j->done == NULL) { /* never started */
+    free(j);
+    return;
+  }
+  failure[0] = '\0';
+  if (j->stop_rc == -EBADMSG) {
+    rc = -ECHILD;
+    snprintf(failure, sizeof failure, "le module %s a échoué : données illisibles transmises",
+             j->plugin_name);
+  } else if (j->stop_rc) {
+    rc = j->stop_rc;
+  } else if (j->timed_out) {
+    rc = -ECHILD;
+    snprintf(failure, sizeof failure, "délai dépassé (%d s)", j->spec.timeout_seconds);
+  } else if (WIFSIGNALED(j->status)) {
+    rc = -ECHILD;
+    snprintf(failure, sizeof failure, "le module %s a échoué : signal %d", j->plugin_name,
+             WTERMSIG(j->status));
+  } else if (!j->reader.ended || releve_rowpipe_reader_partial(&j->reader)) {
+    rc = -ECHILD;
+    snprintf(failure, sizeof failure,
+             "le module %s a échoué : arrêt avant la fin du décodage (code %d)", j->plugin_name,
+             WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1);
+  } else if (j->reader.decode_rc == -ENOMEM) {
+    rc = -ECHILD;
+    snprintf(failure, sizeof failure, "mémoire insuffisante pour lire ce fichier (limite : %d Mo)",
+             j->spec.memory_mb);
+  } else {
+    rc = j->reader.decode_rc;
+  }
+  if (failure[0])
+    releve_warn("decoding %s with plugin %s failed: %s", j->spec.file_name, j->plugin_name,
+                WIFSIGNALED(j->status) ? strsignal(WTERMSIG(j->status))
+                : j->timed_out        ? "timeout"
+                                      : "no end of stream");
+  releve_rowpipe_reader_free(&j->reader);
+  j->done(j->data, rc, failure[0] ? failure : NULL);
+  free(j);
+}
+
+static void maybe_finish(job *j) {
+  if (!j->reaped || !j->eof || j->open_handles != 3)
+    return;
+  uv_close((uv_handle_t *)&j->pipe, on_closed);
+  uv_close((uv_handle_t *)&j->timer, on_closed);
+  uv_close((uv_handle_t *)&j->sigchld, on_closed);
+}
+
+static void kill_child(job *j) {
+  if (!j->reaped && !j->killed) {
+    kill(j->pid, SIGKILL);
+    j->killed = 1;
+  }
+}
+
+static void set_eof(job *j) {
+  if (!j->eof) {
+    j->eof = 1;
+    uv_read_stop((uv_stream_t *)&j->pipe);
+  }
+}
+
+static void on_timer(uv_timer_t *t);
+
+static void reap(job *j) {
+  pid_t r;
+  if (j->reaped)
+    return;
+  do
+    r = waitpid(j->pid, &j->status, WNOHANG);
+  while (r < 0 && errno == EINTR);
+  if (r == j->pid || (r < 0 && errno == ECHILD)) {
+    j->reaped = 1;
+    uv_timer_stop(&j->timer);
+    if (!j->eof) /* a grandchild may hold the pipe: give it a moment */
+      uv_timer_start(&j->timer, on_timer, 1000, 0);
+  }
+}
+
+static void on_timer(uv_timer_t *t) {
+  job *j = t->data;
+  if (!j->reaped) {
+    j->timed_out = 1;
+    kill_child(j);
+  } else {
+    set_eof(j); /* reaped long ago, still no EOF */
+  }
+  maybe_finish(j);
+}
+
+static void on_sigchld(uv_signal_t *s, int signum) {
+  job *j = s->data;
+  (void)signum;
+  reap(j);
+  maybe_finish(j);
+}
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  job *j = h->data;
+  (void)suggested;
+  *buf = uv_buf_init(j->buf, sizeof j->buf);
+}
+
+static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+  job *j = s->data;
+
+  if (nread > 0 && !j->stop_rc) {
+    int rc = releve_rowpipe_reader_feed(&j->reader, buf->base, (size_t)nread, j->spec.host,
+                                        j->spec.host_ctx);
+    if (rc) {
+      j->stop_rc = rc;
+      kill_child(j);
+      set_eof(j);
+    }
+  } else if (nread < 0) {
+    if (nread != UV_EOF)
+      releve_warn("reading the decoder's pipe: %s", uv_strerror((int)nread));
+    set_eof(j);
+  }
+  maybe_finish(j);
+}
+
+int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
+                        releve_decode_done_cb done, void *data) {
+  job *j = calloc(1, sizeof *j);
+  int fds[2], rc;
+
+  if (j == NULL)
+    return -ENOMEM;
+  j->spec = *spec;
+  j->done = done;
+  j->data = data;
+  snprintf(j->plugin_name, sizeof j->plugin_name, "%s", spec->plugin->name);
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    rc = -errno;
+    free(j);
+    return rc;
+  }
+  uv_pipe_init(loop, &j->pipe, 0);
+  uv_timer_init(loop, &j->timer);
+  uv_signal_init(loop, &j->sigchld);
+  j->pipe.data = j->timer.data = j->sigchld.data = j;
+  j->open_handles = 3;
+  /* SIGCHLD is watched before the fork so that an early exit is not missed. */
+  uv_signal_start(&j->sigchld, on_sigchld, SIGCHLD);
+  fflush(stderr);
+  j->pid = fork();
+  if (j->pid == 0) {
+    close(fds[0]);
+    child_main(spec, fds[1]);
+  }
+  rc = j->pid < 0 ? -errno : 0;
+  close(fds[1]);
+  if (rc == 0 && (rc = uv_pipe_open(&j->pipe, fds[0])) != 0)
+    close(fds[0]);
+  else if (rc)
+    close(fds[0]);
+  if (rc == 0)
+    rc = uv_read_start((uv_stream_t *)&j->pipe, on_alloc, on_read);
+  if (rc) {
+    releve_err("cannot start the decoder for %s: %s", spec->file_name, strerror(-rc));
+    if (j->pid > 0) {
+      kill(j->pid, SIGKILL);
+      while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+    /* Not started: close quietly and let the caller handle rc. */
+    j->done = NULL;
+    uv_close((uv_handle_t *)&j->pipe, on_closed);
+    uv_close((uv_handle_t *)&j->timer, on_closed);
+    uv_close((uv_handle_t *)&j->sigchld, on_closed);
+    return rc;
+  }
+  uv_timer_start(&j->timer, on_timer, (uint64_t)spec->timeout_seconds * 1000, 0);
+  reap(j); /* in case it is already gone */
+  return 0;
+}

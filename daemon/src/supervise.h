@@ -1,0 +1,54 @@
+/* supervise.h -- decoding one file in a child process.
+ *
+ * A plugin that crashes, loops or eats memory must not take the daemon
+ * down. The daemon fork()s a child per file that only decodes: it calls the
+ * plugin's decode() on the file descriptor the ingest opened and streams
+ * what the plugin reports to the parent over a pipe (rowpipe.h). The parent
+ * reads the pipe with a uv_pipe_t, so the loop never blocks, and feeds each
+ * frame to the parent-side services (the ingest's) as it arrives.
+ *
+ * Why fork() and not uv_spawn() of `releved --decode-child`: the child then
+ * inherits the plugin already loaded and checked, the option values already
+ * resolved and the open file, so nothing has to be re-validated or
+ * serialised, and there is no second code path that loads configuration.
+ * The child never touches the loop, the database or any thread state: it
+ * resets its signal dispositions, applies its limits, decodes, writes the
+ * END frame and _exit()s. fork() is only called from the loop thread while
+ * no work of this daemon runs on the libuv thread pool.
+ *
+ * Limits: RLIMIT_AS of decode_memory_mb beyond what the child inherits (not
+ * under AddressSanitizer, whose shadow memory cannot live under a limit),
+ * no core files, SIGKILL when decode_timeout_seconds pass, and SIGKILL if
+ * the daemon itself dies (PR_SET_PDEATHSIG). */
+#ifndef RELEVE_SUPERVISE_H
+#define RELEVE_SUPERVISE_H
+
+#include <uv.h>
+
+#include "releve/plugin.h"
+
+typedef struct releve_decode_spec {
+  const releve_plugin *plugin;
+  const releve_option_value *options;
+  int fd;                /* the file, read from its start */
+  const char *file_name; /* base name, for the plugin's messages */
+  int timeout_seconds;
+  int memory_mb;
+  /* Where the parent delivers the frames (the ingest's services). */
+  const releve_host_services *host;
+  void *host_ctx;
+} releve_decode_spec;
+
+/* decode_rc: what decode() returned in the child, what a host service
+ * returned when it asked to stop, or -ECHILD when the child failed;
+ * failure: NULL, or a French sentence saying why decoding stopped ("le
+ * module caf a échoué : signal 11", "délai dépassé (300 s)"). */
+typedef void (*releve_decode_done_cb)(void *data, int decode_rc, const char *failure);
+
+/* Forks the child and starts supervising it; done is called exactly once,
+ * from the loop, after the child is reaped and every frame delivered.
+ * Returns 0, or a negative errno value when nothing was started. */
+int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
+                        releve_decode_done_cb done, void *data);
+
+#endif

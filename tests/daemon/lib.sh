@@ -1,0 +1,88 @@
+# lib.sh -- shared helpers of the daemon integration tests (sourced).
+#
+# Every test gets a fresh configuration from `releve init`, with the caf
+# actor decoding the long template through the test plugin (crashtest.so,
+# see crashtest.c) so that these tests exercise the daemon, not a partner
+# format. Every wait is bounded.
+set -euo pipefail
+: "${RELEVE:?}" "${RELEVED:?}" "${TEST_PLUGINS:?}"
+
+T=$(mktemp -d /tmp/releve-daemon-test.XXXXXX)
+CONF=$T/conf/releve.json
+SPOOL=$T/conf/spool/caf
+DB=$T/conf/var/releve.db
+LOG=$T/releved.log
+DPID=
+HEADER='indicateur;libelle;periode;geographie;valeur;part;statut;commentaire'
+
+cleanup() {
+  if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then kill -9 "$DPID" 2>/dev/null || true; fi
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- releved log (last 40 lines)" >&2
+  tail -n 40 "$LOG" >&2 2>/dev/null || true
+  exit 1
+}
+
+# make_config [python statements on c, the config dict]
+make_config() {
+  "$RELEVE" init "$T/conf" >/dev/null
+  python3 - "$CONF" "$TEST_PLUGINS" "${1:-}" <<'PY'
+import json, sys
+p, plugins, extra = sys.argv[1], sys.argv[2], sys.argv[3]
+c = json.load(open(p))
+c["plugins"] = plugins
+c["daemon"].update(rescan_seconds=2, decode_timeout_seconds=10)
+for a in c["actors"]:
+    if a["id"] == "caf":
+        a["plugin"] = "crashtest"
+        a.pop("mapping", None)
+        a.pop("options", None)
+exec(extra)
+json.dump(c, open(p, "w"), indent=2)
+PY
+}
+
+start_daemon() {
+  "$RELEVED" -c "$CONF" "$@" >>"$LOG" 2>&1 &
+  DPID=$!
+  wait_for 10 "grep -q 'ready:' '$LOG'" || fail "releved did not start"
+}
+
+# stop_daemon: SIGTERM, expect exit 0 within 15 s.
+stop_daemon() {
+  local i rc=0
+  kill -TERM "$DPID"
+  for i in $(seq 150); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$DPID" 2>/dev/null && fail "releved did not stop on SIGTERM"
+  wait "$DPID" || rc=$?
+  DPID=
+  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
+}
+
+# wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
+wait_for() {
+  local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
+  while ! eval "$2"; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+}
+
+sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
+# drop NAME CONTENT: writes a temporary name in incoming/ and renames it, as
+# partners are asked to.
+drop() {
+  printf '%s' "$2" > "$SPOOL/incoming/.$1.part"
+  mv "$SPOOL/incoming/.$1.part" "$SPOOL/incoming/$1"
+}
+
+# figure YEAR VALUE [COMMENT]: a one-figure long template for caf.
+figure() { printf '%s\nG04.1;Nombre de bénévoles formés par an;%s;QPV;%s;;;%s\n' "$HEADER" "$1" "$2" "${3:-}"; }
+
+count_files() { find "$1" -maxdepth 1 -type f ! -name '*.rapport.txt' | wc -l; }

@@ -1,0 +1,31 @@
+#!/bin/bash
+# A plugin that crashes, hangs or exhausts its memory loses neither the
+# daemon nor the file: the file goes to rejected/ with the reason, and the
+# next file is served.
+. "$(dirname "$0")/lib.sh"
+make_config 'c["daemon"].update(decode_timeout_seconds=2, decode_memory_mb=64)'
+start_daemon
+
+drop crash.csv "$(figure 2019 1)"
+wait_for 10 "test -f '$SPOOL/rejected/crash.csv.rapport.txt'" || fail "crashing file not refused"
+grep -q "le module crashtest a échoué" "$SPOOL/rejected/crash.csv.rapport.txt" || fail "crash reason missing"
+kill -0 "$DPID" || fail "releved died with its plugin"
+drop next.csv "$(figure 2019 2)"
+wait_for 5 "test -f '$SPOOL/archive/next.csv.rapport.txt'" || fail "next file not served after a crash"
+
+drop hang.csv "$(figure 2019 3)"
+wait_for 10 "test -f '$SPOOL/rejected/hang.csv.rapport.txt'" || fail "hanging file not refused"
+grep -q "délai dépassé (2 s)" "$SPOOL/rejected/hang.csv.rapport.txt" || fail "timeout reason missing"
+
+# RLIMIT_AS cannot apply under AddressSanitizer: only test it without.
+if ! grep -q asan < <(ldd "$RELEVED" 2>/dev/null); then
+  drop hog.csv "$(figure 2019 4)"
+  wait_for 10 "test -f '$SPOOL/rejected/hog.csv.rapport.txt'" || fail "memory hog not refused"
+  grep -q "mémoire insuffisante" "$SPOOL/rejected/hog.csv.rapport.txt" || fail "memory reason missing"
+fi
+
+drop last.csv "$(figure 2019 5)"
+wait_for 5 "test -f '$SPOOL/archive/last.csv.rapport.txt'" || fail "last file not served"
+[ "$(sql "select value from observations where indicator='G04.1' and period='2019'")" = 5.0 ] || fail "last figure"
+stop_daemon
+echo "daemon survives crashing, hanging and hungry plugins: ok"

@@ -1,0 +1,137 @@
+/* Claiming partner files: moves never replace, links and special files are
+ * recognised without being followed or opened; folder listings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "claim.h"
+#include "spool.h"
+#include "testutil.h"
+
+static char *dir, *in, *out;
+
+static int setup(void **state) {
+  (void)state;
+  dir = test_dir("claim");
+  in = releve_aprintf("%s/in", dir);
+  out = releve_aprintf("%s/out", dir);
+  assert_int_equal(releve_mkdir_p(in, 0755), 0);
+  assert_int_equal(releve_mkdir_p(out, 0755), 0);
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  free(in);
+  free(out);
+  free(dir);
+  return 0;
+}
+
+static void test_names(void **state) {
+  (void)state;
+  assert_true(releve_claim_name_ok("a.csv"));
+  assert_false(releve_claim_name_ok(""));
+  assert_false(releve_claim_name_ok("."));
+  assert_false(releve_claim_name_ok(".."));
+  assert_false(releve_claim_name_ok("a/b"));
+  assert_false(releve_claim_name_ok(NULL));
+  assert_true(releve_spool_ignored_name(".x.part"));
+  assert_true(releve_spool_ignored_name("x.filepart"));
+  assert_true(releve_spool_ignored_name("x.tmp"));
+  assert_false(releve_spool_ignored_name("x.csv"));
+}
+
+static void test_move_never_replaces(void **state) {
+  char *final = NULL;
+  (void)state;
+  free(test_file(in, "f.csv", "one"));
+  assert_int_equal(releve_claim_move(in, "f.csv", out, &final), 0);
+  assert_string_equal(final, "f.csv");
+  free(final);
+  free(test_file(in, "f.csv", "two"));
+  assert_int_equal(releve_claim_move(in, "f.csv", out, &final), 0);
+  assert_string_equal(final, "f~2.csv");
+  free(final);
+  free(test_file(in, "noext", "x"));
+  free(test_file(out, "noext", "y"));
+  assert_int_equal(releve_claim_move(in, "noext", out, &final), 0);
+  assert_string_equal(final, "noext~2");
+  free(final);
+  assert_int_equal(releve_claim_move(in, "gone.csv", out, &final), -ENOENT);
+  assert_null(final);
+  assert_int_equal(releve_claim_move(in, "..", out, &final), -EINVAL);
+}
+
+static void test_check_kinds(void **state) {
+  char *p;
+  (void)state;
+  free(test_file(out, "plain.csv", "x"));
+  assert_int_equal(releve_claim_check(out, "plain.csv"), RELEVE_CLAIM_REGULAR);
+  p = releve_aprintf("%s/lien.csv", out);
+  assert_int_equal(symlink("/etc/passwd", p), 0);
+  free(p);
+  assert_int_equal(releve_claim_check(out, "lien.csv"), RELEVE_CLAIM_SYMLINK);
+  p = releve_aprintf("%s/tube", out);
+  assert_int_equal(mkfifo(p, 0600), 0);
+  free(p);
+  assert_int_equal(releve_claim_check(out, "tube"), RELEVE_CLAIM_NOT_REGULAR);
+  p = releve_aprintf("%s/dossier", out);
+  assert_int_equal(mkdir(p, 0700), 0);
+  free(p);
+  assert_int_equal(releve_claim_check(out, "dossier"), RELEVE_CLAIM_NOT_REGULAR);
+  {
+    char *a = releve_aprintf("%s/plain.csv", out), *b = releve_aprintf("%s/dur.csv", out);
+    assert_int_equal(link(a, b), 0);
+    free(a);
+    free(b);
+  }
+  assert_int_equal(releve_claim_check(out, "dur.csv"), RELEVE_CLAIM_LINKS);
+  assert_int_equal(releve_claim_check(out, "absent"), -ENOENT);
+  assert_string_equal(releve_claim_reason(RELEVE_CLAIM_SYMLINK), "refusé : lien symbolique");
+  assert_null(releve_claim_reason(RELEVE_CLAIM_REGULAR));
+}
+
+static void test_settle_and_list(void **state) {
+  char *final = NULL, *report, **names;
+  size_t n;
+  (void)state;
+  free(test_file(in, "b.csv", "b"));
+  free(test_file(in, "a.csv", "a"));
+  assert_int_equal(releve_spool_list(in, &names, &n), 0);
+  assert_int_equal(n, 2);
+  assert_string_equal(names[0], "a.csv");
+  assert_string_equal(names[1], "b.csv");
+  assert_null(names[2]);
+  releve_spool_names_free(names);
+  report = releve_spool_refusal_report("caf", "a.csv", "refusé : lien symbolique");
+  assert_non_null(strstr(report, "Résultat : refusé : lien symbolique"));
+  assert_int_equal(releve_spool_settle(in, "a.csv", out, report, &final), 0);
+  free(report);
+  assert_string_equal(final, "a.csv");
+  free(final);
+  {
+    char *r = releve_aprintf("%s/a.csv.rapport.txt", out), *data;
+    size_t len;
+    assert_int_equal(releve_read_file(r, &data, &len), 0);
+    assert_non_null(strstr(data, "aucune donnée"));
+    free(data);
+    free(r);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_move_never_replaces),
+      cmocka_unit_test(test_check_kinds),
+      cmocka_unit_test(test_settle_and_list),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,170 @@
+/* The child → parent row framing: what the writer encodes comes out the
+ * same through the reader, whatever the chunking; malformed streams are
+ * refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rowpipe.h"
+#include "util.h"
+
+/* What the reader delivered, as text. */
+static releve_buf seen;
+
+static int r_columns(void *ctx, const char *const *names, size_t n) {
+  (void)ctx;
+  releve_buf_adds(&seen, "C");
+  for (size_t i = 0; i < n; i++)
+    releve_buf_addf(&seen, " %s", names[i]);
+  releve_buf_adds(&seen, "\n");
+  return 0;
+}
+
+static int r_row(void *ctx, unsigned long line, const releve_cell *cells, size_t n) {
+  (void)ctx;
+  releve_buf_addf(&seen, "R%lu", line);
+  for (size_t i = 0; i < n; i++)
+    releve_buf_addf(&seen, " %d:%u:%g:%s", cells[i].kind, cells[i].column, cells[i].number,
+                    cells[i].text);
+  releve_buf_adds(&seen, "\n");
+  return line == 99 ? -ECANCELED : 0;
+}
+
+__attribute__((format(printf, 5, 6))) static int r_error(void *ctx, unsigned long line,
+                                                         unsigned column, const char *value,
+                                                         const char *fmt, ...) {
+  va_list ap;
+  (void)ctx;
+  releve_buf_addf(&seen, "E%lu:%u:%s:", line, column, value ? value : "(null)");
+  va_start(ap, fmt);
+  releve_buf_vaddf(&seen, fmt, ap);
+  va_end(ap);
+  releve_buf_adds(&seen, "\n");
+  return 0;
+}
+
+__attribute__((format(printf, 3, 4))) static void r_log(void *ctx, int level, const char *fmt,
+                                                        ...) {
+  va_list ap;
+  (void)ctx;
+  releve_buf_addf(&seen, "L%d:", level);
+  va_start(ap, fmt);
+  releve_buf_vaddf(&seen, fmt, ap);
+  va_end(ap);
+  releve_buf_adds(&seen, "\n");
+}
+
+static const releve_host_services host = {sizeof host, r_columns, r_row, r_error, r_log};
+
+/* Encodes a small stream into a pipe and returns its bytes. */
+static char *encode(size_t *len, unsigned long last_line) {
+  int fds[2];
+  releve_rowpipe_writer w;
+  const releve_host_services *s = releve_rowpipe_writer_services();
+  const char *cols[] = {"indicateur", "valeur"};
+  releve_cell cells[2] = {{RELEVE_CELL_TEXT, "G04.1", 0, 1}, {RELEVE_CELL_NUMBER, "93,2", 93.2, 2}};
+  releve_buf out = RELEVE_BUF_INIT;
+  char buf[4096];
+  ssize_t n;
+
+  assert_int_equal(pipe(fds), 0);
+  memset(&w, 0, sizeof w);
+  w.fd = fds[1];
+  assert_int_equal(s->columns(&w, cols, 2), 0);
+  assert_int_equal(s->row(&w, 2, cells, 2), 0);
+  assert_int_equal(s->error(&w, 3, 5, "12,5,3", "valeur « %s » illisible", "12,5,3"), 0);
+  assert_int_equal(s->error(&w, 0, 0, NULL, "format inconnu"), 0);
+  s->log(&w, 6, "read %d lines", 3);
+  assert_int_equal(s->row(&w, last_line, cells, 1), 0);
+  assert_int_equal(releve_rowpipe_writer_end(&w, -EILSEQ), 0);
+  releve_rowpipe_writer_free(&w);
+  close(fds[1]);
+  while ((n = read(fds[0], buf, sizeof buf)) > 0)
+    releve_buf_add(&out, buf, (size_t)n);
+  close(fds[0]);
+  *len = out.len;
+  return releve_buf_steal(&out);
+}
+
+static void test_round_trip_any_chunking(void **state) {
+  size_t len, step;
+  char *data = encode(&len, 4);
+  const char *expect = "C indicateur valeur\n"
+                       "R2 1:1:0:G04.1 2:2:93.2:93,2\n"
+                       "E3:5:12,5,3:valeur « 12,5,3 » illisible\n"
+                       "E0:0:(null):format inconnu\n"
+                       "L6:read 3 lines\n"
+                       "R4 1:1:0:G04.1\n";
+  (void)state;
+  for (step = 1; step <= len; step = step < 8 ? step + 1 : step * 3) {
+    releve_rowpipe_reader r;
+    size_t off;
+    memset(&r, 0, sizeof r);
+    seen.len = 0;
+    for (off = 0; off < len; off += step)
+      assert_int_equal(releve_rowpipe_reader_feed(&r, data + off,
+                                                  len - off < step ? len - off : step, &host, NULL),
+                       0);
+    assert_true(r.ended);
+    assert_int_equal(r.decode_rc, -EILSEQ);
+    assert_false(releve_rowpipe_reader_partial(&r));
+    assert_string_equal(seen.data, expect);
+    /* Nothing may follow END. */
+    assert_int_equal(releve_rowpipe_reader_feed(&r, data, 5, &host, NULL), -EBADMSG);
+    releve_rowpipe_reader_free(&r);
+  }
+  free(data);
+}
+
+static void test_service_stop_and_garbage(void **state) {
+  size_t len;
+  char *data = encode(&len, 99);
+  releve_rowpipe_reader r;
+  (void)state;
+  memset(&r, 0, sizeof r);
+  assert_int_equal(releve_rowpipe_reader_feed(&r, data, len, &host, NULL), -ECANCELED);
+  releve_rowpipe_reader_free(&r);
+  /* Truncated inside a frame: a partial frame is pending. */
+  memset(&r, 0, sizeof r);
+  assert_int_equal(releve_rowpipe_reader_feed(&r, data, 7, &host, NULL), 0);
+  assert_true(releve_rowpipe_reader_partial(&r));
+  releve_rowpipe_reader_free(&r);
+  free(data);
+  /* A huge or empty length, an unknown type. */
+  {
+    unsigned char bad1[] = {0xff, 0xff, 0xff, 0x7f, 1};
+    unsigned char bad2[] = {0, 0, 0, 0, 1};
+    unsigned char bad3[] = {1, 0, 0, 0, 42};
+    unsigned char bad4[] = {9, 0, 0, 0, 1, 200, 0, 0, 0, 0, 0, 0, 0}; /* 200 names, no bytes */
+    memset(&r, 0, sizeof r);
+    assert_int_equal(releve_rowpipe_reader_feed(&r, bad1, sizeof bad1, &host, NULL), -EBADMSG);
+    releve_rowpipe_reader_free(&r);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(releve_rowpipe_reader_feed(&r, bad2, sizeof bad2, &host, NULL), -EBADMSG);
+    releve_rowpipe_reader_free(&r);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(releve_rowpipe_reader_feed(&r, bad3, sizeof bad3, &host, NULL), -EBADMSG);
+    releve_rowpipe_reader_free(&r);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(releve_rowpipe_reader_feed(&r, bad4, sizeof bad4, &host, NULL), -EBADMSG);
+    releve_rowpipe_reader_free(&r);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_round_trip_any_chunking),
+      cmocka_unit_test(test_service_stop_and_garbage),
+  };
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  releve_buf_free(&seen);
+  return rc;
+}
