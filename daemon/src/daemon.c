@@ -402,12 +402,15 @@ static void start_decode(daemon_state *d) {
   spec.host_ctx = c->in;
   rc = releve_decode_start(&d->loop, &spec, on_decoded, d);
   if (rc) {
-    /* The ingest has no way to give up without an outcome: refuse with the
-     * reason rather than leave a transaction open. */
-    c->decode_rc = -ECHILD;
-    c->failure = strdup("le décodage n'a pas pu être lancé sur le serveur ; merci de "
-                        "déposer le fichier à nouveau");
-    uv_queue_work(&d->loop, &d->work, finish_work, after_finish);
+    /* No decoder (fork failed, out of memory): nothing was decided about the
+     * file, so give up without an outcome and leave it in processing/ for
+     * the next rescan. */
+    releve_ingest_abort(c->in);
+    c->in = NULL;
+    d->failures++;
+    releve_err("%s/%s: the decoder could not be started (%s); retried at the next rescan",
+               d->cfg.actors[c->it->actor].id, c->it->name, strerror(-rc));
+    file_done(d);
   }
 }
 

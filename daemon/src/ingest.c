@@ -588,6 +588,8 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
   return rc;
 }
 
+void releve_ingest_abort(releve_ingest *in) { ingest_free(in); }
+
 static ssize_t read_fd(void *ctx, void *buf, size_t n) {
   releve_ingest *in = ctx;
   for (;;) {

@@ -83,6 +83,11 @@ const releve_host_services *releve_ingest_services(void);
 int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
                          releve_ingest_result *res);
 
+/* Gives up without an outcome: rolls back, records nothing, frees in. For
+ * a system failure after begin (the decoder could not be started): the file
+ * stays where it is and is tried again later. */
+void releve_ingest_abort(releve_ingest *in);
+
 /* begin + decode in this process + finish. */
 int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request *req,
                        releve_ingest_result *res);
