@@ -373,6 +373,9 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     free(in);
     return rc;
   }
+  if (in->fd >= 0 && in->size == 0)
+    refuse(in, "le fichier est vide (0 octet) : le dépôt a peut-être été interrompu ; "
+               "déposez-le à nouveau");
   in->plugin = releve_plugins_find(env->plugins, in->actor->plugin);
   if (in->plugin == NULL)
     refuse(in, "le module de lecture « %s » n'est pas disponible sur le serveur ; "
@@ -544,6 +547,10 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     refuse(in, "%s", failure);
   if (in->refusal == NULL && decode_rc < 0 && decode_rc != -ECANCELED && in->report.n_problems == 0)
     refuse(in, "le fichier n'a pas pu être lu (%s)", strerror(-decode_rc));
+  if (in->refusal == NULL && in->duplicate_of == 0 && !in->columns_seen &&
+      in->report.n_problems == 0)
+    refuse(in, "aucune ligne d'en-tête n'a été reconnue : le fichier ne contient pas de "
+               "données dans le format attendu");
   if (in->refusal)
     releve_report_problem(&in->report, 0, 0, NULL, in->refusal);
   if (in->duplicate_of && in->refusal == NULL) {
