@@ -8,8 +8,11 @@ start_daemon
 N=1000
 mkdir "$T/stage"
 for i in $(seq $N); do figure 2019 12 "lot $i" > "$T/stage/f$i.csv"; done
-# Same file system: rename() in, all at once.
-mv "$T/stage/"*.csv "$SPOOL/incoming/"
+# Same file system: rename() in, all at once. (Not mv: GNU mv may stat a
+# file after moving it, and the daemon can have claimed it by then.)
+python3 -c 'import os, sys
+for f in os.listdir(sys.argv[1]): os.rename(os.path.join(sys.argv[1], f), os.path.join(sys.argv[2], f))' \
+  "$T/stage" "$SPOOL/incoming"
 wait_for 60 "[ \$(count_files '$SPOOL/archive') -ge $N ]" ||
   fail "only $(count_files "$SPOOL/archive") of $N archived"
 [ "$(sql "select count(*) from submissions where outcome='accepted'")" = $N ] ||
