@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "geo.h"
 #include "hash.h"
 #include "log.h"
 #include "map.h"
@@ -304,7 +305,8 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
     in->changed++;
   check_jump(in, f, line);
   sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
-  sqlite3_bind_text(in->geo_insert, 2, "quartier", -1, SQLITE_STATIC);
+  sqlite3_bind_text(in->geo_insert, 2, releve_geo_kind_label(releve_geo_classify(f->geography)),
+                    -1, SQLITE_STATIC);
   if ((rc = step_reset(in, in->geo_insert)) != 0)
     return rc;
   bind_figure(in->obs_upsert, f, in->submission, line);
@@ -412,6 +414,36 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
 fail:
   ingest_free(in);
   return rc;
+}
+
+/* A count never above its total: checked once every figure of the file is
+ * in, against the file's own figures and those already stored. */
+static int check_totals(releve_ingest *in) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(in->env->store, RELEVE_SQL_PART_ABOVE_WHOLE, &st);
+
+  if (rc)
+    return rc;
+  sqlite3_bind_int64(st, 1, in->submission);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    char msg[512], where[64];
+    int a_here = sqlite3_column_int(st, 8), b_here = sqlite3_column_int(st, 9);
+    /* Report on this file's line, naming where the other figure stands. */
+    long long line = sqlite3_column_int64(st, a_here ? 4 : 7);
+    if (a_here && b_here)
+      snprintf(where, sizeof where, "ligne %lld", (long long)sqlite3_column_int64(st, 7));
+    else
+      snprintf(where, sizeof where, "valeur déjà enregistrée");
+    snprintf(msg, sizeof msg,
+             "%s %s : %s = %g dépasse %s = %g (%s) ; une partie ne peut pas dépasser son total "
+             "(QPV et QVA font partie de QP, tout territoire fait partie de PARIS)",
+             sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+             sqlite3_column_double(st, 3), sqlite3_column_text(st, 5),
+             sqlite3_column_double(st, 6), where);
+    releve_report_problem(&in->report, (unsigned long)line, 0, NULL, msg);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
 int releve_ingest_wants_rows(const releve_ingest *in) {
@@ -536,8 +568,11 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
 
   memset(res, 0, sizeof *res);
   if (in->mapper && !in->stop && in->report.n_problems == 0 && decode_rc == 0 &&
-      in->refusal == NULL)
+      in->refusal == NULL) {
     releve_mapper_finish(in->mapper);
+    if (in->report.n_problems == 0 && !in->stop && (rc = check_totals(in)) != 0)
+      in->sys_error = rc;
+  }
   if (in->sys_error) {
     rc = in->sys_error;
     ingest_free(in);

@@ -190,6 +190,21 @@ static const char *const releve_sql_migrations[] = {
   "WHERE o.indicator = ? AND o.geography = ? AND p.year = ? AND p.kind = ? "                   \
   "AND o.value IS NOT NULL AND o.status NOT IN ('suppressed','not_available')"
 
+/* Parts above their whole, for the cells a submission wrote: a count for
+ * QPV or QVA above QP, any part above PARIS. Shares and percentages are
+ * not additive and are left out. */
+#define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
+  "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
+  "a.submission = ?1, b.submission = ?1 "                                                      \
+  "FROM observations a JOIN observations b ON b.indicator = a.indicator AND b.period = a.period " \
+  "JOIN indicators i ON i.id = a.indicator AND i.unit IN ('count','amount') "                 \
+  "WHERE (a.submission = ?1 OR b.submission = ?1) "                                           \
+  "AND a.value IS NOT NULL AND b.value IS NOT NULL AND a.value > b.value "                     \
+  "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') OR a.geography GLOB 'Q[PN]0*')) " \
+  "  OR (b.geography = 'QPV' AND a.geography GLOB 'Q[PN]0*') "                                 \
+  "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
+  "ORDER BY a.line"
+
 /* Reading. */
 #define RELEVE_SQL_HISTORY                                                                     \
   "SELECT r.period, r.geography, r.value, r.text, r.share, r.status, r.comment, "              \

@@ -18,7 +18,9 @@ with open(sys.argv[1], "w") as f:
         for y in range(2015, 2024):
             for g in geo:
                 n += 1
-                f.write("%s;libellé;%d;%s;%d;;;%s\n" % (i, y, g, n, "commentaire %d " % n * 40))
+                # Parts stay below their totals (QPV, QVA < QP < PARIS).
+                v = {"PARIS": 1000000, "QP": 100000}.get(g, 0) + n
+                f.write("%s;libellé;%d;%s;%d;;;%s\n" % (i, y, g, v, "commentaire %d " % n * 40))
 PY
 mv "$T/big-slow.csv" "$SPOOL/incoming/big-slow.csv"
 wait_for 10 "test -e '$SPOOL/processing/big-slow.csv'" || fail "big-slow.csv never claimed"

@@ -14,13 +14,16 @@ ind = "G04.1 G07.1 G15.1 G24.1 G24.2 G25.1 G25.2 G25.3 G26.1 G27.1 G28.1 G32.1 G
 geo = ["751%02d" % i for i in range(1, 21)] + ["PARIS", "QP", "QPV", "QVA"]
 cells = [(i, y, g) for i in ind for y in range(2015, 2024) for g in geo]
 rnd.shuffle(cells)
+# Parts stay below their totals (QPV, QVA < QP < PARIS), as relevé checks.
+def value(g):
+    return {"PARIS": 1000000, "QP": 100000}.get(g, 0) + rnd.randrange(1000)
 head = "indicateur;libelle;periode;geographie;valeur;part;statut;commentaire\n"
 expected = 0
 for n in range(1, count + 1):
     refused = rnd.random() < 0.2
     take = 1 + rnd.randrange(5)
     part, cells = cells[:take], cells[take:]
-    lines = ["%s;x;%d;%s;%d;;;\n" % (i, y, g, rnd.randrange(1000)) for i, y, g in part]
+    lines = ["%s;x;%d;%s;%d;;;\n" % (i, y, g, value(g)) for i, y, g in part]
     if refused:
         lines.append("Z99.9;x;2019;QPV;1;;;\n")
     else:

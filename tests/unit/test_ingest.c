@@ -214,6 +214,27 @@ static void test_rows_mapping_aggregates(void **state) {
   assert_int_equal(scalar("SELECT count(*) FROM observations WHERE indicator LIKE 'G03.%'"), 4);
 }
 
+static void test_part_never_above_its_total(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  assert_int_equal(ingest("caf", "tot.csv", HEADER "G25.1;2016;QPV;12;;;\nG25.1;2016;QP;10;;;\n", 0,
+                          &r),
+                   RELEVE_REFUSED);
+  assert_non_null(strstr(r.report, "ligne 2 : G25.1 2016 : QPV = 12 dépasse QP = 10 (ligne 3)"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(ingest("caf", "tot2.csv", HEADER "G25.1;2016;QP;10;;;\nG25.1;2016;PARIS;40;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  releve_ingest_result_free(&r);
+  /* Against a figure stored earlier. */
+  assert_int_equal(ingest("caf", "tot3.csv", HEADER "G25.1;2016;QVA;41;;;\n", 0, &r),
+                   RELEVE_REFUSED);
+  assert_non_null(strstr(r.report, "QVA = 41 dépasse QP = 10 (valeur déjà enregistrée)"));
+  assert_non_null(strstr(r.report, "QVA = 41 dépasse PARIS = 40"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE geography = 'QVA'"), 0);
+}
+
 static void test_plugin_crash_is_not_ours_in_process(void **state) {
   releve_ingest_result r;
   (void)state;
@@ -238,6 +259,7 @@ int main(void) {
       cmocka_unit_test(test_every_problem_reported_nothing_stored),
       cmocka_unit_test(test_missing_column_and_dry_run),
       cmocka_unit_test(test_rows_mapping_aggregates),
+      cmocka_unit_test(test_part_never_above_its_total),
       cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
