@@ -13,7 +13,7 @@ for i in $(seq $N); do figure 2019 12 "lot $i" > "$T/stage/f$i.csv"; done
 python3 -c 'import os, sys
 for f in os.listdir(sys.argv[1]): os.rename(os.path.join(sys.argv[1], f), os.path.join(sys.argv[2], f))' \
   "$T/stage" "$SPOOL/incoming"
-wait_for 60 "[ \$(count_files '$SPOOL/archive') -ge $N ]" ||
+wait_for 240 "[ \$(count_files '$SPOOL/archive') -ge $N ]" ||
   fail "only $(count_files "$SPOOL/archive") of $N archived"
 [ "$(sql "select count(*) from submissions where outcome='accepted'")" = $N ] ||
   fail "expected $N accepted submissions, got $(sql 'select count(*) from submissions')"

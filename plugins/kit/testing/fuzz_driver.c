@@ -1,0 +1,26 @@
+/* fuzz_driver.c -- libFuzzer entry shared by the plugins' fuzz targets. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../kit.h"
+#include "fuzz_driver.h"
+#include "testhost.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  th_host h;
+  th_init(&h);
+  h.keep_rows = 0;
+  th_set_input(&h, data, size);
+  static const size_t chunks[] = {0, 1, 2, 3, 7, 64, 511, 4096};
+  h.chunk = size > 0 ? chunks[data[0] % 8] : 0;
+  th_run(&h, releve_plugin_entry_v1(), releve_fuzz_options);
+  if (h.violations > 0) {
+    fprintf(stderr, "protocol violation: %s\n", h.violation);
+    abort();
+  }
+  th_free(&h);
+  return 0;
+}
