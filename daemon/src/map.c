@@ -280,7 +280,7 @@ static const char *row_period(releve_mapper *m, unsigned long line, const releve
   if (m->period_format == NULL)
     return c->text;
   if (releve_period_parse_as(c->text, m->period_format, &p) != 0) {
-    map_error(m, line, c->column, c->text, "période illisible ; %s attendu",
+    map_error(m, line, c->column, c->text, "période illisible ; %s attendue",
               strcmp(m->period_format, "school_year") == 0 ? "une année scolaire (2018-2019)"
               : strcmp(m->period_format, "date") == 0      ? "une date AAAA-MM-JJ"
                                                            : "une année (2019, 2019-12, 2019-T4)");
