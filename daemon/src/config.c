@@ -135,7 +135,8 @@ static void load_mail(releve_config *cfg, const releve_jctx *c) {
 
 static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"rescan_seconds", "quiet_seconds", "decode_timeout_seconds",
-                                     "decode_memory_mb", "spool_mode", "spool_group", NULL};
+                                     "decode_memory_mb", "spool_mode", "spool_group", "watch",
+                                     NULL};
   json_t *o = NULL;
   const char *mode = "2770";
   char *end;
@@ -146,6 +147,8 @@ static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   cfg->quiet_seconds = int_key(c, o, "daemon", "quiet_seconds", 0, 0, 3600);
   cfg->decode_timeout_seconds = int_key(c, o, "daemon", "decode_timeout_seconds", 300, 1, 86400);
   cfg->decode_memory_mb = int_key(c, o, "daemon", "decode_memory_mb", 1024, 16, 1 << 20);
+  cfg->watch = 1;
+  releve_json_bool(c, o, "daemon", "watch", 0, &cfg->watch);
   if (o) {
     releve_json_string(c, o, "daemon", "spool_mode", 0, &mode);
     releve_json_string(c, o, "daemon", "spool_group", 0, &cfg->spool_group);

@@ -53,6 +53,7 @@ typedef struct releve_config {
   int quiet_seconds;
   int decode_timeout_seconds;
   int decode_memory_mb;
+  int watch;               /* inotify hints on top of the rescans (default on) */
   int spool_mode;          /* mode of incoming/ folders */
   const char *spool_group; /* group owning incoming/, may be NULL */
   releve_referentiel ref;

@@ -520,7 +520,7 @@ static void on_stop_signal(uv_signal_t *h, int signum) {
 
 static void start_watch(daemon_state *d) {
   int rc;
-  if (d->opts->once)
+  if (d->opts->once || !d->cfg.watch)
     return;
   rc = releve_watch_start(&d->loop, d->incoming, d->cfg.n_actors, on_watch, d, &d->watch);
   if (rc)

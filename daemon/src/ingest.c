@@ -200,13 +200,16 @@ static long long seen_before(releve_ingest *in, const releve_figure *f, unsigned
 static void check_jump(releve_ingest *in, const releve_figure *f, unsigned long line) {
   double factor = in->env->cfg->jump_factor, prev;
   sqlite3_stmt *st = in->obs_prev;
+  releve_period before = releve_period_for(f->period.kind, f->period.year - 1);
+  char period[16];
 
   if (!f->has_value || f->value <= 0)
     return;
+  /* The same cell a year earlier: a primary-key lookup. */
+  releve_period_format(&before, period, sizeof period);
   sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, f->geography, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 3, f->period.year - 1);
-  sqlite3_bind_text(st, 4, releve_period_kind_name(f->period.kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, period, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 3, f->geography, -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW) {
     prev = sqlite3_column_double(st, 0);
     if (prev > 0 && (f->value > prev * factor || f->value * factor < prev))
@@ -304,11 +307,15 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
   else
     in->changed++;
   check_jump(in, f, line);
-  sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
-  sqlite3_bind_text(in->geo_insert, 2, releve_geo_kind_label(releve_geo_classify(f->geography)),
-                    -1, SQLITE_STATIC);
-  if ((rc = step_reset(in, in->geo_insert)) != 0)
-    return rc;
+  /* Scopes, arrondissements and networks are recorded when the référentiel
+   * is synced; only quartier codes are met for the first time here. */
+  if (releve_geo_classify(f->geography) == RELEVE_GEO_QUARTIER) {
+    sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in->geo_insert, 2, releve_geo_kind_label(RELEVE_GEO_QUARTIER), -1,
+                      SQLITE_STATIC);
+    if ((rc = step_reset(in, in->geo_insert)) != 0)
+      return rc;
+  }
   bind_figure(in->obs_upsert, f, in->submission, line);
   if ((rc = step_reset(in, in->obs_upsert)) != 0)
     return rc;

@@ -186,18 +186,22 @@ static const char *const releve_sql_migrations[] = {
   "VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
 /* The same cell a year earlier, for the jump check. */
 #define RELEVE_SQL_OBS_PREVIOUS                                                                \
-  "SELECT value FROM observations o JOIN periods p ON p.period = o.period "                    \
-  "WHERE o.indicator = ? AND o.geography = ? AND p.year = ? AND p.kind = ? "                   \
-  "AND o.value IS NOT NULL AND o.status NOT IN ('suppressed','not_available')"
+  "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ? "       \
+  "AND value IS NOT NULL AND status NOT IN ('suppressed','not_available')"
 
-/* Parts above their whole, for the cells a submission wrote: a count for
- * QPV or QVA above QP, any part above PARIS. Shares and percentages are
- * not additive and are left out. */
+/* Parts above their whole, for the cells a submission wrote (listed in
+ * temp.ingest_cells): a count for QPV or QVA above QP, any part above
+ * PARIS. Driven by the file's (indicator, period) pairs and primary-key
+ * lookups of the wholes, so its cost follows the file, not the database.
+ * Shares and percentages are not additive and are left out. */
 #define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
   "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
   "a.submission = ?1, b.submission = ?1 "                                                      \
-  "FROM observations a JOIN observations b ON b.indicator = a.indicator AND b.period = a.period " \
-  "JOIN indicators i ON i.id = a.indicator AND i.unit IN ('count','amount') "                 \
+  "FROM (SELECT DISTINCT indicator, period FROM temp.ingest_cells) k "                         \
+  "JOIN indicators i ON i.id = k.indicator AND i.unit IN ('count','amount') "                 \
+  "JOIN observations b ON b.indicator = k.indicator AND b.period = k.period "                  \
+  "  AND b.geography IN ('QP','QPV','PARIS') "                                                 \
+  "JOIN observations a ON a.indicator = k.indicator AND a.period = k.period "                  \
   "WHERE (a.submission = ?1 OR b.submission = ?1) "                                           \
   "AND a.value IS NOT NULL AND b.value IS NOT NULL AND a.value > b.value "                     \
   "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') OR a.geography GLOB 'Q[PN]0*')) " \
