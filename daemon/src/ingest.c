@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cellset.h"
 #include "geo.h"
 #include "hash.h"
 #include "log.h"
@@ -39,7 +40,9 @@ struct releve_ingest {
   int sys_error;
   int added, changed, unchanged, empty;
   releve_report report;
-  sqlite3_stmt *obs_get, *obs_upsert, *rev_insert, *obs_prev, *cell_seen, *geo_insert;
+  sqlite3_stmt *obs_get, *obs_upsert, *rev_insert, *obs_prev, *pair_insert, *geo_insert;
+  releve_cellset *cells; /* (indicator, period, geography) given so far */
+  releve_cellset *pairs; /* (indicator, period), also in temp.ingest_pairs */
 };
 
 static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -105,12 +108,12 @@ static int find_duplicate(releve_ingest *in) {
 static int prepare_statements(releve_ingest *in) {
   releve_store *s = in->env->store;
   int rc;
-  /* Cells seen in this file, to refuse a figure given twice. A TEMP table
-   * keeps memory flat whatever the file's size. */
-  rc = releve_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS ingest_cells("
-                            "indicator TEXT, period TEXT, geography TEXT, line INTEGER, "
-                            "PRIMARY KEY (indicator, period, geography)) WITHOUT ROWID;"
-                            "DELETE FROM temp.ingest_cells;");
+  /* The file's (indicator, period) pairs, for the part-above-total check
+   * at the end; one row per pair, not per figure. */
+  rc = releve_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS ingest_pairs("
+                            "indicator TEXT, period TEXT, PRIMARY KEY (indicator, period)) "
+                            "WITHOUT ROWID;"
+                            "DELETE FROM temp.ingest_pairs;");
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_OBS_GET, &in->obs_get);
   if (rc == 0)
@@ -120,9 +123,10 @@ static int prepare_statements(releve_ingest *in) {
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_OBS_PREVIOUS, &in->obs_prev);
   if (rc == 0)
-    rc = releve_store_prepare(s, "INSERT INTO temp.ingest_cells VALUES (?,?,?,?) "
-                                 "ON CONFLICT DO UPDATE SET line = line RETURNING line",
-                              &in->cell_seen);
+    rc = releve_store_prepare(s, "INSERT INTO temp.ingest_pairs VALUES (?, ?)", &in->pair_insert);
+  if (rc == 0 && ((in->cells = releve_cellset_new()) == NULL ||
+                  (in->pairs = releve_cellset_new()) == NULL))
+    rc = -ENOMEM;
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &in->geo_insert);
   return rc;
@@ -159,7 +163,9 @@ static void ingest_free(releve_ingest *in) {
   sqlite3_finalize(in->obs_upsert);
   sqlite3_finalize(in->rev_insert);
   sqlite3_finalize(in->obs_prev);
-  sqlite3_finalize(in->cell_seen);
+  sqlite3_finalize(in->pair_insert);
+  releve_cellset_free(in->cells);
+  releve_cellset_free(in->pairs);
   sqlite3_finalize(in->geo_insert);
   if (in->in_txn)
     releve_store_rollback(in->env->store);
@@ -180,19 +186,37 @@ static void on_map_error(void *ud, unsigned long line, unsigned column, const ch
 
 /* The same cell already given earlier in this file: its line, else 0. */
 static long long seen_before(releve_ingest *in, const releve_figure *f, unsigned long line) {
-  long long first = -1;
+  char key[96];
+  unsigned long first = 0;
+  int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", f->indicator->id, f->period_text,
+                   f->geography);
   int rc;
-  sqlite3_bind_text(in->cell_seen, 1, f->indicator->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(in->cell_seen, 2, f->period_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text(in->cell_seen, 3, f->geography, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(in->cell_seen, 4, (sqlite3_int64)line);
-  rc = sqlite3_step(in->cell_seen);
-  if (rc == SQLITE_ROW)
-    first = sqlite3_column_int64(in->cell_seen, 0);
-  sqlite3_reset(in->cell_seen);
-  if (rc != SQLITE_ROW)
-    return sql_fail(in, rc);
-  return first == (long long)line ? 0 : first;
+
+  if (n < 0 || (size_t)n >= sizeof key)
+    n = (int)sizeof key - 1; /* ids, periods and geographies are short */
+  rc = releve_cellset_add(in->cells, key, (size_t)n, line, &first);
+  if (rc == 1)
+    return (long long)first;
+  if (rc == 0) {
+    /* A new cell: its (indicator, period) pair is the key up to the second
+     * separator. */
+    size_t pair = strlen(f->indicator->id) + 1 + strlen(f->period_text);
+    rc = releve_cellset_add(in->pairs, key, pair, line, &first);
+    if (rc == 0) {
+      sqlite3_bind_text(in->pair_insert, 1, f->indicator->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text(in->pair_insert, 2, f->period_text, -1, SQLITE_STATIC);
+      rc = sqlite3_step(in->pair_insert);
+      sqlite3_reset(in->pair_insert);
+      if (rc != SQLITE_DONE)
+        return sql_fail(in, rc);
+    }
+  }
+  if (rc < 0) {
+    in->stop = 1;
+    in->sys_error = -ENOMEM;
+    return -ENOMEM;
+  }
+  return 0;
 }
 
 /* Flags a value far from the same cell's previous year (DHIS2's min-max

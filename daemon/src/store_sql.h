@@ -190,14 +190,14 @@ static const char *const releve_sql_migrations[] = {
   "AND value IS NOT NULL AND status NOT IN ('suppressed','not_available')"
 
 /* Parts above their whole, for the cells a submission wrote (listed in
- * temp.ingest_cells): a count for QPV or QVA above QP, any part above
+ * temp.ingest_pairs): a count for QPV or QVA above QP, any part above
  * PARIS. Driven by the file's (indicator, period) pairs and primary-key
  * lookups of the wholes, so its cost follows the file, not the database.
  * Shares and percentages are not additive and are left out. */
 #define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
   "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
   "a.submission = ?1, b.submission = ?1 "                                                      \
-  "FROM (SELECT DISTINCT indicator, period FROM temp.ingest_cells) k "                         \
+  "FROM temp.ingest_pairs k "                                                                 \
   "JOIN indicators i ON i.id = k.indicator AND i.unit IN ('count','amount') "                 \
   "JOIN observations b ON b.indicator = k.indicator AND b.period = k.period "                  \
   "  AND b.geography IN ('QP','QPV','PARIS') "                                                 \
