@@ -235,7 +235,7 @@ def main():
         bench_rowlevel()
         bench_template()
         latency("inotify")
-        latency("rescan-only (1 s)")
+        latency("rescan-only (1 s)", n=100)
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
     print("| measure | value | unit | notes |")
