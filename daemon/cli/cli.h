@@ -55,5 +55,18 @@ int cmd_export(releve_cli *cli, int argc, char **argv);
 int cmd_ingest(releve_cli *cli, int argc, char **argv);
 int cmd_plugins(releve_cli *cli, int argc, char **argv);
 int cmd_template(releve_cli *cli, int argc, char **argv);
+int cmd_remind(releve_cli *cli, int argc, char **argv);
+int cmd_pull(releve_cli *cli, int argc, char **argv);
+
+/* The scheduled pulls' part of `releve status` (cmd_pull.c): every
+ * configured source with its failures, as JSON (NULL on error, said on
+ * stderr) or as text listing the failing ones; the database must be open. */
+json_t *cli_pull_status_json(releve_cli *cli);
+int cli_pull_status_print(releve_cli *cli);
+/* The outbox's part of `releve status` (cmd_remind.c): counts by state and
+ * the mails that failed for good, as JSON (NULL on error, said on stderr)
+ * or as text ("mails en échec : N" and one line per failed mail). */
+json_t *cli_mail_status_json(releve_cli *cli);
+int cli_mail_status_print(releve_cli *cli);
 
 #endif

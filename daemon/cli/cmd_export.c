@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "privacy.h"
 #include "store_sql.h"
 #include "util.h"
 
@@ -12,9 +13,9 @@
 #define MID_TERM_YEAR 2018
 
 /* A value as a French spreadsheet reads it: decimal comma, status words. */
-static void value_text(sqlite3_stmt *st, char *out, size_t size) {
+static void value_text(sqlite3_stmt *st, int secret, char *out, size_t size) {
   const char *status = (const char *)sqlite3_column_text(st, 5);
-  if (strcmp(status, "suppressed") == 0) {
+  if (secret || strcmp(status, "suppressed") == 0) {
     snprintf(out, size, "secret");
   } else if (strcmp(status, "not_available") == 0) {
     snprintf(out, size, "nd");
@@ -33,11 +34,57 @@ typedef struct geo_row {
   char start_period[16], start[64], mid[64], last_period[16], last[64];
 } geo_row;
 
-static int export_indicator(releve_buf *b, sqlite3_stmt *st, const releve_indicator *ind) {
-  geo_row rows[64];
-  size_t n = 0, i;
+/* Statistical secrecy: the indicator's counts, period by period, get the
+ * cells to blank (privacy.h). secret[k] is for the k-th row of the query. */
+static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const releve_cli *cli,
+                        unsigned char *secret, size_t max) {
+  releve_secrecy_cell cells[64];
+  char geos[64][16], period[16] = "";
+  size_t n = 0, k = 0, first = 0, i;
   int rc;
 
+  memset(secret, 0, max);
+  if (ind->unit != RELEVE_UNIT_COUNT || cli->cfg.secrecy_threshold <= 0)
+    return 0;
+  sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
+  for (;;) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && strcmp(period, (const char *)sqlite3_column_text(st, 0)) == 0 &&
+        n < 64) {
+      /* same period: one more cell */
+    } else {
+      releve_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
+      for (i = 0; i < n && first + i < max; i++)
+        secret[first + i] = (unsigned char)cells[i].secret;
+      if (rc != SQLITE_ROW)
+        break;
+      first = k;
+      n = 0;
+      snprintf(period, sizeof period, "%s", (const char *)sqlite3_column_text(st, 0));
+    }
+    snprintf(geos[n], sizeof geos[n], "%s", (const char *)sqlite3_column_text(st, 1));
+    cells[n].geography = geos[n];
+    /* A figure the partner sent as secret is an unknown of the equations
+     * too. */
+    cells[n].secret = strcmp((const char *)sqlite3_column_text(st, 5), "suppressed") == 0;
+    cells[n].has_value = sqlite3_column_type(st, 2) != SQLITE_NULL && !cells[n].secret;
+    cells[n].value = sqlite3_column_double(st, 2);
+    n++;
+    k++;
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+static int export_indicator(releve_buf *b, sqlite3_stmt *st, const releve_indicator *ind,
+                            const releve_cli *cli) {
+  geo_row rows[64];
+  unsigned char secret[4096];
+  size_t n = 0, i, row = 0;
+  int rc = find_secrets(st, ind, cli, secret, sizeof secret);
+
+  if (rc)
+    return rc;
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *period = (const char *)sqlite3_column_text(st, 0);
@@ -54,7 +101,8 @@ static int export_indicator(releve_buf *b, sqlite3_stmt *st, const releve_indica
       memset(g, 0, sizeof *g);
       snprintf(g->geo, sizeof g->geo, "%s", geo);
     }
-    value_text(st, v, sizeof v);
+    value_text(st, row < sizeof secret && secret[row], v, sizeof v);
+    row++;
     /* Rows come by year: the first seen is the start, the last the latest. */
     if (g->start_period[0] == '\0') {
       snprintf(g->start_period, sizeof g->start_period, "%s", period);
@@ -94,7 +142,10 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
       "kind), then the situation at the start of the contract (first period received),\n"
       "the mid-term result (2018 figures) and the latest result with its period.\n"
       "CSV for French spreadsheets: UTF-8 with BOM, ';', CRLF, decimal comma;\n"
-      "suppressed values read \"secret\", not available \"nd\". Without -o, stdout.\n";
+      "suppressed values read \"secret\", not available \"nd\". Without -o, stdout.\n"
+      "Statistical secrecy: counts from 1 to secrecy.threshold-1 (default 5) read\n"
+      "\"secret\", and so does a second cell wherever a total would give a blanked one\n"
+      "back (QP = QPV + QVA, QPV and QVA = their quartiers, PARIS = its arrondissements).\n";
   static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
                                        {"output", required_argument, NULL, 'o'},
                                        {NULL, 0, NULL, 0}};
@@ -134,7 +185,7 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
     return CLI_FAIL;
   releve_buf_adds(&b, header);
   for (i = 0; i < cli->cfg.ref.n_indicators && rc == 0; i++)
-    rc = export_indicator(&b, st, &cli->cfg.ref.indicators[i]);
+    rc = export_indicator(&b, st, &cli->cfg.ref.indicators[i], cli);
   sqlite3_finalize(st);
   if (rc == 0 && b.data == NULL)
     rc = -ENOMEM;

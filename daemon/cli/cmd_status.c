@@ -139,7 +139,11 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "status), missing, and late (missing past the due date). Without --year, every\n"
       "year of the contract up to last year.\n"
       "--json prints {\"today\", \"year\", \"total\": {expected, given, missing, late},\n"
-      "\"actors\"|\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}]}.\n";
+      "\"actors\"|\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
+      "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
+      "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"
+      "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
+      "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox)}.\n";
   status_ctx s;
   char today[11];
   int json = 0, year = 0, rc;
@@ -163,6 +167,8 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     json_object_set_new(out, "actors", tallies_json(s.actors, s.n_actors, "id"));
     json_object_set_new(out, "themes", tallies_json(s.themes, s.n_themes, "id"));
     json_object_set_new(out, "periods", tallies_json(s.periods, s.n_periods, "period"));
+    json_object_set_new(out, "sources", cli_pull_status_json(cli));
+    json_object_set_new(out, "mail", cli_mail_status_json(cli));
     rc = cli_print_json(out);
   } else {
     printf("Completeness on %s%s: %d of %d cells given, %d missing, %d late\n", today,
@@ -171,6 +177,8 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     print_tallies("actor", s.actors, s.n_actors);
     print_tallies("theme", s.themes, s.n_themes);
     print_tallies("period", s.periods, s.n_periods);
+    cli_pull_status_print(cli);
+    cli_mail_status_print(cli);
   }
   free(s.actors);
   free(s.themes);

@@ -16,7 +16,9 @@ static const releve_command commands[] = {
     {"export", "the collection table (CSV)", cmd_export},
     {"ingest", "check and store partner files", cmd_ingest},
     {"template", "the collection table an actor fills in", cmd_template},
+    {"remind", "remind partners of missing figures, send the outbox", cmd_remind},
     {"plugins", "the source plugins loaded and refused", cmd_plugins},
+    {"pull", "pull one scheduled source now and say what happened", cmd_pull},
     {NULL, NULL, NULL},
 };
 

@@ -7,13 +7,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "address.h"
+#include "address_config.h"
 #include "jsonx.h"
+#include "mail_send.h"
 #include "map.h"
+#include "privacy.h"
+#include "remind_ladder.h"
+#include "source.h"
 #include "util.h"
 
 static const char *const top_keys[] = {"database", "spool", "plugins", "referentiel",
                                        "contract", "mail", "actors", "sources",
-                                       "campaigns", "reminders", "daemon", "validation", NULL};
+                                       "campaigns", "reminders", "daemon", "validation",
+                                       "addresses", "secrecy", NULL};
 
 void releve_config_locate(const char *opt_c, const char **path, const char **why) {
   const char *env = getenv("RELEVE_CONFIG");
@@ -112,14 +119,20 @@ static void load_mail(releve_config *cfg, const releve_jctx *c) {
   json_t *o = NULL;
 
   cfg->mail_from = "releve@localhost";
+  cfg->mail_starttls = 1;
   if (releve_json_object(c, cfg->root, "", "mail", 0, &o) == 1) {
     releve_json_check_keys(c, o, "mail", keys);
     releve_json_string(c, o, "mail", "from", 0, &cfg->mail_from);
     releve_json_string(c, o, "mail", "smtp", 0, &cfg->smtp_url);
     releve_json_string(c, o, "mail", "coordinator", 0, &cfg->coordinator);
+    releve_json_bool(c, o, "mail", "starttls", 0, &cfg->mail_starttls);
+    cfg->mail_credentials = path_key(cfg, c, o, "mail", "credentials", NULL);
   }
+  cfg->mail_timeout_seconds = int_key(c, o, "mail", "timeout_seconds", 30, 1, 600);
+  cfg->mail_max_per_run = int_key(c, o, "mail", "max_per_run", 100, 1, 100000);
   cfg->outbox = o ? path_key(cfg, c, o, "mail", "outbox", "var/outbox")
                   : releve_path_resolve(cfg->dir, "var/outbox");
+  releve_mail_config_check(cfg, c);
   if (!valid_email(cfg->mail_from))
     releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "mail.from", 0, 0,
                      "\"%s\" is not a mail address (name@domain expected)", cfg->mail_from);
@@ -209,7 +222,7 @@ static const char **string_list(const releve_jctx *c, json_t *arr, const char *p
 static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a,
                              const char *path) {
   static const char *const keys[] = {"id", "name", "emails", "plugin", "options",
-                                     "mapping", "scopes", NULL};
+                                     "mapping", "scopes", "personal_data", "keep_days", NULL};
   const char *id = NULL;
   releve_actor key, *act;
   json_t *arr;
@@ -242,6 +255,7 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
   releve_json_string(c, a, path, "name", 0, &act->name);
   releve_json_string(c, a, path, "plugin", 0, &act->plugin);
   releve_json_object(c, a, path, "options", 0, &act->options);
+  releve_privacy_actor_load(act, c, a, path);
   if (releve_json_object(c, a, path, "mapping", 0, &act->mapping) == 1)
     releve_mapping_check(act->mapping, c, releve_json_path(where, sizeof where, path, "mapping"),
                          &cfg->ref, id);
@@ -366,8 +380,11 @@ static void load_campaigns(releve_config *cfg, const releve_jctx *c) {
 static void load_lists(releve_config *cfg, const releve_jctx *c) {
   if (releve_json_array(c, cfg->root, "", "sources", 0, &cfg->sources) != 1)
     cfg->sources = NULL;
+  else if (cfg->actors) /* sources name actors */
+    releve_sources_load(cfg, c, NULL);
   if (releve_json_object(c, cfg->root, "", "reminders", 0, &cfg->reminders) != 1)
     cfg->reminders = NULL;
+  releve_ladder_check(cfg->reminders, c);
 }
 
 static void load_referentiel(releve_config *cfg, const releve_jctx *c, releve_diags *diags) {
@@ -423,6 +440,8 @@ int releve_config_load(releve_config *cfg, const char *file, releve_diags *diags
   if (cfg->ref.root)
     load_actors(cfg, &c);
   load_campaigns(cfg, &c);
+  releve_addresses_config_load(cfg, &c);
+  releve_privacy_secrecy_load(cfg, &c);
   load_lists(cfg, &c);
   return releve_diags_count(diags, RELEVE_DIAG_ERROR) > errors_before ? -EINVAL : 0;
 }
@@ -485,6 +504,7 @@ void releve_config_free(releve_config *cfg) {
   }
   free(cfg->actors);
   free(cfg->campaigns);
+  releve_addr_ref_free(cfg->addresses);
   releve_referentiel_free(&cfg->ref);
   json_decref(cfg->root);
   free(cfg->file);
@@ -494,6 +514,7 @@ void releve_config_free(releve_config *cfg) {
   free(cfg->plugins);
   free(cfg->referentiel_path);
   free(cfg->outbox);
+  free(cfg->mail_credentials);
   memset(cfg, 0, sizeof *cfg);
 }
 

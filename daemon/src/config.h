@@ -26,6 +26,8 @@ typedef struct releve_actor {
   json_t *mapping;     /* mapping rules, may be NULL (then the plugin's rows are long-format) */
   const char **scopes; /* geographies owed per indicator, NULL-ended */
   int configured;      /* has an entry in "actors" */
+  int personal_data;   /* one row per person: see privacy.h */
+  int keep_days;       /* personal data: days the file is kept after its counts (0: deleted) */
 } releve_actor;
 
 typedef struct releve_campaign {
@@ -47,6 +49,10 @@ typedef struct releve_config {
   const char *mail_from;
   const char *smtp_url;     /* NULL: mails go to the outbox folder */
   const char *coordinator;
+  char *mail_credentials;   /* file holding "user:password", may be NULL */
+  int mail_starttls;        /* require STARTTLS on smtp:// (default on) */
+  int mail_timeout_seconds; /* connection timeout; a whole delivery gets 3x */
+  int mail_max_per_run;     /* messages sent per outbox run */
   double jump_factor;       /* a value ×/÷ this against last year's is flagged */
   /* Daemon settings. */
   int rescan_seconds;
@@ -57,6 +63,8 @@ typedef struct releve_config {
   int spool_mode;          /* mode of incoming/ folders */
   const char *spool_group; /* group owning incoming/, may be NULL */
   releve_referentiel ref;
+  struct releve_addr_ref *addresses; /* "addresses", NULL when none (address.h) */
+  int secrecy_threshold;             /* exports blank counts below it (privacy.h) */
   releve_actor *actors; /* one per référentiel actor, sorted by id */
   size_t n_actors;
   releve_campaign *campaigns;

@@ -24,7 +24,12 @@
  * once, and fork() never happens while a pool thread holds a lock of ours.
  *
  * Folder listings (the scan) run on the loop: they are short local
- * readdir() calls. */
+ * readdir() calls.
+ *
+ * Mail (reminders, receipts, the outbox) is mailer.c's, on the thread pool
+ * with its own SQLite connection. A file's receipt is queued by finish on
+ * this connection; a reload waits until no mail job reads the
+ * configuration. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -40,8 +45,11 @@
 #include "config.h"
 #include "ingest.h"
 #include "log.h"
+#include "mailer.h"
 #include "notify.h"
 #include "plugin_host.h"
+#include "poll.h"
+#include "receipt.h"
 #include "spool.h"
 #include "store.h"
 #include "supervise.h"
@@ -87,6 +95,9 @@ typedef struct daemon_state {
   releve_ingest_env env;
   char **incoming, **processing, **archive, **rejected; /* one per actor */
   releve_watch *watch;
+  releve_mailer *mailer; /* NULL with --once */
+  releve_poller *poller; /* scheduled pulls; NULL with --once or no sources */
+  int poller_closing;    /* a reload waits for the old poller to let go */
   item *head, *tail;
   current cur;
   int busy, stopping, closing, reload_pending, loop_started;
@@ -199,8 +210,30 @@ static void scan_dir(daemon_state *d, size_t actor, int processing) {
 }
 
 /* processing/ first (left by a crash or a system failure), then incoming/. */
+/* Personal-data files kept past their keeping period are deleted. */
+static void prune_personal(daemon_state *d) {
+  size_t a;
+  for (a = 0; a < d->cfg.n_actors; a++) {
+    const releve_actor *act = &d->cfg.actors[a];
+    char *dir;
+    int n;
+    if (!act->personal_data || act->keep_days <= 0)
+      continue;
+    if ((dir = releve_spool_personal_path(&d->cfg, act->id)) == NULL)
+      return;
+    n = releve_spool_prune_personal(dir, act->keep_days);
+    if (n > 0)
+      releve_info("%s: %d personal-data file%s deleted after %d days", act->id, n,
+                  n > 1 ? "s" : "", act->keep_days);
+    else if (n < 0)
+      releve_err("%s: cannot prune %s: %s", act->id, dir, strerror(-n));
+    free(dir);
+  }
+}
+
 static void scan_all(daemon_state *d) {
   size_t a;
+  prune_personal(d);
   for (a = 0; a < d->cfg.n_actors; a++)
     scan_dir(d, a, 1);
   for (a = 0; a < d->cfg.n_actors; a++)
@@ -317,12 +350,30 @@ static void finish_work(uv_work_t *w) {
   c->finish_rc = rc;
   if (rc)
     return; /* nothing stored: the file stays in processing/ for a retry */
-  rc = releve_spool_settle(d->processing[a], c->name,
-                           c->res.outcome == RELEVE_REFUSED ? d->rejected[a] : d->archive[a],
-                           c->res.report, &c->final_name);
+  if (d->cfg.actors[a].personal_data) {
+    /* Never archived as is: the report alone goes to archive/ or
+     * rejected/, the file is deleted or kept in personal/. */
+    const releve_actor *act = &d->cfg.actors[a];
+    char *kept = act->keep_days > 0 ? releve_spool_personal_path(&d->cfg, act->id) : NULL;
+    rc = act->keep_days > 0 && kept == NULL
+             ? -ENOMEM
+             : releve_spool_settle_personal(
+                   d->processing[a], c->name,
+                   c->res.outcome == RELEVE_REFUSED ? d->rejected[a] : d->archive[a], kept,
+                   c->res.report, &c->final_name);
+    free(kept);
+  } else {
+    rc = releve_spool_settle(d->processing[a], c->name,
+                             c->res.outcome == RELEVE_REFUSED ? d->rejected[a] : d->archive[a],
+                             c->res.report, &c->final_name);
+  }
   if (rc)
     releve_err("%s/%s: stored, but moving it out of processing/ failed: %s",
                d->cfg.actors[a].id, c->name, strerror(-rc));
+  rc = releve_receipt_queue(&d->store, &d->cfg, d->cfg.actors[a].id, c->it->name, &c->res, NULL);
+  if (rc)
+    releve_err("%s/%s: cannot queue its receipt: %s", d->cfg.actors[a].id, c->it->name,
+               strerror(-rc));
 }
 
 static void file_done(daemon_state *d) {
@@ -359,15 +410,20 @@ static void after_finish(uv_work_t *w, int status) {
       d->duplicates++;
     else
       d->refused++;
+    const releve_actor *act = &d->cfg.actors[c->it->actor];
     releve_info("%s/%s: %s (submission %lld: %d added, %d changed, %d unchanged, %d refused, "
-                "%d warnings) -> %s/%s",
+                "%d warnings) -> %s/%s%s",
                 actor, c->it->name, outcome_word(c->res.outcome), c->res.submission,
                 c->res.added, c->res.changed, c->res.unchanged, c->res.refused, c->res.warnings,
                 c->res.outcome == RELEVE_REFUSED ? "rejected" : "archive",
-                c->final_name ? c->final_name : c->name);
+                c->final_name ? c->final_name : c->name,
+                !act->personal_data  ? ""
+                : act->keep_days > 0 ? ".rapport.txt (personal data: file kept in personal/)"
+                                     : ".rapport.txt (personal data: file deleted)");
     snprintf(d->last, sizeof d->last, "%s/%s %s", actor, c->it->name,
              outcome_word(c->res.outcome));
     send_status(d);
+    releve_mailer_kick(d->mailer); /* the receipt */
   }
   file_done(d);
 }
@@ -465,7 +521,7 @@ static void reload(daemon_state *d);
 static void pump(daemon_state *d) {
   if (d->busy || d->closing)
     return;
-  if (d->reload_pending) {
+  if (d->reload_pending && !releve_mailer_busy(d->mailer)) {
     d->reload_pending = 0;
     reload(d);
   }
@@ -500,6 +556,10 @@ static void close_handles(daemon_state *d) {
   close_if((uv_handle_t *)&d->rescan);
   close_if((uv_handle_t *)&d->watchdog);
   close_if((uv_handle_t *)&d->quiet);
+  releve_mailer_close(d->mailer);
+  if (d->poller)
+    releve_poller_close(d->poller, NULL, NULL);
+  d->poller = NULL;
   releve_watch_close(d->watch);
   d->watch = NULL;
 }
@@ -574,6 +634,33 @@ static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugi
   return rc;
 }
 
+/* Scheduled pulls drop what they fetch into incoming/, where the watch and
+ * the rescans find it. The poller keeps a copy of its configuration; on
+ * reload the new one starts once the old one has released its files. */
+static int start_poller(daemon_state *d) {
+  int rc = releve_poller_start(&d->loop, &d->cfg, &d->poller);
+  if (rc)
+    releve_err("cannot start the scheduled pulls: %s", strerror(-rc));
+  return rc;
+}
+
+static void on_poller_closed(void *data) {
+  daemon_state *d = data;
+  d->poller_closing = 0;
+  if (!d->stopping && !d->closing)
+    start_poller(d);
+}
+
+static void restart_poller(daemon_state *d) {
+  if (d->poller) {
+    d->poller_closing = 1;
+    releve_poller_close(d->poller, on_poller_closed, d);
+    d->poller = NULL;
+  } else if (!d->poller_closing) {
+    start_poller(d);
+  }
+}
+
 static void reload(daemon_state *d) {
   releve_config cfg;
   releve_plugins plugins;
@@ -609,6 +696,7 @@ static void reload(daemon_state *d) {
     return;
   }
   start_watch(d);
+  restart_poller(d);
   uv_timer_start(&d->rescan, on_rescan, (uint64_t)d->cfg.rescan_seconds * 1000,
                  (uint64_t)d->cfg.rescan_seconds * 1000);
   scan_all(d);
@@ -625,6 +713,8 @@ static void on_hup(uv_signal_t *h, int signum) {
     releve_info("SIGHUP: reloading after the file in hand");
   pump(d);
 }
+
+static void on_mailer_idle(void *data) { pump(data); }
 
 static int start(daemon_state *d) {
   uint64_t wd;
@@ -665,6 +755,13 @@ static int start(daemon_state *d) {
       uv_timer_start(&d->watchdog, on_watchdog, wd / 2000 ? wd / 2000 : 1,
                      wd / 2000 ? wd / 2000 : 1);
   }
+  if (!d->opts->once && (rc = releve_mailer_start(&d->loop, &d->cfg, on_mailer_idle, d,
+                                                  &d->mailer)) != 0) {
+    releve_err("cannot start the mail work: %s", strerror(-rc));
+    return rc;
+  }
+  if (!d->opts->once && (rc = start_poller(d)) != 0)
+    return rc;
   start_watch(d);
   scan_all(d);
   releve_info("ready: database %s, spool %s, %zu files waiting", d->cfg.database, d->cfg.spool,
@@ -700,6 +797,7 @@ int releve_daemon_run(const releve_daemon_options *o) {
                 d->accepted, d->refused, d->duplicates, d->failures);
   clear_queue(d);
   free_dirs(d);
+  releve_mailer_free(d->mailer);
   releve_store_close(&d->store);
   releve_plugins_unload(&d->plugins);
   releve_config_free(&d->cfg);

@@ -181,7 +181,18 @@ static void ingest_free(releve_ingest *in) {
 static void on_map_error(void *ud, unsigned long line, unsigned column, const char *value,
                          const char *message) {
   releve_ingest *in = ud;
-  releve_report_problem(&in->report, line, column, value, message);
+  /* A personal-data file's cells are names and addresses: the report
+   * points at the line and column, never repeats the value. */
+  releve_report_problem(&in->report, line, column, in->actor->personal_data ? NULL : value,
+                        message);
+}
+
+static void on_map_note(void *ud, int warning, const char *message) {
+  releve_ingest *in = ud;
+  if (warning)
+    releve_report_warning(&in->report, 0, "%s", message);
+  else
+    releve_report_note(&in->report, message);
 }
 
 /* The same cell already given earlier in this file: its line, else 0. */
@@ -439,6 +450,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
       rc = -ENOMEM;
       goto fail;
     }
+    releve_mapper_set_addresses(in->mapper, env->cfg->addresses, on_map_note);
   }
   *out = in;
   return 0;
@@ -508,6 +520,9 @@ static int svc_row(void *ctx, unsigned long line, const releve_cell *cells, size
 }
 
 static int svc_error(void *ctx, unsigned long line, unsigned column, const char *value,
+                     const char *fmt, ...) RELEVE_PRINTF(5, 6);
+
+static int svc_error(void *ctx, unsigned long line, unsigned column, const char *value,
                      const char *fmt, ...) {
   releve_ingest *in = ctx;
   releve_buf b = RELEVE_BUF_INIT;
@@ -515,10 +530,13 @@ static int svc_error(void *ctx, unsigned long line, unsigned column, const char 
   va_start(ap, fmt);
   releve_buf_vaddf(&b, fmt, ap);
   va_end(ap);
-  releve_report_problem(&in->report, line, column, value, b.data ? b.data : "erreur");
+  releve_report_problem(&in->report, line, column, in->actor->personal_data ? NULL : value,
+                        b.data ? b.data : "erreur");
   releve_buf_free(&b);
   return in->stop ? -ECANCELED : 0;
 }
+
+static void svc_log(void *ctx, int level, const char *fmt, ...) RELEVE_PRINTF(3, 4);
 
 static void svc_log(void *ctx, int level, const char *fmt, ...) {
   releve_ingest *in = ctx;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "address_match.h"
 #include "geo.h"
 #include "map.h"
 #include "period.h"
@@ -15,6 +16,12 @@
 enum { KIND_LONG, KIND_WIDE, KIND_ROWS };
 enum { OP_COUNT, OP_SUM, OP_MEAN, OP_SHARE };
 enum { L_IND, L_PERIOD, L_GEO, L_VALUE, L_SHARE, L_STATUS, L_COMMENT, L_N };
+enum { A_NUMBER, A_SUFFIX, A_STREET, A_COMPLEMENT, A_POSTCODE, A_CITY, A_N };
+enum { LEVEL_QUARTIER = 1, LEVEL_SCOPE = 2, LEVEL_QP = 4, LEVEL_PARIS = 8 };
+
+static const char *const address_keys[A_N] = {"number", "suffix", "street",
+                                              "complement", "postcode", "city"};
+static const char *const level_names[] = {"quartier", "QPV", "QP", "PARIS", NULL};
 
 static const char *const long_keys[L_N] = {"indicator", "period", "geography", "value",
                                            "share", "status", "comment"};
@@ -59,6 +66,15 @@ struct releve_mapper {
   const char *geo_value, *geo_default;
   json_t *geo_codes;
   int geo_column, geo_skip_unmapped;
+  /* Geography by address: columns, levels, what was matched. */
+  json_t *geo_address;
+  int address_cols[A_N];
+  unsigned levels;
+  const releve_addr_ref *addresses;
+  releve_map_note_cb on_note;
+  unsigned long matched[RELEVE_ADDR_LEVELS], outside, in_qpv, in_qva;
+  unsigned long missed[RELEVE_ADDR_MISSES];
+  releve_buf missed_lines[RELEVE_ADDR_MISSES];
   json_t *filters_spec;
   filters row_filters;
   target *targets;
@@ -115,6 +131,19 @@ releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candida
   m->geo_default = str(g, "default");
   m->geo_codes = json_object_get(g, "codes");
   m->geo_skip_unmapped = str(g, "unmapped") && strcmp(str(g, "unmapped"), "skip") == 0;
+  m->geo_address = json_object_get(g, "address");
+  if (m->geo_address) {
+    json_t *lv = json_object_get(g, "levels");
+    size_t i, k;
+    for (k = 0; level_names[k]; k++) {
+      int wanted = json_is_string(lv) && strcmp(json_string_value(lv), level_names[k]) == 0;
+      json_t *v;
+      json_array_foreach(lv, i, v) wanted |=
+          json_is_string(v) && strcmp(json_string_value(v), level_names[k]) == 0;
+      if (wanted)
+        m->levels |= 1u << k;
+    }
+  }
   m->filters_spec = mapping ? json_object_get(mapping, "filters") : NULL;
   inds = mapping ? json_object_get(mapping, "indicators") : NULL;
   if (m->kind != KIND_LONG && json_is_object(inds)) {
@@ -188,6 +217,31 @@ static int resolve_filters(releve_mapper *m, json_t *spec, filters *f) {
   return rc;
 }
 
+void releve_mapper_set_addresses(releve_mapper *m, const releve_addr_ref *ref,
+                                 releve_map_note_cb on_note) {
+  m->addresses = ref;
+  m->on_note = on_note;
+}
+
+/* The address columns the mapping names, and a reference to match with. */
+static int resolve_address(releve_mapper *m) {
+  size_t k;
+  int rc = 0;
+  for (k = 0; k < A_N; k++) {
+    const char *name = str(m->geo_address, address_keys[k]);
+    m->address_cols[k] = -1;
+    if (name && need_column(m, name, &m->address_cols[k]))
+      rc = -EBADMSG;
+  }
+  if (m->addresses == NULL) {
+    map_error(m, 0, 0, NULL, "le fichier d'adresses nécessaire pour situer les lignes en "
+                             "QPV n'est pas disponible sur le serveur ; l'administrateur a été "
+                             "prévenu");
+    rc = -EBADMSG;
+  }
+  return rc;
+}
+
 int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) {
   json_t *cols = m->mapping ? json_object_get(m->mapping, "columns") : NULL;
   json_t *inds = m->mapping ? json_object_get(m->mapping, "indicators") : NULL;
@@ -212,6 +266,8 @@ int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) 
     if ((c = str(g, "column")) != NULL && need_column(m, c, &m->geo_column))
       rc = -EBADMSG;
   }
+  if (m->geo_address && resolve_address(m))
+    rc = -EBADMSG;
   if (resolve_filters(m, m->filters_spec, &m->row_filters))
     rc = -EBADMSG;
   if (m->kind == KIND_LONG) {
@@ -425,6 +481,55 @@ static int accumulate(releve_mapper *m, unsigned long line, const releve_cell *c
   return 0;
 }
 
+/* Notes the line of an unmatched address under its reason (the address
+ * itself is never kept). */
+static void note_missed(releve_mapper *m, unsigned long line, releve_addr_miss miss) {
+  enum { LISTED = 200 }; /* line numbers listed per reason */
+  m->missed[miss]++;
+  if (m->missed[miss] <= LISTED)
+    releve_buf_addf(&m->missed_lines[miss], "%s%lu", m->missed[miss] > 1 ? ", " : "", line);
+  else if (m->missed[miss] == LISTED + 1)
+    releve_buf_adds(&m->missed_lines[miss], "…");
+}
+
+/* A row placed by its address: counted under each configured level. */
+static int accumulate_by_address(releve_mapper *m, unsigned long line, const releve_cell *cells,
+                                 size_t n, const char *period) {
+  releve_addr_fields f;
+  releve_addr_result r;
+  const char *geo[4];
+  size_t k = 0, i;
+  int rc = 0;
+
+  f.number = cell_at(cells, n, m->address_cols[A_NUMBER])->text;
+  f.suffix = cell_at(cells, n, m->address_cols[A_SUFFIX])->text;
+  f.street = cell_at(cells, n, m->address_cols[A_STREET])->text;
+  f.postcode = cell_at(cells, n, m->address_cols[A_POSTCODE])->text;
+  f.city = cell_at(cells, n, m->address_cols[A_CITY])->text;
+  releve_addr_match(m->addresses, &f, cell_at(cells, n, m->address_cols[A_COMPLEMENT])->text,
+                    &r);
+  m->matched[r.level]++;
+  if (r.level == RELEVE_ADDR_UNMATCHED)
+    note_missed(m, line, r.miss);
+  else if (r.zone == NULL)
+    m->outside++;
+  else if (r.zone->kind == RELEVE_ZONE_QVA)
+    m->in_qva++;
+  else
+    m->in_qpv++;
+  if (r.zone && (m->levels & LEVEL_QUARTIER))
+    geo[k++] = r.zone->code;
+  if (r.zone && (m->levels & LEVEL_SCOPE))
+    geo[k++] = r.zone->kind == RELEVE_ZONE_QVA ? "QVA" : "QPV";
+  if (r.zone && (m->levels & LEVEL_QP))
+    geo[k++] = "QP";
+  if (m->levels & LEVEL_PARIS)
+    geo[k++] = "PARIS";
+  for (i = 0; i < k && rc == 0; i++)
+    rc = accumulate(m, line, cells, n, period, geo[i]);
+  return rc;
+}
+
 int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n) {
   char pbuf[16], gbuf[16];
   const char *period, *geography;
@@ -436,6 +541,10 @@ int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *c
   }
   if (m->kind == KIND_LONG)
     return emit_long(m, line, cells, n);
+  if (m->geo_address) {
+    period = row_period(m, line, cells, n, m->period_column, pbuf, sizeof pbuf);
+    return period ? accumulate_by_address(m, line, cells, n, period) : 0;
+  }
   geography = row_geography(m, line, cells, n, m->geo_column, gbuf, sizeof gbuf, &skip);
   if (skip) {
     m->skipped++;
@@ -457,9 +566,49 @@ static const target *target_of(const releve_mapper *m, const char *indicator) {
   return NULL;
 }
 
+/* The matching summary and the unmatched lines, for the partner. */
+static void address_notes(releve_mapper *m) {
+  static const char *const why[RELEVE_ADDR_MISSES] = {
+      NULL, "aucune voie lisible", "code postal absent",
+      "voie inconnue dans cette commune (faute de frappe, ancien nom, mauvais code postal ?)",
+      "voie partagée entre plusieurs quartiers : le numéro est nécessaire"};
+  unsigned long total = 0;
+  releve_buf b = RELEVE_BUF_INIT;
+  size_t i;
+
+  for (i = 0; i < RELEVE_ADDR_LEVELS; i++)
+    total += m->matched[i];
+  if (m->on_note == NULL || total == 0)
+    return;
+  releve_buf_addf(&b, "adresses : %lu ligne%s, %lu retrouvée%s exactement, %lu au numéro "
+                      "sans son suffixe, %lu par la voie seule, %lu non retrouvée%s ; "
+                      "%lu en QPV, %lu en QVA, %lu hors QPV et QVA",
+                  total, total > 1 ? "s" : "", m->matched[RELEVE_ADDR_EXACT],
+                  m->matched[RELEVE_ADDR_EXACT] > 1 ? "s" : "", m->matched[RELEVE_ADDR_NUMBER],
+                  m->matched[RELEVE_ADDR_STREET], m->matched[RELEVE_ADDR_UNMATCHED],
+                  m->matched[RELEVE_ADDR_UNMATCHED] > 1 ? "s" : "", m->in_qpv, m->in_qva,
+                  m->outside);
+  if (b.data)
+    m->on_note(m->ud, 0, b.data);
+  for (i = 1; i < RELEVE_ADDR_MISSES; i++) {
+    if (m->missed[i] == 0)
+      continue;
+    releve_buf_free(&b);
+    releve_buf_addf(&b, "adresse non située, %s ; ces lignes ne sont comptées dans aucun "
+                        "quartier : ligne%s %s",
+                    why[i], m->missed[i] > 1 ? "s" : "", m->missed_lines[i].data);
+    if (b.data)
+      m->on_note(m->ud, 1, b.data);
+  }
+  releve_buf_free(&b);
+}
+
 int releve_mapper_finish(releve_mapper *m) {
   size_t b;
   int rc = 0;
+
+  if (m->geo_address)
+    address_notes(m);
   for (b = 0; b < N_BUCKETS && rc == 0; b++) {
     group *g;
     for (g = m->buckets[b]; g && rc == 0; g = g->next) {
@@ -512,6 +661,8 @@ void releve_mapper_free(releve_mapper *m) {
   }
   free(m->targets);
   free(m->row_filters.items);
+  for (i = 0; i < RELEVE_ADDR_MISSES; i++)
+    releve_buf_free(&m->missed_lines[i]);
   for (i = 0; i < m->n_names; i++)
     free(m->names[i]);
   free(m->names);

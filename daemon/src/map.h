@@ -16,7 +16,11 @@
  *     "period": {"column": "annee", "format": "year"} | {"value": "2019"},
  *     "geography": {"column": "commune", "codes": {"75118": "75118"},
  *                   "default": "QPV", "unmapped": "error" | "skip"}
- *                | {"value": "QPV"},
+ *                | {"value": "QPV"}
+ *                | {"address": {"number": "adresse_numero", "street": "adresse_voie",
+ *                               "complement": "adresse_complement",
+ *                               "postcode": "code_postal", "city": "commune"},
+ *                   "levels": ["quartier", "QPV", "QP", "PARIS"]},     rows
  *     "filters": {"sexe": ["Total"]},                      rows kept at all
  *     "indicators": {
  *        "T05.1": "nombre_de_demandeurs_d_emploi",                      wide
@@ -31,7 +35,16 @@
  * Period formats: "year" (2019, 2019-12, 2019-T4 → 2019), "school_year"
  * (2018-2019), "date" (YYYY-MM-DD → its year). Geography codes map a cell's
  * text to a geography (PARIS, QP, QPV, QVA, QP075001, 75118, REP, REP+); a
- * cell that is already a geography needs no entry. */
+ * cell that is already a geography needs no entry.
+ *
+ * A geography by address places each row through the address reference
+ * (address_match.h; "street" is the one column required, "suffix" names a
+ * separate suffix column). "levels" says what each row is counted under:
+ * "quartier" its QPV or QVA code, "QPV" the scope QPV or QVA it lies in,
+ * "QP" the whole priority geography, "PARIS" every row, placed or not (the
+ * city total that shares need). A row outside the QPV and QVA counts only
+ * under PARIS; a row whose address is not found counts only under PARIS
+ * and its line number (never its address) is reported to the partner. */
 #ifndef RELEVE_MAP_H
 #define RELEVE_MAP_H
 
@@ -69,6 +82,15 @@ int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n);
 int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n);
 /* End of file: a rows mapping emits its aggregates now. */
 int releve_mapper_finish(releve_mapper *m);
+/* What the partner should know about the whole file: how the addresses
+ * were matched (warning 0) and which lines were not found (warning 1).
+ * Line numbers and counts only, never an address. */
+typedef void (*releve_map_note_cb)(void *ud, int warning, const char *message);
+struct releve_addr_ref;
+/* The reference a geography by address places rows with (NULL: such a
+ * mapping refuses the file). Call before releve_mapper_columns(). */
+void releve_mapper_set_addresses(releve_mapper *m, const struct releve_addr_ref *ref,
+                                 releve_map_note_cb on_note);
 /* Rows left out by filters or an unmapped geography set to "skip". */
 unsigned long releve_mapper_skipped(const releve_mapper *m);
 void releve_mapper_free(releve_mapper *m);

@@ -81,8 +81,56 @@ static void check_period(const releve_jctx *c, json_t *m, const char *path, int 
   }
 }
 
+/* {"address": {…columns…}, "levels": …}: rows placed through the address
+ * reference (whether one is configured is checked with the whole config). */
+static void check_address(const releve_jctx *c, json_t *g, const char *where) {
+  static const char *const keys[] = {"number", "suffix", "street", "complement",
+                                     "postcode", "city", NULL};
+  static const char *const levels[] = {"quartier", "QPV", "QP", "PARIS", NULL};
+  json_t *a, *lv, *v;
+  const char *k, *s;
+  char sub[640], item[700];
+  size_t i;
+
+  if (releve_json_object(c, g, where, "address", 1, &a) != 1)
+    return;
+  releve_json_path(sub, sizeof sub, where, "address");
+  releve_json_check_keys(c, a, sub, keys);
+  releve_json_string(c, a, sub, "street", 1, &s);
+  json_object_foreach(a, k, v) if (!json_is_string(v)) {
+    releve_json_path(item, sizeof item, sub, k);
+    err(c, item, NULL, "a column name is expected");
+  }
+  if (json_object_get(g, "column") || json_object_get(g, "value"))
+    err(c, where, NULL, "\"address\" places each row itself; \"column\" and \"value\" do not "
+                        "go with it");
+  lv = json_object_get(g, "levels");
+  if (lv == NULL) {
+    err(c, where, "levels", "is missing; what to count rows under is expected: \"quartier\", "
+                            "\"QPV\", \"QP\", \"PARIS\" or a list of them");
+    return;
+  }
+  if (json_is_string(lv)) {
+    if (!one_of(json_string_value(lv), levels))
+      err(c, where, "levels", "\"%s\" is not one of: quartier, QPV, QP, PARIS",
+          json_string_value(lv));
+    return;
+  }
+  if (!json_is_array(lv) || json_array_size(lv) == 0) {
+    err(c, where, "levels", "one of quartier, QPV, QP, PARIS or a non-empty list of them is "
+                            "expected");
+    return;
+  }
+  json_array_foreach(lv, i, v) if (!json_is_string(v) || !one_of(json_string_value(v), levels)) {
+    releve_json_path(sub, sizeof sub, where, "levels");
+    releve_json_index(item, sizeof item, sub, i);
+    err(c, item, NULL, "one of quartier, QPV, QP, PARIS is expected");
+  }
+}
+
 static void check_geography(const releve_jctx *c, json_t *m, const char *path, int required) {
-  static const char *const keys[] = {"column", "codes", "default", "unmapped", "value", NULL};
+  static const char *const keys[] = {"column", "codes", "default", "unmapped", "value",
+                                     "address", "levels", NULL};
   json_t *g, *codes, *v;
   const char *s, *code;
   char where[512], sub[640];
@@ -91,6 +139,10 @@ static void check_geography(const releve_jctx *c, json_t *m, const char *path, i
     return;
   releve_json_path(where, sizeof where, path, "geography");
   releve_json_check_keys(c, g, where, keys);
+  if (json_object_get(g, "address") || json_object_get(g, "levels")) {
+    check_address(c, g, where);
+    return;
+  }
   if (json_object_get(g, "column") == NULL && json_object_get(g, "value") == NULL)
     err(c, where, NULL, "either \"column\" or \"value\" is expected");
   releve_json_string(c, g, where, "column", 0, &s);
@@ -167,6 +219,9 @@ void releve_mapping_check(json_t *mapping, const releve_jctx *c, const char *pat
     return;
   }
   check_where(c, mapping, path, "filters");
+  if (strcmp(kind, "rows") != 0 &&
+      json_object_get(json_object_get(mapping, "geography"), "address"))
+    err(c, path, "geography", "a geography by address counts rows: it needs \"kind\": \"rows\"");
   if (strcmp(kind, "long") == 0) {
     if (releve_json_object(c, mapping, path, "columns", 0, &cols) == 1) {
       const char *k;

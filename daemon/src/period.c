@@ -69,7 +69,10 @@ int releve_period_parse_as(const char *s, const char *format, releve_period *p) 
   if (strcmp(format, "date") == 0) {
     int m, d;
     char tail;
-    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+    /* The year as read_year takes it, so that the period formatted from it
+     * parses again. */
+    if (read_year(s, &y) != 0 || sscanf(s + 4, "-%2d-%2d%c", &m, &d, &tail) != 2 || m < 1 ||
+        m > 12 || d < 1 || d > 31)
       return -EINVAL;
     p->kind = RELEVE_PERIOD_YEAR;
     p->year = y;

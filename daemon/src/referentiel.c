@@ -276,7 +276,12 @@ int releve_referentiel_parse(releve_referentiel *r, const char *file, const char
   parse_actors(&l, r->root);
   if (releve_json_array(&l.c, r->root, "", "themes", 1, &themes) != 1)
     return -EINVAL;
-  json_array_foreach(themes, i, t) walk(&l, t, "", LEVEL_THEME, &n_nodes, &n_ind, 1);
+  /* Every theme takes a slot, even one that is not an object (reported below). */
+  json_array_foreach(themes, i, t) {
+    if (!json_is_object(t))
+      n_nodes++;
+    walk(&l, t, "", LEVEL_THEME, &n_nodes, &n_ind, 1);
+  }
   r->nodes = calloc(n_nodes + 1, sizeof *r->nodes);
   r->indicators = calloc(n_ind + 1, sizeof *r->indicators);
   r->by_id = calloc(n_ind + 1, sizeof *r->by_id);

@@ -46,6 +46,12 @@ void releve_report_stored(releve_report *r, const char *fmt, ...) {
   releve_buf_adds(&r->stored, "\n");
 }
 
+void releve_report_note(releve_report *r, const char *message) {
+  if (!keep(&r->n_notes))
+    return;
+  releve_buf_addf(&r->notes, "  - %s\n", message);
+}
+
 static void section(releve_buf *b, const char *title, const releve_buf *body, int n) {
   if (n == 0)
     return;
@@ -71,6 +77,7 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
                   "Résultat : %s — %s\n",
                   h->file_name, h->size, h->sha256, h->actor_name, h->actor_id, h->plugin,
                   h->channel, when, h->verdict, h->summary);
+  section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
   section(&b, "Points à vérifier", &r->warnings, r->n_warnings);
   section(&b, "Valeurs enregistrées", &r->stored, r->n_stored);
@@ -84,4 +91,5 @@ void releve_report_free(releve_report *r) {
   releve_buf_free(&r->problems);
   releve_buf_free(&r->warnings);
   releve_buf_free(&r->stored);
+  releve_buf_free(&r->notes);
 }

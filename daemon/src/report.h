@@ -13,7 +13,8 @@ typedef struct releve_report {
   releve_buf problems;  /* one line each */
   releve_buf warnings;
   releve_buf stored;
-  int n_problems, n_warnings, n_stored;
+  releve_buf notes;     /* about the file as a whole (how its addresses were matched) */
+  int n_problems, n_warnings, n_stored, n_notes;
 } releve_report;
 
 void releve_report_problem(releve_report *r, unsigned long line, unsigned column,
@@ -22,6 +23,7 @@ void releve_report_warning(releve_report *r, unsigned long line, const char *fmt
     __attribute__((format(printf, 3, 4)));
 void releve_report_stored(releve_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+void releve_report_note(releve_report *r, const char *message);
 
 typedef struct releve_report_head {
   const char *file_name;

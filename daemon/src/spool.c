@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -60,8 +61,112 @@ int releve_spool_prepare(const releve_config *cfg) {
         releve_err("cannot prepare spool folder %s: %s", path, strerror(-rc));
       free(path);
     }
+    if (rc == 0 && cfg->actors[a].personal_data && cfg->actors[a].keep_days > 0) {
+      char *path = releve_spool_personal_path(cfg, cfg->actors[a].id);
+      if (path == NULL)
+        return -ENOMEM;
+      rc = releve_mkdir_p(path, 0700);
+      if (rc == 0 && chmod(path, 0700) != 0)
+        rc = -errno;
+      if (rc)
+        releve_err("cannot prepare spool folder %s: %s", path, strerror(-rc));
+      free(path);
+    }
   }
   return rc;
+}
+
+char *releve_spool_personal_path(const releve_config *cfg, const char *actor) {
+  return releve_aprintf("%s/%s/personal", cfg->spool, actor);
+}
+
+/* Writes dir/<name>.rapport.txt, or <name>~2.rapport.txt… when taken. */
+static int write_report_alone(const char *dir, const char *name, const char *report,
+                              char **final_name) {
+  int i;
+  for (i = 1; i < 1000; i++) {
+    char *base = i == 1 ? strdup(name) : releve_aprintf("%s~%d", name, i);
+    char *path = base ? releve_aprintf("%s/%s.rapport.txt", dir, base) : NULL;
+    struct stat st;
+    int rc;
+    if (path == NULL) {
+      free(base);
+      return -ENOMEM;
+    }
+    if (lstat(path, &st) == 0) {
+      free(base);
+      free(path);
+      continue;
+    }
+    rc = releve_write_file_atomic(path, report, strlen(report), 0640);
+    free(path);
+    if (rc == 0 && final_name)
+      *final_name = base;
+    else
+      free(base);
+    return rc;
+  }
+  return -EEXIST;
+}
+
+int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
+                                 const char *personal_dir, const char *report,
+                                 char **final_name) {
+  char *kept = NULL, *path;
+  int rc;
+
+  if (final_name)
+    *final_name = NULL;
+  rc = write_report_alone(report_dir, name, report ? report : "", final_name);
+  if (rc) {
+    releve_err("cannot write the report of %s in %s: %s", name, report_dir, strerror(-rc));
+    return rc;
+  }
+  if (personal_dir) {
+    rc = releve_claim_move(from_dir, name, personal_dir, &kept);
+    if (rc == 0) {
+      path = releve_aprintf("%s/%s", personal_dir, kept);
+      /* The keeping period runs from now, not from the partner's upload. */
+      if (path == NULL || chmod(path, 0600) != 0 || utimensat(AT_FDCWD, path, NULL, 0) != 0)
+        rc = path ? -errno : -ENOMEM;
+      free(path);
+    }
+    free(kept);
+    if (rc == 0)
+      rc = releve_fsync_dir(personal_dir);
+  } else {
+    path = releve_aprintf("%s/%s", from_dir, name);
+    rc = path == NULL ? -ENOMEM : unlink(path) == 0 ? 0 : -errno;
+    free(path);
+  }
+  if (rc == 0)
+    rc = releve_fsync_dir(from_dir);
+  return rc;
+}
+
+int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
+  time_t limit = time(NULL) - (time_t)keep_days * 86400;
+  char **names;
+  size_t n, i;
+  int rc = releve_spool_list(personal_dir, &names, &n), deleted = 0;
+
+  if (rc)
+    return rc == -ENOENT ? 0 : rc;
+  for (i = 0; i < n; i++) {
+    char *path = releve_aprintf("%s/%s", personal_dir, names[i]);
+    struct stat st;
+    if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < limit) {
+      if (unlink(path) == 0)
+        deleted++;
+      else
+        releve_err("cannot delete %s after its keeping period: %s", path, strerror(errno));
+    }
+    free(path);
+  }
+  releve_spool_names_free(names);
+  if (deleted)
+    releve_fsync_dir(personal_dir);
+  return deleted;
 }
 
 static int cmp_names(const void *a, const void *b) {

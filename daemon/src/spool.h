@@ -5,7 +5,13 @@
  *   SPOOL/<actor>/archive/     committed, with their report beside them
  *   SPOOL/<actor>/rejected/    refused, with their report; nothing stored
  *
- * Files are never deleted: they move from one folder to the next. */
+ * Files are never deleted: they move from one folder to the next. The one
+ * exception is a source carrying personal data (privacy.h): its file never
+ * reaches archive/ or rejected/, where only its report goes; it is deleted
+ * once its outcome is committed, or kept keep_days in
+ *
+ *   SPOOL/<actor>/personal/    mode 0700, the daemon's user only
+ */
 #ifndef RELEVE_SPOOL_H
 #define RELEVE_SPOOL_H
 
@@ -35,6 +41,21 @@ void releve_spool_names_free(char **names);
  * moved without its report, never the report without the file. */
 int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
                         const char *report, char **final_name);
+
+/* SPOOL/<actor>/personal, malloc'ed. */
+char *releve_spool_personal_path(const releve_config *cfg, const char *actor);
+/* A personal-data file whose outcome is committed: report goes to
+ * report_dir alone (as "<name>.rapport.txt", never replacing a report
+ * there), then the file leaves from_dir: moved into personal_dir (mode
+ * 0600, its time set to now so that the keeping period starts) or, when
+ * personal_dir is NULL, deleted. *final_name gets the report's name
+ * without ".rapport.txt". */
+int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
+                                 const char *personal_dir, const char *report,
+                                 char **final_name);
+/* Deletes the files of personal_dir older than keep_days days. Returns the
+ * number deleted, or a negative errno value. */
+int releve_spool_prune_personal(const char *personal_dir, int keep_days);
 
 /* The French report for a file refused before it was read (reason as
  * releve_claim_reason() gives it), malloc'ed. */

@@ -209,6 +209,61 @@ static const char *const releve_sql_migrations[] = {
   "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
   "ORDER BY a.line"
 
+/* Mail outbox (outbox.c). Times are UTC text, which compares as it sorts. */
+#define RELEVE_SQL_OUTBOX_INSERT                                                               \
+  "INSERT INTO outbox(message_id, recipients, subject, message, created_at, state, "           \
+  "attempts) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'pending', 0)"
+#define RELEVE_SQL_OUTBOX_DUE                                                                  \
+  "SELECT id FROM outbox WHERE state = 'pending' AND (next_attempt_at IS NULL OR "             \
+  "next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) ORDER BY id LIMIT ?"
+#define RELEVE_SQL_OUTBOX_CLAIM                                                                \
+  "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = "                              \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?1) WHERE id = ?2 AND state = 'pending' AND "          \
+  "(next_attempt_at IS NULL OR next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) "      \
+  "RETURNING message_id, recipients, message, attempts"
+#define RELEVE_SQL_OUTBOX_SENT                                                                 \
+  "UPDATE outbox SET state = 'sent', sent_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "         \
+  "next_attempt_at = NULL, last_error = NULL WHERE id = ?"
+#define RELEVE_SQL_OUTBOX_FAILED                                                               \
+  "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE id = "     \
+  "?"
+#define RELEVE_SQL_OUTBOX_RETRY                                                                \
+  "UPDATE outbox SET state = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "     \
+  "?3)   THEN 'failed' ELSE 'pending' END, last_error = CASE WHEN created_at < "               \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?3)   THEN 'gave up retrying: ' || ?1 ELSE ?1 "        \
+  "END, next_attempt_at = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "        \
+  "?3)   THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now', ?2) END WHERE id = ?4 "           \
+  "RETURNING state"
+#define RELEVE_SQL_OUTBOX_COUNTS                                                               \
+  "SELECT state, count(*), count(last_error) FROM outbox GROUP BY state"
+#define RELEVE_SQL_OUTBOX_FAILURES                                                             \
+  "SELECT id, recipients, subject, created_at, attempts, last_error FROM outbox WHERE "        \
+  "state = 'failed' ORDER BY id"
+
+/* Reminders sent, never twice for the same actor, campaign and step. */
+#define RELEVE_SQL_REMINDER_DONE                                                               \
+  "SELECT 1 FROM reminders WHERE actor = ? AND campaign = ? AND step = ?"
+#define RELEVE_SQL_REMINDER_INSERT                                                             \
+  "INSERT INTO reminders(actor, campaign, step, sent_at, cells, mail) VALUES (?, ?, ?, "       \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)"
+
+/* Scheduled pulls (pull.c): validators and failures per source. */
+#define RELEVE_SQL_PULL_GET                                                                    \
+  "SELECT etag, last_modified, sha256 FROM pulls WHERE source = ?"
+#define RELEVE_SQL_PULL_FAILED                                                                 \
+  "INSERT INTO pulls(source, last_attempt, failures, last_error) VALUES (?, ?, 1, ?) ON "      \
+  "CONFLICT(source) DO UPDATE SET last_attempt = excluded.last_attempt, failures = "           \
+  "failures + 1, last_error = excluded.last_error RETURNING failures"
+#define RELEVE_SQL_PULL_OK                                                                     \
+  "INSERT INTO pulls(source, etag, last_modified, sha256, last_attempt, last_success, "        \
+  "failures, last_error) VALUES (?, ?, ?, ?, ?, ?, 0, NULL) ON CONFLICT(source) DO "           \
+  "UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, sha256 = "         \
+  "excluded.sha256, last_attempt = excluded.last_attempt, last_success = "                     \
+  "excluded.last_success, failures = 0, last_error = NULL"
+#define RELEVE_SQL_PULL_ALL                                                                    \
+  "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
+  "source"
+
 /* Reading. */
 #define RELEVE_SQL_HISTORY                                                                     \
   "SELECT r.period, r.geography, r.value, r.text, r.share, r.status, r.comment, "              \

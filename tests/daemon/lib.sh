@@ -3,7 +3,8 @@
 # Every test gets a fresh configuration from `releve init`, with the caf
 # actor decoding the long template through the test plugin (crashtest.so,
 # see crashtest.c) so that these tests exercise the daemon, not a partner
-# format. Every wait is bounded.
+# format. Every wait is bounded; TIME_FACTOR (default 1) stretches the
+# bounds for a slowed-down daemon (tests/valgrind/run).
 set -euo pipefail
 : "${RELEVE:?}" "${RELEVED:?}" "${TEST_PLUGINS:?}"
 
@@ -60,7 +61,10 @@ start_daemon() {
 stop_daemon() {
   local i rc=0
   kill -TERM "$DPID"
-  for i in $(seq 150); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+  for i in $(seq $((150 * ${TIME_FACTOR:-1}))); do
+    kill -0 "$DPID" 2>/dev/null || break
+    sleep 0.1
+  done
   kill -0 "$DPID" 2>/dev/null && fail "releved did not stop on SIGTERM"
   wait "$DPID" || rc=$?
   DPID=
@@ -69,7 +73,7 @@ stop_daemon() {
 
 # wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
 wait_for() {
-  local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
+  local deadline=$(( $(date +%s%N) + $1 * ${TIME_FACTOR:-1} * 1000000000 ))
   while ! eval "$2"; do
     [ "$(date +%s%N)" -lt "$deadline" ] || return 1
     sleep 0.05
@@ -88,4 +92,4 @@ drop() {
 # figure YEAR VALUE [COMMENT]: a one-figure long template for caf.
 figure() { printf '%s\nG04.1;Nombre de bénévoles formés par an;%s;QPV;%s;;;%s\n' "$HEADER" "$1" "$2" "${3:-}"; }
 
-count_files() { find "$1" -maxdepth 1 -type f ! -name '*.rapport.txt' | wc -l; }
+count_files() { find "$1" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' | wc -l; }

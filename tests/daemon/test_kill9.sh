@@ -44,6 +44,6 @@ stop_daemon
 # --once: processing/ first, then incoming/, then exit 0.
 figure 2023 30 > "$SPOOL/processing/left.csv"
 figure 2022 31 > "$SPOOL/incoming/new.csv"
-timeout 30 "$RELEVED" -c "$CONF" --once >>"$LOG" 2>&1 || fail "--once failed"
+timeout $((30 * ${TIME_FACTOR:-1})) "$RELEVED" -c "$CONF" --once >>"$LOG" 2>&1 || fail "--once failed"
 [ -f "$SPOOL/archive/left.csv.rapport.txt" ] && [ -f "$SPOOL/archive/new.csv.rapport.txt" ] || fail "--once left files"
 echo "daemon kill -9 recovery (killed in flight: $killed_in_flight) and --once: ok"

@@ -138,6 +138,23 @@ static void test_broken_referentiel_reported(void **state) {
   releve_diags_free(&d);
 }
 
+/* Themes that are not objects still take their slot (found by fuzzing:
+ * the nodes were counted without them, and written past the end). */
+static void test_themes_not_objects(void **state) {
+  releve_referentiel r;
+  releve_diags d = {0};
+  (void)state;
+  assert_int_equal(releve_referentiel_parse(&r, "bad.json", "{\"actors\": [], \"themes\": [1, \"G\"]}",
+                                            &d),
+                   -EINVAL);
+  assert_int_equal(releve_diags_count(&d, RELEVE_DIAG_ERROR), 3);
+  assert_string_equal(d.items[0].key, "themes[0]");
+  assert_string_equal(d.items[1].key, "themes[1]");
+  assert_non_null(strstr(d.items[2].message, "no indicator"));
+  releve_referentiel_free(&r);
+  releve_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counts_per_theme),
@@ -147,6 +164,7 @@ int main(void) {
       cmocka_unit_test(test_targets_as_written),
       cmocka_unit_test(test_embedded_copy),
       cmocka_unit_test(test_broken_referentiel_reported),
+      cmocka_unit_test(test_themes_not_objects),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

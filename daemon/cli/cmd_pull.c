@@ -1,0 +1,315 @@
+/* `releve pull SOURCE_ID`, and the scheduled pulls' part of `releve
+ * status`. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "cli.h"
+#include "fetch.h"
+#include "pull.h"
+#include "source.h"
+#include "spool.h"
+
+static int load_sources(releve_cli *cli, releve_sources *s) {
+  releve_diags d = {0};
+  releve_jctx c = {cli->cfg.file ? cli->cfg.file : "(built-in default)", &d};
+  /* The configuration loaded without error, so the sources are right. */
+  int rc = releve_sources_load(&cli->cfg, &c, s);
+  releve_diags_free(&d);
+  if (rc)
+    fprintf(stderr, "releve: reading \"sources\" failed: %s\n", strerror(-rc));
+  return rc;
+}
+
+static void on_transferred(void *data, CURL *easy, CURLcode result) {
+  releve_pull *pull = data;
+  (void)easy;
+  releve_pull_transferred(pull, result);
+}
+
+static void on_abandoned(void *data, CURL *easy) {
+  (void)data;
+  (void)easy;
+}
+
+/* Runs one transfer on a loop of its own. */
+static int transfer(releve_pull *pull, CURL *easy) {
+  uv_loop_t loop;
+  releve_fetch *f;
+  int rc = uv_loop_init(&loop);
+
+  if (rc)
+    return rc;
+  rc = releve_fetch_init(&loop, &f);
+  if (rc == 0) {
+    rc = releve_fetch_add(f, easy, on_transferred, pull);
+    while (rc == 0 && releve_fetch_running(f) > 0 && uv_run(&loop, UV_RUN_ONCE))
+      ;
+    releve_fetch_close(f, on_abandoned);
+  }
+  uv_run(&loop, UV_RUN_DEFAULT); /* lets the closed handles go */
+  if (uv_loop_close(&loop) != 0)
+    fprintf(stderr, "releve: the transfer loop still had handles\n");
+  return rc;
+}
+
+static void report(const releve_source *src, const releve_pull_dirs *dirs,
+                   const releve_pull_result *r) {
+  switch (r->outcome) {
+  case RELEVE_PULL_NOT_MODIFIED:
+    printf("%s: not modified (304): nothing written, nothing to ingest\n", src->id);
+    break;
+  case RELEVE_PULL_UNCHANGED:
+    printf("%s: unchanged (same sha256 %.12s… as the last pull): nothing dropped\n", src->id,
+           r->sha256);
+    break;
+  case RELEVE_PULL_DROPPED:
+    printf("%s: dropped %s/%s (%llu bytes, sha256 %.12s…)\n", src->id, dirs->incoming, r->dropped,
+           r->size, r->sha256);
+    break;
+  case RELEVE_PULL_FAILED:
+    printf("%s: failed (%d in a row): %s\n", src->id, r->failures, r->error);
+    break;
+  }
+  if (!r->recorded)
+    fprintf(stderr, "releve: %s: the outcome could not be recorded in the database\n", src->id);
+}
+
+static int pull_one(releve_cli *cli, const releve_source *src) {
+  releve_pull_dirs dirs;
+  releve_pull_result res;
+  releve_pull *pull;
+  char *incoming, *staging;
+  CURL *easy;
+  int rc;
+
+  if (releve_pull_dirs_for(&cli->cfg, src, &incoming, &staging) != 0) {
+    fprintf(stderr, "releve: out of memory\n");
+    return CLI_FAIL;
+  }
+  dirs.incoming = incoming;
+  dirs.staging = staging;
+  rc = releve_pull_prepare(src, &dirs, &cli->store, &pull);
+  if (rc == -EBUSY)
+    fprintf(stderr,
+            "releve: %s is being pulled by another process (releved?); try again "
+            "in a moment\n",
+            src->id);
+  else if (rc)
+    fprintf(stderr, "releve: %s: %s\n", src->id, strerror(-rc));
+  if (rc == 0 && (easy = releve_pull_handle(pull)) != NULL && (rc = transfer(pull, easy)) != 0) {
+    releve_pull_transferred(pull, CURLE_FAILED_INIT);
+    rc = 0;
+  }
+  if (rc == 0 && (rc = releve_pull_finish(pull, &cli->store, &res)) != 0)
+    fprintf(stderr, "releve: %s: %s\n", src->id, strerror(-rc));
+  if (rc == 0) {
+    report(src, &dirs, &res);
+    if (res.outcome == RELEVE_PULL_FAILED && res.recorded &&
+        res.failures == src->notify_after_failures) {
+      int n = releve_pull_notify(&cli->store, src, cli->cfg.mail_from, cli->cfg.coordinator, &res);
+      if (n == 0)
+        printf("%s: %d failures in a row: mail to the coordinator queued\n", src->id, res.failures);
+      else
+        fprintf(stderr,
+                "releve: %s: %d failures in a row; the coordinator could not be told "
+                "(%s)\n",
+                src->id, res.failures,
+                n == -ENOENT ? "no mail.coordinator configured" : strerror(-n));
+    }
+    if (res.outcome == RELEVE_PULL_FAILED)
+      rc = -EIO;
+    releve_pull_result_free(&res);
+  }
+  free(incoming);
+  free(staging);
+  return rc ? CLI_FAIL : CLI_OK;
+}
+
+int cmd_pull(releve_cli *cli, int argc, char **argv) {
+  static const char usage[] =
+      "usage: releve [-c FILE] pull SOURCE_ID\n\n"
+      "Pulls one source of \"sources\" now, as releved would on its schedule, and says what\n"
+      "happened:\n"
+      "  SOURCE: not modified (304): nothing written, nothing to ingest\n"
+      "  SOURCE: unchanged (same sha256 … as the last pull): nothing dropped\n"
+      "  SOURCE: dropped SPOOL/ACTOR/incoming/NAME (N bytes, sha256 …)\n"
+      "  SOURCE: failed (N in a row): WHY\n"
+      "A dropped file is ingested by releved like any file put in incoming/. The outcome\n"
+      "is recorded as releved records it (`releve status` shows failing sources). Run it\n"
+      "as releved's user, so that releved can read the file. Exit status: 0 unless the\n"
+      "pull failed.\n";
+  releve_sources sources;
+  const releve_source *src;
+  size_t i;
+  int rc;
+
+  if (cli_wants_help(argc, argv, usage))
+    return CLI_OK;
+  if (argc != 2 || argv[1][0] == '-') {
+    fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  if (cli_load_config(cli) || load_sources(cli, &sources))
+    return CLI_FAIL;
+  src = releve_sources_find(&sources, argv[1]);
+  if (src == NULL) {
+    fprintf(stderr, "releve: no source \"%s\" in %s; configured:", argv[1],
+            cli->cfg.file ? cli->cfg.file : "the built-in default");
+    for (i = 0; i < sources.n; i++)
+      fprintf(stderr, " %s", sources.items[i].id);
+    fprintf(stderr, "%s\n", sources.n ? "" : " none");
+    releve_sources_free(&sources);
+    return CLI_FAIL;
+  }
+  rc = releve_spool_prepare(&cli->cfg);
+  if (rc)
+    fprintf(stderr, "releve: cannot prepare the spool %s: %s\n", cli->cfg.spool, strerror(-rc));
+  else if (cli_open_store(cli, 1) == CLI_OK)
+    rc = pull_one(cli, src) == CLI_OK ? 0 : -EIO;
+  else
+    rc = -EIO;
+  releve_sources_free(&sources);
+  return rc ? CLI_FAIL : CLI_OK;
+}
+
+/* ---- status ----------------------------------------------------------------- */
+
+typedef struct pull_row {
+  char *source, *last_error;
+  time_t last_attempt, last_success;
+  int failures;
+} pull_row;
+
+typedef struct pull_rows {
+  pull_row *items;
+  size_t n;
+} pull_rows;
+
+static int collect(void *ud, const char *source, time_t last_attempt, time_t last_success,
+                   int failures, const char *last_error) {
+  pull_rows *rows = ud;
+  pull_row *p = realloc(rows->items, (rows->n + 1) * sizeof *p);
+  if (p == NULL)
+    return -ENOMEM;
+  rows->items = p;
+  p = &p[rows->n];
+  memset(p, 0, sizeof *p);
+  p->source = strdup(source);
+  p->last_error = last_error ? strdup(last_error) : NULL;
+  if (p->source == NULL || (last_error && p->last_error == NULL)) {
+    free(p->source);
+    free(p->last_error);
+    return -ENOMEM;
+  }
+  rows->n++;
+  p->last_attempt = last_attempt;
+  p->last_success = last_success;
+  p->failures = failures;
+  return 0;
+}
+
+static void rows_free(pull_rows *rows) {
+  size_t i;
+  for (i = 0; i < rows->n; i++) {
+    free(rows->items[i].source);
+    free(rows->items[i].last_error);
+  }
+  free(rows->items);
+}
+
+static const pull_row *row_of(const pull_rows *rows, const char *id) {
+  size_t i;
+  for (i = 0; i < rows->n; i++)
+    if (strcmp(rows->items[i].source, id) == 0)
+      return &rows->items[i];
+  return NULL;
+}
+
+static json_t *time_json(time_t t) {
+  char buf[32];
+  struct tm tm;
+  if (t == 0)
+    return json_null();
+  gmtime_r(&t, &tm);
+  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return json_string(buf);
+}
+
+/* Reads the configured sources and their rows; CLI_OK or CLI_FAIL. */
+static int pull_state(releve_cli *cli, releve_sources *sources, pull_rows *rows) {
+  int rc;
+  memset(rows, 0, sizeof *rows);
+  if (load_sources(cli, sources))
+    return CLI_FAIL;
+  rc = releve_pull_rows(&cli->store, collect, rows);
+  if (rc) {
+    fprintf(stderr, "releve: reading the pulls table failed: %s\n", strerror(-rc));
+    releve_sources_free(sources);
+    rows_free(rows);
+    return CLI_FAIL;
+  }
+  return CLI_OK;
+}
+
+json_t *cli_pull_status_json(releve_cli *cli) {
+  releve_sources sources;
+  pull_rows rows;
+  json_t *out;
+  size_t i;
+
+  if (pull_state(cli, &sources, &rows))
+    return NULL;
+  out = json_array();
+  for (i = 0; out && i < sources.n; i++) {
+    const releve_source *s = &sources.items[i];
+    const pull_row *r = row_of(&rows, s->id);
+    json_array_append_new(
+        out, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o, s:o}", "id", s->id, "actor",
+                       s->actor, "url", s->url, "schedule", s->schedule_text, "failing",
+                       r && r->failures > 0, "failures", r ? r->failures : 0, "last_attempt",
+                       time_json(r ? r->last_attempt : 0), "last_success",
+                       time_json(r ? r->last_success : 0), "last_error",
+                       r && r->last_error ? json_string(r->last_error) : json_null()));
+  }
+  releve_sources_free(&sources);
+  rows_free(&rows);
+  return out;
+}
+
+int cli_pull_status_print(releve_cli *cli) {
+  releve_sources sources;
+  pull_rows rows;
+  size_t i, failing = 0;
+
+  if (pull_state(cli, &sources, &rows))
+    return CLI_FAIL;
+  for (i = 0; i < sources.n; i++) {
+    const pull_row *r = row_of(&rows, sources.items[i].id);
+    failing += r && r->failures > 0;
+  }
+  if (sources.n && failing)
+    printf("\nScheduled pulls: %zu source%s, %zu failing\n", sources.n, sources.n == 1 ? "" : "s",
+           failing);
+  else if (sources.n)
+    printf("\nScheduled pulls: %zu source%s, none failing\n", sources.n, sources.n == 1 ? "" : "s");
+  for (i = 0; i < sources.n; i++) {
+    const releve_source *s = &sources.items[i];
+    const pull_row *r = row_of(&rows, s->id);
+    char last[32] = "never";
+    struct tm tm;
+    if (r == NULL || r->failures == 0)
+      continue;
+    if (r->last_success) {
+      gmtime_r(&r->last_success, &tm);
+      strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    printf("  FAILING %s (%s): %d failure%s in a row, last: %s; last success: %s\n", s->id,
+           s->actor, r->failures, r->failures == 1 ? "" : "s", r->last_error ? r->last_error : "?",
+           last);
+  }
+  releve_sources_free(&sources);
+  rows_free(&rows);
+  return CLI_OK;
+}

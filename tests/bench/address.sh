@@ -1,0 +1,18 @@
+#!/bin/bash
+# Address matching speed: load time of a synthetic 150,000-address
+# reference (BAN layout) and addresses matched per second on one core.
+# Not run by ctest.   tests/bench/address.sh [QUERIES]
+# Builds address_bench.c with the core's address files at -O2 in a
+# temporary folder (CC, CFLAGS to override).
+set -euo pipefail
+SRC=${SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+S="$SRC/daemon/src"
+${CC:-cc} ${CFLAGS:--O2} -std=c11 -D_GNU_SOURCE -I"$S" -I"$SRC/daemon/include" \
+  -o "$T/address_bench" "$SRC/tests/bench/address_bench.c" \
+  "$S/address.c" "$S/address_norm.c" "$S/address_match.c" "$S/geo.c" "$S/util.c" "$S/diag.c" \
+  $(pkg-config --cflags --libs jansson)
+PIN=()
+command -v taskset >/dev/null && PIN=(taskset -c 0)
+"${PIN[@]}" "$T/address_bench" "$T/addresses.csv" "${1:-2000000}"

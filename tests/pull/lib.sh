@@ -1,0 +1,148 @@
+# lib.sh -- shared helpers of the scheduled pull tests (sourced).
+#
+# Every test gets a test CA and a server certificate for 127.0.0.1 made by
+# openssl, the HTTPS server of server.py on a free port of 127.0.0.1, and a
+# fresh configuration from `releve init` in which the caf actor's files are
+# decoded by the "lines" test plugin (the long template, ';'). Every wait is
+# bounded.
+set -euo pipefail
+: "${RELEVE:?}" "${RELEVED:?}" "${TEST_PLUGINS:?}" "${SRC:?}"
+
+T=$(mktemp -d /tmp/releve-pull-test.XXXXXX)
+CONF=$T/conf/releve.json
+SPOOL=$T/conf/spool/caf
+DB=$T/conf/var/releve.db
+LOG=$T/releved.log
+WWW=$T/www
+SLOG=$T/server.log
+DPID=
+SPID=
+PORT=
+HEADER='indicateur;periode;geographie;valeur;part;statut;commentaire'
+
+cleanup() {
+  local p
+  for p in "$DPID" "$SPID"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+      { kill -9 "$p" && wait "$p"; } 2>/dev/null || true
+    fi
+  done
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- releved log (last 40 lines)" >&2
+  tail -n 40 "$LOG" >&2 2>/dev/null || true
+  echo "--- server log (last 20 lines)" >&2
+  tail -n 20 "$SLOG" >&2 2>/dev/null || true
+  exit 1
+}
+
+# wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
+wait_for() {
+  local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
+  while ! eval "$2"; do
+    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
+    sleep 0.05
+  done
+}
+
+sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
+# A CA, and a certificate for 127.0.0.1 signed by it.
+make_tls() {
+  local d=$T/tls
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=releve test CA" \
+    -keyout "$d/ca.key" -out "$d/ca.pem" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+    -keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+    > "$d/ext.cnf"
+  openssl x509 -req -days 2 -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+    -CAcreateserial -extfile "$d/ext.cnf" -out "$d/server.pem" 2>/dev/null
+  CA=$d/ca.pem
+}
+
+start_server() {
+  make_tls
+  mkdir -p "$WWW"
+  python3 "$SRC/tests/pull/server.py" "$T/tls/server.pem" "$T/tls/server.key" "$WWW" \
+    "$T/port" "$SLOG" 2>>"$T/server.err" &
+  SPID=$!
+  wait_for 10 "test -s '$T/port'" || fail "the test server did not start: $(cat "$T/server.err")"
+  PORT=$(cat "$T/port")
+  BASE=https://127.0.0.1:$PORT
+}
+
+# make_config SOURCES_JSON [python statements on c, the config dict]
+make_config() {
+  "$RELEVE" init "$T/conf" >/dev/null
+  python3 - "$CONF" "$TEST_PLUGINS" "$1" "${2:-}" <<'PY'
+import json, sys
+p, plugins, sources, extra = sys.argv[1:5]
+c = json.load(open(p))
+c["plugins"] = plugins
+c["daemon"].update(rescan_seconds=2, decode_timeout_seconds=10)
+for a in c["actors"]:
+    if a["id"] == "caf":
+        a["plugin"] = "lines"
+        a.pop("mapping", None)
+        a.pop("options", None)
+c["sources"] = json.loads(sources)
+exec(extra)
+json.dump(c, open(p, "w"), indent=2)
+PY
+}
+
+start_daemon() {
+  "$RELEVED" -c "$CONF" >>"$LOG" 2>&1 &
+  DPID=$!
+  wait_for 10 "grep -q 'ready:' '$LOG'" || fail "releved did not start"
+}
+
+# stop_daemon: SIGTERM, expect exit 0 within 15 s.
+stop_daemon() {
+  local i rc=0
+  kill -TERM "$DPID"
+  for i in $(seq 150); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$DPID" 2>/dev/null && fail "releved did not stop on SIGTERM"
+  wait "$DPID" || rc=$?
+  DPID=
+  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
+}
+
+# publish NAME CONTENT: what the server serves at /files/NAME, written by
+# rename so that it never serves half a file; the mtime is moved forward so
+# that Last-Modified changes even within the same second.
+publish() {
+  printf '%s' "$2" > "$WWW/.$1.tmp"
+  touch -d "@$(( $(date +%s) + ${3:-0} ))" "$WWW/.$1.tmp"
+  mv "$WWW/.$1.tmp" "$WWW/$1"
+}
+
+# figure YEAR VALUE: a one-figure long template for caf.
+figure() { printf '%s\nG04.1;%s;QPV;%s;;;\n' "$HEADER" "$1" "$2"; }
+
+# requests PATH_PREFIX [STATUS]: how many requests the server logged.
+requests() {
+  python3 - "$SLOG" "$1" "${2:-}" <<'PY'
+import json, sys
+log, prefix, status = sys.argv[1], sys.argv[2], sys.argv[3]
+n = 0
+try:
+    for line in open(log):
+        e = json.loads(line)
+        if e["path"].startswith(prefix) and (not status or str(e["status"]) == status):
+            n += 1
+except FileNotFoundError:
+    pass
+print(n)
+PY
+}
+
+count_files() { find "$1" -maxdepth 1 -type f | wc -l; }
