@@ -106,6 +106,14 @@ void cli_cell(FILE *out, const char *s, int w) {
   }
 }
 
+void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n) {
+  size_t i;
+  fprintf(out, "%*s", indent, "");
+  for (i = 0; i < n; i++)
+    cli_cell(out, cells[i], widths[i]);
+  fputc('\n', out);
+}
+
 void cli_today(char out[11]) {
   time_t now = time(NULL);
   struct tm tm;

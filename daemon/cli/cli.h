@@ -42,6 +42,9 @@ int cli_wants_help(int argc, char **argv, const char *usage);
 int cli_width(const char *s);
 /* Prints s padded (or cut with "…") to exactly w display columns. */
 void cli_cell(FILE *out, const char *s, int w);
+/* One table row: indent spaces, then each cell padded or cut to its width,
+ * then a newline. */
+void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n);
 /* Today as YYYY-MM-DD (local time). */
 void cli_today(char out[11]);
 

@@ -100,13 +100,12 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
       continue;
     if (i == 0 || ind->theme != ref->indicators[i - 1].theme || shown == 0)
       printf("%s%s — %s\n", shown ? "\n" : "", ind->theme->id, ind->theme->name);
-    printf("  ");
-    cli_cell(stdout, ind->id, 7);
-    cli_cell(stdout, ind->actor, 15);
-    cli_cell(stdout, releve_unit_name(ind->unit), 8);
-    cli_cell(stdout, releve_target_kind_name(ind->target.kind), 12);
-    cli_cell(stdout, ind->label, 70);
-    printf("\n");
+    {
+      static const int widths[] = {7, 15, 8, 12, 70};
+      const char *row[] = {ind->id, ind->actor, releve_unit_name(ind->unit),
+                           releve_target_kind_name(ind->target.kind), ind->label};
+      cli_row(stdout, 2, row, widths, 5);
+    }
     shown++;
   }
   printf("%d indicator%s\n", shown, shown == 1 ? "" : "s");

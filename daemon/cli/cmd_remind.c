@@ -37,13 +37,10 @@ static int show(void *ud, const releve_reminder *r) {
          r->n_cells, r->n_cells == 1 ? "" : "s");
   for (i = 0; i < r->n_cells; i++) {
     const releve_remind_cell *c = &r->cells[i];
-    printf("    ");
-    cli_cell(stdout, c->indicator->id, 8);
-    cli_cell(stdout, c->period, 10);
-    cli_cell(stdout, c->geography, 6);
-    cli_cell(stdout, c->indicator->action->id, 10);
-    cli_cell(stdout, c->indicator->label, 60);
-    printf("\n");
+    static const int widths[] = {8, 10, 6, 10, 60};
+    const char *row[] = {c->indicator->id, c->period, c->geography, c->indicator->action->id,
+                         c->indicator->label};
+    cli_row(stdout, 4, row, widths, 5);
   }
   return 0;
 }

@@ -211,13 +211,12 @@ static int missing_cell(void *ud, const releve_expected *c) {
   if (m->last_actor != c->actor)
     printf("%s%s — %s\n", m->last_actor ? "\n" : "", c->actor->id, c->actor->name);
   m->last_actor = c->actor;
-  printf("  ");
-  cli_cell(stdout, c->indicator->id, 7);
-  cli_cell(stdout, period, 10);
-  cli_cell(stdout, c->geography, 6);
-  cli_cell(stdout, c->late ? "late" : "", 5);
-  cli_cell(stdout, c->indicator->label, 60);
-  printf("\n");
+  {
+    static const int widths[] = {7, 10, 6, 5, 60};
+    const char *row[] = {c->indicator->id, period, c->geography, c->late ? "late" : "",
+                         c->indicator->label};
+    cli_row(stdout, 2, row, widths, 5);
+  }
   return 0;
 }
 

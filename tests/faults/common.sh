@@ -2,13 +2,15 @@
 # ../daemon/lib.sh): a batch of input files whose figures never overlap,
 # and the invariant check run after every scenario.
 
-# make_inputs DIR COUNT: COUNT files, valid (one to five figures each) and
-# refused (an unknown indicator); writes DIR/../expected (figures of the
-# valid ones).
+# make_inputs DIR COUNT [LARGE_PERCENT]: up to COUNT files, valid (one to
+# five figures each), refused (an unknown indicator) and, if asked, large
+# (200 to 400 figures); writes DIR/../expected (figures of the accepted
+# ones). No two files share a cell, so each accepted file adds exactly its
+# own figures.
 make_inputs() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$1" "$2" "${3:-0}" <<'PY'
 import random, sys
-out, count = sys.argv[1], int(sys.argv[2])
+out, count, large = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rnd = random.Random(count)
 ind = "G04.1 G07.1 G15.1 G24.1 G24.2 G25.1 G25.2 G25.3 G26.1 G27.1 G28.1 G32.1 G33.1 G34.1 G35.1 G48.1 G58.2 H04.1 H05.1 H07.1 H07.2 H13.1".split()
 geo = ["751%02d" % i for i in range(1, 21)] + ["PARIS", "QP", "QPV", "QVA"]
@@ -20,15 +22,17 @@ def value(g):
 head = "indicateur;libelle;periode;geographie;valeur;part;statut;commentaire\n"
 expected = 0
 for n in range(1, count + 1):
-    refused = rnd.random() < 0.2
-    take = 1 + rnd.randrange(5)
+    if not cells:
+        break
+    kind = rnd.choices(["valid", "refused", "large"], [80 - large, 20, large])[0]
+    take = 1 + rnd.randrange(5) if kind != "large" else 200 + rnd.randrange(200)
     part, cells = cells[:take], cells[take:]
     lines = ["%s;x;%d;%s;%d;;;\n" % (i, y, g, value(g)) for i, y, g in part]
-    if refused:
+    if kind == "refused":
         lines.append("Z99.9;x;2019;QPV;1;;;\n")
     else:
         expected += len(lines)
-    with open("%s/%04d-%s.csv" % (out, n, "refused" if refused else "valid"), "w") as f:
+    with open("%s/%04d-%s.csv" % (out, n, kind), "w") as f:
         f.write(head + "".join(lines))
 open(out + "/../expected", "w").write("%d\n" % expected)
 PY
