@@ -263,13 +263,19 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
     free(act->emails);
     act->emails = string_list(c, arr, releve_json_path(where, sizeof where, path, "emails"),
                               &act->n_emails);
-    for (i = 0; act->emails && i < act->n_emails; i++)
-      if (!valid_email(act->emails[i])) {
-        char item[300];
-        releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
-                         releve_json_index(item, sizeof item, where, i), 0, 0,
+    for (i = 0; act->emails && i < act->n_emails; i++) {
+      char item[300];
+      releve_json_index(item, sizeof item, where, i);
+      if (!valid_email(act->emails[i]))
+        releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, item, 0, 0,
                          "\"%s\" is not a mail address (name@domain expected)", act->emails[i]);
-      }
+      else if (strcmp(strchr(act->emails[i], '@'), "@example.org") == 0)
+        /* The placeholder `releve init` writes: reminders would go nowhere. */
+        releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, item, 0, 0,
+                         "\"%s\" is the placeholder written by `releve init`; put the "
+                         "actor's real address here before reminders are sent",
+                         act->emails[i]);
+    }
   }
   if (act->n_emails == 0)
     releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, path, 0, 0,
