@@ -14,6 +14,7 @@
 #include "address.h"
 #include "config.h"
 #include "testutil.h"
+#include "testcheck.h"
 
 static char *dir;
 
@@ -27,10 +28,7 @@ static char *dir;
 #define GOOD_GEO "{\"address\": {\"street\": \"voie\", \"postcode\": \"cp\"}, \"levels\": \"QPV\"}"
 
 static size_t load(const char *text, releve_diags *d, releve_config *cfg) {
-  char *path = test_file(dir, "releve.json", text);
-  releve_config_load(cfg, path, d);
-  free(path);
-  return releve_diags_count(d, RELEVE_DIAG_ERROR);
+  return test_config_load(dir, text, d, cfg);
 }
 
 /* The error at key whose message contains needle, or fails the test. */

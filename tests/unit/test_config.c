@@ -12,29 +12,18 @@
 
 #include "config.h"
 #include "testutil.h"
+#include "testcheck.h"
 
 static char *dir;
 
 /* Loads a configuration written from text (plus the environment check when
  * the file itself is fine); returns the number of errors. */
 static size_t load(const char *text, releve_diags *d, releve_config *cfg) {
-  char *path = test_file(dir, "releve.json", text);
-  if (releve_config_load(cfg, path, d) == 0)
+  if (test_config_load(dir, text, d, cfg) == 0)
     releve_config_check_environment(cfg, d);
-  free(path);
   return releve_diags_count(d, RELEVE_DIAG_ERROR);
 }
 
-/* The first error whose message contains needle, or fails the test. */
-static const releve_diag *error_with(const releve_diags *d, const char *needle) {
-  size_t i;
-  for (i = 0; i < d->n; i++)
-    if (d->items[i].severity == RELEVE_DIAG_ERROR && strstr(d->items[i].message, needle))
-      return &d->items[i];
-  releve_diags_print(d, stderr);
-  fail_msg("no error containing \"%s\"", needle);
-  return NULL;
-}
 
 #define BASE "\"plugins\": \"plugins\", \"database\": \"var/r.db\", \"spool\": \"spool\""
 #define CAF "{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"]}"
@@ -95,7 +84,7 @@ static void test_syntax_error_has_line_and_column(void **state) {
   const releve_diag *e;
   (void)state;
   assert_int_equal(load("{\n  \"database\": \"x\",\n  \"spool\" \"y\"\n}\n", &d, &cfg), 1);
-  e = error_with(&d, "invalid JSON");
+  e = test_error_with(&d, "invalid JSON");
   assert_int_equal(e->line, 3);
   assert_true(e->column > 0);
   assert_non_null(strstr(e->file, "releve.json"));
@@ -111,9 +100,9 @@ static void test_unknown_key_lists_allowed(void **state) {
   assert_int_equal(load("{" BASE ", \"databse\": \"x\", \"mail\": {\"form\": \"a@b.fr\"}}", &d,
                         &cfg),
                    2);
-  e = error_with(&d, "unknown key; allowed keys here are: database, spool");
+  e = test_error_with(&d, "unknown key; allowed keys here are: database, spool");
   assert_string_equal(e->key, "databse");
-  e = error_with(&d, "allowed keys here are: from, smtp");
+  e = test_error_with(&d, "allowed keys here are: from, smtp");
   assert_string_equal(e->key, "mail.form");
   releve_config_free(&cfg);
   releve_diags_free(&d);
@@ -126,9 +115,9 @@ static void test_wrong_types(void **state) {
   assert_int_equal(load("{" BASE ", \"contract\": {\"first_year\": \"2015\", \"last_year\": 1999}}",
                         &d, &cfg),
                    2);
-  assert_string_equal(error_with(&d, "is a string; an integer is expected")->key,
+  assert_string_equal(test_error_with(&d, "is a string; an integer is expected")->key,
                       "contract.first_year");
-  assert_string_equal(error_with(&d, "1999 is out of range")->key, "contract.last_year");
+  assert_string_equal(test_error_with(&d, "1999 is out of range")->key, "contract.last_year");
   releve_config_free(&cfg);
   releve_diags_free(&d);
 }
@@ -139,7 +128,7 @@ static void test_missing_referentiel(void **state) {
   const releve_diag *e;
   (void)state;
   assert_true(load("{" BASE ", \"referentiel\": \"nowhere.json\"}", &d, &cfg) >= 1);
-  e = error_with(&d, "cannot read: No such file or directory");
+  e = test_error_with(&d, "cannot read: No such file or directory");
   assert_non_null(strstr(e->file, "nowhere.json"));
   releve_config_free(&cfg);
   releve_diags_free(&d);
@@ -154,12 +143,12 @@ static void test_actor_problems(void **state) {
                         "{\"id\": \"dasco\", \"emails\": [\"a@b.fr\\r\\nBcc: z@evil.fr\"]}]}",
                         &d, &cfg),
                    4);
-  assert_string_equal(error_with(&d, "actor \"caf\" has no contact email")->key, "actors[0]");
-  assert_string_equal(error_with(&d, "\"cnaf\" is not an actor of the référentiel")->key,
+  assert_string_equal(test_error_with(&d, "actor \"caf\" has no contact email")->key, "actors[0]");
+  assert_string_equal(test_error_with(&d, "\"cnaf\" is not an actor of the référentiel")->key,
                       "actors[1].id");
-  assert_string_equal(error_with(&d, "\"pas une adresse\" is not a mail address")->key,
+  assert_string_equal(test_error_with(&d, "\"pas une adresse\" is not a mail address")->key,
                       "actors[2].emails[0]");
-  assert_string_equal(error_with(&d, "Bcc")->key, "actors[3].emails[0]");
+  assert_string_equal(test_error_with(&d, "Bcc")->key, "actors[3].emails[0]");
   releve_config_free(&cfg);
   releve_diags_free(&d);
 }
@@ -174,9 +163,9 @@ static void test_campaign_problems(void **state) {
                         "\"due\": \"2020-03-01\"}]}",
                         &d, &cfg),
                    3);
-  assert_string_equal(error_with(&d, "2030 is outside the contract")->key, "campaigns[0].period");
-  assert_string_equal(error_with(&d, "YYYY-MM-DD")->key, "campaigns[1]");
-  assert_string_equal(error_with(&d, "is after due")->key, "campaigns[2]");
+  assert_string_equal(test_error_with(&d, "2030 is outside the contract")->key, "campaigns[0].period");
+  assert_string_equal(test_error_with(&d, "YYYY-MM-DD")->key, "campaigns[1]");
+  assert_string_equal(test_error_with(&d, "is after due")->key, "campaigns[2]");
   releve_config_free(&cfg);
   releve_diags_free(&d);
 }
@@ -193,17 +182,17 @@ static void test_mapping_problems(void **state) {
            "\"G07.1\": {\"op\": \"sum\"}}}}]}",
            &d, &cfg),
       6);
-  assert_string_equal(error_with(&d, "\"trimestre\" is not one of")->key,
+  assert_string_equal(test_error_with(&d, "\"trimestre\" is not one of")->key,
                       "actors[0].mapping.period.format");
-  assert_string_equal(error_with(&d, "\"QPZ\" is not a geography")->key,
+  assert_string_equal(test_error_with(&d, "\"QPZ\" is not a geography")->key,
                       "actors[0].mapping.geography.value");
-  assert_string_equal(error_with(&d, "\"Z01.1\" is not an indicator")->key,
+  assert_string_equal(test_error_with(&d, "\"Z01.1\" is not an indicator")->key,
                       "actors[0].mapping.indicators.Z01.1");
-  assert_string_equal(error_with(&d, "belongs to actor \"academie\", not \"caf\"")->key,
+  assert_string_equal(test_error_with(&d, "belongs to actor \"academie\", not \"caf\"")->key,
                       "actors[0].mapping.indicators.G02.1");
-  assert_string_equal(error_with(&d, "\"median\" is not one of")->key,
+  assert_string_equal(test_error_with(&d, "\"median\" is not one of")->key,
                       "actors[0].mapping.indicators.G04.1.op");
-  assert_string_equal(error_with(&d, "needs the column")->key,
+  assert_string_equal(test_error_with(&d, "needs the column")->key,
                       "actors[0].mapping.indicators.G07.1.column");
   releve_config_free(&cfg);
   releve_diags_free(&d);
@@ -218,7 +207,7 @@ static void test_unwritable_folders(void **state) {
                         "\"spool\": \"afile/spool\"}",
                         &d, &cfg),
                    2);
-  assert_string_equal(error_with(&d, "afile is not a folder")->key, "database");
+  assert_string_equal(test_error_with(&d, "afile is not a folder")->key, "database");
   free(file);
   releve_config_free(&cfg);
   releve_diags_free(&d);
@@ -233,7 +222,7 @@ static void test_unsafe_plugin_folder(void **state) {
   chmod(open_dir, 0777);
   assert_int_equal(load("{\"plugins\": \"open-plugins\", \"database\": \"var/r.db\"}", &d, &cfg),
                    1);
-  assert_string_equal(error_with(&d, "writable by group or others")->key, "plugins");
+  assert_string_equal(test_error_with(&d, "writable by group or others")->key, "plugins");
   free(open_dir);
   releve_config_free(&cfg);
   releve_diags_free(&d);

@@ -19,6 +19,7 @@
 #include "remind.h"
 #include "spool.h"
 #include "testutil.h"
+#include "testcheck.h"
 
 static char *dir;
 static releve_config cfg;
@@ -64,15 +65,7 @@ static int teardown(void **state) {
   return 0;
 }
 
-static long long scalar(const char *sql) {
-  sqlite3_stmt *st;
-  long long v = -1;
-  assert_int_equal(releve_store_prepare(&store, sql, &st), 0);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
+static long long scalar(const char *sql) { return test_scalar(&store, sql); }
 
 static char *text_of(const char *sql) {
   sqlite3_stmt *st;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "source.h"
 #include "testutil.h"
+#include "testcheck.h"
 
 static char *dir;
 
@@ -23,22 +24,11 @@ static char *dir;
  * returns the number of errors. */
 static size_t load_source(const char *members, releve_diags *d, releve_config *cfg) {
   char *text = releve_aprintf("{" BASE ", \"sources\": [{%s}]}", members);
-  char *path = test_file(dir, "releve.json", text);
-  releve_config_load(cfg, path, d);
-  free(path);
+  size_t errors = test_config_load(dir, text, d, cfg);
   free(text);
-  return releve_diags_count(d, RELEVE_DIAG_ERROR);
+  return errors;
 }
 
-static const releve_diag *error_with(const releve_diags *d, const char *needle) {
-  size_t i;
-  for (i = 0; i < d->n; i++)
-    if (d->items[i].severity == RELEVE_DIAG_ERROR && strstr(d->items[i].message, needle))
-      return &d->items[i];
-  releve_diags_print(d, stderr);
-  fail_msg("no error containing \"%s\"", needle);
-  return NULL;
-}
 
 /* One source that must be refused with needle at key. */
 static void refused(const char *members, const char *key, const char *needle) {
@@ -46,7 +36,7 @@ static void refused(const char *members, const char *key, const char *needle) {
   releve_diags d = {0};
   const releve_diag *e;
   assert_true(load_source(members, &d, &cfg) >= 1);
-  e = error_with(&d, needle);
+  e = test_error_with(&d, needle);
   assert_string_equal(e->key, key);
   assert_non_null(strstr(e->file, "releve.json"));
   releve_config_free(&cfg);
@@ -219,7 +209,7 @@ static void test_keys_ids_and_ranges(void **state) {
   free(text);
   text = releve_aprintf("%s/releve.json", dir);
   releve_config_load(&cfg, text, &d);
-  assert_string_equal(error_with(&d, "source \"x\" is configured twice")->key, "sources[1].id");
+  assert_string_equal(test_error_with(&d, "source \"x\" is configured twice")->key, "sources[1].id");
   free(text);
   releve_config_free(&cfg);
   releve_diags_free(&d);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "store.h"
 #include "testutil.h"
+#include "testcheck.h"
 
 static char *dir;
 
@@ -37,15 +38,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-static long long scalar(releve_store *s, const char *sql) {
-  sqlite3_stmt *st;
-  long long v = -1;
-  assert_int_equal(releve_store_prepare(s, sql, &st), 0);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
 
 static void load_config(releve_config *cfg, const char *ref_text) {
   releve_diags d = {0};
@@ -69,11 +61,11 @@ static void test_fresh_database_is_migrated(void **state) {
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
   assert_true(releve_store_schema_version() >= 2);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM sqlite_master WHERE name IN "
                               "('observations','revisions','submissions','outbox','reminders')"),
                    5);
-  assert_int_equal(scalar(&s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
-  assert_int_equal(scalar(&s, "PRAGMA synchronous"), 2); /* FULL */
+  assert_int_equal(test_scalar(&s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+  assert_int_equal(test_scalar(&s, "PRAGMA synchronous"), 2); /* FULL */
   releve_store_close(&s);
   /* Opening again migrates nothing and keeps the version. */
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
@@ -98,7 +90,7 @@ static void test_migration_from_version_one(void **state) {
   releve_store_close(&s);
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_user_version(&s), 2);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM outbox"), 0);
   releve_store_close(&s);
   free(db);
 }
@@ -120,7 +112,7 @@ static void test_readonly_missing_gives_empty_standin(void **state) {
   struct stat st;
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RO), 0);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM observations"), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations"), 0);
   releve_store_close(&s);
   assert_int_not_equal(stat(db, &st), 0); /* nothing created on disk */
   free(db);
@@ -137,12 +129,12 @@ static void test_referentiel_changes_recorded_never_dropped(void **state) {
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
   assert_int_equal(changed, 1);
-  assert_int_equal(scalar(&s, "SELECT added FROM referentiel_versions WHERE id = 1"), 2);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM periods"), 18);
+  assert_int_equal(test_scalar(&s, "SELECT added FROM referentiel_versions WHERE id = 1"), 2);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM periods"), 18);
   /* The same référentiel again records nothing. */
   assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
   assert_int_equal(changed, 0);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM referentiel_versions"), 1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM referentiel_versions"), 1);
   /* A figure for G01.2. */
   assert_int_equal(releve_store_exec(&s, "INSERT INTO submissions(actor, channel, name, size, "
                                          "sha256, plugin, received_at, outcome, report) VALUES "
@@ -158,12 +150,12 @@ static void test_referentiel_changes_recorded_never_dropped(void **state) {
   load_config(&cfg, REF_HEAD IND("G01.1", "un bis") "," IND("G01.3", "trois") REF_TAIL);
   assert_int_equal(releve_store_sync(&s, &cfg, &changed), 0);
   assert_int_equal(changed, 1);
-  assert_int_equal(scalar(&s, "SELECT added * 100 + changed * 10 + retired FROM "
+  assert_int_equal(test_scalar(&s, "SELECT added * 100 + changed * 10 + retired FROM "
                               "referentiel_versions WHERE id = 2"),
                    111);
-  assert_int_equal(scalar(&s, "SELECT retired FROM indicators WHERE id = 'G01.2'"), 1);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM observations WHERE indicator = 'G01.2'"), 1);
-  assert_int_equal(scalar(&s, "SELECT count(*) FROM referentiel_changes WHERE version = 2 AND "
+  assert_int_equal(test_scalar(&s, "SELECT retired FROM indicators WHERE id = 'G01.2'"), 1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations WHERE indicator = 'G01.2'"), 1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM referentiel_changes WHERE version = 2 AND "
                               "indicator = 'G01.1' AND change = 'changed' AND detail LIKE "
                               "'%un bis%'"),
                    1);

@@ -1,0 +1,42 @@
+/* testcheck.h -- assertions shared by the core's unit tests; include after
+ * <cmocka.h> and testutil.h. */
+#ifndef RELEVE_TESTCHECK_H
+#define RELEVE_TESTCHECK_H
+
+#include "config.h"
+#include "diag.h"
+#include "store.h"
+
+/* Writes text as dir/releve.json and loads it (without the environment
+ * check); returns the number of errors. */
+static inline size_t test_config_load(const char *dir, const char *text, releve_diags *d,
+                                      releve_config *cfg) {
+  char *path = test_file(dir, "releve.json", text);
+  releve_config_load(cfg, path, d);
+  free(path);
+  return releve_diags_count(d, RELEVE_DIAG_ERROR);
+}
+
+/* The first error whose message contains needle, or fails the test. */
+static inline const releve_diag *test_error_with(const releve_diags *d, const char *needle) {
+  size_t i;
+  for (i = 0; i < d->n; i++)
+    if (d->items[i].severity == RELEVE_DIAG_ERROR && strstr(d->items[i].message, needle))
+      return &d->items[i];
+  releve_diags_print(d, stderr);
+  fail_msg("no error containing \"%s\"", needle);
+  return NULL;
+}
+
+/* The first column of the first row of sql, -1 when there is none. */
+static inline long long test_scalar(releve_store *s, const char *sql) {
+  sqlite3_stmt *st;
+  long long v = -1;
+  assert_int_equal(releve_store_prepare(s, sql, &st), 0);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+#endif
