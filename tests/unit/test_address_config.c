@@ -50,12 +50,8 @@ static void expect_error(const char *text, const char *key, const char *needle) 
 }
 
 static int setup(void **state) {
-  char *plugins;
   (void)state;
-  dir = test_dir("address_config");
-  plugins = releve_aprintf("%s/plugins", dir);
-  releve_mkdir_p(plugins, 0755);
-  free(plugins);
+  dir = test_config_dir("address_config");
   return 0;
 }
 

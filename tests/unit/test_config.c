@@ -29,13 +29,8 @@ static size_t load(const char *text, releve_diags *d, releve_config *cfg) {
 #define CAF "{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"]}"
 
 static int setup(void **state) {
-  char *plugins;
   (void)state;
-  dir = test_dir("config");
-  plugins = releve_aprintf("%s/plugins", dir);
-  releve_mkdir_p(plugins, 0755);
-  chmod(plugins, 0755);
-  free(plugins);
+  dir = test_config_dir("config");
   return 0;
 }
 

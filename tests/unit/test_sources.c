@@ -46,11 +46,7 @@ static void refused(const char *members, const char *key, const char *needle) {
 static int setup(void **state) {
   char *p;
   (void)state;
-  dir = test_dir("sources");
-  p = releve_aprintf("%s/plugins", dir);
-  releve_mkdir_p(p, 0755);
-  chmod(p, 0755);
-  free(p);
+  dir = test_config_dir("sources");
   free(test_file(dir, "ca.pem", "-----BEGIN CERTIFICATE-----\n"));
   free(test_file(dir, "good.headers", "# a comment\nAuthorization: Bearer abc\n\nX-Api: 1\n"));
   free(test_file(dir, "bad.headers", "X-Ok: 1\nnot a header line\n"));

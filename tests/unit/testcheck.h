@@ -3,9 +3,22 @@
 #ifndef RELEVE_TESTCHECK_H
 #define RELEVE_TESTCHECK_H
 
+#include <sys/stat.h>
+
 #include "config.h"
 #include "diag.h"
 #include "store.h"
+
+/* A fresh scratch folder holding an empty, safe plugin folder, as a
+ * configuration's "plugins" key expects. */
+static inline char *test_config_dir(const char *name) {
+  char *dir = test_dir(name);
+  char *plugins = releve_aprintf("%s/plugins", dir);
+  if (plugins == NULL || releve_mkdir_p(plugins, 0755) != 0 || chmod(plugins, 0755) != 0)
+    abort();
+  free(plugins);
+  return dir;
+}
 
 /* Writes text as dir/releve.json and loads it (without the environment
  * check); returns the number of errors. */
