@@ -34,15 +34,17 @@ struct releve_ingest {
   long long duplicate_of;  /* submission that already stored these bytes */
   int in_txn;
   long long submission;
+  char received_at[32];    /* the submission's time, shared by its figures */
   releve_mapper *mapper;
   int columns_seen;
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
   releve_report report;
-  sqlite3_stmt *obs_get, *obs_upsert, *rev_insert, *obs_prev, *pair_insert, *geo_insert;
+  sqlite3_stmt *obs_get, *obs_insert, *obs_update, *rev_insert, *pair_insert, *geo_insert;
   releve_cellset *cells; /* (indicator, period, geography) given so far */
   releve_cellset *pairs; /* (indicator, period), also in temp.ingest_pairs */
+  releve_cellset *quartiers; /* quartier codes already recorded by this file */
 };
 
 static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,12 +60,17 @@ static void refuse(releve_ingest *in, const char *fmt, ...) {
   in->refusal = releve_buf_steal(&b);
 }
 
-static int sql_fail(releve_ingest *in, int rc) {
-  releve_err("sqlite while ingesting %s: %s", in->name, sqlite3_errmsg(in->env->store->db));
+/* A failure that is not the file's fault (memory, disk): stop feeding. */
+static int sys_fail(releve_ingest *in, int rc) {
   in->stop = 1;
   if (in->sys_error == 0)
-    in->sys_error = releve_store_errno(rc) ? releve_store_errno(rc) : -EIO;
+    in->sys_error = rc;
   return in->sys_error;
+}
+
+static int sql_fail(releve_ingest *in, int rc) {
+  releve_err("sqlite while ingesting %s: %s", in->name, sqlite3_errmsg(in->env->store->db));
+  return sys_fail(in, releve_store_errno(rc) ? releve_store_errno(rc) : -EIO);
 }
 
 static int open_file(releve_ingest *in) {
@@ -117,15 +124,16 @@ static int prepare_statements(releve_ingest *in) {
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_OBS_GET, &in->obs_get);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_OBS_UPSERT, &in->obs_upsert);
+    rc = releve_store_prepare(s, RELEVE_SQL_OBS_INSERT, &in->obs_insert);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_OBS_UPDATE, &in->obs_update);
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_REV_INSERT, &in->rev_insert);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_OBS_PREVIOUS, &in->obs_prev);
-  if (rc == 0)
     rc = releve_store_prepare(s, "INSERT INTO temp.ingest_pairs VALUES (?, ?)", &in->pair_insert);
   if (rc == 0 && ((in->cells = releve_cellset_new()) == NULL ||
-                  (in->pairs = releve_cellset_new()) == NULL))
+                  (in->pairs = releve_cellset_new()) == NULL ||
+                  (in->quartiers = releve_cellset_new()) == NULL))
     rc = -ENOMEM;
   if (rc == 0)
     rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &in->geo_insert);
@@ -150,6 +158,7 @@ static int insert_submission(releve_ingest *in, const char *outcome, const char 
   sqlite3_bind_int(st, 11, in->report.n_problems);
   sqlite3_bind_int(st, 12, in->report.n_warnings);
   sqlite3_bind_text(st, 13, report ? report : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 14, in->received_at, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE)
@@ -160,12 +169,13 @@ static int insert_submission(releve_ingest *in, const char *outcome, const char 
 
 static void ingest_free(releve_ingest *in) {
   sqlite3_finalize(in->obs_get);
-  sqlite3_finalize(in->obs_upsert);
+  sqlite3_finalize(in->obs_insert);
+  sqlite3_finalize(in->obs_update);
   sqlite3_finalize(in->rev_insert);
-  sqlite3_finalize(in->obs_prev);
   sqlite3_finalize(in->pair_insert);
   releve_cellset_free(in->cells);
   releve_cellset_free(in->pairs);
+  releve_cellset_free(in->quartiers);
   sqlite3_finalize(in->geo_insert);
   if (in->in_txn)
     releve_store_rollback(in->env->store);
@@ -222,42 +232,30 @@ static long long seen_before(releve_ingest *in, const releve_figure *f, unsigned
         return sql_fail(in, rc);
     }
   }
-  if (rc < 0) {
-    in->stop = 1;
-    in->sys_error = -ENOMEM;
-    return -ENOMEM;
-  }
-  return 0;
+  return rc < 0 ? sys_fail(in, rc) : 0;
 }
 
 /* Flags a value far from the same cell's previous year (DHIS2's min-max
  * idea): stored, but the partner is asked to double-check. */
-static void check_jump(releve_ingest *in, const releve_figure *f, unsigned long line) {
-  double factor = in->env->cfg->jump_factor, prev;
-  sqlite3_stmt *st = in->obs_prev;
-  releve_period before = releve_period_for(f->period.kind, f->period.year - 1);
-  char period[16];
+static void check_jump(releve_ingest *in, const releve_figure *f, double prev,
+                       unsigned long line) {
+  char now_text[32], prev_text[32], ratio_text[32];
+  double ratio;
 
-  if (!f->has_value || f->value <= 0)
+  if (!f->has_value || f->value <= 0 || prev <= 0)
     return;
-  /* The same cell a year earlier: a primary-key lookup. */
-  releve_period_format(&before, period, sizeof period);
-  sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, period, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, f->geography, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    prev = sqlite3_column_double(st, 0);
-    if (prev > 0 && (f->value > prev * factor || f->value * factor < prev))
-      releve_report_warning(&in->report, line,
-                            "%s %s %s = %g contre %g l'année précédente (rapport %.1f) : "
-                            "valeur enregistrée, merci de la vérifier",
-                            f->indicator->id, f->period_text, f->geography, f->value, prev,
-                            f->value > prev ? f->value / prev : prev / f->value);
-  }
-  sqlite3_reset(st);
+  ratio = f->value > prev ? f->value / prev : prev / f->value;
+  if (ratio > in->env->cfg->jump_factor)
+    releve_report_warning(&in->report, line,
+                          "%s %s %s = %s contre %s l'année précédente (rapport %s) : "
+                          "valeur enregistrée, merci de la vérifier",
+                          f->indicator->id, f->period_text, f->geography,
+                          releve_report_number(f->value, now_text),
+                          releve_report_number(prev, prev_text),
+                          releve_report_number(round(ratio * 10) / 10, ratio_text));
 }
 
-static void bind_figure(sqlite3_stmt *st, const releve_figure *f, long long submission,
+static void bind_figure(releve_ingest *in, sqlite3_stmt *st, const releve_figure *f,
                         unsigned long line) {
   sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, f->period_text, -1, SQLITE_STATIC);
@@ -279,11 +277,12 @@ static void bind_figure(sqlite3_stmt *st, const releve_figure *f, long long subm
     sqlite3_bind_text(st, 8, f->comment, -1, SQLITE_STATIC);
   else
     sqlite3_bind_null(st, 8);
-  sqlite3_bind_int64(st, 9, submission);
+  sqlite3_bind_int64(st, 9, in->submission);
   if (line)
     sqlite3_bind_int64(st, 10, (sqlite3_int64)line);
   else
     sqlite3_bind_null(st, 10);
+  sqlite3_bind_text(st, 11, in->received_at, -1, SQLITE_STATIC);
 }
 
 static int same_double(sqlite3_stmt *st, int col, int has, double v) {
@@ -292,25 +291,41 @@ static int same_double(sqlite3_stmt *st, int col, int has, double v) {
   return has && fabs(sqlite3_column_double(st, col) - v) < 1e-9;
 }
 
-/* Compares a figure with the stored cell: 0 new, 1 identical, 2 changed. */
-static int compare_stored(releve_ingest *in, const releve_figure *f, int *state) {
+/* Reads the stored cell and the same cell a year earlier in one statement.
+ * *state: 0 new, 1 identical, 2 changed; *prev: the earlier year's value,
+ * or 0 when there is none to compare with. */
+static int read_stored(releve_ingest *in, const releve_figure *f, int *state, double *prev) {
   sqlite3_stmt *st = in->obs_get;
+  releve_period before = releve_period_for(f->period.kind, f->period.year - 1);
+  char period[16];
   int rc;
+
+  releve_period_format(&before, period, sizeof period);
   sqlite3_bind_text(st, 1, f->indicator->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, f->period_text, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, f->geography, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
+  sqlite3_bind_text(st, 4, period, -1, SQLITE_STATIC);
   *state = 0;
-  if (rc == SQLITE_ROW) {
-    const char *text = (const char *)sqlite3_column_text(st, 1);
-    int same = same_double(st, 0, f->has_value, f->value) &&
-               same_double(st, 2, f->has_share, f->share) &&
-               strcmp((const char *)sqlite3_column_text(st, 3), f->status) == 0 &&
-               ((text == NULL && f->text == NULL) || (text && f->text && !strcmp(text, f->text)));
-    *state = same ? 1 : 2;
+  *prev = 0;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *status = (const char *)sqlite3_column_text(st, 4);
+    const char *text = (const char *)sqlite3_column_text(st, 2);
+    if (strcmp((const char *)sqlite3_column_text(st, 0), f->period_text) != 0) {
+      /* A suppressed or unavailable cell has nothing to compare with. */
+      if (sqlite3_column_type(st, 1) != SQLITE_NULL && strcmp(status, "suppressed") != 0 &&
+          strcmp(status, "not_available") != 0)
+        *prev = sqlite3_column_double(st, 1);
+      continue;
+    }
+    *state = same_double(st, 1, f->has_value, f->value) &&
+                     same_double(st, 3, f->has_share, f->share) && strcmp(status, f->status) == 0 &&
+                     ((text == NULL && f->text == NULL) ||
+                      (text && f->text && !strcmp(text, f->text)))
+                 ? 1
+                 : 2;
   }
   sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(in, rc);
+  return rc == SQLITE_DONE ? 0 : sql_fail(in, rc);
 }
 
 static int step_reset(releve_ingest *in, sqlite3_stmt *st) {
@@ -321,18 +336,24 @@ static int step_reset(releve_ingest *in, sqlite3_stmt *st) {
 
 static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long line) {
   static const char *const words[] = {"ajoutée", "inchangée", "modifiée"};
-  char shown[64];
+  char shown[64], number[32];
+  unsigned long first;
+  double prev;
   int state, rc;
 
-  if ((rc = compare_stored(in, f, &state)) != 0)
+  if ((rc = read_stored(in, f, &state, &prev)) != 0)
     return rc;
-  if (f->has_value)
-    snprintf(shown, sizeof shown, "%g%s", f->value,
-             f->indicator->unit == RELEVE_UNIT_PERCENT ? " %" : "");
-  else
-    snprintf(shown, sizeof shown, "%s", f->text ? f->text : f->status);
-  releve_report_stored(&in->report, "%-7s %-10s %-9s %-14.60s %s", f->indicator->id,
-                       f->period_text, f->geography, shown, words[state]);
+  if (!releve_report_lists_stored(&in->report)) {
+    releve_report_stored_count(&in->report);
+  } else {
+    if (f->has_value)
+      snprintf(shown, sizeof shown, "%s%s", releve_report_number(f->value, number),
+               f->indicator->unit == RELEVE_UNIT_PERCENT ? " %" : "");
+    else
+      snprintf(shown, sizeof shown, "%s", f->text ? f->text : f->status);
+    releve_report_stored(&in->report, "%-7s %-10s %-9s %-14.60s %s", f->indicator->id,
+                         f->period_text, f->geography, shown, words[state]);
+  }
   if (state == 1) {
     in->unchanged++;
     return 0;
@@ -341,20 +362,25 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
     in->added++;
   else
     in->changed++;
-  check_jump(in, f, line);
+  check_jump(in, f, prev, line);
   /* Scopes, arrondissements and networks are recorded when the référentiel
-   * is synced; only quartier codes are met for the first time here. */
-  if (releve_geo_classify(f->geography) == RELEVE_GEO_QUARTIER) {
+   * is synced; only quartier codes are met for the first time here, and
+   * each is written once per file. */
+  if (releve_geo_classify(f->geography) == RELEVE_GEO_QUARTIER &&
+      (rc = releve_cellset_add(in->quartiers, f->geography, strlen(f->geography), line,
+                               &first)) != 1) {
+    if (rc < 0)
+      return sys_fail(in, rc);
     sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->geo_insert, 2, releve_geo_kind_label(RELEVE_GEO_QUARTIER), -1,
                       SQLITE_STATIC);
     if ((rc = step_reset(in, in->geo_insert)) != 0)
       return rc;
   }
-  bind_figure(in->obs_upsert, f, in->submission, line);
-  if ((rc = step_reset(in, in->obs_upsert)) != 0)
+  bind_figure(in, state == 0 ? in->obs_insert : in->obs_update, f, line);
+  if ((rc = step_reset(in, state == 0 ? in->obs_insert : in->obs_update)) != 0)
     return rc;
-  bind_figure(in->rev_insert, f, in->submission, line);
+  bind_figure(in, in->rev_insert, f, line);
   return step_reset(in, in->rev_insert);
 }
 
@@ -402,6 +428,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   in->env = env;
   in->req = *req;
   in->fd = -1;
+  releve_utc_text(time(NULL), in->received_at);
   in->name = req->name ? req->name : releve_path_basename(req->path);
   strcpy(in->sha256, "-");
   in->actor = releve_config_actor(env->cfg, req->actor);
@@ -469,7 +496,7 @@ static int check_totals(releve_ingest *in) {
     return rc;
   sqlite3_bind_int64(st, 1, in->submission);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    char msg[512], where[64];
+    char msg[512], where[64], part[32], whole[32];
     int a_here = sqlite3_column_int(st, 8), b_here = sqlite3_column_int(st, 9);
     /* Report on this file's line, naming where the other figure stands. */
     long long line = sqlite3_column_int64(st, a_here ? 4 : 7);
@@ -478,11 +505,12 @@ static int check_totals(releve_ingest *in) {
     else
       snprintf(where, sizeof where, "valeur déjà enregistrée");
     snprintf(msg, sizeof msg,
-             "%s %s : %s = %g dépasse %s = %g (%s) ; une partie ne peut pas dépasser son total "
+             "%s %s : %s = %s dépasse %s = %s (%s) ; une partie ne peut pas dépasser son total "
              "(QPV et QVA font partie de QP, tout territoire fait partie de PARIS)",
              sqlite3_column_text(st, 0), sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
-             sqlite3_column_double(st, 3), sqlite3_column_text(st, 5),
-             sqlite3_column_double(st, 6), where);
+             releve_report_number(sqlite3_column_double(st, 3), part),
+             sqlite3_column_text(st, 5), releve_report_number(sqlite3_column_double(st, 6), whole),
+             where);
     releve_report_problem(&in->report, (unsigned long)line, 0, NULL, msg);
   }
   sqlite3_finalize(st);

@@ -63,12 +63,6 @@ const char *releve_pull_outcome_word(releve_pull_outcome o) {
   return "failed";
 }
 
-static void iso_time(time_t t, char out[32]) {
-  struct tm tm;
-  gmtime_r(&t, &tm);
-  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static time_t parse_iso(const char *s) {
   struct tm tm;
   const char *end;
@@ -393,7 +387,7 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
   sqlite3_stmt *st;
   int rc;
 
-  iso_time(p->started, attempt);
+  releve_utc_text(p->started, attempt);
   if (res->outcome == RELEVE_PULL_FAILED) {
     rc = releve_store_prepare(store, RELEVE_SQL_PULL_FAILED, &st);
     if (rc)

@@ -1,6 +1,8 @@
 #include "report.h"
 
 #include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static int keep(int *n) { return ++*n <= RELEVE_REPORT_MAX_LINES; }
@@ -45,6 +47,20 @@ void releve_report_stored(releve_report *r, const char *fmt, ...) {
   va_end(ap);
   releve_buf_adds(&r->stored, "\n");
 }
+
+const char *releve_report_number(double v, char out[32]) {
+  char *dot;
+  snprintf(out, 32, "%.15g", v);
+  if ((dot = strchr(out, '.')) != NULL)
+    *dot = ',';
+  return out;
+}
+
+int releve_report_lists_stored(const releve_report *r) {
+  return r->n_stored < RELEVE_REPORT_MAX_LINES;
+}
+
+void releve_report_stored_count(releve_report *r) { r->n_stored++; }
 
 void releve_report_note(releve_report *r, const char *message) {
   if (!keep(&r->n_notes))

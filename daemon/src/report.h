@@ -23,7 +23,16 @@ void releve_report_warning(releve_report *r, unsigned long line, const char *fmt
     __attribute__((format(printf, 3, 4)));
 void releve_report_stored(releve_report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Whether the next stored value would still be listed: past the cap only
+ * its count matters, and releve_report_stored_count() records it without
+ * formatting anything. */
+int releve_report_lists_stored(const releve_report *r);
+void releve_report_stored_count(releve_report *r);
 void releve_report_note(releve_report *r, const char *message);
+
+/* v as a French reader expects it: every digit of a count up to 10^15
+ * (10002015, never 1.0002e+07) and a decimal comma (12,5). Returns out. */
+const char *releve_report_number(double v, char out[32]);
 
 typedef struct releve_report_head {
   const char *file_name;

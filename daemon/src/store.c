@@ -130,6 +130,10 @@ int releve_store_open(releve_store *s, const char *path, int mode) {
     }
   }
   s->path = strdup(path);
+  /* relevé never asks SQLite how much memory it uses; without the
+   * statistics every allocation skips a global mutex. Only possible before
+   * SQLite's first use in the process: later calls fail harmlessly. */
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(target, &s->db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK) {

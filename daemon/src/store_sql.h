@@ -117,6 +117,45 @@ static const char *const releve_sql_migrations[] = {
     "  last_attempt TEXT, last_success TEXT,"
     "  failures INTEGER NOT NULL DEFAULT 0,"
     "  last_error TEXT);",
+
+    /* 3: the two tables every figure is written to, rebuilt for write speed,
+     * every row copied. A CHECK with an IN list of more than two values
+     * made SQLite build a temporary table on each observation written; the
+     * same rule as a chain of comparisons costs nothing. A revision is keyed
+     * by its cell and the submission that brought it (a file gives a cell
+     * once), one B-tree instead of a table plus an index; a cell's history
+     * reads in key order, which is the order of arrival. */
+    "CREATE TABLE observations_v3("
+    "  indicator TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  geography TEXT NOT NULL,"
+    "  value REAL, text TEXT, share REAL,"
+    "  status TEXT NOT NULL CHECK (status = 'normal' OR status = 'provisional' OR "
+    "    status = 'estimated' OR status = 'suppressed' OR status = 'not_available'),"
+    "  comment TEXT,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  line INTEGER,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (indicator, period, geography)) WITHOUT ROWID;"
+    "INSERT INTO observations_v3(indicator, period, geography, value, text, share, status, "
+    "  comment, submission, line, updated_at) "
+    "SELECT indicator, period, geography, value, text, share, status, comment, submission, "
+    "  line, updated_at FROM observations;"
+    "DROP TABLE observations;"
+    "ALTER TABLE observations_v3 RENAME TO observations;"
+    "CREATE TABLE revisions_v3("
+    "  indicator TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  value REAL, text TEXT, share REAL, status TEXT NOT NULL, comment TEXT,"
+    "  line INTEGER,"
+    "  received_at TEXT NOT NULL,"
+    "  PRIMARY KEY (indicator, period, geography, submission)) WITHOUT ROWID;"
+    "INSERT INTO revisions_v3(indicator, period, geography, submission, value, text, share, "
+    "  status, comment, line, received_at) "
+    "SELECT indicator, period, geography, submission, value, text, share, status, comment, "
+    "  line, received_at FROM revisions ORDER BY id;"
+    "DROP TABLE revisions;"
+    "ALTER TABLE revisions_v3 RENAME TO revisions;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -159,51 +198,57 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_GEO_INSERT "INSERT OR IGNORE INTO geographies(code, kind) VALUES (?, ?)"
 #define RELEVE_SQL_PERIOD_INSERT "INSERT OR IGNORE INTO periods(period, kind, year) VALUES (?, ?, ?)"
 
-/* Submissions and observations. */
+/* Submissions and observations. A submission's figures carry its
+ * reception time, bound once (the last parameter) rather than computed per
+ * row. */
 #define RELEVE_SQL_SUB_FIND_ACCEPTED                                                           \
   "SELECT id, received_at FROM submissions WHERE actor = ? AND sha256 = ? AND outcome = 'accepted'"
 #define RELEVE_SQL_SUB_INSERT                                                                  \
   "INSERT INTO submissions(actor, channel, name, size, sha256, plugin, received_at, outcome, " \
   "added, changed, unchanged, refused, warnings, report) "                                     \
-  "VALUES (?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?,?)"
+  "VALUES (?1,?2,?3,?4,?5,?6,?14,?7,?8,?9,?10,?11,?12,?13)"
 #define RELEVE_SQL_SUB_SET_COUNTS                                                              \
   "UPDATE submissions SET added = ?, changed = ?, unchanged = ?, refused = ?, warnings = ?, "  \
   "report = ? WHERE id = ?"
+/* A cell as stored, and the same cell in the period before (?4) for the
+ * jump check: two primary-key lookups in one statement. Not "period IN
+ * (?2, ?4)": SQLite would build a temporary table for the list on every
+ * run. */
 #define RELEVE_SQL_OBS_GET                                                                     \
-  "SELECT value, text, share, status FROM observations "                                       \
-  "WHERE indicator = ? AND period = ? AND geography = ?"
-#define RELEVE_SQL_OBS_UPSERT                                                                  \
+  "SELECT period, value, text, share, status FROM observations "                               \
+  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3 "                                   \
+  "UNION ALL SELECT period, value, text, share, status FROM observations "                     \
+  "WHERE indicator = ?1 AND period = ?4 AND geography = ?3"
+/* The ingest has just read the cell (RELEVE_SQL_OBS_GET) inside its write
+ * transaction, so it knows which of these two applies. */
+#define RELEVE_SQL_OBS_INSERT                                                                  \
   "INSERT INTO observations(indicator, period, geography, value, text, share, status, "        \
-  "comment, submission, line, updated_at) "                                                    \
-  "VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now')) "                         \
-  "ON CONFLICT(indicator, period, geography) DO UPDATE SET value = excluded.value, "           \
-  "text = excluded.text, share = excluded.share, status = excluded.status, "                   \
-  "comment = excluded.comment, submission = excluded.submission, line = excluded.line, "       \
-  "updated_at = excluded.updated_at"
+  "comment, submission, line, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+#define RELEVE_SQL_OBS_UPDATE                                                                  \
+  "UPDATE observations SET value = ?4, text = ?5, share = ?6, status = ?7, comment = ?8, "     \
+  "submission = ?9, line = ?10, updated_at = ?11 "                                             \
+  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3"
 #define RELEVE_SQL_REV_INSERT                                                                  \
   "INSERT INTO revisions(indicator, period, geography, value, text, share, status, comment, "  \
   "submission, line, received_at) "                                                            \
-  "VALUES (?,?,?,?,?,?,?,?,?,?,strftime('%Y-%m-%dT%H:%M:%SZ','now'))"
-/* The same cell a year earlier, for the jump check. */
-#define RELEVE_SQL_OBS_PREVIOUS                                                                \
-  "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ? "       \
-  "AND value IS NOT NULL AND status NOT IN ('suppressed','not_available')"
-
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 /* Parts above their whole, for the cells a submission wrote (listed in
  * temp.ingest_pairs): a count for QPV or QVA above QP, any part above
  * PARIS. Driven by the file's (indicator, period) pairs and primary-key
  * lookups of the wholes, so its cost follows the file, not the database.
- * Shares and percentages are not additive and are left out. */
+ * CROSS JOIN pins that order: the temp table has no statistics, and with
+ * plain JOINs the planner scanned every observation and probed the pairs
+ * instead, which cost a full table scan per file. Shares and percentages
+ * are not additive and are left out. */
 #define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
   "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
   "a.submission = ?1, b.submission = ?1 "                                                      \
   "FROM temp.ingest_pairs k "                                                                 \
-  "JOIN indicators i ON i.id = k.indicator AND i.unit IN ('count','amount') "                 \
-  "JOIN observations b ON b.indicator = k.indicator AND b.period = k.period "                  \
+  "CROSS JOIN indicators i ON i.id = k.indicator AND i.unit IN ('count','amount') "            \
+  "CROSS JOIN observations b ON b.indicator = k.indicator AND b.period = k.period "            \
   "  AND b.geography IN ('QP','QPV','PARIS') "                                                 \
-  "JOIN observations a ON a.indicator = k.indicator AND a.period = k.period "                  \
-  "WHERE (a.submission = ?1 OR b.submission = ?1) "                                           \
-  "AND a.value IS NOT NULL AND b.value IS NOT NULL AND a.value > b.value "                     \
+  "CROSS JOIN observations a ON a.indicator = k.indicator AND a.period = k.period "            \
+  "WHERE a.value > b.value AND (a.submission = ?1 OR b.submission = ?1) "                      \
   "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') OR a.geography GLOB 'Q[PN]0*')) " \
   "  OR (b.geography = 'QPV' AND a.geography GLOB 'Q[PN]0*') "                                 \
   "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
@@ -269,7 +314,7 @@ static const char *const releve_sql_migrations[] = {
   "SELECT r.period, r.geography, r.value, r.text, r.share, r.status, r.comment, "              \
   "r.received_at, s.id, s.actor, s.channel, s.name, s.sha256, r.line "                         \
   "FROM revisions r JOIN submissions s ON s.id = r.submission "                                \
-  "WHERE r.indicator = ? ORDER BY r.period, r.geography, r.id"
+  "WHERE r.indicator = ? ORDER BY r.period, r.geography, r.submission"
 #define RELEVE_SQL_OBS_FOR_INDICATOR                                                           \
   "SELECT o.period, o.geography, o.value, o.text, o.share, o.status, p.year "                  \
   "FROM observations o JOIN periods p ON p.period = o.period "                                 \

@@ -240,3 +240,9 @@ int releve_read_file(const char *path, char **data, size_t *len) {
   *data = releve_buf_steal(&b);
   return *data ? 0 : -ENOMEM;
 }
+
+void releve_utc_text(time_t t, char out[32]) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

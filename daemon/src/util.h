@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 typedef struct releve_buf {
   char *data; /* always NUL-terminated once anything was added */
@@ -47,5 +48,9 @@ int releve_fsync_dir(const char *dir);
 /* Reads a whole (small) file; *len gets its size. The result is
  * NUL-terminated. */
 int releve_read_file(const char *path, char **data, size_t *len);
+
+/* t as the UTC text the database keeps ("2026-03-01T08:00:00Z"), which
+ * compares as it sorts. */
+void releve_utc_text(time_t t, char out[32]);
 
 #endif

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "geo.h"
+#include "report.h"
 
 /* Status words partners write, in French or as stored. */
 static const char *status_of(const char *s) {
@@ -102,10 +103,12 @@ static int check_share(const releve_indicator *ind, const releve_candidate *c, r
                                        "et 100 est attendu");
   /* A share is part of a whole: a positive share of nothing, or no share
    * of a positive count, cannot both be right. */
-  if (f->has_value && ((f->value == 0) != (s->number == 0)))
-    return fail(why, column, value, s, "part incohérente avec le nombre %g : l'un est nul, "
+  if (f->has_value && ((f->value == 0) != (s->number == 0))) {
+    char number[32];
+    return fail(why, column, value, s, "part incohérente avec le nombre %s : l'un est nul, "
                                        "l'autre non",
-                f->value);
+                releve_report_number(f->value, number));
+  }
   f->has_share = 1;
   f->share = s->number;
   return RELEVE_VALID;

@@ -228,6 +228,32 @@ static void test_part_never_above_its_total(void **state) {
   assert_int_equal(scalar("SELECT count(*) FROM observations WHERE geography = 'QVA'"), 0);
 }
 
+/* A value far from the same cell a year earlier is stored with a warning;
+ * numbers read as a French reader writes them, every digit shown. */
+static void test_jump_warned_numbers_in_full(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  assert_int_equal(ingest("caf", "j1.csv", HEADER "G15.1;2016;PARIS;10002015;;;\n"
+                                                  "G15.1;2016;QPV;10;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  assert_non_null(strstr(r.report, "10002015"));
+  assert_null(strstr(r.report, "e+07"));
+  assert_int_equal(r.warnings, 0);
+  releve_ingest_result_free(&r);
+  assert_int_equal(ingest("caf", "j2.csv", HEADER "G15.1;2017;PARIS;10002016;;;\n"
+                                                  "G15.1;2017;QPV;45;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  assert_non_null(strstr(r.report, "G15.1 2017 QPV = 45 contre 10 l'année précédente "
+                                   "(rapport 4,5)"));
+  assert_null(strstr(r.report, "PARIS = 10002016 contre"));
+  releve_ingest_result_free(&r);
+  assert_int_equal(scalar("SELECT value FROM observations WHERE indicator = 'G15.1' AND "
+                          "period = '2017' AND geography = 'QPV'"),
+                   45);
+}
+
 static void test_plugin_crash_is_not_ours_in_process(void **state) {
   releve_ingest_result r;
   (void)state;
@@ -253,6 +279,7 @@ int main(void) {
       cmocka_unit_test(test_missing_column_and_dry_run),
       cmocka_unit_test(test_rows_mapping_aggregates),
       cmocka_unit_test(test_part_never_above_its_total),
+      cmocka_unit_test(test_jump_warned_numbers_in_full),
       cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "store.h"
+#include "store_sql.h"
 #include "testutil.h"
 #include "testcheck.h"
 
@@ -78,19 +79,74 @@ static void test_fresh_database_is_migrated(void **state) {
   free(db);
 }
 
+/* A database as a build knowing only the first `version` migrations left
+ * it, with `rows` written into it. */
+static char *old_database(const char *name, int version, const char *rows) {
+  char *folder = releve_aprintf("%s/%s", dir, name), *db = releve_aprintf("%s/r.db", folder);
+  char pragma[64];
+  sqlite3 *raw;
+  assert_int_equal(releve_mkdir_p(folder, 0755), 0);
+  assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+  for (int v = 0; v < version; v++)
+    assert_int_equal(sqlite3_exec(raw, releve_sql_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+  snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+  assert_int_equal(sqlite3_exec(raw, rows, NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(raw, pragma, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(raw);
+  free(folder);
+  return db;
+}
+
 static void test_migration_from_version_one(void **state) {
   releve_store s;
-  char *db = releve_aprintf("%s/old/r.db", dir);
+  char *db = old_database("v1", 1, "");
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
-  /* Pretend the database was written by a build knowing only migration 1. */
-  assert_int_equal(releve_store_exec(&s, "DROP TABLE reminders; DROP TABLE outbox; "
-                                         "DROP TABLE pulls; PRAGMA user_version = 1"),
-                   0);
-  releve_store_close(&s);
-  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
-  assert_int_equal(releve_store_user_version(&s), 2);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
   assert_int_equal(test_scalar(&s, "SELECT count(*) FROM outbox"), 0);
+  releve_store_close(&s);
+  free(db);
+}
+
+/* A database written at version 2, with figures in it: migration 3
+ * rebuilds observations and revisions, and every row must come through. */
+static void test_migration_three_keeps_every_figure(void **state) {
+  releve_store s;
+  char *db = old_database(
+      "v2", 2,
+      "INSERT INTO submissions(id, actor, channel, name, size, sha256, plugin, "
+      "received_at, outcome, report) VALUES "
+      "(1, 'caf', 'spool', 'a.csv', 1, 'x1', 'template', '2020-01-01T00:00:00Z', "
+      "'accepted', ''), "
+      "(2, 'caf', 'spool', 'b.csv', 1, 'x2', 'template', '2021-01-01T00:00:00Z', "
+      "'accepted', '');"
+      "INSERT INTO observations VALUES ('G01.1', '2019', 'QPV', 12, NULL, NULL, "
+      "'normal', NULL, 2, 3, '2021-01-01T00:00:00Z'), ('G01.1', '2019', 'PARIS', "
+      "NULL, NULL, NULL, 'not_available', 'absent', 1, 4, '2020-01-01T00:00:00Z');"
+      "INSERT INTO revisions(indicator, period, geography, value, text, share, "
+      "status, comment, submission, line, received_at) VALUES "
+      "('G01.1', '2019', 'QPV', 10, NULL, NULL, 'normal', NULL, 1, 3, "
+      "'2020-01-01T00:00:00Z'), ('G01.1', '2019', 'PARIS', NULL, NULL, NULL, "
+      "'not_available', 'absent', 1, 4, '2020-01-01T00:00:00Z'), ('G01.1', "
+      "'2019', 'QPV', 12, NULL, NULL, 'normal', NULL, 2, 3, "
+      "'2021-01-01T00:00:00Z');");
+  (void)state;
+
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations"), 2);
+  assert_int_equal(test_scalar(&s, "SELECT value FROM observations WHERE geography = 'QPV'"), 12);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations WHERE status = "
+                                   "'not_available' AND comment = 'absent' AND line = 4"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM revisions"), 3);
+  /* A cell's history still reads in the order the values arrived. */
+  assert_int_equal(test_scalar(&s, "SELECT group_concat(value, '>') = '10.0>12.0' FROM "
+                                   "(SELECT value FROM revisions WHERE geography = 'QPV' "
+                                   "ORDER BY indicator, period, geography, submission)"),
+                   1);
+  /* The status rule survived the rebuild. */
+  assert_int_not_equal(releve_store_exec(&s, "UPDATE observations SET status = 'bogus'"), 0);
   releve_store_close(&s);
   free(db);
 }
@@ -168,6 +224,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fresh_database_is_migrated),
       cmocka_unit_test(test_migration_from_version_one),
+      cmocka_unit_test(test_migration_three_keeps_every_figure),
       cmocka_unit_test(test_newer_database_refused),
       cmocka_unit_test(test_readonly_missing_gives_empty_standin),
       cmocka_unit_test(test_referentiel_changes_recorded_never_dropped),
