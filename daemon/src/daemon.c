@@ -27,9 +27,9 @@
  * readdir() calls.
  *
  * Mail (reminders, receipts, the outbox) is mailer.c's, on the thread pool
- * with its own SQLite connection. A file's receipt is queued by finish on
- * this connection; a reload waits until no mail job reads the
- * configuration. */
+ * with its own SQLite connection. A file's receipt is queued by the ingest,
+ * in the transaction that stores its outcome, on this connection; a reload
+ * waits until no mail job reads the configuration. */
 #include "daemon.h"
 
 #include <errno.h>
@@ -49,7 +49,6 @@
 #include "notify.h"
 #include "plugin_host.h"
 #include "poll.h"
-#include "receipt.h"
 #include "spool.h"
 #include "store.h"
 #include "supervise.h"
@@ -332,6 +331,7 @@ static void prepare_work(uv_work_t *w) {
   req.path = c->path;
   req.name = it->name; /* as the partner named it */
   req.channel = "spool";
+  req.receipt = 1;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
   c->result = rc ? R_RETRY : R_INGEST;
   c->rc = rc;
@@ -370,10 +370,6 @@ static void finish_work(uv_work_t *w) {
   if (rc)
     releve_err("%s/%s: stored, but moving it out of processing/ failed: %s",
                d->cfg.actors[a].id, c->name, strerror(-rc));
-  rc = releve_receipt_queue(&d->store, &d->cfg, d->cfg.actors[a].id, c->it->name, &c->res, NULL);
-  if (rc)
-    releve_err("%s/%s: cannot queue its receipt: %s", d->cfg.actors[a].id, c->it->name,
-               strerror(-rc));
 }
 
 static void file_done(daemon_state *d) {

@@ -16,6 +16,7 @@
 #include "hash.h"
 #include "log.h"
 #include "map.h"
+#include "receipt.h"
 #include "report.h"
 #include "store_sql.h"
 #include "validate.h"
@@ -616,10 +617,24 @@ static char *render(releve_ingest *in, const char *verdict, const char *summary)
 
 /* A refused file leaves one record, in its own transaction, so that its
  * report can be found again; its figures were rolled back. */
-static int record_refusal(releve_ingest *in, const char *report) {
+/* The receipt, when the request asks for one, inside the caller's
+ * transaction. A mail the outbox refuses to build (an address it cannot
+ * use) is logged by the receipt module and does not hold the figures
+ * back; any other failure does. */
+static int queue_receipt(releve_ingest *in, const releve_ingest_result *res) {
+  int rc;
+  if (!in->req.receipt || in->req.dry_run)
+    return 0;
+  rc = releve_receipt_queue(in->env->store, in->env->cfg, in->actor->id, in->name, res, NULL);
+  return rc == -EINVAL ? 0 : rc;
+}
+
+static int record_refusal(releve_ingest *in, const releve_ingest_result *res) {
   int rc = releve_store_begin(in->env->store);
   if (rc == 0)
-    rc = insert_submission(in, "refused", report);
+    rc = insert_submission(in, "refused", res->report);
+  if (rc == 0)
+    rc = queue_receipt(in, res);
   if (rc == 0)
     rc = releve_store_commit(in->env->store);
   else
@@ -671,6 +686,10 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
              "ce fichier a déjà été reçu et enregistré (dépôt n° %lld) : rien n'a changé",
              in->duplicate_of);
     res->report = render(in, "DÉJÀ REÇU", summary);
+    if ((rc = queue_receipt(in, res)) == 0 && in->req.receipt && !in->req.dry_run) {
+      rc = releve_store_commit(in->env->store);
+      in->in_txn = 0;
+    }
   } else if (in->report.n_problems) {
     fill_result(in, res, RELEVE_REFUSED);
     snprintf(summary, sizeof summary, "%d problème%s à corriger, aucune valeur enregistrée",
@@ -678,7 +697,7 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     res->report = render(in, "REFUSÉ", summary);
     releve_store_rollback(in->env->store);
     in->in_txn = 0;
-    if (!in->req.dry_run && (rc = record_refusal(in, res->report)) == 0)
+    if (!in->req.dry_run && (rc = record_refusal(in, res)) == 0)
       res->submission = in->submission;
   } else {
     fill_result(in, res, RELEVE_ACCEPTED);
@@ -694,6 +713,7 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     if (in->req.dry_run) {
       releve_store_rollback(in->env->store);
     } else if ((rc = update_submission(in, res->report)) == 0 &&
+               (rc = queue_receipt(in, res)) == 0 &&
                (rc = releve_store_commit(in->env->store)) == 0) {
       res->submission = in->submission;
     }

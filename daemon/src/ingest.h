@@ -37,6 +37,10 @@ typedef struct releve_ingest_request {
   const char *name;    /* the name to record and report, NULL: base name of path */
   const char *channel; /* "spool", "poll" or "cli" */
   int dry_run;         /* check everything, store nothing */
+  /* Queue the partner's receipt (receipt.h) in the transaction that records
+   * the outcome: a file is never stored without its mail, and a crash
+   * before the COMMIT leaves neither. */
+  int receipt;
 } releve_ingest_request;
 
 typedef enum releve_outcome {

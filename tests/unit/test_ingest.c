@@ -64,6 +64,8 @@ static int teardown(void **state) {
 
 static long long scalar(const char *sql) { return test_scalar(&store, sql); }
 
+static int with_receipt;
+
 static releve_outcome ingest(const char *actor, const char *name, const char *text, int dry,
                              releve_ingest_result *res) {
   releve_ingest_request req;
@@ -73,6 +75,7 @@ static releve_outcome ingest(const char *actor, const char *name, const char *te
   req.path = path;
   req.channel = "cli";
   req.dry_run = dry;
+  req.receipt = with_receipt;
   assert_int_equal(releve_ingest_file(&env, &req, res), 0);
   free(path);
   return res->outcome;
@@ -254,6 +257,38 @@ static void test_jump_warned_numbers_in_full(void **state) {
                    45);
 }
 
+/* Asked for, the receipt is queued with the outcome, whatever it is; a dry
+ * run queues nothing. */
+static void test_receipt_queued_with_the_outcome(void **state) {
+  static const struct {
+    const char *name, *text;
+    int dry;
+    releve_outcome outcome;
+  } files[] = {
+      {"r1.csv", HEADER "G24.2;2020;QPV;3;;;\n", 0, RELEVE_ACCEPTED},
+      {"r1-again.csv", HEADER "G24.2;2020;QPV;3;;;\n", 0, RELEVE_DUPLICATE},
+      {"r2.csv", HEADER "Z99.9;2020;QPV;3;;;\n", 0, RELEVE_REFUSED},
+      {"r3.csv", HEADER "G24.2;2021;QPV;3;;;\n", 1, RELEVE_ACCEPTED},
+      {"r4.csv", HEADER "G24.2;2022;QPV;3;;;\n", 0, RELEVE_ACCEPTED},
+  };
+  releve_ingest_result r;
+  long long before = scalar("SELECT count(*) FROM outbox");
+  (void)state;
+  with_receipt = 1;
+  /* Each one after the other: nothing is left open in between. */
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    assert_int_equal(ingest("caf", files[i].name, files[i].text, files[i].dry, &r),
+                     files[i].outcome);
+    releve_ingest_result_free(&r);
+  }
+  with_receipt = 0;
+  assert_int_equal(scalar("SELECT count(*) FROM outbox") - before, 4);
+  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE recipients LIKE '%a@caf.example.org%' "
+                          "AND (subject LIKE '%r1.csv accepté%' OR subject LIKE '%r1-again.csv%' "
+                          "OR subject LIKE '%r2.csv refusé%' OR subject LIKE '%r4.csv accepté%')"),
+                   4);
+}
+
 static void test_plugin_crash_is_not_ours_in_process(void **state) {
   releve_ingest_result r;
   (void)state;
@@ -280,6 +315,7 @@ int main(void) {
       cmocka_unit_test(test_rows_mapping_aggregates),
       cmocka_unit_test(test_part_never_above_its_total),
       cmocka_unit_test(test_jump_warned_numbers_in_full),
+      cmocka_unit_test(test_receipt_queued_with_the_outcome),
       cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
