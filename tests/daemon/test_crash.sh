@@ -21,7 +21,11 @@ grep -q "délai dépassé (2 s)" "$SPOOL/rejected/hang.csv.rapport.txt" || fail 
 if ! grep -q asan < <(ldd "$RELEVED" 2>/dev/null); then
   drop hog.csv "$(figure 2019 4)"
   wait_for 10 "test -f '$SPOOL/rejected/hog.csv.rapport.txt'" || fail "memory hog not refused"
-  grep -q "mémoire insuffisante" "$SPOOL/rejected/hog.csv.rapport.txt" || fail "memory reason missing"
+  # Under valgrind (tests/valgrind/run) the limit binds valgrind's own
+  # allocator too, which may give up before the plugin sees a failed
+  # malloc: the file is still refused, with a plain failure as reason.
+  grep -q "mémoire insuffisante" "$SPOOL/rejected/hog.csv.rapport.txt" ||
+    [ "${UNDER_VALGRIND:-0}" = 1 ] || fail "memory reason missing"
 fi
 
 drop last.csv "$(figure 2019 5)"
