@@ -350,8 +350,13 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
     if (f->has_value)
       snprintf(shown, sizeof shown, "%s%s", releve_report_number(f->value, number),
                f->indicator->unit == RELEVE_UNIT_PERCENT ? " %" : "");
-    else
-      snprintf(shown, sizeof shown, "%s", f->text ? f->text : f->status);
+    else if (f->text)
+      snprintf(shown, sizeof shown, "%s", f->text);
+    else /* the words a partner writes for these, not the stored codes */
+      snprintf(shown, sizeof shown, "%s",
+               strcmp(f->status, "suppressed") == 0      ? "secret"
+               : strcmp(f->status, "not_available") == 0 ? "non disponible"
+                                                         : f->status);
     releve_report_stored(&in->report, "%-7s %-10s %-9s %-14.60s %s", f->indicator->id,
                          f->period_text, f->geography, shown, words[state]);
   }
