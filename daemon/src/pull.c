@@ -160,9 +160,17 @@ static int build_handle(releve_pull *p) {
     OPT(CURLOPT_CAINFO, s->ca_file);
   if (s->known_hosts)
     OPT(CURLOPT_SSH_KNOWNHOSTS, s->known_hosts);
-  /* Password only: never the keys of the daemon's home folder. */
-  if (s->sftp)
+  /* The key or password the source names, never the keys of the daemon's
+   * home folder. An empty public key file makes libssh2 derive it from the
+   * private key rather than look for ~/.ssh/id_dsa.pub. */
+  if (s->sftp && s->private_key) {
+    OPT(CURLOPT_SSH_AUTH_TYPES, (long)CURLSSH_AUTH_PUBLICKEY);
+    OPT(CURLOPT_USERNAME, s->user);
+    OPT(CURLOPT_SSH_PRIVATE_KEYFILE, s->private_key);
+    OPT(CURLOPT_SSH_PUBLIC_KEYFILE, "");
+  } else if (s->sftp) {
     OPT(CURLOPT_SSH_AUTH_TYPES, (long)(CURLSSH_AUTH_PASSWORD | CURLSSH_AUTH_KEYBOARD));
+  }
   /* An empty proxy disables the http_proxy / https_proxy variables too. */
   OPT(CURLOPT_PROXY, s->proxy ? s->proxy : "");
   OPT(CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
@@ -336,6 +344,9 @@ static char *describe(releve_pull *p) {
     return releve_aprintf("timed out (timeout_seconds %d, or no byte for %ld s): %s",
                           p->src->timeout_seconds, min_long(60, p->src->timeout_seconds),
                           p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
+  if (p->src->sftp && rc == CURLE_PEER_FAILED_VERIFICATION)
+    return releve_aprintf("host key check failed: the server's key is not the one in %s (%s)",
+                          p->src->known_hosts, p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
   return releve_aprintf("%s error: %s", error_kind(rc),
                         p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
 }

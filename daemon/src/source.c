@@ -17,7 +17,7 @@ static const char *const source_keys[] = {
     "id",        "actor",           "url",           "schedule",
     "headers_file", "credentials_file", "ca_file",   "known_hosts",
     "proxy",     "max_bytes",       "timeout_seconds", "file_name",
-    "retry_seconds", "notify_after_failures", NULL};
+    "retry_seconds", "notify_after_failures", "private_key", "user", NULL};
 
 int releve_sources_sftp_supported(void) {
   const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
@@ -174,6 +174,8 @@ static void source_free(releve_source *s) {
   free(s->credentials_file);
   free(s->ca_file);
   free(s->known_hosts);
+  free(s->private_key);
+  free(s->user);
   free(s->proxy);
   free(s->file_name);
   memset(s, 0, sizeof *s);
@@ -183,7 +185,7 @@ static void source_free(releve_source *s) {
 static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, const char *path,
                     releve_source *s) {
   const char *id = NULL, *actor = NULL, *url = NULL, *schedule = NULL, *file_name = NULL,
-             *proxy = NULL;
+             *proxy = NULL, *user = NULL;
   char err[512];
   CURLU *u = NULL;
   int bad = 0;
@@ -234,9 +236,33 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
          "key (ssh-keyscan HOST >> known_hosts, then check it)");
     bad = 1;
   }
-  if (u && s->sftp && json_object_get(o, "credentials_file") == NULL) {
+  s->private_key = file_key(cfg, c, o, path, "private_key", 1, &bad);
+  if (releve_json_string(c, o, path, "user", 0, &user) == -1)
+    bad = 1;
+  else if (user && (s->user = strdup(user)) == NULL) {
+    curl_url_cleanup(u);
+    return -ENOMEM;
+  }
+  if (u && !s->sftp && (json_object_get(o, "private_key") || user)) {
+    diag(c, RELEVE_DIAG_ERROR, path, json_object_get(o, "private_key") ? "private_key" : "user",
+         "applies to sftp:// URLs only; an https:// source authenticates with credentials_file "
+         "or headers_file");
+    bad = 1;
+  } else if (u && s->sftp && json_object_get(o, "private_key") &&
+             json_object_get(o, "credentials_file")) {
+    diag(c, RELEVE_DIAG_ERROR, path, "private_key",
+         "and credentials_file are both set: an sftp:// source logs in with one of them");
+    bad = 1;
+  } else if (u && s->sftp && json_object_get(o, "private_key") && user == NULL) {
+    diag(c, RELEVE_DIAG_ERROR, path, "user",
+         "is required with private_key: the account to log in as, e.g. \"depot-releve\"");
+    bad = 1;
+  } else if (u && s->sftp && json_object_get(o, "private_key") == NULL &&
+             json_object_get(o, "credentials_file") == NULL) {
     diag(c, RELEVE_DIAG_ERROR, path, "credentials_file",
-         "is required for an sftp:// URL: a file holding one line \"user:password\"");
+         "is required for an sftp:// URL, unless private_key and user are given: a file "
+         "holding one line \"user:password\", or an OpenSSH private key (ssh-keygen -t "
+         "ed25519 -N '') and the account to log in as");
     bad = 1;
   }
   if (s->headers_file && s->sftp) {

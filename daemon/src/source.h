@@ -39,6 +39,8 @@ typedef struct releve_source {
   char *credentials_file;
   char *ca_file;
   char *known_hosts;
+  char *private_key; /* sftp:// by key: the key file, and the account */
+  char *user;
   char *proxy; /* NULL: no proxy, whatever the environment says */
   char *file_name;
   long long max_bytes;

@@ -99,6 +99,16 @@ json.dump(c, open(p, "w"), indent=2)
 PY
 }
 
+# edit_config PYTHON: python statements on c, the config dict, saved back.
+edit_config() {
+  python3 - "$CONF" "$1" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[1], "w"))
+PY
+}
+
 start_daemon() {
   "$RELEVED" -c "$CONF" >>"$LOG" 2>&1 &
   DPID=$!

@@ -27,13 +27,7 @@ R() { "$RELEVE" -c "$CONF" "$@"; }
 # 1. check-config accepts these, and explains a wrong schedule and URL.
 R check-config >/dev/null 2>"$T/check.err" || { cat "$T/check.err" >&2; fail "check-config refused good sources"; }
 cp "$CONF" "$T/good.json"
-python3 - "$CONF" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-c["sources"][0]["schedule"] = "0 6 * * 8"
-c["sources"][1]["url"] = "http://example.org/x.csv"
-json.dump(c, open(sys.argv[1], "w"))
-PY
+edit_config 'c["sources"][0]["schedule"] = "0 6 * * 8"; c["sources"][1]["url"] = "http://example.org/x.csv"'
 if R check-config >"$T/check.out" 2>&1; then fail "check-config accepted a bad schedule"; fi
 grep -q 'sources\[0\].schedule: error: day-of-week field "8": 8 is out of range' "$T/check.out" ||
   fail "bad schedule not explained: $(cat "$T/check.out")"

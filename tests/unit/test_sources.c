@@ -149,6 +149,13 @@ static void test_missing_files(void **state) {
   refused("\"id\": \"x\", \"actor\": \"caf\", \"url\": \"" URL "\", \"schedule\": \"1d\", "
           "\"ca_file\": \"none.pem\"",
           "sources[0].ca_file", "none.pem cannot be read");
+  refused("\"id\": \"x\", \"actor\": \"caf\", \"url\": \"" URL "\", \"schedule\": \"1d\", "
+          "\"private_key\": \"none.key\"",
+          "sources[0].private_key", "none.key cannot be read");
+  /* A key login is SFTP's: an https:// source with an account is a mistake. */
+  refused("\"id\": \"x\", \"actor\": \"caf\", \"url\": \"" URL "\", \"schedule\": \"1d\", "
+          "\"user\": \"depot\"",
+          "sources[0].user", "applies to sftp:// URLs only");
 }
 
 static void test_bad_secret_files(void **state) {
