@@ -92,6 +92,7 @@ typedef struct daemon_state {
   releve_plugins plugins;
   releve_store store;
   releve_ingest_env env;
+  long long last_recorded; /* the newest submission at start-up (ingest.h) */
   char **incoming, **processing, **archive, **rejected; /* one per actor */
   releve_watch *watch;
   releve_mailer *mailer; /* NULL with --once */
@@ -332,6 +333,7 @@ static void prepare_work(uv_work_t *w) {
   req.name = it->name; /* as the partner named it */
   req.channel = "spool";
   req.receipt = 1;
+  req.last_recorded = it->processing ? d->last_recorded : 0;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
   c->result = rc ? R_RETRY : R_INGEST;
   c->rc = rc;
@@ -721,6 +723,10 @@ static int start(daemon_state *d) {
   rc = releve_store_open(&d->store, d->cfg.database, RELEVE_STORE_RW);
   if (rc == 0)
     rc = releve_store_sync(&d->store, &d->cfg, NULL);
+  /* Before anything is ingested: a file left in processing/ by a crash can
+   * only be the one recorded last. */
+  if (rc == 0)
+    rc = releve_store_newest_submission(&d->store, &d->last_recorded);
   if (rc == 0)
     rc = make_dirs(d);
   if (rc)

@@ -33,6 +33,7 @@ struct releve_ingest {
   releve_option_value *options;
   char *refusal;           /* the whole file is refused, before any row */
   long long duplicate_of;  /* submission that already stored these bytes */
+  releve_ingest_result *recorded; /* recorded just before a crash (last_recorded) */
   int in_txn;
   long long submission;
   char received_at[32];    /* the submission's time, shared by its figures */
@@ -97,6 +98,40 @@ static int open_file(releve_ingest *in) {
   /* Reading a FIFO or device would block; a regular file is read blocking. */
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return releve_sha256_fd(fd, in->sha256, &in->size) || lseek(fd, 0, SEEK_SET) != 0 ? -EIO : 0;
+}
+
+/* A file from processing/ that the last submission already recorded. */
+static int find_recorded(releve_ingest *in) {
+  releve_ingest_result *r;
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(in->env->store, RELEVE_SQL_SUB_RECORDED, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, in->actor->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, in->req.last_recorded);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    if ((r = in->recorded = calloc(1, sizeof *r)) == NULL ||
+        (r->report = strdup((const char *)sqlite3_column_text(st, 7))) == NULL) {
+      sqlite3_finalize(st);
+      return -ENOMEM;
+    }
+    r->submission = sqlite3_column_int64(st, 0);
+    r->outcome = strcmp((const char *)sqlite3_column_text(st, 1), "accepted") == 0
+                     ? RELEVE_ACCEPTED
+                     : RELEVE_REFUSED;
+    r->added = sqlite3_column_int(st, 2);
+    r->changed = sqlite3_column_int(st, 3);
+    r->unchanged = sqlite3_column_int(st, 4);
+    r->refused = sqlite3_column_int(st, 5);
+    r->warnings = sqlite3_column_int(st, 6);
+    r->size = in->size;
+    memcpy(r->sha256, in->sha256, sizeof r->sha256);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
 static int find_duplicate(releve_ingest *in) {
@@ -169,6 +204,10 @@ static int insert_submission(releve_ingest *in, const char *outcome, const char 
 }
 
 static void ingest_free(releve_ingest *in) {
+  if (in->recorded) {
+    releve_ingest_result_free(in->recorded);
+    free(in->recorded);
+  }
   sqlite3_finalize(in->obs_get);
   sqlite3_finalize(in->obs_insert);
   sqlite3_finalize(in->obs_update);
@@ -470,6 +509,10 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     }
     releve_diags_free(&d);
   }
+  if (in->req.last_recorded && in->fd >= 0 && (rc = find_recorded(in)) != 0)
+    goto fail;
+  if (in->recorded)
+    goto done; /* nothing to read, check or write */
   if (in->refusal == NULL && (rc = find_duplicate(in)) != 0)
     goto fail;
   if ((rc = releve_store_begin(env->store)) != 0)
@@ -485,6 +528,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     }
     releve_mapper_set_addresses(in->mapper, env->cfg->addresses, on_map_note);
   }
+done:
   *out = in;
   return 0;
 fail:
@@ -524,7 +568,7 @@ static int check_totals(releve_ingest *in) {
 }
 
 int releve_ingest_wants_rows(const releve_ingest *in) {
-  return in->refusal == NULL && in->duplicate_of == 0 && !in->stop;
+  return in->refusal == NULL && in->duplicate_of == 0 && in->recorded == NULL && !in->stop;
 }
 const releve_plugin *releve_ingest_plugin(const releve_ingest *in) { return in->plugin; }
 const releve_option_value *releve_ingest_options(const releve_ingest *in) { return in->options; }
@@ -664,6 +708,13 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
   int rc = 0;
 
   memset(res, 0, sizeof *res);
+  if (in->recorded) {
+    *res = *in->recorded; /* the report moves to the caller */
+    free(in->recorded);
+    in->recorded = NULL;
+    ingest_free(in);
+    return 0;
+  }
   if (in->mapper && !in->stop && in->report.n_problems == 0 && decode_rc == 0 &&
       in->refusal == NULL) {
     releve_mapper_finish(in->mapper);

@@ -41,6 +41,12 @@ typedef struct releve_ingest_request {
    * the outcome: a file is never stored without its mail, and a crash
    * before the COMMIT leaves neither. */
   int receipt;
+  /* For a file found in processing/ (a retry): the submission the daemon
+   * recorded last before it started, 0 if none. When that submission is
+   * this actor's, these same bytes under this same name, the daemon died
+   * after recording the file and before moving it: that outcome and report
+   * are given back, nothing is recorded or mailed twice. */
+  long long last_recorded;
 } releve_ingest_request;
 
 typedef enum releve_outcome {

@@ -40,7 +40,7 @@ PY
 
 # check_invariants NAME INPUT_DIR: every input file in exactly one place and
 # the right one, every valid file's figures stored once, every recorded
-# file's receipt queued, integrity ok.
+# file's receipt queued exactly once, integrity ok.
 # Prints one table row; fails the test on any breach.
 check_invariants() {
   local name=$1 input=$2 f d places lost=0 duplicated=0 misplaced=0 expected
@@ -64,8 +64,10 @@ check_invariants() {
   revisions=$(sql "select count(*) from revisions")
   # A partial submission: accepted, but fewer revisions than its figures.
   partial=$(sql "select count(*) from submissions s where outcome='accepted' and added + changed <> (select count(*) from revisions r where r.submission = s.id)")
-  # A file recorded (accepted or refused) without its receipt in the outbox.
-  unmailed=$(sql "select count(*) from submissions s where not exists (select 1 from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0)")
+  # A file recorded (accepted or refused) without exactly one receipt in the
+  # outbox (no two files share a name; a second mail would be a crash's
+  # "déjà reçu" for a file already recorded).
+  unmailed=$(sql "select count(*) from submissions s where (select count(*) from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
   integrity=$(sql "pragma integrity_check")
   printf '%-14s %6s %5d %10d %9d %7d %12d %9d %9s\n' "$name" "$(ls "$input" | wc -l)" "$lost" \
     "$((duplicated + twice))" "$misplaced" "$partial" "$observations" "$expected" "$integrity"
@@ -73,7 +75,7 @@ check_invariants() {
     [ "$partial" = 0 ] || fail "$name: files lost, duplicated, misplaced or partially stored"
   [ "$observations" = "$expected" ] && [ "$revisions" = "$expected" ] ||
     fail "$name: $observations observations, $revisions revisions, $expected expected"
-  [ "$unmailed" = 0 ] || fail "$name: $unmailed recorded files without their receipt"
+  [ "$unmailed" = 0 ] || fail "$name: $unmailed recorded files without exactly one receipt"
   [ "$integrity" = ok ] || fail "$name: integrity_check: $integrity"
 }
 

@@ -65,6 +65,7 @@ static int teardown(void **state) {
 static long long scalar(const char *sql) { return test_scalar(&store, sql); }
 
 static int with_receipt;
+static long long last_recorded;
 
 static releve_outcome ingest(const char *actor, const char *name, const char *text, int dry,
                              releve_ingest_result *res) {
@@ -76,6 +77,7 @@ static releve_outcome ingest(const char *actor, const char *name, const char *te
   req.channel = "cli";
   req.dry_run = dry;
   req.receipt = with_receipt;
+  req.last_recorded = last_recorded;
   assert_int_equal(releve_ingest_file(&env, &req, res), 0);
   free(path);
   return res->outcome;
@@ -289,6 +291,44 @@ static void test_receipt_queued_with_the_outcome(void **state) {
                    4);
 }
 
+/* A file recorded just before a crash is found again in processing/: its
+ * outcome and report come back, nothing is recorded or queued twice. A
+ * recovered file that was not recorded is ingested as any other. */
+static void test_recovered_file_recorded_once(void **state) {
+  static const char accepted[] = HEADER "G24.2;2016;QPV;9;;;\n";
+  static const char refused[] = HEADER "Z99.9;2016;QPV;9;;;\n";
+  releve_ingest_result first, again;
+  long long subs, mails;
+  (void)state;
+  with_receipt = 1;
+  for (int k = 0; k < 2; k++) {
+    const char *text = k ? refused : accepted;
+    assert_int_equal(ingest("caf", "crash.csv", text, 0, &first),
+                     k ? RELEVE_REFUSED : RELEVE_ACCEPTED);
+    subs = scalar("SELECT count(*) FROM submissions");
+    mails = scalar("SELECT count(*) FROM outbox");
+    last_recorded = first.submission;
+    assert_int_equal(ingest("caf", "crash.csv", text, 0, &again), first.outcome);
+    last_recorded = 0;
+    assert_int_equal(again.submission, first.submission);
+    assert_string_equal(again.report, first.report);
+    assert_int_equal(again.added, first.added);
+    assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs);
+    assert_int_equal(scalar("SELECT count(*) FROM outbox"), mails);
+    releve_ingest_result_free(&first);
+    releve_ingest_result_free(&again);
+  }
+  /* Not the last submission's bytes: a real ingest, a new submission. */
+  last_recorded = scalar("SELECT max(id) FROM submissions");
+  assert_int_equal(ingest("caf", "crash.csv", HEADER "G24.2;2017;QPV;9;;;\n", 0, &again),
+                   RELEVE_ACCEPTED);
+  last_recorded = 0;
+  with_receipt = 0;
+  assert_int_equal(again.added, 1);
+  assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs + 1);
+  releve_ingest_result_free(&again);
+}
+
 static void test_plugin_crash_is_not_ours_in_process(void **state) {
   releve_ingest_result r;
   (void)state;
@@ -316,6 +356,7 @@ int main(void) {
       cmocka_unit_test(test_part_never_above_its_total),
       cmocka_unit_test(test_jump_warned_numbers_in_full),
       cmocka_unit_test(test_receipt_queued_with_the_outcome),
+      cmocka_unit_test(test_recovered_file_recorded_once),
       cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
