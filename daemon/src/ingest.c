@@ -100,6 +100,24 @@ static int open_file(releve_ingest *in) {
   return releve_sha256_fd(fd, in->sha256, &in->size) || lseek(fd, 0, SEEK_SET) != 0 ? -EIO : 0;
 }
 
+/* A file from the spool that a scheduled pull dropped there came by
+ * "poll" (pull.c notes each body before it lands). */
+static int find_channel(releve_ingest *in) {
+  sqlite3_stmt *st;
+  int rc;
+  if (strcmp(in->req.channel, "spool") != 0 || in->fd < 0)
+    return 0;
+  if ((rc = releve_store_prepare(in->env->store, RELEVE_SQL_PULL_DROPPED_BY, &st)) != 0)
+    return rc;
+  sqlite3_bind_text(st, 1, in->actor->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    in->req.channel = "poll";
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
 /* A file from processing/ that the last submission already recorded. */
 static int find_recorded(releve_ingest *in) {
   releve_ingest_result *r;
@@ -509,6 +527,8 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     }
     releve_diags_free(&d);
   }
+  if ((rc = find_channel(in)) != 0)
+    goto fail;
   if (in->req.last_recorded && in->fd >= 0 && (rc = find_recorded(in)) != 0)
     goto fail;
   if (in->recorded)

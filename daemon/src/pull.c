@@ -10,6 +10,7 @@
 
 #include "claim.h"
 #include "hash.h"
+#include "log.h"
 #include "spool.h"
 #include "store_sql.h"
 #include "util.h"
@@ -360,7 +361,26 @@ static const char *header(CURL *e, const char *name) {
 }
 
 /* Moves a new body into incoming/, or recognises it as the last one. */
-static int settle_body(releve_pull *p, releve_pull_result *res) {
+/* Notes that this body is about to land in the actor's incoming/ (the
+ * ingest then records it with channel "poll"). Only provenance depends on
+ * it: a failure is logged and the file dropped all the same. */
+static void note_drop(releve_pull *p, releve_store *store, const char *sha256) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_DROPPING, &st);
+  if (rc == 0) {
+    sqlite3_bind_text(st, 1, p->src->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->src->id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_errno(sqlite3_errcode(store->db));
+    sqlite3_finalize(st);
+  }
+  if (rc)
+    releve_warn("pull %s: cannot note the body it drops (%s); its submission will say "
+                "channel \"spool\"",
+                p->src->id, strerror(-rc));
+}
+
+static int settle_body(releve_pull *p, releve_store *store, releve_pull_result *res) {
   unsigned long long size = 0;
   int fd = fileno(p->out), rc = 0;
 
@@ -380,6 +400,7 @@ static int settle_body(releve_pull *p, releve_pull_result *res) {
     res->outcome = RELEVE_PULL_UNCHANGED;
     return 0;
   }
+  note_drop(p, store, res->sha256);
   rc = releve_claim_move(p->dirs->staging, p->src->file_name, p->dirs->incoming, &res->dropped);
   if (rc == 0)
     rc = releve_fsync_dir(p->dirs->incoming);
@@ -452,7 +473,7 @@ int releve_pull_finish(releve_pull *p, releve_store *store, releve_pull_result *
   } else if (p->src->sftp ||
              (curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
               code == 200)) {
-    rc = settle_body(p, res);
+    rc = settle_body(p, store, res);
   } else if (code == 304) {
     res->outcome = RELEVE_PULL_NOT_MODIFIED;
   } else {

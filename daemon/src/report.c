@@ -77,6 +77,18 @@ static void section(releve_buf *b, const char *title, const releve_buf *body, in
     releve_buf_addf(b, "  … et %d autres non détaillés ici.\n", n - RELEVE_REPORT_MAX_LINES);
 }
 
+/* How the file came, as the partner would say it (the stored codes are
+ * spool, poll and cli). */
+static const char *channel_words(const char *channel) {
+  if (strcmp(channel, "spool") == 0)
+    return "dépôt dans le dossier d'échange";
+  if (strcmp(channel, "poll") == 0)
+    return "collecte programmée";
+  if (strcmp(channel, "cli") == 0)
+    return "import par l'administrateur";
+  return channel;
+}
+
 char *releve_report_render(const releve_report *r, const releve_report_head *h) {
   releve_buf b = RELEVE_BUF_INIT;
   char when[32];
@@ -92,7 +104,7 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
                   "Traité le : %s\n"
                   "Résultat : %s — %s\n",
                   h->file_name, h->size, h->sha256, h->actor_name, h->actor_id, h->plugin,
-                  h->channel, when, h->verdict, h->summary);
+                  channel_words(h->channel), when, h->verdict, h->summary);
   section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
   section(&b, "Points à vérifier", &r->warnings, r->n_warnings);

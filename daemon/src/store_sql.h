@@ -156,6 +156,16 @@ static const char *const releve_sql_migrations[] = {
     "  line, received_at FROM revisions ORDER BY id;"
     "DROP TABLE revisions;"
     "ALTER TABLE revisions_v3 RENAME TO revisions;",
+
+    /* 4: the bodies scheduled pulls dropped into an actor's incoming/, so that
+     * the submission of such a file says channel "poll". Written before the
+     * file is moved there, since the daemon may take it at once. */
+    "CREATE TABLE pull_drops("
+    "  actor TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  dropped_at TEXT NOT NULL,"
+    "  PRIMARY KEY (actor, sha256, source)) WITHOUT ROWID;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -311,6 +321,11 @@ static const char *const releve_sql_migrations[] = {
   "UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, sha256 = "         \
   "excluded.sha256, last_attempt = excluded.last_attempt, last_success = "                     \
   "excluded.last_success, failures = 0, last_error = NULL"
+#define RELEVE_SQL_PULL_DROPPING                                                               \
+  "INSERT INTO pull_drops(actor, sha256, source, dropped_at) VALUES (?, ?, ?, "                \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT DO UPDATE SET dropped_at = "              \
+  "excluded.dropped_at"
+#define RELEVE_SQL_PULL_DROPPED_BY "SELECT 1 FROM pull_drops WHERE actor = ? AND sha256 = ?"
 #define RELEVE_SQL_PULL_ALL                                                                    \
   "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
   "source"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # releved pulls a source on its schedule (a short interval here): the file
 # lands in incoming/ and its figures end in SQLite, recorded as received
-# by the daemon; the next pulls get a 304 and ingest nothing; a changed
+# by a pull (channel "poll"; a file dropped by hand says "spool"); the
+# next pulls get a 304 and ingest nothing; a changed
 # file is pulled and ingested as a revision; a reload keeps pulling; the
 # daemon stops cleanly with a pull scheduled.
 . "$(dirname "$0")/lib.sh"
@@ -17,7 +18,7 @@ wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 12.0 ]" || fail "pulled figure
 # The daemon may take the file before the poller has logged its drop.
 wait_for 5 "grep -q 'pull caf-data: dropped $SPOOL/incoming/caf-open-data.csv' '$LOG'" ||
   fail "no drop logged"
-[ "$(sql "select outcome||' '||name from submissions")" = "accepted caf-open-data.csv" ] ||
+[ "$(sql "select outcome||' '||name||' '||channel from submissions")" = "accepted caf-open-data.csv poll" ] ||
   fail "submission not recorded: $(sql 'select * from submissions')"
 wait_for 10 "test -f '$SPOOL/archive/caf-open-data.csv.rapport.txt'" || fail "pulled file not archived"
 
@@ -35,6 +36,14 @@ wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 15.0 ]" || fail "changed figur
   fail "expected 2 revisions"
 [ "$(sql "select count(*) from submissions where outcome='accepted'")" = 2 ] || fail "expected 2 submissions"
 [ "$(sql "select failures from pulls where source='caf-data'")" = 0 ] || fail "failures counted"
+[ "$(sql "select count(*) from submissions where channel='poll'")" = 2 ] || fail "a pulled file not on channel poll"
+grep -q "canal : collecte programmée" "$SPOOL/archive/caf-open-data.csv.rapport.txt" ||
+  fail "report does not say the file was pulled"
+# A file dropped by hand, even by the same actor, came by the spool.
+printf '%s\nG04.1;2018;QPV;11;;;\n' "$HEADER" > "$SPOOL/incoming/.hand.part"
+mv "$SPOOL/incoming/.hand.part" "$SPOOL/incoming/hand.csv"
+wait_for 10 "test -f '$SPOOL/archive/hand.csv.rapport.txt'" || fail "hand.csv not taken"
+[ "$(sql "select channel from submissions where name='hand.csv'")" = spool ] || fail "hand.csv not on channel spool"
 
 # 4. A reload keeps pulling (the new poller takes over from the old one).
 n=$(requests /files/caf.csv)
