@@ -1,6 +1,7 @@
 /* `releve ingest` and `releve plugins`. */
 #include <getopt.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -13,6 +14,32 @@ static int load_plugins(releve_cli *cli, releve_plugins *p) {
     return CLI_FAIL;
   }
   return CLI_OK;
+}
+
+/* On a terminal only: "[2/5] caf.csv  37 %", redrawn at most 5 times a
+ * second. */
+typedef struct progress {
+  const char *name;
+  int index, count;
+  struct timespec last;
+  int shown;
+} progress;
+
+static void show_progress(void *ud, unsigned long long done, unsigned long long size) {
+  progress *p = ud;
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (p->shown && (now.tv_sec - p->last.tv_sec) * 1000 +
+                          (now.tv_nsec - p->last.tv_nsec) / 1000000 < 200)
+    return;
+  p->last = now;
+  p->shown = 1;
+  if (p->count > 1)
+    fprintf(stderr, "\r[%d/%d] ", p->index, p->count);
+  else
+    fputs("\r", stderr);
+  fprintf(stderr, "%s  %3llu %%\033[K", p->name, size ? done * 100 / size : 0);
+  fflush(stderr);
 }
 
 int cmd_ingest(releve_cli *cli, int argc, char **argv) {
@@ -65,17 +92,20 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   for (i = optind; i < argc; i++) {
     releve_ingest_request req;
     releve_ingest_result res;
+    progress shown = {argv[i], i - optind + 1, argc - optind, {0, 0}, 0};
     int rc;
     memset(&req, 0, sizeof req);
     req.actor = actor;
     req.path = argv[i];
     req.channel = "cli";
     req.dry_run = dry;
-    if (tty && argc - optind > 1)
-      fprintf(stderr, "\r[%d/%d] %s\033[K", i - optind + 1, argc - optind, argv[i]);
+    if (tty) {
+      req.progress = show_progress;
+      req.progress_ud = &shown;
+    }
     rc = releve_ingest_file(&env, &req, &res);
-    if (tty && argc - optind > 1)
-      fprintf(stderr, "\r\033[K");
+    if (shown.shown)
+      fputs("\r\033[K", stderr);
     if (rc) {
       fprintf(stderr, "releve: %s: not ingested (%s); nothing was stored\n", argv[i],
               strerror(-rc));

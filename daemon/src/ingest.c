@@ -39,6 +39,7 @@ struct releve_ingest {
   char received_at[32];    /* the submission's time, shared by its figures */
   releve_mapper *mapper;
   int columns_seen;
+  unsigned long rows;      /* decoded so far, for progress */
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
@@ -605,8 +606,15 @@ static int svc_columns(void *ctx, const char *const *names, size_t n) {
   return 0;
 }
 
+/* Every 4096 rows: where the plugin's reading has got to. */
+#define PROGRESS_EVERY 4096
+
 static int svc_row(void *ctx, unsigned long line, const releve_cell *cells, size_t n) {
   releve_ingest *in = ctx;
+  if (in->req.progress && in->rows++ % PROGRESS_EVERY == 0) {
+    off_t at = lseek(in->fd, 0, SEEK_CUR);
+    in->req.progress(in->req.progress_ud, at > 0 ? (unsigned long long)at : 0, in->size);
+  }
   if (in->stop)
     return in->sys_error ? in->sys_error : -ECANCELED;
   if (!in->columns_seen) {

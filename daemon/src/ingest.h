@@ -47,6 +47,11 @@ typedef struct releve_ingest_request {
    * after recording the file and before moving it: that outcome and report
    * are given back, nothing is recorded or mailed twice. */
   long long last_recorded;
+  /* Optional, for a terminal: called as the file is read in this process
+   * (releve_ingest_file), first at the first row, with the bytes read so far
+   * and the file's size. Never called when decoding happens elsewhere. */
+  void (*progress)(void *ud, unsigned long long done, unsigned long long size);
+  void *progress_ud;
 } releve_ingest_request;
 
 typedef enum releve_outcome {
