@@ -1,7 +1,9 @@
 #include "cli.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "log.h"
@@ -119,4 +121,34 @@ void cli_today(char out[11]) {
   struct tm tm;
   localtime_r(&now, &tm);
   strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void cli_progress_init(cli_progress *p) {
+  memset(p, 0, sizeof *p);
+  p->tty = isatty(STDERR_FILENO);
+}
+
+void cli_progress_draw(cli_progress *p, const char *fmt, ...) {
+  struct timespec now;
+  va_list ap;
+  if (!p->tty)
+    return;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (p->shown &&
+      (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000 < 200)
+    return;
+  p->last = now;
+  p->shown = 1;
+  fputc('\r', stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs("\033[K", stderr);
+  fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p) {
+  if (p->shown)
+    fputs("\r\033[K", stderr);
+  p->shown = 0;
 }

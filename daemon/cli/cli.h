@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "config.h"
 #include "store.h"
@@ -47,6 +48,17 @@ void cli_cell(FILE *out, const char *s, int w);
 void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n);
 /* Today as YYYY-MM-DD (local time). */
 void cli_today(char out[11]);
+
+/* A progress line on stderr, only when stderr is a terminal: redrawn in
+ * place at most five times a second (the first draw always shows), erased
+ * by cli_progress_end. */
+typedef struct cli_progress {
+  int tty, shown;
+  struct timespec last;
+} cli_progress;
+void cli_progress_init(cli_progress *p);
+void cli_progress_draw(cli_progress *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_progress_end(cli_progress *p);
 
 int cmd_init(releve_cli *cli, int argc, char **argv);
 int cmd_check_config(releve_cli *cli, int argc, char **argv);

@@ -1,8 +1,6 @@
 /* `releve ingest` and `releve plugins`. */
 #include <getopt.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "ingest.h"
@@ -16,30 +14,20 @@ static int load_plugins(releve_cli *cli, releve_plugins *p) {
   return CLI_OK;
 }
 
-/* On a terminal only: "[2/5] caf.csv  37 %", redrawn at most 5 times a
- * second. */
+/* "[2/5] caf.csv  37 %" on a terminal. */
 typedef struct progress {
+  cli_progress line;
   const char *name;
   int index, count;
-  struct timespec last;
-  int shown;
 } progress;
 
 static void show_progress(void *ud, unsigned long long done, unsigned long long size) {
   progress *p = ud;
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  if (p->shown && (now.tv_sec - p->last.tv_sec) * 1000 +
-                          (now.tv_nsec - p->last.tv_nsec) / 1000000 < 200)
-    return;
-  p->last = now;
-  p->shown = 1;
+  unsigned long long percent = size ? done * 100 / size : 0;
   if (p->count > 1)
-    fprintf(stderr, "\r[%d/%d] ", p->index, p->count);
+    cli_progress_draw(&p->line, "[%d/%d] %s  %3llu %%", p->index, p->count, p->name, percent);
   else
-    fputs("\r", stderr);
-  fprintf(stderr, "%s  %3llu %%\033[K", p->name, size ? done * 100 / size : 0);
-  fflush(stderr);
+    cli_progress_draw(&p->line, "%s  %3llu %%", p->name, percent);
 }
 
 int cmd_ingest(releve_cli *cli, int argc, char **argv) {
@@ -56,7 +44,7 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   const char *actor = NULL;
   releve_plugins plugins;
   releve_ingest_env env;
-  int dry = 0, opt, status = CLI_OK, i, tty = isatty(STDERR_FILENO);
+  int dry = 0, opt, status = CLI_OK, i;
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
@@ -92,20 +80,20 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   for (i = optind; i < argc; i++) {
     releve_ingest_request req;
     releve_ingest_result res;
-    progress shown = {argv[i], i - optind + 1, argc - optind, {0, 0}, 0};
+    progress shown = {.name = argv[i], .index = i - optind + 1, .count = argc - optind};
     int rc;
     memset(&req, 0, sizeof req);
     req.actor = actor;
     req.path = argv[i];
     req.channel = "cli";
     req.dry_run = dry;
-    if (tty) {
+    cli_progress_init(&shown.line);
+    if (shown.line.tty) {
       req.progress = show_progress;
       req.progress_ud = &shown;
     }
     rc = releve_ingest_file(&env, &req, &res);
-    if (shown.shown)
-      fputs("\r\033[K", stderr);
+    cli_progress_end(&shown.line);
     if (rc) {
       fprintf(stderr, "releve: %s: not ingested (%s); nothing was stored\n", argv[i],
               strerror(-rc));

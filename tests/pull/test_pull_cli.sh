@@ -97,4 +97,16 @@ assert not s["caf-data"]["failing"] and s["caf-data"]["last_success"], s
 assert s["caf-data"]["last_error"] is None, s
 PY
 if grep -rq "$TOKEN" "$T/out" "$T/status.txt" "$T/status.json" "$DB"; then fail "the token leaked"; fi
-echo "releve pull: drop, 304, unchanged, headers, TLS and redirect failures, status: ok"
+
+# 8. A transfer shows its progress on a terminal (script(1)), never when piped.
+publish caf.csv "$(figure 2019 14)" 2
+R pull caf-plain >"$T/out" 2>&1 || fail "piped pull failed: $(cat "$T/out")"
+if grep -aq $'\r' "$T/out"; then fail "progress written to a pipe: $(od -c "$T/out" | head -3)"; fi
+if command -v script >/dev/null; then
+  publish caf.csv "$(figure 2019 15)" 3
+  script -qec "'$RELEVE' -c '$CONF' pull caf-plain" /dev/null > "$T/tty.txt" < /dev/null ||
+    fail "pull on a terminal failed: $(cat "$T/tty.txt")"
+  grep -aq $'\rcaf-plain  [0-9.]* ' "$T/tty.txt" || fail "no progress on a terminal: $(od -c "$T/tty.txt" | head)"
+  grep -aq "caf-plain: dropped $SPOOL/incoming/caf-plain~" "$T/tty.txt" || fail "tty pull: $(cat "$T/tty.txt")"
+fi
+echo "releve pull: drop, 304, unchanged, headers, TLS and redirect failures, status, progress: ok"
