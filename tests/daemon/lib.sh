@@ -6,6 +6,7 @@
 # format. Every wait is bounded; TIME_FACTOR (default 1) stretches the
 # bounds for a slowed-down daemon (tests/valgrind/run).
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 : "${RELEVE:?}" "${RELEVED:?}" "${TEST_PLUGINS:?}"
 
 T=$(mktemp -d /tmp/releve-daemon-test.XXXXXX)
@@ -70,17 +71,6 @@ stop_daemon() {
   DPID=
   [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
 }
-
-# wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
-wait_for() {
-  local deadline=$(( $(date +%s%N) + $1 * ${TIME_FACTOR:-1} * 1000000000 ))
-  while ! eval "$2"; do
-    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
-    sleep 0.05
-  done
-}
-
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
 # drop NAME CONTENT: writes a temporary name in incoming/ and renames it, as
 # partners are asked to.

@@ -6,6 +6,7 @@
 # relative to the --date it passes. The SMTP server is smtpd.py (aiosmtpd)
 # on 127.0.0.1; every wait is bounded.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 : "${RELEVE:?}" "${TEST_PLUGINS:?}" "${SRC:?}"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,15 +36,6 @@ fail() {
   [ -f "$SINK/log" ] && { echo "--- SMTP server answers" >&2; cat "$SINK/log" >&2; }
   [ -f "$LOG" ] && { echo "--- releved log (last 30 lines)" >&2; tail -n 30 "$LOG" >&2; }
   exit 1
-}
-
-# wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
-wait_for() {
-  local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
-  while ! eval "$2"; do
-    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
-    sleep 0.05
-  done
 }
 
 start_smtp() {
@@ -80,8 +72,6 @@ json.dump(c, open(p, "w"), indent=2)
 PY
   "$RELEVE" -c "$CONF" check-config >/dev/null 2>"$T/check.err" || { cat "$T/check.err" >&2; fail "config refused"; }
 }
-
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
 # parse FILE.eml EXPR: evaluates a python expression on the parsed mail m
 # (see parse.py) and prints it.

@@ -6,6 +6,7 @@
 # decoded by the "lines" test plugin (the long template, ';'). Every wait is
 # bounded.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 : "${RELEVE:?}" "${RELEVED:?}" "${TEST_PLUGINS:?}" "${SRC:?}"
 
 T=$(mktemp -d /tmp/releve-pull-test.XXXXXX)
@@ -39,17 +40,6 @@ fail() {
   tail -n 20 "$SLOG" >&2 2>/dev/null || true
   exit 1
 }
-
-# wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
-wait_for() {
-  local deadline=$(( $(date +%s%N) + $1 * 1000000000 ))
-  while ! eval "$2"; do
-    [ "$(date +%s%N)" -lt "$deadline" ] || return 1
-    sleep 0.05
-  done
-}
-
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
 # A CA, and a certificate for 127.0.0.1 signed by it.
 make_tls() {
