@@ -12,6 +12,7 @@ static json_t *target_json(const releve_target *t) {
   case RELEVE_TARGET_SHARE:
   case RELEVE_TARGET_RISE:
   case RELEVE_TARGET_FLOOR:
+  case RELEVE_TARGET_FALL:
     json_object_set_new(o, "value", json_real(t->value));
     break;
   case RELEVE_TARGET_RANGE:
@@ -25,7 +26,7 @@ static json_t *target_json(const releve_target *t) {
 }
 
 static json_t *indicator_json(const releve_indicator *ind) {
-  return json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}, "
+  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}, "
                    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:i}",
                    "id", ind->id, "label", ind->label, "actor", ind->actor, "unit",
                    releve_unit_name(ind->unit), "share", ind->share, "period",
@@ -35,6 +36,9 @@ static json_t *indicator_json(const releve_indicator *ind) {
                    ind->sub_objective->id, "name", ind->sub_objective->name, "goal", "id",
                    ind->goal->id, "name", ind->goal->name, "action", "id", ind->action->id,
                    "label", ind->action->name, "seed_line", ind->seed_line);
+  if (o && ind->unit == RELEVE_UNIT_COUNT)
+    json_object_set_new(o, "counts", json_string(releve_counts_name(ind->counts)));
+  return o;
 }
 
 int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
@@ -43,7 +47,8 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
       "Lists the indicators of the référentiel: id, referent actor, unit, period kind,\n"
       "2020 target and label, by theme. --actor and --theme (G, T or H) filter.\n"
       "--json prints {\"title\", \"indicators\": [{\"id\", \"label\", \"actor\", \"unit\",\n"
-      "\"share\", \"period\", \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
+      "\"share\", \"counts\" (count indicators: persons, households, structures, actions,\n"
+      "places, hours, surface), \"period\", \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
       "\"theme\", \"objective\", \"sub_objective\", \"goal\": {\"id\", \"name\"},\n"
       "\"action\": {\"id\", \"label\"}, \"seed_line\"}], \"actors\": [{\"id\", \"name\"}]}.\n";
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},

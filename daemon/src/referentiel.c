@@ -11,11 +11,14 @@
 static const char *const unit_names[] = {"count", "percent", "amount", "text", NULL};
 static const char *const period_names[] = {"year", "school_year", NULL};
 static const char *const target_names[] = {"none", "level", "share", "rise",
-                                           "floor", "range", "qualitative", NULL};
+                                           "floor", "range", "qualitative", "fall", NULL};
+static const char *const counts_names[] = {"persons", "households", "structures", "actions",
+                                           "places",  "hours",      "surface",    NULL};
 
 const char *releve_unit_name(releve_unit u) { return unit_names[u]; }
 const char *releve_period_kind_name(releve_period_kind k) { return period_names[k]; }
 const char *releve_target_kind_name(releve_target_kind k) { return target_names[k]; }
+const char *releve_counts_name(releve_counts c) { return counts_names[c]; }
 
 /* The levels of the tree below a theme, with the key holding each level's
  * children. */
@@ -80,6 +83,7 @@ static void parse_target(loader *l, json_t *obj, const char *path, releve_target
   case RELEVE_TARGET_SHARE:
   case RELEVE_TARGET_RISE:
   case RELEVE_TARGET_FLOOR:
+  case RELEVE_TARGET_FALL:
     releve_json_number(&l->c, tj, tpath, "value", 1, &t->value);
     break;
   case RELEVE_TARGET_RANGE:
@@ -91,14 +95,21 @@ static void parse_target(loader *l, json_t *obj, const char *path, releve_target
   default:
     break;
   }
+  if (t->kind == RELEVE_TARGET_LEVEL)
+    releve_json_bool(&l->c, tj, tpath, "cumulative", 0, &t->cumulative);
+  if (t->kind == RELEVE_TARGET_FLOOR)
+    releve_json_bool(&l->c, tj, tpath, "percent", 0, &t->percent);
+  if (t->kind == RELEVE_TARGET_FALL && (t->value <= 0 || t->value > 100))
+    releve_diags_add(l->c.diags, RELEVE_DIAG_ERROR, l->c.file, tpath, 0, 0,
+                     "a fall target is a decrease from more than 0 to 100 %%, not %g", t->value);
   if (t->kind == RELEVE_TARGET_SHARE && (t->value < 0 || t->value > 100))
     releve_diags_add(l->c.diags, RELEVE_DIAG_ERROR, l->c.file, tpath, 0, 0,
                      "a share target must lie between 0 and 100, not %g", t->value);
 }
 
 static void parse_indicator(loader *l, json_t *obj, const char *path) {
-  static const char *const keys[] = {"id", "label", "actor", "unit", "share", "period",
-                                     "target", "seed_line", NULL};
+  static const char *const keys[] = {"id", "label", "actor", "unit", "share", "counts",
+                                     "period", "target", "seed_line", NULL};
   releve_indicator *ind = &l->r->indicators[l->r->n_indicators++];
   long long line = 0;
   int v;
@@ -112,6 +123,8 @@ static void parse_indicator(loader *l, json_t *obj, const char *path) {
   if (enum_field(l, obj, path, "period", period_names, &v) == 0)
     ind->period = (releve_period_kind)v;
   releve_json_bool(&l->c, obj, path, "share", 0, &ind->share);
+  if (json_object_get(obj, "counts") && enum_field(l, obj, path, "counts", counts_names, &v) == 0)
+    ind->counts = (releve_counts)v;
   releve_json_int(&l->c, obj, path, "seed_line", 0, &line);
   ind->seed_line = (int)line;
   parse_target(l, obj, path, &ind->target);

@@ -27,8 +27,21 @@ typedef enum releve_target_kind {
   RELEVE_TARGET_RISE,
   RELEVE_TARGET_FLOOR,
   RELEVE_TARGET_RANGE,
-  RELEVE_TARGET_QUALITATIVE
+  RELEVE_TARGET_QUALITATIVE,
+  RELEVE_TARGET_FALL /* a decrease relative to the start of the contract */
 } releve_target_kind;
+
+/* What a count counts ("counts" in referentiel.json): statistical secrecy
+ * protects persons and households only. */
+typedef enum releve_counts {
+  RELEVE_COUNTS_PERSONS = 0, /* also the default of a count that does not say */
+  RELEVE_COUNTS_HOUSEHOLDS,
+  RELEVE_COUNTS_STRUCTURES,
+  RELEVE_COUNTS_ACTIONS,
+  RELEVE_COUNTS_PLACES,
+  RELEVE_COUNTS_HOURS,
+  RELEVE_COUNTS_SURFACE
+} releve_counts;
 
 typedef struct releve_node {
   const char *id;
@@ -43,8 +56,10 @@ typedef struct releve_ref_actor {
 typedef struct releve_target {
   const char *text; /* as written in the document, always kept */
   releve_target_kind kind;
-  double value; /* level, share, rise and floor */
+  double value; /* level, share, rise, fall (percentages) and floor */
   double min, max; /* range */
+  int percent;    /* floor: value is a percentage (share targets always are) */
+  int cumulative; /* level: a total over the contract's years, not a yearly figure */
 } releve_target;
 
 typedef struct releve_indicator {
@@ -53,6 +68,7 @@ typedef struct releve_indicator {
   const char *actor;
   releve_unit unit;
   int share; /* "Nombre et part de …": a count that also carries a share */
+  releve_counts counts; /* unit count only */
   releve_period_kind period;
   releve_target target;
   int seed_line;
@@ -87,5 +103,6 @@ const releve_ref_actor *releve_referentiel_actor(const releve_referentiel *r, co
 const char *releve_unit_name(releve_unit u);
 const char *releve_period_kind_name(releve_period_kind k);
 const char *releve_target_kind_name(releve_target_kind k);
+const char *releve_counts_name(releve_counts c);
 
 #endif

@@ -6,10 +6,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "referentiel.h"
+#include "util.h"
 
 static releve_referentiel ref;
 
@@ -100,6 +102,54 @@ static void test_targets_as_written(void **state) {
   assert_true(g012->target.value == 1200);
 }
 
+/* Every count says what it counts (conf/REFERENTIEL.md): schools and
+ * actions are not persons, the CAF's families are households. */
+static void test_counts_say_what(void **state) {
+  static const struct {
+    const char *id;
+    releve_counts counts;
+  } want[] = {{"G02.1", RELEVE_COUNTS_STRUCTURES}, {"G01.2", RELEVE_COUNTS_PERSONS},
+              {"G31.2", RELEVE_COUNTS_HOUSEHOLDS}, {"H22.2", RELEVE_COUNTS_ACTIONS},
+              {"H13.1", RELEVE_COUNTS_PLACES},     {"G25.2", RELEVE_COUNTS_HOURS}};
+  char *text = NULL;
+  size_t i, n = 0;
+  (void)state;
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    const releve_indicator *ind = releve_referentiel_find(&ref, want[i].id);
+    assert_non_null(ind);
+    if (ind->counts != want[i].counts)
+      fail_msg("%s counts %s, expected %s", want[i].id, releve_counts_name(ind->counts),
+               releve_counts_name(want[i].counts));
+  }
+  /* The shipped file says it for each of them, never by default. */
+  assert_int_equal(releve_read_file(RELEVE_SOURCE_DIR "/conf/referentiel.json", &text, &i), 0);
+  for (const char *p = text; (p = strstr(p, "\"counts\": ")) != NULL; p++)
+    n++;
+  for (i = 0; i < ref.n_indicators; i++)
+    if (ref.indicators[i].unit == RELEVE_UNIT_COUNT)
+      n--;
+  assert_int_equal(n, 0);
+  free(text);
+}
+
+/* The seed's PDF extraction left "1 ^{er}", "4 ^e me", "(12 ^e , 13 ^e)":
+ * labels and targets read "1er", "4e", "(12e, 13e)". */
+static void test_no_extraction_artefacts(void **state) {
+  const releve_indicator *g112 = releve_referentiel_find(&ref, "G11.2");
+  const releve_indicator *g191 = releve_referentiel_find(&ref, "G19.1");
+  size_t i;
+  (void)state;
+  for (i = 0; i < ref.n_indicators; i++) {
+    const releve_indicator *ind = &ref.indicators[i];
+    if (strchr(ind->label, '^') || strchr(ind->target.text, '^') || strchr(ind->action->name, '^'))
+      fail_msg("%s still carries an extraction artefact: %s / %s", ind->id, ind->label,
+               ind->target.text);
+  }
+  assert_string_equal(g112->label, "Nombre de classes de 4e et d'élèves concernés par les interventions");
+  assert_non_null(strstr(g191->target.text, "(12e, 13e, 20e)"));
+  assert_true(g112->seed_line > 0);
+}
+
 /* The copy compiled into the binaries is the same file. */
 static void test_embedded_copy(void **state) {
   releve_referentiel emb;
@@ -162,6 +212,8 @@ int main(void) {
       cmocka_unit_test(test_every_indicator_has_an_actor),
       cmocka_unit_test(test_school_year_for_academie),
       cmocka_unit_test(test_targets_as_written),
+      cmocka_unit_test(test_counts_say_what),
+      cmocka_unit_test(test_no_extraction_artefacts),
       cmocka_unit_test(test_embedded_copy),
       cmocka_unit_test(test_broken_referentiel_reported),
       cmocka_unit_test(test_themes_not_objects),
