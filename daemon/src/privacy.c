@@ -47,6 +47,11 @@ void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c) {
     cfg->secrecy_threshold = (int)v;
 }
 
+int releve_secrecy_covers(const releve_indicator *ind) {
+  return ind->unit == RELEVE_UNIT_COUNT &&
+         (ind->counts == RELEVE_COUNTS_PERSONS || ind->counts == RELEVE_COUNTS_HOUSEHOLDS);
+}
+
 /* ---- secondary suppression ------------------------------------------------ */
 
 enum { T_QP, T_QPV, T_QVA, T_PARIS, T_N };

@@ -11,7 +11,11 @@
  * from 1 to threshold-1 is shown as "secret", and so is a second cell
  * wherever a total would otherwise give the blanked one back by
  * subtraction (QP = QPV + QVA, QPV = its quartiers, QVA = its quartiers,
- * PARIS = its arrondissements). threshold 0 blanks nothing. */
+ * PARIS = its arrondissements). threshold 0 blanks nothing. It applies to
+ * counts of persons and households only (the indicator's "counts"): a
+ * count of schools, actions or homes identifies nobody. The share a
+ * blanked count carries ("Nombre et part") is blanked with it, since the
+ * share and the total would give the count back. */
 #ifndef RELEVE_PRIVACY_H
 #define RELEVE_PRIVACY_H
 
@@ -26,6 +30,10 @@ void releve_privacy_actor_load(releve_actor *act, const releve_jctx *c, json_t *
                                const char *path);
 /* Reads the top-level "secrecy" (default threshold 5). */
 void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c);
+
+/* Whether statistical secrecy applies to ind's figures: a count of
+ * persons or households. */
+int releve_secrecy_covers(const releve_indicator *ind);
 
 /* One figure of an indicator for one period. */
 typedef struct releve_secrecy_cell {

@@ -96,6 +96,48 @@ static void test_threshold_zero_blanks_nothing(void **state) {
   check(c, 2, 0, NULL, "");
 }
 
+/* Secrecy protects persons and households; a count of schools, actions
+ * or homes identifies nobody, and neither does a percentage. */
+static void test_covers_by_what_is_counted(void **state) {
+  static const struct {
+    releve_unit unit;
+    releve_counts counts;
+    int covered;
+  } cases[] = {{RELEVE_UNIT_COUNT, RELEVE_COUNTS_PERSONS, 1},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_HOUSEHOLDS, 1},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_STRUCTURES, 0},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_ACTIONS, 0},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_PLACES, 0},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_HOURS, 0},
+               {RELEVE_UNIT_COUNT, RELEVE_COUNTS_SURFACE, 0},
+               {RELEVE_UNIT_PERCENT, RELEVE_COUNTS_PERSONS, 0},
+               {RELEVE_UNIT_AMOUNT, RELEVE_COUNTS_PERSONS, 0}};
+  releve_indicator ind;
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    memset(&ind, 0, sizeof ind);
+    ind.unit = cases[i].unit;
+    ind.counts = cases[i].counts;
+    if (releve_secrecy_covers(&ind) != cases[i].covered)
+      fail_msg("unit %s counting %s: covered %d, expected %d", releve_unit_name(ind.unit),
+               releve_counts_name(ind.counts), !cases[i].covered, cases[i].covered);
+  }
+}
+
+/* "Nombre d'écoles" (G02.1) at REP = 1 is shown; "Nombre d'enfants
+ * accompagnés" (G01.2) = 1 is not, in the shipped référentiel. */
+static void test_covers_in_the_referentiel(void **state) {
+  releve_referentiel ref;
+  releve_diags d = {0};
+  (void)state;
+  assert_int_equal(releve_referentiel_load(&ref, RELEVE_SOURCE_DIR "/conf/referentiel.json", &d), 0);
+  assert_false(releve_secrecy_covers(releve_referentiel_find(&ref, "G02.1")));
+  assert_true(releve_secrecy_covers(releve_referentiel_find(&ref, "G01.2")));
+  assert_true(releve_secrecy_covers(releve_referentiel_find(&ref, "G31.2"))); /* familles */
+  releve_referentiel_free(&ref);
+  releve_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_primary),
@@ -104,6 +146,8 @@ int main(void) {
       cmocka_unit_test(test_cascade_through_totals),
       cmocka_unit_test(test_qva_quartiers_from_the_reference),
       cmocka_unit_test(test_threshold_zero_blanks_nothing),
+      cmocka_unit_test(test_covers_by_what_is_counted),
+      cmocka_unit_test(test_covers_in_the_referentiel),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
