@@ -1,5 +1,5 @@
-/* `releve export`: the référentiel's collection table, filled in (the
- * rows and their secrecy here, the formats in export_*.c). */
+/* `releve export`: the référentiel's evaluation table (the rows, their
+ * secrecy, progress and completeness here; the formats in export_*.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -7,48 +7,19 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "completeness.h"
 #include "export.h"
 #include "privacy.h"
-#include "report.h"
 #include "store_sql.h"
 #include "util.h"
 
 /* The year whose figures the mid-term evaluation (2019) reported. */
 #define MID_TERM_YEAR 2018
-
-const char *const export_column_names[EXPORT_COLUMNS] = {
-    "theme",        "action",       "action_libelle", "indicateur",       "libelle",
-    "acteur",       "unite",        "objectif_2020",  "objectif_type",    "geographie",
-    "debut_periode", "debut_valeur", "mi_parcours_2018", "dernier_periode", "dernier_valeur"};
-
-const char *const export_column_titles[EXPORT_COLUMNS] = {
-    "Thème",       "Action",          "Libellé de l'action", "Indicateur",        "Libellé",
-    "Acteur",      "Unité",           "Objectif 2020",       "Type d'objectif",   "Territoire",
-    "Période de départ", "Situation de départ", "Mi-parcours (2018)", "Dernière période",
-    "Dernier résultat"};
-
-static const char *value_text(const export_value *v, char buf[32]) {
-  if (v->kind == EXPORT_NUMBER)
-    return releve_report_number(v->number, buf);
-  return v->kind == EXPORT_TEXT ? v->text : "";
-}
-
-void export_row_texts(const export_row *r, const char *fields[EXPORT_COLUMNS], char buf[3][32]) {
-  const releve_indicator *ind = r->ind;
-  const char *f[EXPORT_COLUMNS] = {
-      ind->theme->id,   ind->action->id,
-      ind->action->name, ind->id,
-      ind->label,       ind->actor,
-      releve_unit_name(ind->unit), ind->target.text,
-      releve_target_kind_name(ind->target.kind), r->geography,
-      r->start_period,  value_text(&r->start, buf[0]),
-      value_text(&r->mid, buf[1]), r->last_period,
-      value_text(&r->last, buf[2])};
-  memcpy(fields, f, sizeof f);
-}
+#define MAX_GEOS 64
 
 /* A stored cell as the export shows it: not available reads "nd" (it has
- * nothing to hide), suppressed or blanked by secrecy "secret". */
+ * nothing to hide), suppressed or blanked by secrecy "secret", and the
+ * share a blanked count carries goes with it. */
 static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
   const char *status = (const char *)sqlite3_column_text(st, 5);
   memset(v, 0, sizeof *v);
@@ -56,8 +27,9 @@ static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
     v->kind = EXPORT_TEXT;
     snprintf(v->text, sizeof v->text, "nd");
   } else if (secret || strcmp(status, "suppressed") == 0) {
-    v->kind = EXPORT_TEXT;
+    v->kind = v->share_kind = EXPORT_TEXT;
     snprintf(v->text, sizeof v->text, "secret");
+    return;
   } else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
     v->kind = EXPORT_NUMBER;
     v->number = sqlite3_column_double(st, 2);
@@ -71,31 +43,29 @@ static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
     memcpy(v->text, text, n);
     v->text[n] = '\0';
   }
+  if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+    v->share_kind = EXPORT_NUMBER;
+    v->share = sqlite3_column_double(st, 4);
+  }
 }
-
-typedef struct geo_row {
-  char geo[16];
-  char start_period[16], last_period[16];
-  export_value start, mid, last;
-} geo_row;
 
 /* Statistical secrecy: the indicator's counts, period by period, get the
  * cells to blank (privacy.h). secret[k] is for the k-th row of the query. */
 static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const releve_cli *cli,
                         unsigned char *secret, size_t max) {
-  releve_secrecy_cell cells[64];
-  char geos[64][16], period[16] = "";
+  releve_secrecy_cell cells[MAX_GEOS];
+  char geos[MAX_GEOS][16], period[16] = "";
   size_t n = 0, k = 0, first = 0, i;
   int rc;
 
   memset(secret, 0, max);
-  if (ind->unit != RELEVE_UNIT_COUNT || cli->cfg.secrecy_threshold <= 0)
+  if (!releve_secrecy_covers(ind) || cli->cfg.secrecy_threshold <= 0)
     return 0;
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   for (;;) {
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW && strcmp(period, (const char *)sqlite3_column_text(st, 0)) == 0 &&
-        n < 64) {
+        n < MAX_GEOS) {
       /* same period: one more cell */
     } else {
       releve_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
@@ -121,62 +91,179 @@ static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const rel
   return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
+typedef struct geo_rows {
+  char geo[16];
+  char periods[EXPORT_MAX_YEARS][16];
+  export_row row;
+} geo_rows;
+
+/* The scopes first, in the order a reader expects, then the finer codes. */
+static int geo_rank(const char *g) {
+  static const char *const order[] = {"QPV", "QVA", "QP", "REP+", "REP", "PARIS", NULL};
+  for (int i = 0; order[i]; i++)
+    if (strcmp(order[i], g) == 0)
+      return i;
+  return 100;
+}
+
+static int geo_cmp(const void *a, const void *b) {
+  const geo_rows *x = a, *y = b;
+  int d = geo_rank(x->geo) - geo_rank(y->geo);
+  return d ? d : strcmp(x->geo, y->geo);
+}
+
+static void progress_figure(const export_value *v, releve_progress_figure *f) {
+  memset(f, 0, sizeof *f);
+  f->has_value = v->kind == EXPORT_NUMBER;
+  f->value = v->number;
+  f->has_share = v->share_kind == EXPORT_NUMBER;
+  f->share = v->share;
+}
+
+/* A geography's series becomes its row: start, mid-term, latest, progress. */
+static void settle_row(export_context *ctx, geo_rows *g) {
+  export_row *r = &g->row;
+  releve_progress_input in;
+  size_t i, start = 0;
+
+  for (i = 0; i < r->n_years; i++) {
+    if (r->years[i] == ctx->points[0])
+      start = i;
+    if (r->years[i] == ctx->points[1])
+      r->mid = r->series[i];
+  }
+  if (r->years[start] != ctx->points[0]) {
+    r->start_fallback = 1;
+    snprintf(r->note, sizeof r->note,
+             "%d non reçu : situation de départ prise en %s, première période reçue",
+             ctx->points[0], g->periods[0]);
+  }
+  r->start = r->series[start];
+  snprintf(r->start_period, sizeof r->start_period, "%s", g->periods[start]);
+  r->last = r->series[r->n_years - 1];
+  snprintf(r->last_period, sizeof r->last_period, "%s", g->periods[r->n_years - 1]);
+
+  memset(&in, 0, sizeof in);
+  progress_figure(&r->start, &in.start);
+  progress_figure(&r->last, &in.last);
+  in.same_period = start == r->n_years - 1;
+  in.has_total = 1;
+  for (i = 0; i < r->n_years; i++) {
+    if (r->series[i].kind == EXPORT_NUMBER)
+      in.total += r->series[i].number;
+    else
+      in.has_total = 0; /* a total with a hole in it is no total */
+  }
+  releve_progress_compute(r->ind, &in, &r->progress);
+}
+
 static int export_indicator(export_writer *w, sqlite3_stmt *st, const releve_indicator *ind,
-                            const releve_cli *cli) {
-  geo_row rows[64];
+                            releve_cli *cli, export_context *ctx) {
+  static geo_rows geos[MAX_GEOS];
   unsigned char secret[4096];
+  const releve_config *cfg = &cli->cfg;
+  const releve_ref_actor *ra = releve_referentiel_actor(&cfg->ref, ind->actor);
+  const export_tally *actor_tally = NULL;
   size_t n = 0, i, row = 0;
   int rc = find_secrets(st, ind, cli, secret, sizeof secret);
 
   if (rc)
     return rc;
+  for (i = 0; i < cfg->n_actors; i++)
+    if (strcmp(cfg->actors[i].id, ind->actor) == 0)
+      actor_tally = &ctx->actors[i];
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     const char *period = (const char *)sqlite3_column_text(st, 0);
     const char *geo = (const char *)sqlite3_column_text(st, 1);
-    geo_row *g = NULL;
-    export_value v;
-    for (i = 0; i < n; i++)
-      if (strcmp(rows[i].geo, geo) == 0)
-        g = &rows[i];
+    int year = sqlite3_column_int(st, 6);
+    geo_rows *g = NULL;
+    export_row *r;
+    row++;
+    if (year > ctx->points[2])
+      continue; /* after the end of the contract */
+    for (i = 0; i < n && g == NULL; i++)
+      if (strcmp(geos[i].geo, geo) == 0)
+        g = &geos[i];
     if (g == NULL) {
-      if (n == sizeof rows / sizeof rows[0])
+      if (n == MAX_GEOS)
         continue;
-      g = &rows[n++];
+      g = &geos[n++];
       memset(g, 0, sizeof *g);
       snprintf(g->geo, sizeof g->geo, "%s", geo);
     }
-    value_of(st, row < sizeof secret && secret[row], &v);
-    row++;
-    /* Rows come by year: the first seen is the start, the last the latest. */
-    if (g->start_period[0] == '\0') {
-      snprintf(g->start_period, sizeof g->start_period, "%s", period);
-      g->start = v;
+    r = &g->row;
+    if (r->n_years == EXPORT_MAX_YEARS) { /* a longer contract: keep the latest years */
+      memmove(&r->years[0], &r->years[1], sizeof r->years - sizeof r->years[0]);
+      memmove(&r->series[0], &r->series[1], sizeof r->series - sizeof r->series[0]);
+      memmove(&g->periods[0], &g->periods[1], sizeof g->periods - sizeof g->periods[0]);
+      r->n_years--;
     }
-    if (sqlite3_column_int(st, 6) == MID_TERM_YEAR)
-      g->mid = v;
-    snprintf(g->last_period, sizeof g->last_period, "%s", period);
-    g->last = v;
+    /* Rows come by year: the series is in order. */
+    r->years[r->n_years] = year;
+    snprintf(g->periods[r->n_years], sizeof g->periods[0], "%s", period);
+    value_of(st, row - 1 < sizeof secret && secret[row - 1], &r->series[r->n_years]);
+    r->n_years++;
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
     return releve_store_errno(rc);
+  qsort(geos, n, sizeof geos[0], geo_cmp);
   rc = 0;
   for (i = 0; i < (n ? n : 1) && rc == 0; i++) {
-    export_row r;
-    memset(&r, 0, sizeof r);
-    r.ind = ind;
-    r.geography = n ? rows[i].geo : "";
-    r.start_period = n ? rows[i].start_period : "";
-    r.last_period = n ? rows[i].last_period : "";
-    if (n) {
-      r.start = rows[i].start;
-      r.mid = rows[i].mid;
-      r.last = rows[i].last;
-    }
-    rc = w->row(w, &r);
+    export_row empty, *r = n ? &geos[i].row : &empty;
+    if (n == 0)
+      memset(&empty, 0, sizeof empty);
+    r->ind = ind;
+    r->actor_name = ra ? ra->name : ind->actor;
+    r->geography = n ? geos[i].geo : "";
+    r->action = &ctx->nodes[ind->action - cfg->ref.nodes];
+    r->actor = actor_tally;
+    if (n)
+      settle_row(ctx, &geos[i]);
+    ctx->rows++;
+    if (n && (ind->target.kind != RELEVE_TARGET_NONE &&
+              ind->target.kind != RELEVE_TARGET_QUALITATIVE))
+      ctx->marks[r->progress.mark]++;
+    rc = w->row(w, r);
   }
   return rc;
+}
+
+/* Completeness by actor and by node of the tree (its theme and action). */
+typedef struct tally_walk {
+  export_context *ctx;
+  const releve_config *cfg;
+} tally_walk;
+
+static void count(export_tally *t, int given) {
+  t->due++;
+  t->given += given != 0;
+}
+
+static int tally_cell(void *ud, const releve_expected *cell) {
+  tally_walk *tw = ud;
+  const releve_indicator *ind = cell->indicator;
+  const releve_node *nodes = tw->cfg->ref.nodes;
+  count(&tw->ctx->total, cell->given);
+  count(&tw->ctx->actors[cell->actor - tw->cfg->actors], cell->given);
+  count(&tw->ctx->nodes[ind->theme - nodes], cell->given);
+  count(&tw->ctx->nodes[ind->action - nodes], cell->given);
+  return 0;
+}
+
+/* "2015,2018,2022": three years in order. */
+static int parse_points(const char *s, int points[3]) {
+  char *end;
+  for (int i = 0; i < 3; i++) {
+    long y = strtol(s, &end, 10);
+    if (end == s || y < 1990 || y > 2100 || (i && y <= points[i - 1]) ||
+        *end != (i < 2 ? ',' : '\0'))
+      return -EINVAL;
+    points[i] = (int)y;
+    s = end + 1;
+  }
+  return 0;
 }
 
 /* A binary workbook is not for a terminal. */
@@ -188,30 +275,72 @@ static int refuses_terminal(const char *format, const char *output) {
   return 0;
 }
 
-int cmd_export(releve_cli *cli, int argc, char **argv) {
-  static const char usage[] =
-      "usage: releve [-c FILE] export --format csv|xlsx|html [-o FILE]\n\n"
-      "The référentiel's collection table, one row per indicator and geography:\n"
-      "theme, action, indicator, label, actor, unit, 2020 target (as written and its\n"
-      "kind), then the situation at the start of the contract (first period received),\n"
-      "the mid-term result (2018 figures) and the latest result with its period.\n"
-      "csv: for French spreadsheets: UTF-8 with BOM, ';', CRLF, decimal comma.\n"
-      "xlsx: one workbook, figures as numbers, a sheet per theme and one with them all.\n"
-      "html: a self-contained page in French, one table per theme, for reading and\n"
-      "printing. Suppressed values read \"secret\", not available \"nd\".\n"
-      "Without -o, stdout (xlsx: not to a terminal); with -o, the file is replaced\n"
-      "atomically. Statistical secrecy: counts from 1 to secrecy.threshold-1\n"
-      "(default 5) read \"secret\", and so does a second cell wherever a total would\n"
-      "give a blanked one back (QP = QPV + QVA, QPV and QVA = their quartiers,\n"
-      "PARIS = its arrondissements).\n";
-  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                       {"output", required_argument, NULL, 'o'},
-                                       {NULL, 0, NULL, 0}};
-  const char *format = NULL, *output = NULL;
-  releve_buf b = RELEVE_BUF_INIT;
+static int write_table(releve_cli *cli, const char *format, export_context *ctx,
+                       releve_buf *out) {
+  tally_walk tw = {ctx, &cli->cfg};
+  char today[11];
   export_writer *w;
   sqlite3_stmt *st;
   size_t i;
+  int rc;
+
+  cli_today(today);
+  if ((rc = releve_completeness_walk(&cli->store, &cli->cfg, NULL, 0, today, tally_cell, &tw)))
+    return rc;
+  w = strcmp(format, "csv") == 0    ? export_csv_new(ctx)
+      : strcmp(format, "xlsx") == 0 ? export_xlsx_new(ctx)
+                                    : export_html_new(ctx);
+  if (w == NULL)
+    return -ENOMEM;
+  if ((rc = releve_store_prepare(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) != 0) {
+    w->free(w);
+    return rc;
+  }
+  for (i = 0; i < cli->cfg.ref.n_indicators && rc == 0; i++)
+    rc = export_indicator(w, st, &cli->cfg.ref.indicators[i], cli, ctx);
+  sqlite3_finalize(st);
+  if (rc == 0)
+    rc = w->finish(w, out);
+  w->free(w);
+  if (rc == 0 && out->data == NULL)
+    rc = -ENOMEM;
+  return rc;
+}
+
+int cmd_export(releve_cli *cli, int argc, char **argv) {
+  static const char usage[] =
+      "usage: releve [-c FILE] export --format csv|xlsx|html [--points Y1,Y2,Y3] [-o FILE]\n\n"
+      "The référentiel's evaluation table, in its order (theme, objective,\n"
+      "sub-objective, goal, action, indicator), one row per indicator and geography:\n"
+      "the 2020 target, the situation at the start of the contract (the first\n"
+      "restitution point; when that year is missing, the first year received, said\n"
+      "so), the mid-term result (second point), the latest result up to the third\n"
+      "point, the progress toward a numeric target with its mark (atteint, en\n"
+      "progrès, en recul, non mesurable), and the completeness of the action and of\n"
+      "the actor.\n"
+      "--points: the restitution points (default: the contract's first year, 2018,\n"
+      "the contract's last year).\n"
+      "csv: one row per indicator and geography with every column, for French\n"
+      "spreadsheets: UTF-8 with BOM, ';', CRLF, decimal comma.\n"
+      "xlsx: the table on one sheet and one per theme (figures as numbers, progress\n"
+      "and completeness as percentages, printable on A4 landscape), completeness per\n"
+      "actor and per theme with its chart.\n"
+      "html: a self-contained page in French with a summary, completeness bars and\n"
+      "a chart per indicator, for reading (1280 px) and printing (A4 landscape).\n"
+      "Suppressed values read \"secret\", not available \"nd\".\n"
+      "Without -o, stdout (xlsx: not to a terminal); with -o, the file is replaced\n"
+      "atomically. Statistical secrecy, on counts of persons and households only:\n"
+      "counts from 1 to secrecy.threshold-1 (default 5) read \"secret\", and so does a\n"
+      "second cell wherever a total would give a blanked one back (QP = QPV + QVA,\n"
+      "QPV and QVA = their quartiers, PARIS = its arrondissements), and the share a\n"
+      "blanked count carries.\n";
+  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"points", required_argument, NULL, 'p'},
+                                       {NULL, 0, NULL, 0}};
+  const char *format = NULL, *output = NULL, *points = NULL;
+  releve_buf b = RELEVE_BUF_INIT;
+  export_context ctx;
   int opt, rc = 0;
 
   if (cli_wants_help(argc, argv, usage))
@@ -221,6 +350,8 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
       format = optarg;
     else if (opt == 'o')
       output = optarg;
+    else if (opt == 'p')
+      points = optarg;
     else {
       fputs(usage, stderr);
       return CLI_USAGE;
@@ -234,28 +365,29 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
     fprintf(stderr, "releve: unknown export format \"%s\": csv, xlsx or html\n", format);
     return CLI_USAGE;
   }
+  memset(&ctx, 0, sizeof ctx);
+  if (points && parse_points(points, ctx.points) != 0) {
+    fprintf(stderr, "releve: --points \"%s\": three years in increasing order were expected, "
+                    "e.g. 2015,2018,2022\n", points);
+    return CLI_USAGE;
+  }
   if (refuses_terminal(format, output))
     return CLI_USAGE;
   if (cli_load_config(cli) || cli_open_store(cli, 0))
     return CLI_FAIL;
-  w = strcmp(format, "csv") == 0    ? export_csv_new()
-      : strcmp(format, "xlsx") == 0 ? export_xlsx_new()
-                                    : export_html_new(cli->cfg.ref.title,
-                                                      cli->cfg.secrecy_threshold);
-  if (w == NULL || releve_store_prepare(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) {
-    if (w)
-      w->free(w);
-    fprintf(stderr, "releve: export failed: %s\n", w ? "cannot read the database" : strerror(ENOMEM));
-    return CLI_FAIL;
+  if (points == NULL) {
+    ctx.points[0] = cli->cfg.first_year;
+    ctx.points[1] = MID_TERM_YEAR;
+    ctx.points[2] = cli->cfg.last_year;
+    if (ctx.points[1] <= ctx.points[0] || ctx.points[1] >= ctx.points[2])
+      ctx.points[1] = (ctx.points[0] + ctx.points[2]) / 2;
   }
-  for (i = 0; i < cli->cfg.ref.n_indicators && rc == 0; i++)
-    rc = export_indicator(w, st, &cli->cfg.ref.indicators[i], cli);
-  sqlite3_finalize(st);
-  if (rc == 0)
-    rc = w->finish(w, &b);
-  w->free(w);
-  if (rc == 0 && b.data == NULL)
-    rc = -ENOMEM;
+  ctx.cfg = &cli->cfg;
+  ctx.nodes = calloc(cli->cfg.ref.n_nodes + 1, sizeof *ctx.nodes);
+  ctx.actors = calloc(cli->cfg.n_actors + 1, sizeof *ctx.actors);
+  rc = ctx.nodes && ctx.actors ? write_table(cli, format, &ctx, &b) : -ENOMEM;
+  free(ctx.nodes);
+  free(ctx.actors);
   if (rc == 0) {
     if (output)
       rc = releve_write_file_atomic(output, b.data, b.len, 0644);

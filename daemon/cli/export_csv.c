@@ -1,8 +1,12 @@
-/* export_csv.c -- the collection table for French spreadsheets: UTF-8 with
- * a BOM, ';' separators, CRLF line ends, decimal commas. */
+/* export_csv.c -- the evaluation table for French spreadsheets: UTF-8 with
+ * a BOM, ';' separators, CRLF line ends, decimal commas; every column, one
+ * row per indicator and geography. Shares, progress and completeness are
+ * percentages without the sign (85 for 85 %), to be reused as numbers. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "export.h"
+#include "report.h"
 
 typedef struct csv_writer {
   export_writer w;
@@ -20,8 +24,16 @@ static int add_line(releve_buf *b, const char *const *fields) {
 static int csv_row(export_writer *w, const export_row *r) {
   csv_writer *c = (csv_writer *)w;
   const char *fields[EXPORT_COLUMNS];
-  char buf[3][32];
-  export_row_texts(r, fields, buf);
+  char buf[EXPORT_COLUMNS][32];
+  for (int k = 0; k < EXPORT_COLUMNS; k++) {
+    export_cell cell;
+    export_row_cell(r, k, &cell);
+    fields[k] = cell.kind == CELL_TEXT     ? cell.text
+                : cell.kind == CELL_NUMBER ? releve_report_number(cell.number, buf[k])
+                : cell.kind == CELL_PERCENT
+                    ? releve_report_number(round(cell.number * 1000) / 10, buf[k])
+                    : "";
+  }
   return add_line(&c->b, fields);
 }
 
@@ -38,14 +50,18 @@ static void csv_free(export_writer *w) {
   free(c);
 }
 
-export_writer *export_csv_new(void) {
+export_writer *export_csv_new(const export_context *ctx) {
   csv_writer *c = calloc(1, sizeof *c);
+  const char *names[EXPORT_COLUMNS];
+  (void)ctx;
   if (c == NULL)
     return NULL;
   c->w.row = csv_row;
   c->w.finish = csv_finish;
   c->w.free = csv_free;
-  if (releve_buf_adds(&c->b, "\xef\xbb\xbf") || add_line(&c->b, export_column_names)) {
+  for (int k = 0; k < EXPORT_COLUMNS; k++)
+    names[k] = export_column_name(k);
+  if (releve_buf_adds(&c->b, "\xef\xbb\xbf") || add_line(&c->b, names)) {
     csv_free(&c->w);
     return NULL;
   }
