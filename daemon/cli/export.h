@@ -110,6 +110,11 @@ export_writer *export_csv_new(const export_context *ctx);
 export_writer *export_html_new(const export_context *ctx);
 export_writer *export_xlsx_new(const export_context *ctx);
 
+/* An actor's name without its parenthesis, for a chart's axis: "Ville de
+ * Paris – DASCO (Direction des affaires scolaires)" -> "Ville de Paris –
+ * DASCO". */
+void export_short_name(const char *name, char out[128]);
+
 /* A completeness or progress ratio as "85 %" (French form); returns buf. */
 const char *export_percent_text(double fraction, char buf[32]);
 

@@ -231,14 +231,18 @@ static int page_top(const html_writer *h, releve_buf *b) {
   const export_context *ctx = h->ctx;
   const releve_config *cfg = ctx->cfg;
   const char **labels = calloc(cfg->n_actors + cfg->ref.n_themes + 1, sizeof *labels);
+  char (*names)[128] = calloc(cfg->n_actors + 1, sizeof *names);
   int measured = ctx->marks[1] + ctx->marks[2] + ctx->marks[3];
   char when[64], pct[32], n1[32], n2[32], n3[32];
   time_t now = time(NULL);
   struct tm tm;
   int rc = 0;
 
-  if (labels == NULL)
+  if (labels == NULL || names == NULL) {
+    free(labels);
+    free(names);
     return -ENOMEM;
+  }
   gmtime_r(&now, &tm);
   strftime(when, sizeof when, "%d/%m/%Y à %H:%M UTC", &tm);
   rc = releve_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -287,11 +291,13 @@ static int page_top(const html_writer *h, releve_buf *b) {
           : export_svg_bars(b, "Complétude par thème", labels, ctx->nodes, cfg->ref.n_themes);
   for (size_t i = 0; i < cfg->n_actors; i++) {
     const releve_ref_actor *ra = releve_referentiel_actor(&cfg->ref, cfg->actors[i].id);
-    labels[i] = ra ? ra->name : cfg->actors[i].id;
+    export_short_name(ra ? ra->name : cfg->actors[i].id, names[i]);
+    labels[i] = names[i];
   }
   rc = rc ? rc : releve_buf_adds(b, "<h2>Complétude par acteur</h2>\n");
   rc = rc ? rc : export_svg_bars(b, "Complétude par acteur", labels, ctx->actors, cfg->n_actors);
   free(labels);
+  free(names);
   return rc;
 }
 

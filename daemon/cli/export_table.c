@@ -69,6 +69,12 @@ const char *export_percent_text(double fraction, char buf[32]) {
   return buf;
 }
 
+void export_short_name(const char *name, char out[128]) {
+  const char *paren = strstr(name, " (");
+  int n = paren ? (int)(paren - name) : (int)strlen(name);
+  snprintf(out, 128, "%.*s", n < 127 ? n : 127, name);
+}
+
 /* What a count counts, in French. */
 static const char *counts_words(const releve_indicator *ind) {
   static const char *const words[] = {"personnes", "ménages", "structures", "actions",

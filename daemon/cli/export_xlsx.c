@@ -154,44 +154,52 @@ static int xlsx_row(export_writer *w, const export_row *r) {
 }
 
 static void tally_line(xlsx_writer *x, lxw_worksheet *ws, lxw_row_t row, const char *name,
-                       const export_tally *t) {
+                       const char *full, const export_tally *t) {
   note(x, worksheet_write_string(ws, row, 0, name, NULL));
-  note(x, worksheet_write_number(ws, row, 1, t->due, NULL));
-  note(x, worksheet_write_number(ws, row, 2, t->given, NULL));
+  if (full)
+    note(x, worksheet_write_string(ws, row, 1, full, NULL));
+  note(x, worksheet_write_number(ws, row, 2, t->due, NULL));
+  note(x, worksheet_write_number(ws, row, 3, t->given, NULL));
   if (t->due)
-    note(x, worksheet_write_number(ws, row, 3, (double)t->given / t->due, x->percent));
+    note(x, worksheet_write_number(ws, row, 4, (double)t->given / t->due, x->percent));
 }
 
 /* Completeness per actor (the chart's data) then per theme and in all. */
 static void completeness(xlsx_writer *x) {
-  static const char *const heads[] = {"Acteur", "Cellules dues", "Cellules reçues",
-                                      "Complétude"};
+  static const char *const heads[] = {"Acteur", "Nom complet", "Cellules dues",
+                                      "Cellules reçues", "Complétude"};
   const releve_config *cfg = x->ctx->cfg;
   lxw_worksheet *ws = workbook_add_worksheet(x->wb, DONE_SHEET);
   lxw_chartsheet *cs;
   lxw_chart *chart;
   lxw_chart_series *series;
+  lxw_chart_font small = {.size = 8};
   lxw_row_t row = 1, last_actor;
+  char name[128];
 
   if (ws == NULL) {
     note(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
     return;
   }
-  note(x, worksheet_set_column(ws, 0, 0, 60, NULL));
-  note(x, worksheet_set_column(ws, 1, 3, 14, NULL));
-  for (lxw_col_t c = 0; c < 4; c++)
+  note(x, worksheet_set_column(ws, 0, 0, 32, NULL));
+  note(x, worksheet_set_column(ws, 1, 1, 70, NULL));
+  note(x, worksheet_set_column(ws, 2, 4, 14, NULL));
+  for (lxw_col_t c = 0; c < 5; c++)
     note(x, worksheet_write_string(ws, 0, c, heads[c], x->head));
   for (size_t i = 0; i < cfg->n_actors; i++) {
     const releve_ref_actor *ra = releve_referentiel_actor(&cfg->ref, cfg->actors[i].id);
-    if (x->ctx->actors[i].due)
-      tally_line(x, ws, row++, ra ? ra->name : cfg->actors[i].id, &x->ctx->actors[i]);
+    const char *full = ra ? ra->name : cfg->actors[i].id;
+    if (x->ctx->actors[i].due == 0)
+      continue;
+    export_short_name(full, name);
+    tally_line(x, ws, row++, name, full, &x->ctx->actors[i]);
   }
   last_actor = row - 1;
   row++;
   note(x, worksheet_write_string(ws, row++, 0, "Thème", x->head));
   for (size_t i = 0; i < cfg->ref.n_themes; i++)
-    tally_line(x, ws, row++, cfg->ref.nodes[i].name, &x->ctx->nodes[i]);
-  tally_line(x, ws, row, "Ensemble", &x->ctx->total);
+    tally_line(x, ws, row++, cfg->ref.nodes[i].name, NULL, &x->ctx->nodes[i]);
+  tally_line(x, ws, row, "Ensemble", NULL, &x->ctx->total);
   worksheet_freeze_panes(ws, 1, 0);
   printable(x, ws, 1);
   if (last_actor < 1)
@@ -205,7 +213,7 @@ static void completeness(xlsx_writer *x) {
   }
   series = chart_add_series(chart, NULL, NULL);
   chart_series_set_categories(series, DONE_SHEET, 1, 0, last_actor, 0);
-  chart_series_set_values(series, DONE_SHEET, 1, 3, last_actor, 3);
+  chart_series_set_values(series, DONE_SHEET, 1, 4, last_actor, 4);
   chart_series_set_name(series, "Complétude");
   chart_series_set_labels(series);
   chart_series_set_labels_num_format(series, "0%");
@@ -215,6 +223,8 @@ static void completeness(xlsx_writer *x) {
   chart_axis_set_max(chart->x_axis, 1);
   chart_axis_set_num_format(chart->x_axis, "0%");
   chart_axis_set_reverse(chart->y_axis); /* the first actor on top */
+  chart_axis_set_interval_unit(chart->y_axis, 1); /* every actor named */
+  chart_axis_set_num_font(chart->y_axis, &small);
   chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
   note(x, chartsheet_set_chart(cs, chart));
   chartsheet_set_landscape(cs);

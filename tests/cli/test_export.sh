@@ -134,9 +134,10 @@ for path in sys.argv[1:]:
     # The theme's sheet holds the same G rows.
     assert any(r.get("G", (None,))[0] == "G01.2" for r in sheets[2][1])
     # Completeness per actor, and a chart of it on its own sheet.
-    done = {r["A"][0]: r for r in sheets[5][1][1:] if "A" in r and "B" in r}
+    done = {r["A"][0]: r for r in sheets[5][1][1:] if "A" in r and "C" in r}
     gip = done["GIP Réussite éducative"]
-    assert gip["C"][0] == 8.0 and gip["D"][1] in percent_styles, gip
+    assert gip["D"][0] == 8.0 and gip["E"][1] in percent_styles, gip
+    assert done["Ville de Paris – DASCO"]["B"][0].startswith("Ville de Paris – DASCO (")
     chart = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert chart and "<c:barChart>" in z.read(chart[0]).decode(), chart
     assert "Complétude" in z.read(chart[0]).decode()
