@@ -13,7 +13,7 @@ static const releve_command commands[] = {
     {"status", "completeness by actor, theme and period", cmd_status},
     {"missing", "the cells each actor still owes", cmd_missing},
     {"history", "every value and revision of an indicator, with provenance", cmd_history},
-    {"export", "the collection table (CSV)", cmd_export},
+    {"export", "the evaluation table (CSV, XLSX, HTML)", cmd_export},
     {"ingest", "check and store partner files", cmd_ingest},
     {"template", "the collection table an actor fills in", cmd_template},
     {"remind", "remind partners of missing figures, send the outbox", cmd_remind},
