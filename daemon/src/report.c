@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,11 +49,52 @@ void releve_report_stored(releve_report *r, const char *fmt, ...) {
   releve_buf_adds(&r->stored, "\n");
 }
 
+const char *releve_report_format(double v, int decimals, unsigned flags,
+                                 char out[RELEVE_NUMBER_SIZE]) {
+  char digits[RELEVE_NUMBER_SIZE];
+  const char *p, *frac;
+  size_t n = 0, int_len, i;
+  int plain;
+
+  if (decimals > 6)
+    decimals = 6;
+  if (decimals >= 0 && fabs(v) < 1e15) {
+    double scale = pow(10, decimals);
+    v = round(v * scale) / scale;
+    snprintf(digits, sizeof digits, "%.*f", decimals, v);
+  } else {
+    snprintf(digits, sizeof digits, "%.15g", v);
+  }
+  p = digits;
+  /* Rounding may leave "-0" or "-0.0": no sign on a zero. */
+  if (*p == '-' && *++p && strspn(p, "0.") != strlen(p))
+    out[n++] = '-';
+  plain = strpbrk(p, "eEn") == NULL; /* not an exponent form, inf or nan */
+  frac = strchr(p, '.');
+  int_len = frac ? (size_t)(frac - p) : strlen(p);
+  for (i = 0; i < int_len; i++) {
+    if ((flags & RELEVE_NUMBER_GROUPED) && plain && int_len >= 4 && i > 0 &&
+        (int_len - i) % 3 == 0) {
+      memcpy(out + n, RELEVE_NUMBER_SPACE, 3);
+      n += 3;
+    }
+    out[n++] = p[i];
+  }
+  if (frac) {
+    out[n++] = ',';
+    n += (size_t)snprintf(out + n, RELEVE_NUMBER_SIZE - 5 - n, "%s", frac + 1);
+  }
+  if (flags & RELEVE_NUMBER_PERCENT) {
+    memcpy(out + n, RELEVE_NUMBER_SPACE "%", 4);
+    n += 4;
+  }
+  out[n] = '\0';
+  return out;
+}
+
 const char *releve_report_number(double v, char out[32]) {
-  char *dot;
-  snprintf(out, 32, "%.15g", v);
-  if ((dot = strchr(out, '.')) != NULL)
-    *dot = ',';
+  char text[RELEVE_NUMBER_SIZE];
+  snprintf(out, 32, "%s", releve_report_format(v, -1, 0, text));
   return out;
 }
 

@@ -31,8 +31,26 @@ void releve_report_stored_count(releve_report *r);
 void releve_report_note(releve_report *r, const char *message);
 
 /* v as a French reader expects it: every digit of a count up to 10^15
- * (10002015, never 1.0002e+07) and a decimal comma (12,5). Returns out. */
+ * (10002015, never 1.0002e+07) and a decimal comma (12,5). Returns out.
+ * The form for a value echoed back to its sender, or written for reuse;
+ * releve_report_format groups the digits for reading. */
 const char *releve_report_number(double v, char out[32]);
+
+/* The space French puts between groups of digits and before "%": the
+ * narrow no-break space U+202F, in UTF-8. One space everywhere, so that
+ * tests and readers can rely on it. */
+#define RELEVE_NUMBER_SPACE "\xe2\x80\xaf"
+#define RELEVE_NUMBER_SIZE 64
+enum {
+  RELEVE_NUMBER_GROUPED = 1, /* 1 360, 10 002 015 (from four digits on) */
+  RELEVE_NUMBER_PERCENT = 2  /* 12,5 % */
+};
+/* v in French form, as flags ask: decimals < 0 keeps the digits v has (up
+ * to 15 significant, as releve_report_number), else rounds to that many
+ * places, halves away from zero (2,5 -> 3). A minus sign, never "-0".
+ * Values past 10^15 are written in exponent form, ungrouped. Returns out. */
+const char *releve_report_format(double v, int decimals, unsigned flags,
+                                 char out[RELEVE_NUMBER_SIZE]);
 
 typedef struct releve_report_head {
   const char *file_name;
