@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -89,9 +90,14 @@ int cli_width(const char *s) {
 }
 
 void cli_cell(FILE *out, const char *s, int w) {
-  int n = cli_width(s);
+  int right = w < 0, n = cli_width(s);
+  if (right)
+    w = -w;
   if (n <= w) {
-    fprintf(out, "%s%*s", s, w - n, "");
+    if (right)
+      fprintf(out, "%*s%s", w - n, "", s);
+    else
+      fprintf(out, "%s%*s", s, w - n, "");
     return;
   }
   /* Cut at a character boundary, keeping room for the ellipsis. */
@@ -111,8 +117,15 @@ void cli_cell(FILE *out, const char *s, int w) {
 void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n) {
   size_t i;
   fprintf(out, "%*s", indent, "");
-  for (i = 0; i < n; i++)
-    cli_cell(out, cells[i], widths[i]);
+  for (i = 0; i < n; i++) {
+    int w = widths[i];
+    /* The last cell, on the left: cut it if it must, never pad it. */
+    if (i + 1 == n && w > 0 && cli_width(cells[i]) < w)
+      w = cli_width(cells[i]);
+    if (i)
+      fputc(' ', out);
+    cli_cell(out, cells[i], w);
+  }
   fputc('\n', out);
 }
 
@@ -121,6 +134,46 @@ void cli_today(char out[11]) {
   struct tm tm;
   localtime_r(&now, &tm);
   strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+const char *cli_count(long long n, char out[RELEVE_NUMBER_SIZE]) {
+  return releve_report_format((double)n, 0, RELEVE_NUMBER_GROUPED, out);
+}
+
+const char *cli_share(long long part, long long whole, char out[RELEVE_NUMBER_SIZE]) {
+  double pct = whole ? floor(1000.0 * (double)part / (double)whole) / 10 : 100;
+  return releve_report_format(pct, pct == floor(pct) ? 0 : 1,
+                              RELEVE_NUMBER_GROUPED | RELEVE_NUMBER_PERCENT, out);
+}
+
+const char *cli_date(const char *iso, char out[32]) {
+  int y, mo, d, h, mi;
+  if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
+    snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
+  else if (strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+    snprintf(out, 32, "%02d/%02d/%04d", d, mo, y);
+  else
+    snprintf(out, 32, "%s", iso);
+  return out;
+}
+
+const char *cli_actor_short(const releve_config *cfg, const char *id, char out[128]) {
+  const releve_actor *a = releve_config_actor(cfg, id);
+  const char *name = a && a->name ? a->name : id, *paren = strstr(name, " (");
+  snprintf(out, 128, "%.*s", paren && paren > name ? (int)(paren - name) : 127, name);
+  return out;
+}
+
+const char *cli_outcome(const char *outcome) {
+  if (strcmp(outcome, "accepted") == 0)
+    return "accepté";
+  if (strcmp(outcome, "refused") == 0)
+    return "refusé";
+  return outcome;
+}
+
+const char *cli_plural(long long n, const char *singular, const char *plural) {
+  return n > 1 || n < -1 ? plural : singular;
 }
 
 void cli_progress_init(cli_progress *p) {

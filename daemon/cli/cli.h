@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "report.h"
 #include "store.h"
 
 typedef struct releve_cli {
@@ -41,13 +42,33 @@ int cli_print_json(json_t *v);
 int cli_wants_help(int argc, char **argv, const char *usage);
 /* Number of display columns of a UTF-8 string (for table alignment). */
 int cli_width(const char *s);
-/* Prints s padded (or cut with "…") to exactly w display columns. */
+/* Prints s padded (or cut with "…") to exactly |w| display columns, on the
+ * left when w > 0, on the right (figures) when w < 0. */
 void cli_cell(FILE *out, const char *s, int w);
-/* One table row: indent spaces, then each cell padded or cut to its width,
- * then a newline. */
+/* One table row: indent spaces, then each cell padded or cut to its width
+ * (as cli_cell), one space between cells, then a newline. A last cell
+ * aligned left is cut but not padded, so that no line ends in spaces. */
 void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n);
 /* Today as YYYY-MM-DD (local time). */
 void cli_today(char out[11]);
+/* n in French form for a table or a sentence ("7 056"); returns out. */
+const char *cli_count(long long n, char out[RELEVE_NUMBER_SIZE]);
+/* part of whole as a French percentage with one decimal, rounded down so
+ * that only a complete whole shows "100 %" (an empty whole is complete);
+ * returns out. */
+const char *cli_share(long long part, long long whole, char out[RELEVE_NUMBER_SIZE]);
+/* A stored date as a French reader writes it: "31/03/2023" for 2023-03-31,
+ * "02/12/2026 17:11" for 2026-12-02T17:11:38Z (times are UTC); anything
+ * else is copied as it is. Returns out. */
+const char *cli_date(const char *iso, char out[32]);
+/* An actor's name for a table cell: its name without the spelled-out
+ * expansion in parentheses ("CAF de Paris" for "CAF de Paris (Caisse
+ * d'allocations familiales)"), else its id. Returns out. */
+const char *cli_actor_short(const releve_config *cfg, const char *id, char out[128]);
+/* "accepté", "refusé" for a submission's stored outcome. */
+const char *cli_outcome(const char *outcome);
+/* s when singular (n is 0 or 1, as French counts them), else plural. */
+const char *cli_plural(long long n, const char *singular, const char *plural);
 
 /* A progress line on stderr, only when stderr is a terminal: redrawn in
  * place at most five times a second (the first draw always shows), erased
@@ -72,6 +93,17 @@ int cmd_plugins(releve_cli *cli, int argc, char **argv);
 int cmd_template(releve_cli *cli, int argc, char **argv);
 int cmd_remind(releve_cli *cli, int argc, char **argv);
 int cmd_pull(releve_cli *cli, int argc, char **argv);
+int cmd_submissions(releve_cli *cli, int argc, char **argv);
+
+/* The files part of `releve status` for one actor (cmd_submissions.c):
+ * {"last_file": submission or null, "refused_pending": [submission] (refused
+ * with no accepted file of theirs since), "waiting": {"incoming",
+ * "processing"}} with submissions as `releve submissions --json` gives
+ * them; NULL on error (said on stderr). The database must be open. */
+json_t *cli_actor_files_json(releve_cli *cli, const char *actor);
+/* That object as French lines under the actor's row, each indented; lines
+ * only for what there is. */
+void cli_actor_files_print(json_t *files, int indent);
 
 /* The scheduled pulls' part of `releve status` (cmd_pull.c): every
  * configured source with its failures, as JSON (NULL on error, said on

@@ -19,6 +19,52 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *dflt) {
   return s ? s : dflt;
 }
 
+/* A stored status as the coordinator reads it. */
+static const char *status_words(const char *status) {
+  static const char *const words[][2] = {{"normal", "définitif"},
+                                         {"provisional", "provisoire"},
+                                         {"estimated", "estimé"},
+                                         {"suppressed", "secret"},
+                                         {"not_available", "indisponible"}};
+  size_t i;
+  for (i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strcmp(status, words[i][0]) == 0)
+      return words[i][1];
+  return status;
+}
+
+/* 100 columns: période, territoire, valeur, statut, reçu le, source. */
+static const int history_widths[] = {9, 10, -14, 12, 16, 32};
+
+static void print_revision(sqlite3_stmt *st, const releve_indicator *ind) {
+  char value[2 * RELEVE_NUMBER_SIZE], share[RELEVE_NUMBER_SIZE];
+  char date[32], source[160];
+  const char *row[6];
+
+  if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+    snprintf(value, sizeof value, "%s", text_or(st, 3, "—"));
+  else
+    releve_report_format(sqlite3_column_double(st, 2), -1,
+                         RELEVE_NUMBER_GROUPED |
+                             (ind->unit == RELEVE_UNIT_PERCENT ? RELEVE_NUMBER_PERCENT : 0),
+                         value);
+  if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+    size_t len = strlen(value);
+    snprintf(value + len, sizeof value - len, " (%s)",
+             releve_report_format(sqlite3_column_double(st, 4), -1,
+                                  RELEVE_NUMBER_GROUPED | RELEVE_NUMBER_PERCENT, share));
+  }
+  snprintf(source, sizeof source, "n° %lld, ligne %s, %s", (long long)sqlite3_column_int64(st, 8),
+           text_or(st, 13, "?"), text_or(st, 11, ""));
+  row[0] = text_or(st, 0, "");
+  row[1] = text_or(st, 1, "");
+  row[2] = value;
+  row[3] = status_words(text_or(st, 5, ""));
+  row[4] = cli_date(text_or(st, 7, ""), date);
+  row[5] = source;
+  cli_row(stdout, 2, row, history_widths, 6);
+}
+
 int cmd_history(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] history INDICATOR [--json]\n\n"
@@ -51,7 +97,8 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     return CLI_FAIL;
   ind = releve_referentiel_find(&cli->cfg.ref, argv[optind]);
   if (ind == NULL) {
-    fprintf(stderr, "releve: no indicator \"%s\" in the référentiel (ids look like G01.2)\n",
+    fprintf(stderr, "releve: aucun indicateur « %s » dans le référentiel (un identifiant tel "
+                    "que G01.2 est attendu)\n",
             argv[optind]);
     return CLI_FAIL;
   }
@@ -60,8 +107,14 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   if (json)
     revs = json_array();
-  else
-    printf("%s — %s (%s, %s)\n", ind->id, ind->label, ind->actor, releve_unit_name(ind->unit));
+  else {
+    static const char *const head[] = {"période", "territoire", "valeur",
+                                       "statut",  "reçu le",    "dépôt, ligne, fichier"};
+    const releve_actor *a = releve_config_actor(&cli->cfg, ind->actor);
+    printf("%s — %s\n  acteur : %s ; unité : %s\n", ind->id, ind->label,
+           a && a->name ? a->name : ind->actor, releve_unit_label(ind->unit));
+    cli_row(stdout, 2, head, history_widths, 6);
+  }
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     n++;
     if (json) {
@@ -79,15 +132,11 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
       json_array_append_new(revs, r);
       continue;
     }
-    printf("  %-10s %-9s %14s %-13s %s  #%lld %s %s:%s\n", text_or(st, 0, ""),
-           text_or(st, 1, ""),
-           sqlite3_column_type(st, 2) != SQLITE_NULL ? text_or(st, 2, "") : text_or(st, 3, "—"),
-           text_or(st, 5, ""), text_or(st, 7, ""), (long long)sqlite3_column_int64(st, 8),
-           text_or(st, 10, ""), text_or(st, 11, ""), text_or(st, 13, "?"));
+    print_revision(st, ind);
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
-    fprintf(stderr, "releve: reading the database failed: %s\n", sqlite3_errstr(rc));
+    fprintf(stderr, "releve: lecture de la base impossible : %s\n", sqlite3_errstr(rc));
     json_decref(revs);
     return CLI_FAIL;
   }
@@ -95,6 +144,9 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     return cli_print_json(json_pack("{s:{s:s, s:s, s:s, s:s}, s:o}", "indicator", "id", ind->id,
                                     "label", ind->label, "actor", ind->actor, "unit",
                                     releve_unit_name(ind->unit), "revisions", revs));
-  printf("%d value%s received\n", n, n == 1 ? "" : "s");
+  {
+    char count[RELEVE_NUMBER_SIZE];
+    printf("%s %s\n", cli_count(n, count), cli_plural(n, "valeur reçue", "valeurs reçues"));
+  }
   return CLI_OK;
 }

@@ -318,24 +318,27 @@ int cli_pull_status_print(releve_cli *cli) {
     failing += r && r->failures > 0;
   }
   if (sources.n && failing)
-    printf("\nScheduled pulls: %zu source%s, %zu failing\n", sources.n, sources.n == 1 ? "" : "s",
-           failing);
+    printf("\nCollectes programmées : %zu %s, %zu en échec\n", sources.n,
+           cli_plural((long long)sources.n, "source", "sources"), failing);
   else if (sources.n)
-    printf("\nScheduled pulls: %zu source%s, none failing\n", sources.n, sources.n == 1 ? "" : "s");
+    printf("\nCollectes programmées : %zu %s, aucune en échec\n", sources.n,
+           cli_plural((long long)sources.n, "source", "sources"));
   for (i = 0; i < sources.n; i++) {
     const releve_source *s = &sources.items[i];
     const pull_row *r = row_of(&rows, s->id);
-    char last[32] = "never";
+    const releve_actor *a = releve_config_actor(&cli->cfg, s->actor);
+    char last[32] = "jamais", stamp[32];
     struct tm tm;
     if (r == NULL || r->failures == 0)
       continue;
     if (r->last_success) {
       gmtime_r(&r->last_success, &tm);
-      strftime(last, sizeof last, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      cli_date(stamp, last);
     }
-    printf("  FAILING %s (%s): %d failure%s in a row, last: %s; last success: %s\n", s->id,
-           s->actor, r->failures, r->failures == 1 ? "" : "s", r->last_error ? r->last_error : "?",
-           last);
+    printf("  EN ÉCHEC %s (%s) : %d %s d'affilée, dernier : %s ; dernier succès : %s\n", s->id,
+           a && a->name ? a->name : s->actor, r->failures,
+           cli_plural(r->failures, "échec", "échecs"), r->last_error ? r->last_error : "?", last);
   }
   releve_sources_free(&sources);
   rows_free(&rows);

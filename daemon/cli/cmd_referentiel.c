@@ -106,7 +106,7 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
     if (i == 0 || ind->theme != ref->indicators[i - 1].theme || shown == 0)
       printf("%s%s — %s\n", shown ? "\n" : "", ind->theme->id, ind->theme->name);
     {
-      static const int widths[] = {7, 15, 8, 12, 70};
+      static const int widths[] = {6, 14, 7, 11, 70};
       const char *row[] = {ind->id, ind->actor, releve_unit_name(ind->unit),
                            releve_target_kind_name(ind->target.kind), ind->label};
       cli_row(stdout, 2, row, widths, 5);

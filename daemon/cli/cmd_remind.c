@@ -13,31 +13,35 @@ static void print_list(const char *label, const char *const *list) {
   size_t i;
   if (list == NULL || list[0] == NULL)
     return;
-  printf("  %s: ", label);
+  printf("  %s : ", label);
   for (i = 0; list[i]; i++)
     printf("%s%s", i ? ", " : "", list[i]);
   printf("\n");
 }
 
 static int show(void *ud, const releve_reminder *r) {
+  static const int widths[] = {6, 9, 10, 8, 60};
+  static const char *const head[] = {"indic.", "période", "territoire", "action", "libellé"};
+  char date[32], n[RELEVE_NUMBER_SIZE];
   size_t i;
   (void)ud;
-  printf("\n%s — %s: campaign %d, step %s (%s)", r->actor->id, r->actor->name, r->campaign->year,
-         r->step->name, r->step->date);
+  printf("\n%s : campagne %d, étape %s (%s)", r->actor->name ? r->actor->name : r->actor->id,
+         r->campaign->year, r->step->name, cli_date(r->step->date, date));
   if (r->skipped) {
-    printf("\n  held back: %s\n", r->skipped);
+    printf("\n  retenue : %s\n", r->skipped);
     return 0;
   }
   if (r->mail)
-    printf(", queued as mail %lld", r->mail);
+    printf(", mail n° %lld en file", r->mail);
   printf("\n");
-  print_list("to", r->to);
-  print_list("cc", r->cc);
-  printf("  subject: %s\n  attachment: %s\n  %zu missing cell%s:\n", r->subject, r->attachment_name,
-         r->n_cells, r->n_cells == 1 ? "" : "s");
+  print_list("à", r->to);
+  print_list("copie", r->cc);
+  printf("  objet : %s\n  pièce jointe : %s\n  %s %s :\n", r->subject, r->attachment_name,
+         cli_count((long long)r->n_cells, n),
+         cli_plural((long long)r->n_cells, "cellule manquante", "cellules manquantes"));
+  cli_row(stdout, 4, head, widths, 5);
   for (i = 0; i < r->n_cells; i++) {
     const releve_remind_cell *c = &r->cells[i];
-    static const int widths[] = {8, 10, 6, 10, 60};
     const char *row[] = {c->indicator->id, c->period, c->geography, c->indicator->action->id,
                          c->indicator->label};
     cli_row(stdout, 4, row, widths, 5);
@@ -88,20 +92,29 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
   }
   if (cli_load_config(cli) || cli_open_store(cli, !dry))
     return CLI_FAIL;
-  printf("Reminders for %s%s\n", date, dry ? " (dry run: nothing is queued or sent)" : "");
+  {
+    char day[48];
+    releve_date_french(date, day, sizeof day);
+    printf("Relances du %s%s\n", day,
+           dry ? " (essai : rien n'est mis en file ni envoyé)" : "");
+  }
   rc = releve_remind_run(&cli->store, &cli->cfg, date, dry, show, NULL, &sum);
   if (rc) {
     fprintf(stderr, "releve: remind: %s\n", strerror(-rc));
     return CLI_FAIL;
   }
-  printf("\n%d reminder%s %s; %d actor%s complete, %d already reminded at this step, %d "
-         "waiting for a file to be handled%s\n",
-         sum.queued, sum.queued == 1 ? "" : "s", dry ? "would be queued" : "queued", sum.complete,
-         sum.complete == 1 ? "" : "s", sum.already, sum.waiting,
-         sum.due ? "" : " (no campaign has a step due that day)");
+  printf("\n%d %s %s ; %d %s, %d %s à cette étape, %d %s le traitement d'un fichier%s\n",
+         sum.queued, cli_plural(sum.queued, "relance", "relances"),
+         dry ? cli_plural(sum.queued, "serait mise en file", "seraient mises en file")
+             : cli_plural(sum.queued, "mise en file", "mises en file"),
+         sum.complete, cli_plural(sum.complete, "acteur complet", "acteurs complets"),
+         sum.already, cli_plural(sum.already, "déjà relancé", "déjà relancés"), sum.waiting,
+         cli_plural(sum.waiting, "attend", "attendent"),
+         sum.due ? "" : " (aucune campagne n'a d'étape ce jour-là)");
   if (sum.errors)
-    fprintf(stderr, "releve: %d reminder%s could not be built (see above)\n", sum.errors,
-            sum.errors == 1 ? "" : "s");
+    fprintf(stderr, "releve: %d %s (voir plus haut)\n", sum.errors,
+            cli_plural(sum.errors, "relance n'a pas pu être préparée",
+                       "relances n'ont pas pu être préparées"));
   if (dry)
     return sum.errors ? CLI_FAIL : CLI_OK;
   if (releve_mail_global_init()) {
@@ -109,9 +122,12 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
     return CLI_FAIL;
   }
   rc = releve_outbox_deliver(&cli->store, &cli->cfg, cli->cfg.mail_max_per_run, NULL, &run);
-  printf("outbox: %d sent%s, %d to retry, %d failed for good%s\n", run.sent,
-         cli->cfg.smtp_url ? "" : " (written to the outbox folder)", run.retry, run.failed,
-         run.left ? "; more are due than mail.max_per_run allows, run again" : "");
+  printf("boîte d'envoi : %d %s%s, %d à réessayer, %d en échec définitif%s\n", run.sent,
+         cli_plural(run.sent, "envoyé", "envoyés"),
+         cli->cfg.smtp_url ? "" : " (écrits dans le dossier mail.outbox)", run.retry,
+         run.failed,
+         run.left ? " ; il en reste plus que mail.max_per_run n'en permet : relancez la commande"
+                  : "");
   if (rc) {
     fprintf(stderr, "releve: outbox: %s\n", strerror(-rc));
     return CLI_FAIL;
@@ -146,8 +162,9 @@ json_t *cli_mail_status_json(releve_cli *cli) {
 
 static int failure_print(void *ud, const releve_outbox_failure *f) {
   (void)ud;
-  printf("  mail %lld du %s à %s, « %s » : %s\n", f->id, f->created_at, f->recipients, f->subject,
-         f->last_error);
+  char date[32];
+  printf("  mail n° %lld du %s à %s, « %s » : %s\n", f->id, cli_date(f->created_at, date),
+         f->recipients, f->subject, f->last_error);
   return 0;
 }
 

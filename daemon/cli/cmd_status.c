@@ -1,20 +1,25 @@
-/* `releve status` and `releve missing`: completeness of the collection. */
+/* `releve status` and `releve missing`: completeness of the collection, and
+ * (status) what came in from each actor. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "completeness.h"
+#include "remind.h"
+#include "store_sql.h"
 
 typedef struct tally {
   char key[64];
   const char *name;
   int expected, given, late;
+  int year; /* campaigns */
 } tally;
 
 typedef struct status_ctx {
-  tally *actors, *themes, *periods;
-  size_t n_actors, n_themes, n_periods;
+  tally *actors, *themes, *periods, *campaigns;
+  size_t n_actors, n_themes, n_periods, n_campaigns;
   tally total;
 } status_ctx;
 
@@ -45,11 +50,17 @@ static void add(tally *t, const releve_expected *c) {
 
 static int status_cell(void *ud, const releve_expected *c) {
   status_ctx *s = ud;
-  char period[16];
+  char period[16], year[8];
+  tally *campaign;
   releve_period_format(&c->period, period, sizeof period);
+  /* A school year 2018-2019 is owed to the campaign of 2018 (config.h). */
+  snprintf(year, sizeof year, "%d", c->period.year);
   add(find(&s->actors, &s->n_actors, c->actor->id, c->actor->name), c);
   add(find(&s->themes, &s->n_themes, c->indicator->theme->id, c->indicator->theme->name), c);
   add(find(&s->periods, &s->n_periods, period, NULL), c);
+  if ((campaign = find(&s->campaigns, &s->n_campaigns, year, NULL)) != NULL)
+    campaign->year = c->period.year;
+  add(campaign, c);
   add(&s->total, c);
   return 0;
 }
@@ -70,19 +81,130 @@ static json_t *tallies_json(const tally *list, size_t n, const char *keyname) {
   return a;
 }
 
-static void print_tallies(const char *title, const tally *list, size_t n) {
+/* The campaigns as JSON: the year as a number, with its due date. */
+static json_t *campaigns_json(releve_cli *cli, const status_ctx *s) {
+  json_t *a = json_array();
   size_t i;
-  printf("\n");
-  cli_cell(stdout, title, 44);
-  printf(" %8s %8s %8s %8s %6s\n", "expected", "given", "missing", "late", "done");
-  for (i = 0; i < n; i++) {
-    const tally *t = &list[i];
-    char label[160];
-    snprintf(label, sizeof label, "%s%s%s", t->key, t->name ? " " : "", t->name ? t->name : "");
-    cli_cell(stdout, label, 44);
-    printf(" %8d %8d %8d %8d %5.0f%%\n", t->expected, t->given, t->expected - t->given, t->late,
-           t->expected ? 100.0 * t->given / t->expected : 100.0);
+  for (i = 0; i < s->n_campaigns; i++) {
+    const tally *t = &s->campaigns[i];
+    char due[11];
+    releve_completeness_due(&cli->cfg, t->year, due);
+    json_array_append_new(a, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i}", "year", t->year, "due",
+                                       due, "expected", t->expected, "given", t->given,
+                                       "missing", t->expected - t->given, "late", t->late));
   }
+  return a;
+}
+
+/* Label column, then the five counts: 99 columns. */
+static const int tally_widths[] = {44, -10, -8, -11, -10, -11};
+
+static void print_tally_head(const char *title) {
+  const char *head[] = {title, "attendues", "reçues", "manquantes", "en retard", "complétude"};
+  printf("\n");
+  cli_row(stdout, 0, head, tally_widths, 6);
+}
+
+static void print_tally(const char *label, const tally *t) {
+  char n[5][RELEVE_NUMBER_SIZE];
+  const char *row[] = {label,
+                       cli_count(t->expected, n[0]),
+                       cli_count(t->given, n[1]),
+                       cli_count(t->expected - t->given, n[2]),
+                       cli_count(t->late, n[3]),
+                       cli_share(t->given, t->expected, n[4])};
+  cli_row(stdout, 0, row, tally_widths, 6);
+}
+
+/* Per actor, the files part (JSON, already merged into each actor's
+ * object) under the actor's counts. */
+static void print_actors(releve_cli *cli, const status_ctx *s, json_t *actors) {
+  size_t i;
+  print_tally_head("Acteur");
+  for (i = 0; i < s->n_actors; i++) {
+    char name[128];
+    print_tally(cli_actor_short(&cli->cfg, s->actors[i].key, name), &s->actors[i]);
+    cli_actor_files_print(json_array_get(actors, i), 2);
+  }
+}
+
+static void print_themes(const status_ctx *s) {
+  size_t i;
+  print_tally_head("Thème");
+  for (i = 0; i < s->n_themes; i++) {
+    char label[200];
+    snprintf(label, sizeof label, "%s — %s", s->themes[i].key, s->themes[i].name);
+    print_tally(label, &s->themes[i]);
+  }
+}
+
+static void print_campaigns(releve_cli *cli, const status_ctx *s) {
+  size_t i;
+  print_tally_head("Campagne");
+  for (i = 0; i < s->n_campaigns; i++) {
+    char label[64], due[11], date[32];
+    releve_completeness_due(&cli->cfg, s->campaigns[i].year, due);
+    snprintf(label, sizeof label, "%d, à rendre le %s", s->campaigns[i].year,
+             cli_date(due, date));
+    print_tally(label, &s->campaigns[i]);
+  }
+}
+
+/* Each actor's files merged into its object of actors (same order), and
+ * the whole counted in files: {"accepted", "refused", "waiting"}. */
+static int add_files(releve_cli *cli, const status_ctx *s, json_t *actors, json_t *files) {
+  sqlite3_stmt *st;
+  long long waiting = 0;
+  size_t i;
+  int rc;
+
+  for (i = 0; i < s->n_actors; i++) {
+    json_t *f = cli_actor_files_json(cli, s->actors[i].key), *w;
+    if (f == NULL)
+      return CLI_FAIL;
+    w = json_object_get(f, "waiting");
+    waiting += json_integer_value(json_object_get(w, "incoming")) +
+               json_integer_value(json_object_get(w, "processing"));
+    json_object_update(json_array_get(actors, i), f);
+    json_decref(f);
+  }
+  json_object_set_new(files, "accepted", json_integer(0));
+  json_object_set_new(files, "refused", json_integer(0));
+  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUBMISSION_COUNTS, &st))
+    return CLI_FAIL;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    json_object_set_new(files, (const char *)sqlite3_column_text(st, 0),
+                        json_integer(sqlite3_column_int64(st, 1)));
+  sqlite3_finalize(st);
+  json_object_set_new(files, "waiting", json_integer(waiting));
+  if (rc != SQLITE_DONE) {
+    fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", sqlite3_errstr(rc));
+    return CLI_FAIL;
+  }
+  return CLI_OK;
+}
+
+static void print_summary(const status_ctx *s, const char *today, int year, json_t *files) {
+  char n[6][RELEVE_NUMBER_SIZE], date[48];
+  long long accepted = json_integer_value(json_object_get(files, "accepted"));
+  long long refused = json_integer_value(json_object_get(files, "refused"));
+  long long waiting = json_integer_value(json_object_get(files, "waiting"));
+
+  releve_date_french(today, date, sizeof date);
+  if (year)
+    printf("Complétude au %s, année %d\n", date, year);
+  else
+    printf("Complétude au %s, toutes les années dues\n", date);
+  printf("%s %s sur %s (%s) : %s %s, dont %s en retard\n", cli_count(s->total.given, n[0]),
+         cli_plural(s->total.given, "cellule reçue", "cellules reçues"),
+         cli_count(s->total.expected, n[1]), cli_share(s->total.given, s->total.expected, n[2]),
+         cli_count(s->total.expected - s->total.given, n[3]),
+         cli_plural(s->total.expected - s->total.given, "manquante", "manquantes"),
+         cli_count(s->total.late, n[4]));
+  printf("Fichiers reçus : %s %s, %s %s ; %s en attente dans les dossiers de dépôt\n",
+         cli_count(accepted, n[0]), cli_plural(accepted, "accepté", "acceptés"),
+         cli_count(refused, n[1]), cli_plural(refused, "refusé", "refusés"),
+         cli_count(waiting, n[5]));
 }
 
 static int parse_common(int argc, char **argv, const char *usage, int with_actor, int *json,
@@ -99,7 +221,7 @@ static int parse_common(int argc, char **argv, const char *usage, int with_actor
       char *end;
       *year = (int)strtol(optarg, &end, 10);
       if (*end || *year < 1990 || *year > 2100) {
-        fprintf(stderr, "releve: --year %s: a year such as 2019 is expected\n", optarg);
+        fprintf(stderr, "releve: --year %s : une année telle que 2019 est attendue\n", optarg);
         return CLI_USAGE;
       }
     } else if (opt == 'a' && with_actor) {
@@ -120,12 +242,13 @@ static int open_for_report(releve_cli *cli, int year, const char *actor) {
   if (cli_load_config(cli) || cli_open_store(cli, 0))
     return CLI_FAIL;
   if (year && (year < cli->cfg.first_year || year > cli->cfg.last_year)) {
-    fprintf(stderr, "releve: %d is outside the contract (%d to %d)\n", year,
-            cli->cfg.first_year, cli->cfg.last_year);
+    fprintf(stderr, "releve: %d est hors du contrat (%d à %d)\n", year, cli->cfg.first_year,
+            cli->cfg.last_year);
     return CLI_FAIL;
   }
   if (actor && releve_config_actor(&cli->cfg, actor) == NULL) {
-    fprintf(stderr, "releve: no actor \"%s\" (see `releve referentiel --json`)\n", actor);
+    fprintf(stderr, "releve: aucun acteur « %s » (`releve referentiel --json` les liste)\n",
+            actor);
     return CLI_FAIL;
   }
   return CLI_OK;
@@ -134,17 +257,25 @@ static int open_for_report(releve_cli *cli, int year, const char *actor) {
 int cmd_status(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] status [--year Y] [--json]\n\n"
-      "Completeness of the collection by actor, theme and period: cells expected\n"
+      "Completeness of the collection by actor, theme and campaign: cells expected\n"
       "(indicator x period x scope), given (a value, or a suppressed / not available\n"
       "status), missing, and late (missing past the due date). Without --year, every\n"
-      "year of the contract up to last year.\n"
+      "year of the contract up to last year. Under each actor, the files: the last one\n"
+      "received (time, name, channel, outcome), those refused and not replaced since by\n"
+      "an accepted one, and those waiting in its incoming/ and processing/ folders.\n"
       "--json prints {\"today\", \"year\", \"total\": {expected, given, missing, late},\n"
-      "\"actors\"|\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
+      "\"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
+      "\"actors\": [{\"id\", \"name\", …counts, \"last_file\": submission or null,\n"
+      "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"}}]\n"
+      "(a submission as `releve submissions --json` gives it),\n"
+      "\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
+      "\"campaigns\": [{\"year\", \"due\", …counts}],\n"
       "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
       "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"
       "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
       "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox)}.\n";
   status_ctx s;
+  json_t *actors = NULL, *files = NULL;
   char today[11];
   int json = 0, year = 0, rc;
 
@@ -159,38 +290,87 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
   cli_today(today);
   rc = releve_completeness_walk(&cli->store, &cli->cfg, NULL, year, today, status_cell, &s);
   if (rc) {
-    fprintf(stderr, "releve: reading the database failed: %s\n", strerror(-rc));
+    fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
+  } else if ((actors = tallies_json(s.actors, s.n_actors, "id")) == NULL ||
+             (files = json_object()) == NULL || add_files(cli, &s, actors, files)) {
+    rc = CLI_FAIL;
   } else if (json) {
-    json_t *out = json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}}", "today", today, "year", year,
-                            "total", "expected", s.total.expected, "given", s.total.given,
-                            "missing", s.total.expected - s.total.given, "late", s.total.late);
-    json_object_set_new(out, "actors", tallies_json(s.actors, s.n_actors, "id"));
+    json_t *out = json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:O, s:O}", "today", today,
+                            "year", year, "total", "expected", s.total.expected, "given",
+                            s.total.given, "missing", s.total.expected - s.total.given, "late",
+                            s.total.late, "files", files, "actors", actors);
     json_object_set_new(out, "themes", tallies_json(s.themes, s.n_themes, "id"));
     json_object_set_new(out, "periods", tallies_json(s.periods, s.n_periods, "period"));
+    json_object_set_new(out, "campaigns", campaigns_json(cli, &s));
     json_object_set_new(out, "sources", cli_pull_status_json(cli));
     json_object_set_new(out, "mail", cli_mail_status_json(cli));
     rc = cli_print_json(out);
   } else {
-    printf("Completeness on %s%s: %d of %d cells given, %d missing, %d late\n", today,
-           year ? "" : " (all years due)", s.total.given, s.total.expected,
-           s.total.expected - s.total.given, s.total.late);
-    print_tallies("actor", s.actors, s.n_actors);
-    print_tallies("theme", s.themes, s.n_themes);
-    print_tallies("period", s.periods, s.n_periods);
+    print_summary(&s, today, year, files);
+    print_actors(cli, &s, actors);
+    print_themes(&s);
+    print_campaigns(cli, &s);
     cli_pull_status_print(cli);
     cli_mail_status_print(cli);
   }
+  json_decref(actors);
+  json_decref(files);
   free(s.actors);
   free(s.themes);
   free(s.periods);
+  free(s.campaigns);
   return rc ? CLI_FAIL : CLI_OK;
 }
 
+/* `releve missing` prints an actor's cells once it has them all, so that
+ * its total and first due date come before the list. */
 typedef struct missing_ctx {
   json_t *cells; /* --json */
-  int count;
-  const releve_actor *last_actor;
+  int count, actors;
+  const releve_actor *actor;
+  releve_expected *pending;
+  size_t n_pending, cap_pending;
 } missing_ctx;
+
+static void print_actor_cells(missing_ctx *m) {
+  static const int widths[] = {6, 9, 10, 10, 9, 48};
+  static const char *const head[] = {"indic.",   "période",   "territoire",
+                                     "échéance", "en retard", "libellé"};
+  const releve_actor *a = m->actor;
+  char n[2][RELEVE_NUMBER_SIZE], date[32];
+  const char *first_due = m->pending[0].due;
+  size_t i, late = 0;
+
+  for (i = 0; i < m->n_pending; i++) {
+    late += m->pending[i].late != 0;
+    if (strcmp(m->pending[i].due, first_due) < 0)
+      first_due = m->pending[i].due;
+  }
+  printf("%s%s\n  %s %s, dont %s en retard ; première échéance : %s\n", m->actors ? "\n" : "",
+         a->name ? a->name : a->id, cli_count((long long)m->n_pending, n[0]),
+         cli_plural((long long)m->n_pending, "cellule manquante", "cellules manquantes"),
+         cli_count((long long)late, n[1]), cli_date(first_due, date));
+  printf("  contact : ");
+  for (i = 0; i < a->n_emails; i++)
+    printf("%s%s", i ? ", " : "", a->emails[i]);
+  printf("%s (acteur %s)\n", a->n_emails ? "" : "aucune adresse", a->id);
+  cli_row(stdout, 2, head, widths, 6);
+  for (i = 0; i < m->n_pending; i++) {
+    const releve_expected *c = &m->pending[i];
+    char period[16];
+    const char *row[6];
+    releve_period_format(&c->period, period, sizeof period);
+    row[0] = c->indicator->id;
+    row[1] = period;
+    row[2] = c->geography;
+    row[3] = cli_date(c->due, date);
+    row[4] = c->late ? "oui" : "";
+    row[5] = c->indicator->label;
+    cli_row(stdout, 2, row, widths, 6);
+  }
+  m->actors++;
+  m->n_pending = 0;
+}
 
 static int missing_cell(void *ud, const releve_expected *c) {
   missing_ctx *m = ud;
@@ -198,9 +378,9 @@ static int missing_cell(void *ud, const releve_expected *c) {
 
   if (c->given)
     return 0;
-  releve_period_format(&c->period, period, sizeof period);
   m->count++;
   if (m->cells) {
+    releve_period_format(&c->period, period, sizeof period);
     json_array_append_new(
         m->cells, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "actor", c->actor->id,
                             "indicator", c->indicator->id, "label", c->indicator->label, "action",
@@ -208,27 +388,31 @@ static int missing_cell(void *ud, const releve_expected *c) {
                             c->geography, "due", c->due, "late", c->late));
     return 0;
   }
-  if (m->last_actor != c->actor)
-    printf("%s%s — %s\n", m->last_actor ? "\n" : "", c->actor->id, c->actor->name);
-  m->last_actor = c->actor;
-  {
-    static const int widths[] = {7, 10, 6, 5, 60};
-    const char *row[] = {c->indicator->id, period, c->geography, c->late ? "late" : "",
-                         c->indicator->label};
-    cli_row(stdout, 2, row, widths, 5);
+  if (m->actor != c->actor && m->n_pending)
+    print_actor_cells(m);
+  m->actor = c->actor;
+  if (m->n_pending == m->cap_pending) {
+    size_t cap = m->cap_pending ? 2 * m->cap_pending : 64;
+    releve_expected *p = realloc(m->pending, cap * sizeof *p);
+    if (p == NULL)
+      return -ENOMEM;
+    m->pending = p;
+    m->cap_pending = cap;
   }
+  m->pending[m->n_pending++] = *c;
   return 0;
 }
 
 int cmd_missing(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] missing [--actor ID] [--year Y] [--json]\n\n"
-      "The cells still owed: indicator, period, scope, and whether they are late.\n"
+      "The cells still owed, by actor: how many, how many late, the first due date and\n"
+      "the contact, then each cell (indicator, period, scope, due date, late or not).\n"
       "--json prints {\"today\", \"count\", \"cells\": [{\"actor\", \"indicator\", \"label\",\n"
       "\"action\", \"period\", \"geography\", \"due\", \"late\"}]}.\n";
   missing_ctx m;
   const char *actor = NULL;
-  char today[11];
+  char today[11], n[RELEVE_NUMBER_SIZE];
   int json = 0, year = 0, rc;
 
   if (cli_wants_help(argc, argv, usage))
@@ -242,14 +426,21 @@ int cmd_missing(releve_cli *cli, int argc, char **argv) {
     m.cells = json_array();
   cli_today(today);
   rc = releve_completeness_walk(&cli->store, &cli->cfg, actor, year, today, missing_cell, &m);
+  if (rc == 0 && m.n_pending)
+    print_actor_cells(&m);
+  free(m.pending);
   if (rc) {
-    fprintf(stderr, "releve: reading the database failed: %s\n", strerror(-rc));
+    fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
     json_decref(m.cells);
     return CLI_FAIL;
   }
   if (json)
     return cli_print_json(
         json_pack("{s:s, s:i, s:o}", "today", today, "count", m.count, "cells", m.cells));
-  printf("%s%d missing cell%s\n", m.count ? "\n" : "", m.count, m.count == 1 ? "" : "s");
+  printf("%s%s %s", m.count ? "\n" : "", cli_count(m.count, n),
+         cli_plural(m.count, "cellule manquante", "cellules manquantes"));
+  if (m.actors > 1)
+    printf(" pour %d acteurs", m.actors);
+  printf("\n");
   return CLI_OK;
 }

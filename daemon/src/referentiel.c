@@ -16,6 +16,11 @@ static const char *const counts_names[] = {"persons", "households", "structures"
                                            "places",  "hours",      "surface",    NULL};
 
 const char *releve_unit_name(releve_unit u) { return unit_names[u]; }
+
+const char *releve_unit_label(releve_unit u) {
+  static const char *const labels[] = {"nombre", "pourcentage", "montant en euros", "texte"};
+  return labels[u];
+}
 const char *releve_period_kind_name(releve_period_kind k) { return period_names[k]; }
 const char *releve_target_kind_name(releve_target_kind k) { return target_names[k]; }
 const char *releve_counts_name(releve_counts c) { return counts_names[c]; }

@@ -101,6 +101,9 @@ const releve_indicator *releve_referentiel_find(const releve_referentiel *r, con
 const releve_ref_actor *releve_referentiel_actor(const releve_referentiel *r, const char *id);
 
 const char *releve_unit_name(releve_unit u);
+/* The unit as a French reader names it: "nombre", "pourcentage",
+ * "montant en euros", "texte". */
+const char *releve_unit_label(releve_unit u);
 const char *releve_period_kind_name(releve_period_kind k);
 const char *releve_target_kind_name(releve_target_kind k);
 const char *releve_counts_name(releve_counts c);

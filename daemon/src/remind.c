@@ -40,25 +40,6 @@ static int collect(void *ud, const releve_expected *e) {
   return 0;
 }
 
-/* Whether a file of the actor sits in incoming/ or processing/. */
-static int file_waiting(const releve_config *cfg, const char *actor) {
-  enum releve_spool_dir dirs[] = {RELEVE_SPOOL_INCOMING, RELEVE_SPOOL_PROCESSING};
-  size_t d, i, n;
-  int waiting = 0;
-
-  for (d = 0; d < 2 && !waiting; d++) {
-    char *path = releve_spool_path(cfg, actor, dirs[d]);
-    char **names = NULL;
-    if (path && releve_spool_list(path, &names, &n) == 0) {
-      for (i = 0; i < n && !waiting; i++)
-        waiting = !releve_spool_ignored_name(names[i]);
-      releve_spool_names_free(names);
-    }
-    free(path);
-  }
-  return waiting;
-}
-
 static int already_sent(releve_store *s, const char *actor, int year, const char *step, int *done) {
   sqlite3_stmt *st;
   int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_DONE, &st), step_rc;
@@ -151,9 +132,11 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   r.n_cells = o.n;
   r.to = a->emails;
   r.cc = cc;
-  if (file_waiting(x->cfg, a->id)) {
+  if (releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_INCOMING) > 0 ||
+      releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_PROCESSING) > 0) {
     x->sum->waiting++;
-    r.skipped = "a file of theirs is waiting in the spool; reminded once it is handled";
+    r.skipped = "un fichier de cet acteur attend dans son dossier de dépôt ; relance une fois "
+                "le fichier traité";
     rc = x->cb ? x->cb(x->ud, &r) : 0;
     goto out;
   }

@@ -30,7 +30,7 @@ typedef struct releve_reminder {
   const releve_campaign *campaign;
   const releve_ladder_step *step;
   const releve_actor *actor;
-  const char *skipped; /* why nothing is sent (English), or NULL */
+  const char *skipped; /* why nothing is sent (French, for the coordinator), or NULL */
   const releve_remind_cell *cells;
   size_t n_cells;
   const char *const *to;

@@ -119,15 +119,13 @@ static void section(releve_buf *b, const char *title, const releve_buf *body, in
     releve_buf_addf(b, "  … et %d autres non détaillés ici.\n", n - RELEVE_REPORT_MAX_LINES);
 }
 
-/* How the file came, as the partner would say it (the stored codes are
- * spool, poll and cli). */
-static const char *channel_words(const char *channel) {
+const char *releve_report_channel(const char *channel, int brief) {
   if (strcmp(channel, "spool") == 0)
-    return "dépôt dans le dossier d'échange";
+    return brief ? "dépôt" : "dépôt dans le dossier d'échange";
   if (strcmp(channel, "poll") == 0)
-    return "collecte programmée";
+    return brief ? "collecte" : "collecte programmée";
   if (strcmp(channel, "cli") == 0)
-    return "import par l'administrateur";
+    return brief ? "import" : "import par l'administrateur";
   return channel;
 }
 
@@ -146,7 +144,7 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
                   "Traité le : %s\n"
                   "Résultat : %s — %s\n",
                   h->file_name, h->size, h->sha256, h->actor_name, h->actor_id, h->plugin,
-                  channel_words(h->channel), when, h->verdict, h->summary);
+                  releve_report_channel(h->channel, 0), when, h->verdict, h->summary);
   section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
   section(&b, "Points à vérifier", &r->warnings, r->n_warnings);

@@ -61,6 +61,11 @@ typedef struct releve_report_head {
   const char *summary;   /* one sentence */
 } releve_report_head;
 
+/* How a file came, as its sender would say it (the stored channel codes
+ * are spool, poll and cli): "dépôt dans le dossier d'échange", or with
+ * brief set the one word a table has room for ("dépôt"). */
+const char *releve_report_channel(const char *channel, int brief);
+
 /* The whole text, malloc'ed. */
 char *releve_report_render(const releve_report *r, const releve_report_head *h);
 void releve_report_free(releve_report *r);

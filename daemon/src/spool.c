@@ -182,6 +182,26 @@ void releve_spool_names_free(char **names) {
   free(names);
 }
 
+int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
+  char *path = releve_spool_path(cfg, actor, d);
+  char **names = NULL;
+  size_t i, n;
+  int rc, count = 0;
+
+  if (path == NULL)
+    return -ENOMEM;
+  rc = releve_spool_list(path, &names, &n);
+  free(path);
+  if (rc == -ENOENT)
+    return 0;
+  if (rc)
+    return rc;
+  for (i = 0; i < n; i++)
+    count += !releve_spool_ignored_name(names[i]);
+  releve_spool_names_free(names);
+  return count;
+}
+
 int releve_spool_list(const char *dir, char ***names, size_t *n) {
   DIR *d = opendir(dir);
   struct dirent *e;

@@ -33,6 +33,10 @@ int releve_spool_ignored_name(const char *name);
  * array (free with releve_spool_names_free). Returns 0 or a negative errno. */
 int releve_spool_list(const char *dir, char ***names, size_t *n);
 void releve_spool_names_free(char **names);
+/* How many files of the actor wait in d (incoming/ or processing/), names
+ * being uploaded left out: 0 when the folder does not exist yet, else a
+ * negative errno value. */
+int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
 
 /* Moves from_dir/name into to_dir (never replacing a file there, see
  * claim.h), then writes report beside it as "<final name>.rapport.txt"

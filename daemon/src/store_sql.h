@@ -344,5 +344,26 @@ static const char *const releve_sql_migrations[] = {
   "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
 #define RELEVE_SQL_SUBMISSION_COUNTS                                                           \
   "SELECT outcome, count(*) FROM submissions GROUP BY outcome"
+/* What came in (`releve submissions`, `releve status`): every query below
+ * gives the same columns, RELEVE_SQL_SUB_COLUMNS, the report last where
+ * asked for. A filter bound NULL lets everything through; --since compares
+ * the ISO date with the ISO reception time. */
+#define RELEVE_SQL_SUB_COLUMNS                                                                 \
+  "id, actor, channel, name, size, sha256, plugin, received_at, outcome, added, changed, "    \
+  "unchanged, refused, warnings"
+#define RELEVE_SQL_SUB_LIST                                                                    \
+  "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions WHERE (?1 IS NULL OR actor = ?1) "      \
+  "AND (?2 IS NULL OR received_at >= ?2) AND (?3 IS NULL OR outcome = ?3) ORDER BY id"
+#define RELEVE_SQL_SUB_SHOW                                                                    \
+  "SELECT " RELEVE_SQL_SUB_COLUMNS ", report FROM submissions WHERE id = ?"
+#define RELEVE_SQL_SUB_LAST_OF_ACTOR                                                           \
+  "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions WHERE actor = ? ORDER BY id DESC LIMIT 1"
+/* An actor's refused files that no accepted file of theirs came after: a
+ * corrected file may bear another name, so any later accepted file counts
+ * as the replacement. */
+#define RELEVE_SQL_SUB_REFUSED_PENDING                                                         \
+  "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions s WHERE actor = ?1 AND "                \
+  "outcome = 'refused' AND NOT EXISTS (SELECT 1 FROM submissions a WHERE a.actor = ?1 AND "   \
+  "a.outcome = 'accepted' AND a.id > s.id) ORDER BY id"
 
 #endif
