@@ -12,16 +12,16 @@ make_config 1 'c["campaigns"] = [{"period": 2022, "opens": "2023-01-02", "due": 
 
 # On 2023-02-20 the step is J-14 (J-3 comes on 2023-02-25).
 "$RELEVE" -c "$CONF" remind --dry-run --date 2023-02-20 > "$T/dry.txt" || fail "dry run failed"
-grep -q "3 reminders would be queued" "$T/dry.txt" || fail "dry run summary: $(tail -2 "$T/dry.txt")"
-grep -q "subject: Rappel : 6 chiffres 2022 attendus d'ici le 28 février 2023" "$T/dry.txt" || fail "dry run subject"
-grep -q "cc: " "$T/dry.txt" && fail "coordinator copied before the due date"
+grep -q "^3 relances seraient mises en file ;" "$T/dry.txt" || fail "dry run summary: $(tail -2 "$T/dry.txt")"
+grep -q "objet : Rappel : 6 chiffres 2022 attendus d'ici le 28 février 2023" "$T/dry.txt" || fail "dry run subject"
+grep -q "copie : " "$T/dry.txt" && fail "coordinator copied before the due date"
 [ "$(grep -c '^    G01\.' "$T/dry.txt")" = 6 ] || fail "dry run cell lines for gip"
 [ "$(received)" = 0 ] || fail "a dry run sent mail"
 [ ! -e "$DB" ] || [ "$(sql 'select count(*) from outbox')$(sql 'select count(*) from reminders')" = 00 ] ||
   fail "a dry run wrote"
 
 "$RELEVE" -c "$CONF" remind --date 2023-02-20 > "$T/run.txt" || fail "remind failed: $(cat "$T/run.txt")"
-grep -q "^outbox: 3 sent, 0 to retry, 0 failed" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
+grep -q "^boîte d'envoi : 3 envoyés, 0 à réessayer, 0 en échec définitif$" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 3 ] || fail "$(received) mails received, 3 expected"
 
 # gip: two addresses, 6 cells (G01.1-3 × QPV, QP) under their action.
@@ -61,7 +61,7 @@ cmp -s "$T/attached.csv" "$T/template.csv" || fail "the attachment is not the te
 [ "$(sql "select count(*) from reminders where step='J-14' and campaign=2022 and mail is not null")" = 3 ] || fail "reminders rows"
 [ "$(sql "select count(*) from outbox where state='sent' and attempts=1")" = 3 ] || fail "outbox rows"
 "$RELEVE" -c "$CONF" remind --date 2023-02-20 > "$T/again.txt" || fail "second run failed"
-grep -q "0 reminders queued; 0 actors complete, 3 already reminded" "$T/again.txt" || fail "second run: $(tail -2 "$T/again.txt")"
+grep -q "^0 relance mise en file ; 0 acteur complet, 3 déjà relancés à cette étape" "$T/again.txt" || fail "second run: $(tail -2 "$T/again.txt")"
 "$RELEVE" -c "$CONF" remind --date 2023-02-21 >/dev/null || fail "third run failed"
 [ "$(received)" = 3 ] || fail "mail sent again"
 

@@ -9,7 +9,7 @@ start_smtp soft
 make_config 1 'c["actors"] = [a for a in c["actors"] if a["id"] == "ars"]'
 
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "a 4xx made remind fail"
-grep -q "^outbox: 0 sent, 1 to retry, 0 failed" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
+grep -q "^boîte d'envoi : 0 envoyé, 1 à réessayer, 0 en échec définitif" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 0 ] || fail "a refused mail was stored"
 [ "$(sql "select state, attempts from outbox")" = "pending|1" ] || fail "not pending after 451: $(sql 'select * from outbox')"
 sql "select last_error from outbox" | grep -q "451" || fail "last_error: $(sql 'select last_error from outbox')"
@@ -37,7 +37,7 @@ sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1
 smtp_mode accept
 sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "remind failed"
-grep -q "^outbox: 1 sent" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
+grep -q "^boîte d'envoi : 1 envoyé," "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 1 ] || fail "$(received) copies received"
 [ "$(sql "select state, attempts, last_error is null from outbox")" = "sent|3|1" ] || fail "$(sql 'select * from outbox')"
 sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
@@ -51,7 +51,7 @@ smtp_mode hard
 rc=0
 "$RELEVE" -c "$CONF" remind --date 2023-03-28 > "$T/run.txt" || rc=$?
 [ "$rc" = 1 ] || fail "remind exited $rc after a 5xx"
-grep -q "^outbox: 0 sent, 0 to retry, 1 failed" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
+grep -q "^boîte d'envoi : 0 envoyé, 0 à réessayer, 1 en échec définitif" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(sql "select state, attempts, next_attempt_at is null from outbox where id = 2")" = "failed|1|1" ] || fail "$(sql 'select * from outbox')"
 sql "select last_error from outbox where id = 2" | grep -q "554" || fail "last_error: $(sql 'select last_error from outbox')"
 "$RELEVE" -c "$CONF" status > "$T/status.txt" || fail "status failed"

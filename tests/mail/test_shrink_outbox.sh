@@ -8,7 +8,7 @@ make_config 0
 HEADER='indicateur;periode;geographie;valeur;part;statut;commentaire'
 
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "remind failed"
-grep -q "^outbox: 3 sent (written to the outbox folder)" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
+grep -q "^boîte d'envoi : 3 envoyés (écrits dans le dossier mail.outbox)" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(ls "$OUTBOX" | grep -c '\.eml$')" = 3 ] || fail "not 3 .eml files: $(ls -a "$OUTBOX")"
 [ "$(ls -a "$OUTBOX" | grep -c 'tmp')" = 0 ] || fail "temporary files left: $(ls -a "$OUTBOX")"
 for f in "$OUTBOX"/*.eml; do
@@ -44,6 +44,6 @@ cmp -s "$T/attached.csv" "$T/template.csv" || fail "the attachment is not the te
 printf '%s\nG01.2;2022;QPV;10;;;\nG01.2;2022;QP;s;;;\nG01.3;2022;QPV;5;0.4;;\nG01.3;2022;QP;nd;;;\n' "$HEADER" > "$T/gip_rest.csv"
 "$RELEVE" -c "$CONF" ingest --actor gip "$T/gip_rest.csv" > "$T/ingest.txt" || fail "second ingest refused: $(cat "$T/ingest.txt")"
 "$RELEVE" -c "$CONF" remind --date 2023-04-01 > "$T/run.txt" || fail "third remind failed"
-grep -q "2 reminders queued; 1 actor complete" "$T/run.txt" || fail "third run: $(tail -2 "$T/run.txt")"
+grep -q "^2 relances mises en file ; 1 acteur complet," "$T/run.txt" || fail "third run: $(tail -2 "$T/run.txt")"
 [ "$(sql "select count(*) from reminders where actor='gip' and step='J+1'")" = 0 ] || fail "a complete actor was reminded"
 echo "outbox folder and shrinking reminders: ok"

@@ -84,8 +84,8 @@ grep -q 'no source "nope"' "$T/out" || fail "unknown source: $(cat "$T/out")"
 
 # 7. status: the failing sources, human and JSON; secrets never shown.
 R status >"$T/status.txt" || fail "status failed"
-grep -q "Scheduled pulls: 4 sources, 2 failing" "$T/status.txt" || fail "status: $(tail -5 "$T/status.txt")"
-grep -q "FAILING caf-no-ca (caf): 1 failure in a row, last: TLS error" "$T/status.txt" ||
+grep -q "^Collectes programmées : 4 sources, 2 en échec$" "$T/status.txt" || fail "status: $(tail -5 "$T/status.txt")"
+grep -q "^  EN ÉCHEC caf-no-ca (.*) : 1 échec d'affilée, dernier : TLS error" "$T/status.txt" ||
   fail "status does not show caf-no-ca: $(tail -5 "$T/status.txt")"
 R status --json >"$T/status.json" || fail "status --json failed"
 python3 - "$T/status.json" <<'PY' || fail "status --json sources"

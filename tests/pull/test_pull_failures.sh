@@ -72,8 +72,8 @@ assert s["stall"]["failing"] and s["big"]["failing"] and s["bigstream"]["failing
 assert not s["good"]["failing"] and not s["flaky"]["failing"], s
 PY
 "$RELEVE" -c "$CONF" status >"$T/status.txt" || fail "status"
-grep -q "Scheduled pulls: 6 sources, 4 failing" "$T/status.txt" || fail "status: $(tail -6 "$T/status.txt")"
-grep -q "FAILING down (caf): .* failures in a row, last: HTTP 500" "$T/status.txt" || fail "status down"
+grep -q "^Collectes programmées : 6 sources, 4 en échec$" "$T/status.txt" || fail "status: $(tail -6 "$T/status.txt")"
+grep -q "^  EN ÉCHEC down (.*) : [0-9]* échecs d'affilée, dernier : HTTP 500" "$T/status.txt" || fail "status down"
 
 stop_daemon
 echo "releved failing pulls: timeout, backoff, oversize, notify, status: ok"
