@@ -328,8 +328,7 @@ typedef struct missing_ctx {
   json_t *cells; /* --json */
   int count, actors;
   const releve_actor *actor;
-  releve_expected *pending;
-  size_t n_pending, cap_pending;
+  releve_buf cells_of_actor; /* its releve_expected, one after the other */
 } missing_ctx;
 
 static void print_actor_cells(missing_ctx *m) {
@@ -337,26 +336,27 @@ static void print_actor_cells(missing_ctx *m) {
   static const char *const head[] = {"indic.",   "période",   "territoire",
                                      "échéance", "en retard", "libellé"};
   const releve_actor *a = m->actor;
+  const releve_expected *cells = (const releve_expected *)m->cells_of_actor.data;
+  size_t i, late = 0, n_cells = m->cells_of_actor.len / sizeof *cells;
   char n[2][RELEVE_NUMBER_SIZE], date[32];
-  const char *first_due = m->pending[0].due;
-  size_t i, late = 0;
+  const char *first_due = cells[0].due;
 
-  for (i = 0; i < m->n_pending; i++) {
-    late += m->pending[i].late != 0;
-    if (strcmp(m->pending[i].due, first_due) < 0)
-      first_due = m->pending[i].due;
+  for (i = 0; i < n_cells; i++) {
+    late += cells[i].late != 0;
+    if (strcmp(cells[i].due, first_due) < 0)
+      first_due = cells[i].due;
   }
   printf("%s%s\n  %s %s, dont %s en retard ; première échéance : %s\n", m->actors ? "\n" : "",
-         a->name ? a->name : a->id, cli_count((long long)m->n_pending, n[0]),
-         cli_plural((long long)m->n_pending, "cellule manquante", "cellules manquantes"),
+         a->name ? a->name : a->id, cli_count((long long)n_cells, n[0]),
+         cli_plural((long long)n_cells, "cellule manquante", "cellules manquantes"),
          cli_count((long long)late, n[1]), cli_date(first_due, date));
   printf("  contact : ");
   for (i = 0; i < a->n_emails; i++)
     printf("%s%s", i ? ", " : "", a->emails[i]);
   printf("%s (acteur %s)\n", a->n_emails ? "" : "aucune adresse", a->id);
   cli_row(stdout, 2, head, widths, 6);
-  for (i = 0; i < m->n_pending; i++) {
-    const releve_expected *c = &m->pending[i];
+  for (i = 0; i < n_cells; i++) {
+    const releve_expected *c = &cells[i];
     char period[16];
     const char *row[6];
     releve_period_format(&c->period, period, sizeof period);
@@ -369,7 +369,7 @@ static void print_actor_cells(missing_ctx *m) {
     cli_row(stdout, 2, row, widths, 6);
   }
   m->actors++;
-  m->n_pending = 0;
+  m->cells_of_actor.len = 0;
 }
 
 static int missing_cell(void *ud, const releve_expected *c) {
@@ -388,19 +388,10 @@ static int missing_cell(void *ud, const releve_expected *c) {
                             c->geography, "due", c->due, "late", c->late));
     return 0;
   }
-  if (m->actor != c->actor && m->n_pending)
+  if (m->actor != c->actor && m->cells_of_actor.len)
     print_actor_cells(m);
   m->actor = c->actor;
-  if (m->n_pending == m->cap_pending) {
-    size_t cap = m->cap_pending ? 2 * m->cap_pending : 64;
-    releve_expected *p = realloc(m->pending, cap * sizeof *p);
-    if (p == NULL)
-      return -ENOMEM;
-    m->pending = p;
-    m->cap_pending = cap;
-  }
-  m->pending[m->n_pending++] = *c;
-  return 0;
+  return releve_buf_add(&m->cells_of_actor, (const char *)c, sizeof *c);
 }
 
 int cmd_missing(releve_cli *cli, int argc, char **argv) {
@@ -426,9 +417,9 @@ int cmd_missing(releve_cli *cli, int argc, char **argv) {
     m.cells = json_array();
   cli_today(today);
   rc = releve_completeness_walk(&cli->store, &cli->cfg, actor, year, today, missing_cell, &m);
-  if (rc == 0 && m.n_pending)
+  if (rc == 0 && m.cells_of_actor.len)
     print_actor_cells(&m);
-  free(m.pending);
+  releve_buf_free(&m.cells_of_actor);
   if (rc) {
     fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
     json_decref(m.cells);

@@ -6,16 +6,7 @@
 # accented text.
 set -euo pipefail
 : "${RELEVE:?}" "${RELEVED:?}" "${PLUGINS:?}" "${SRC:?}"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-"$RELEVE" init "$dir/x" >/dev/null
-python3 - "$dir/x/releve.json" "$PLUGINS" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1])); c["plugins"] = sys.argv[2]
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
-conf=$dir/x/releve.json
+. "$(dirname "$0")/lib.sh"
 R() { "$RELEVE" -c "$conf" "$@"; }
 SP=$'\u202f' # the narrow no-break space of French numbers
 

@@ -1,0 +1,14 @@
+# lib.sh -- what the CLI tests share (sourced): a temporary folder $dir,
+# removed at exit; a configuration written by `releve init` in $dir/x that
+# takes the build's plugins, $conf; and fail MESSAGE.
+: "${RELEVE:?}" "${PLUGINS:?}"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+"$RELEVE" init "$dir/x" >/dev/null
+python3 - "$dir/x/releve.json" "$PLUGINS" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); c["plugins"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+conf=$dir/x/releve.json
