@@ -132,7 +132,7 @@ void cli_actor_files_print(json_t *files, int indent) {
 static void print_table(releve_cli *cli, json_t *subs) {
   /* 100 columns: n°, reçu le, acteur, fichier, canal, résultat, détail. */
   static const int widths[] = {-4, 16, 23, 25, 8, 8, 10};
-  static const char *const head[] = {"n°",    "reçu le",  "acteur", "fichier",
+  static const char *const head[] = {"n°",    "reçu (UTC)", "acteur", "fichier",
                                      "canal", "résultat", "détail"};
   json_t *s;
   size_t i;

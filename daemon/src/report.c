@@ -131,7 +131,7 @@ const char *releve_report_channel(const char *channel, int brief) {
 
 char *releve_report_render(const releve_report *r, const releve_report_head *h) {
   releve_buf b = RELEVE_BUF_INIT;
-  char when[32];
+  char when[32], size[RELEVE_NUMBER_SIZE];
   time_t now = time(NULL);
   struct tm tm;
 
@@ -139,11 +139,12 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
   strftime(when, sizeof when, "%d/%m/%Y %H:%M UTC", &tm);
   releve_buf_addf(&b,
                   "Rapport de dépôt — relevé\n"
-                  "Fichier : %s (%llu octets, sha256 %.16s…)\n"
+                  "Fichier : %s (%s octets, sha256 %.16s…)\n"
                   "Acteur : %s (%s) — module de lecture : %s — canal : %s\n"
                   "Traité le : %s\n"
                   "Résultat : %s — %s\n",
-                  h->file_name, h->size, h->sha256, h->actor_name, h->actor_id, h->plugin,
+                  h->file_name,
+                  releve_report_format((double)h->size, 0, RELEVE_NUMBER_GROUPED, size), h->sha256, h->actor_name, h->actor_id, h->plugin,
                   releve_report_channel(h->channel, 0), when, h->verdict, h->summary);
   section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
