@@ -98,8 +98,9 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv);
 /* The files part of `releve status` for one actor (cmd_submissions.c):
  * {"last_file": submission or null, "refused_pending": [submission] (refused
  * with no accepted file of theirs since), "waiting": {"incoming",
- * "processing"}} with submissions as `releve submissions --json` gives
- * them; NULL on error (said on stderr). The database must be open. */
+ * "processing"} or null when the spool cannot be read (said on stderr)}
+ * with submissions as `releve submissions --json` gives them; NULL on a
+ * database error (said on stderr). The database must be open. */
 json_t *cli_actor_files_json(releve_cli *cli, const char *actor);
 /* That object as French lines under the actor's row, each indented; lines
  * only for what there is. */

@@ -1,6 +1,5 @@
 /* `releve status` and `releve missing`: completeness of the collection, and
  * (status) what came in from each actor. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,7 +265,8 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "--json prints {\"today\", \"year\", \"total\": {expected, given, missing, late},\n"
       "\"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
       "\"actors\": [{\"id\", \"name\", …counts, \"last_file\": submission or null,\n"
-      "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"}}]\n"
+      "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"} or null\n"
+      "when its spool folders cannot be read}]\n"
       "(a submission as `releve submissions --json` gives it),\n"
       "\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
       "\"campaigns\": [{\"year\", \"due\", …counts}],\n"

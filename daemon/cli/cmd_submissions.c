@@ -54,8 +54,10 @@ static void sub_detail(json_t *s, char *out, size_t size) {
 static int collect(sqlite3_stmt *st, json_t *a) {
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    if (json_array_append_new(a, sub_json(st)))
+    if (json_array_append_new(a, sub_json(st))) {
       rc = SQLITE_NOMEM;
+      break;
+    }
   sqlite3_finalize(st);
   if (rc == SQLITE_DONE)
     return CLI_OK;
@@ -73,21 +75,27 @@ static int actor_rows(releve_cli *cli, const char *sql, const char *actor, json_
 }
 
 json_t *cli_actor_files_json(releve_cli *cli, const char *actor) {
-  json_t *lasts = json_array(), *pending = json_array(), *out = NULL;
+  json_t *lasts = json_array(), *pending = json_array(), *waiting, *out = NULL;
   int incoming = releve_spool_waiting(&cli->cfg, actor, RELEVE_SPOOL_INCOMING);
   int processing = releve_spool_waiting(&cli->cfg, actor, RELEVE_SPOOL_PROCESSING);
 
-  if (incoming < 0 || processing < 0)
-    fprintf(stderr, "releve: lecture du dossier de dépôt de %s impossible : %s\n", actor,
+  /* A spool the coordinator may not read (the daemon's user's) leaves the
+   * rest of the status to say. */
+  if (incoming < 0 || processing < 0) {
+    fprintf(stderr, "releve: dossier de dépôt de %s illisible : %s\n", actor,
             strerror(-(incoming < 0 ? incoming : processing)));
-  else if (actor_rows(cli, RELEVE_SQL_SUB_LAST_OF_ACTOR, actor, lasts) == CLI_OK &&
-           actor_rows(cli, RELEVE_SQL_SUB_REFUSED_PENDING, actor, pending) == CLI_OK)
-    out = json_pack("{s:O, s:O, s:{s:i, s:i}}", "last_file",
+    waiting = json_null();
+  } else {
+    waiting = json_pack("{s:i, s:i}", "incoming", incoming, "processing", processing);
+  }
+  if (actor_rows(cli, RELEVE_SQL_SUB_LAST_OF_ACTOR, actor, lasts) == CLI_OK &&
+      actor_rows(cli, RELEVE_SQL_SUB_REFUSED_PENDING, actor, pending) == CLI_OK)
+    out = json_pack("{s:O, s:O, s:O}", "last_file",
                     json_array_size(lasts) ? json_array_get(lasts, 0) : json_null(),
-                    "refused_pending", pending, "waiting", "incoming", incoming, "processing",
-                    processing);
+                    "refused_pending", pending, "waiting", waiting);
   json_decref(lasts);
   json_decref(pending);
+  json_decref(waiting);
   return out;
 }
 

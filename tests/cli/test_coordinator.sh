@@ -135,6 +135,16 @@ set -e
 grep -q "accepted ou refused est attendu" "$dir/err.txt" && grep -q "AAAA-MM-JJ" "$dir/err.txt" ||
   fail "bad flags: $(cat "$dir/err.txt")"
 
+# A spool folder that cannot be read is said, and the rest still shown.
+rmdir "$dir/x/spool/ars/processing" && touch "$dir/x/spool/ars/processing"
+R status --json 2> "$dir/err.txt" | python3 -c '
+import json, sys
+a = {x["id"]: x for x in json.load(sys.stdin)["actors"]}
+assert a["ars"]["waiting"] is None and a["caf"]["waiting"]["incoming"] == 1, a["ars"]' ||
+  fail "status with an unreadable spool folder"
+grep -q "dossier de dépôt de ars illisible" "$dir/err.txt" || fail "unreadable spool: $(cat "$dir/err.txt")"
+rm "$dir/x/spool/ars/processing" && mkdir "$dir/x/spool/ars/processing"
+
 # A file accepted after the refused one replaces it.
 printf 'indicateur;periode;territoire;valeur\r\nG08.1;2017;QPV;79\r\n' > "$dir/dasco_2017.csv"
 R ingest --actor dasco "$dir/dasco_2017.csv" > /dev/null || fail "ingest 2017"
