@@ -153,7 +153,8 @@ import json, sys
 d = {x["id"]: x for x in json.load(sys.stdin)["actors"]}["dasco"]
 assert d["refused_pending"] == [] and d["last_file"]["name"] == "dasco_2017.csv", d
 assert d["last_file"]["channel"] == "cli", d' || fail "an accepted file does not replace the refused one"
-R status | grep -q "^  à remplacer" && fail "status still lists a replaced file"
+R status > "$dir/status2.txt"
+grep -q "^  à remplacer" "$dir/status2.txt" && fail "status still lists a replaced file"
 
 # --- missing --------------------------------------------------------------
 R missing --actor caf --year 2019 > "$dir/missing.txt" || fail "missing"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # releved pulls a source on its schedule (a short interval here): the file
 # lands in incoming/ and its figures end in SQLite, recorded as received
-# by a pull (channel "poll"; a file dropped by hand says "spool"); the
-# next pulls get a 304 and ingest nothing; a changed
+# by a pull (channel "poll", "collecte" in `releve submissions`; a file
+# dropped by hand says "spool"); the next pulls get a 304 and ingest nothing; a changed
 # file is pulled and ingested as a revision; a reload keeps pulling; the
 # daemon stops cleanly with a pull scheduled.
 . "$(dirname "$0")/lib.sh"
@@ -44,6 +44,14 @@ printf '%s\nG04.1;2018;QPV;11;;;\n' "$HEADER" > "$SPOOL/incoming/.hand.part"
 mv "$SPOOL/incoming/.hand.part" "$SPOOL/incoming/hand.csv"
 wait_for 10 "test -f '$SPOOL/archive/hand.csv.rapport.txt'" || fail "hand.csv not taken"
 [ "$(sql "select channel from submissions where name='hand.csv'")" = spool ] || fail "hand.csv not on channel spool"
+# What the coordinator reads: the channel of each, in French.
+"$RELEVE" -c "$CONF" submissions --actor caf > "$T/subs.txt" || fail "releve submissions"
+[ "$(grep -c " caf-open-data.csv  *collecte  *accepté  *1 valeur$" "$T/subs.txt")" = 2 ] ||
+  fail "pulled files in releve submissions: $(cat "$T/subs.txt")"
+grep -q " hand.csv  *dépôt  *accepté  *1 valeur$" "$T/subs.txt" || fail "hand.csv in releve submissions"
+"$RELEVE" -c "$CONF" status > "$T/status.txt" || fail "releve status"
+grep -q "^  dernier fichier : hand.csv — .*, dépôt, accepté (n° 3)$" "$T/status.txt" ||
+  fail "status: caf's last file: $(grep -A2 '^CAF' "$T/status.txt")"
 
 # 4. A reload keeps pulling (the new poller takes over from the old one).
 n=$(requests /files/caf.csv)
