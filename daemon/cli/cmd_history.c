@@ -36,7 +36,10 @@ static const char *status_words(const char *status) {
 /* 100 columns: période, territoire, valeur, statut, reçu le, source. */
 static const int history_widths[] = {9, 10, -14, 12, 16, 32};
 
-static void print_revision(sqlite3_stmt *st, const releve_indicator *ind) {
+/* One value received; the table's header first when asked. */
+static void print_revision(sqlite3_stmt *st, const releve_indicator *ind, int first) {
+  static const char *const head[] = {"période", "territoire", "valeur",
+                                     "statut",  "reçu (UTC)", "dépôt, ligne, fichier"};
   char value[2 * RELEVE_NUMBER_SIZE], share[RELEVE_NUMBER_SIZE];
   char date[32], source[160];
   const char *row[6];
@@ -62,6 +65,8 @@ static void print_revision(sqlite3_stmt *st, const releve_indicator *ind) {
   row[3] = status_words(text_or(st, 5, ""));
   row[4] = cli_date(text_or(st, 7, ""), date);
   row[5] = source;
+  if (first)
+    cli_row(stdout, 2, head, history_widths, 6);
   cli_row(stdout, 2, row, history_widths, 6);
 }
 
@@ -108,12 +113,9 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   if (json)
     revs = json_array();
   else {
-    static const char *const head[] = {"période", "territoire", "valeur",
-                                       "statut",  "reçu le",    "dépôt, ligne, fichier"};
     const releve_actor *a = releve_config_actor(&cli->cfg, ind->actor);
     printf("%s — %s\n  acteur : %s ; unité : %s\n", ind->id, ind->label,
            a && a->name ? a->name : ind->actor, releve_unit_label(ind->unit));
-    cli_row(stdout, 2, head, history_widths, 6);
   }
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     n++;
@@ -132,7 +134,7 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
       json_array_append_new(revs, r);
       continue;
     }
-    print_revision(st, ind);
+    print_revision(st, ind, n == 1);
   }
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE) {
