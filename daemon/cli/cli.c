@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "export.h"
 #include "log.h"
 
 int cli_load_config(releve_cli *cli) {
@@ -159,8 +160,7 @@ const char *cli_date(const char *iso, char out[32]) {
 
 const char *cli_actor_short(const releve_config *cfg, const char *id, char out[128]) {
   const releve_actor *a = releve_config_actor(cfg, id);
-  const char *name = a && a->name ? a->name : id, *paren = strstr(name, " (");
-  snprintf(out, 128, "%.*s", paren && paren > name ? (int)(paren - name) : 127, name);
+  export_short_name(a && a->name ? a->name : id, out);
   return out;
 }
 

@@ -61,9 +61,9 @@ const char *cli_share(long long part, long long whole, char out[RELEVE_NUMBER_SI
  * "02/12/2026 17:11" for 2026-12-02T17:11:38Z (times are UTC); anything
  * else is copied as it is. Returns out. */
 const char *cli_date(const char *iso, char out[32]);
-/* An actor's name for a table cell: its name without the spelled-out
- * expansion in parentheses ("CAF de Paris" for "CAF de Paris (Caisse
- * d'allocations familiales)"), else its id. Returns out. */
+/* An actor's name for a table cell, short as on the export's charts
+ * (export_short_name: "CAF de Paris" for "CAF de Paris (Caisse
+ * d'allocations familiales)"); its id when it has no name. Returns out. */
 const char *cli_actor_short(const releve_config *cfg, const char *id, char out[128]);
 /* "accepté", "refusé" for a submission's stored outcome. */
 const char *cli_outcome(const char *outcome);

@@ -18,7 +18,7 @@ static const char *const counts_names[] = {"persons", "households", "structures"
 const char *releve_unit_name(releve_unit u) { return unit_names[u]; }
 
 const char *releve_unit_label(releve_unit u) {
-  static const char *const labels[] = {"nombre", "pourcentage", "montant en euros", "texte"};
+  static const char *const labels[] = {"nombre", "pourcentage", "montant (euros)", "texte"};
   return labels[u];
 }
 const char *releve_period_kind_name(releve_period_kind k) { return period_names[k]; }

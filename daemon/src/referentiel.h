@@ -102,7 +102,7 @@ const releve_ref_actor *releve_referentiel_actor(const releve_referentiel *r, co
 
 const char *releve_unit_name(releve_unit u);
 /* The unit as a French reader names it: "nombre", "pourcentage",
- * "montant en euros", "texte". */
+ * "montant (euros)", "texte". */
 const char *releve_unit_label(releve_unit u);
 const char *releve_period_kind_name(releve_period_kind k);
 const char *releve_target_kind_name(releve_target_kind k);
