@@ -14,15 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "address_csv.h"
+#include "address_near.h"
 #include "address_norm.h"
 #include "geo.h"
 #include "util.h"
 
-#define MAX_FIELDS 64
-#define MAX_REPORTED 20 /* line problems listed before "… and N more" */
-
+/* A street: key is "commune \x1f words \0 commune \0" in one allocation,
+ * so that the commune and the words can also be read on their own. In the
+ * table of names (street words alone), zone is the id of the one street
+ * with that name, or RELEVE_ZONE_MIXED when several communes have it. */
 typedef struct street {
-  char *key; /* commune \x1f street words */
+  char *key;
+  const char *words, *commune;
   uint64_t hash;
   int zone;
 } street;
@@ -32,6 +36,7 @@ typedef struct entry {
   uint64_t suffix; /* up to 7 characters, packed */
   uint64_t hash;
   int zone;
+  uint32_t id; /* offset + 1 of the reference's id in ids; 0: none, or several */
 } entry;
 
 /* Slots hold an item index + 1; 0 is empty. cap is a power of two. */
@@ -46,9 +51,12 @@ typedef struct items {
 } items;
 
 struct releve_addr_ref {
-  items streets, entries, numbers, zones;
-  slots street_slots, entry_slots, number_slots;
+  items streets, entries, numbers, zones, names, ids;
+  slots street_slots, entry_slots, number_slots, name_slots;
+  releve_addr_near *near;
   size_t addresses;
+  releve_geo_vintage qpv_vintage; /* of the first QPV code met */
+  unsigned long qpv_vintage_line;
 };
 
 /* ---- small containers -------------------------------------------------- */
@@ -126,14 +134,13 @@ static int slots_reserve(slots *t, const void *base, size_t size, size_t hash_of
 
 /* ---- lookups ------------------------------------------------------------ */
 
-static const street *find_street(const releve_addr_ref *r, const char *key, uint64_t h) {
-  const street *s = r->streets.v;
+static const street *find_street(const items *it, const slots *t, const char *key, uint64_t h) {
+  const street *s = it->v;
   size_t j;
-  if (r->street_slots.cap == 0)
+  if (t->cap == 0)
     return NULL;
-  for (j = h & (r->street_slots.cap - 1); r->street_slots.v[j];
-       j = (j + 1) & (r->street_slots.cap - 1)) {
-    const street *c = &s[r->street_slots.v[j] - 1];
+  for (j = h & (t->cap - 1); t->v[j]; j = (j + 1) & (t->cap - 1)) {
+    const street *c = &s[t->v[j] - 1];
     if (c->hash == h && strcmp(c->key, key) == 0)
       return c;
   }
@@ -165,34 +172,70 @@ int releve_addr_ref_street(const releve_addr_ref *r, const char *commune, const 
   const street *s;
   if (n < 0)
     return 0;
-  s = find_street(r, key, key_hash(key, (size_t)n));
+  s = find_street(&r->streets, &r->street_slots, key, key_hash(key, (size_t)n));
   if (s == NULL)
     return 0;
   *id = (unsigned)(s - (const street *)r->streets.v);
   return 1;
 }
 
+int releve_addr_ref_street_anywhere(const releve_addr_ref *r, const char *words, unsigned *id) {
+  const street *s = find_street(&r->names, &r->name_slots, words, key_hash(words, strlen(words)));
+  if (s == NULL)
+    return 0;
+  if (s->zone < 0)
+    return 2;
+  *id = (unsigned)s->zone;
+  return 1;
+}
+
+int releve_addr_ref_street_near(const releve_addr_ref *r, const char *commune, const char *words,
+                                unsigned *id) {
+  uint32_t k;
+  if (!releve_addr_near_find(r->near, commune, words, &k))
+    return 0;
+  *id = k;
+  return 1;
+}
+
+const char *releve_addr_ref_street_words(const releve_addr_ref *r, unsigned id) {
+  return ((const street *)r->streets.v)[id].words;
+}
+
+const char *releve_addr_ref_street_commune(const releve_addr_ref *r, unsigned id) {
+  return ((const street *)r->streets.v)[id].commune;
+}
+
 int releve_addr_ref_street_zone(const releve_addr_ref *r, unsigned id) {
   return ((const street *)r->streets.v)[id].zone;
 }
 
-static int lookup(const slots *t, const items *it, unsigned id, unsigned number,
-                  uint64_t suffix) {
+static int lookup(const releve_addr_ref *r, const slots *t, const items *it, unsigned id,
+                  unsigned number, uint64_t suffix, const char **ban_id) {
   uint64_t h = mix(id, number, suffix);
+  const entry *e;
   size_t j;
+  if (ban_id)
+    *ban_id = NULL;
   if (t->cap == 0)
     return RELEVE_ZONE_NONE;
   j = find_entry(t, it, id, number, suffix, h);
-  return t->v[j] ? ((const entry *)it->v)[t->v[j] - 1].zone : RELEVE_ZONE_NONE;
+  if (t->v[j] == 0)
+    return RELEVE_ZONE_NONE;
+  e = &((const entry *)it->v)[t->v[j] - 1];
+  if (ban_id && e->id)
+    *ban_id = (const char *)r->ids.v + e->id - 1;
+  return e->zone;
 }
 
 int releve_addr_ref_exact(const releve_addr_ref *r, unsigned id, unsigned number,
-                          const char *suffix) {
-  return lookup(&r->entry_slots, &r->entries, id, number, pack_suffix(suffix));
+                          const char *suffix, const char **ban_id) {
+  return lookup(r, &r->entry_slots, &r->entries, id, number, pack_suffix(suffix), ban_id);
 }
 
-int releve_addr_ref_number(const releve_addr_ref *r, unsigned id, unsigned number) {
-  return lookup(&r->number_slots, &r->numbers, id, number, 0);
+int releve_addr_ref_number(const releve_addr_ref *r, unsigned id, unsigned number,
+                           const char **ban_id) {
+  return lookup(r, &r->number_slots, &r->numbers, id, number, 0, ban_id);
 }
 
 const releve_zone *releve_addr_ref_zone(const releve_addr_ref *r, int zone) {
@@ -216,38 +259,85 @@ size_t releve_addr_ref_streets(const releve_addr_ref *r) { return r->streets.n; 
 
 static int merge(int old, int zone) { return old == zone ? old : RELEVE_ZONE_MIXED; }
 
+/* Adds key (n bytes; words and commune after it, see street) to the
+ * table, or merges zone into the one there. *created says which. */
+static int add_key(items *it, slots *t, const char *key, size_t n, const char *commune,
+                   int zone, uint32_t *id, int *created) {
+  uint64_t h = key_hash(key, n);
+  size_t j, cn = strlen(commune);
+  street *s;
+
+  *created = 0;
+  if ((s = (street *)find_street(it, t, key, h)) != NULL) {
+    s->zone = merge(s->zone, zone);
+    *id = (uint32_t)(s - (street *)it->v);
+    return 0;
+  }
+  if (slots_reserve(t, it->v, sizeof(street), offsetof(street, hash)) ||
+      (s = items_add(it)) == NULL || (s->key = malloc(n + cn + 2)) == NULL)
+    return -ENOMEM;
+  memcpy(s->key, key, n + 1);
+  memcpy(s->key + n + 1, commune, cn + 1);
+  s->commune = s->key + n + 1;
+  s->words = cn && n > cn ? s->key + cn + 1 : s->key;
+  s->hash = h;
+  s->zone = zone;
+  for (j = h & (t->cap - 1); t->v[j]; j = (j + 1) & (t->cap - 1))
+    ;
+  t->v[j] = (uint32_t)it->n;
+  t->n++;
+  *id = (uint32_t)(it->n - 1);
+  *created = 1;
+  return 0;
+}
+
+/* A street of the reference: indexed by commune and words, by words alone
+ * (for addresses without a postcode) and by near spellings. */
 static int add_street(releve_addr_ref *r, const char *commune, const char *words, int zone,
                       uint32_t *id) {
   char key[RELEVE_ADDR_COMMUNE_MAX + RELEVE_ADDR_STREET_MAX + 2];
-  int n = street_key(key, sizeof key, commune, words);
-  uint64_t h;
-  street *s;
-  size_t j;
+  int n = street_key(key, sizeof key, commune, words), created, rc;
+  uint32_t name;
+  const street *s;
 
   if (n < 0)
     return n;
-  h = key_hash(key, (size_t)n);
-  if ((s = (street *)find_street(r, key, h)) != NULL) {
-    s->zone = merge(s->zone, zone);
-    *id = (uint32_t)(s - (street *)r->streets.v);
+  if ((rc = add_key(&r->streets, &r->street_slots, key, (size_t)n, commune, zone, id, &created)))
+    return rc;
+  if (!created)
     return 0;
+  s = &((const street *)r->streets.v)[*id];
+  if ((rc = add_key(&r->names, &r->name_slots, words, strlen(words), "", (int)*id, &name,
+                    &created)))
+    return rc;
+  return releve_addr_near_add(&r->near, s->commune, s->words, *id);
+}
+
+/* The id → zone table of a separate zone file. */
+static int add_id(releve_addr_ref *ids, const char *id, int zone) {
+  uint32_t k;
+  int created;
+  return add_key(&ids->streets, &ids->street_slots, id, strlen(id), "", zone, &k, &created);
+}
+
+/* The reference's id of an address, kept once in ids; its offset + 1. */
+static int keep_id(releve_addr_ref *r, const char *id, uint32_t *off) {
+  size_t n = strlen(id), i;
+  *off = 0;
+  if (n == 0)
+    return 0;
+  for (i = 0; i <= n; i++) {
+    char *c = items_add(&r->ids);
+    if (c == NULL)
+      return -ENOMEM;
+    *c = id[i];
   }
-  if (slots_reserve(&r->street_slots, r->streets.v, sizeof(street), offsetof(street, hash)) ||
-      (s = items_add(&r->streets)) == NULL || (s->key = strdup(key)) == NULL)
-    return -ENOMEM;
-  s->hash = h;
-  s->zone = zone;
-  for (j = h & (r->street_slots.cap - 1); r->street_slots.v[j];
-       j = (j + 1) & (r->street_slots.cap - 1))
-    ;
-  r->street_slots.v[j] = (uint32_t)r->streets.n;
-  r->street_slots.n++;
-  *id = (uint32_t)(r->streets.n - 1);
+  *off = (uint32_t)(r->ids.n - n);
   return 0;
 }
 
 static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t suffix,
-                     int zone) {
+                     int zone, uint32_t id) {
   uint64_t h = mix(st, number, suffix);
   size_t j;
   entry *e;
@@ -258,6 +348,7 @@ static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t
   if (t->v[j]) {
     e = &((entry *)it->v)[t->v[j] - 1];
     e->zone = merge(e->zone, zone);
+    e->id = 0; /* two addresses: no single id */
     return 0;
   }
   if ((e = items_add(it)) == NULL)
@@ -267,210 +358,98 @@ static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t
   e->suffix = suffix;
   e->hash = h;
   e->zone = zone;
+  e->id = id;
   t->v[j] = (uint32_t)it->n;
   t->n++;
   return 0;
 }
 
-/* The zone id of a code, adding it on first sight; -EINVAL when the code
- * is not a quartier code or was given the other kind before. */
-static int zone_id(releve_addr_ref *r, const char *code, releve_zone_kind kind) {
+/* The zone id of a code, adding it on first sight. Errors: -EINVAL not a
+ * quartier code, -EEXIST given the other kind before, -EPROTO a city QVA
+ * code given as a QPV, -EXDEV a QPV code of another list than the first
+ * one met (the 2015 and 2024 lists do not mix). */
+static int zone_id(releve_addr_ref *r, const char *code, releve_zone_kind kind,
+                   unsigned long line) {
+  releve_geo_vintage v = releve_geo_vintage_of(code);
   releve_zone *z = r->zones.v;
   size_t i;
   for (i = 0; i < r->zones.n; i++)
     if (strcmp(z[i].code, code) == 0)
-      return z[i].kind == kind ? (int)i + 1 : -EINVAL;
-  if (releve_geo_classify(code) != RELEVE_GEO_QUARTIER || strlen(code) >= sizeof z->code)
+      return z[i].kind == kind ? (int)i + 1 : -EEXIST;
+  if (v == RELEVE_GEO_NOT_QUARTIER || strlen(code) >= sizeof z->code)
     return -EINVAL;
+  if (kind == RELEVE_ZONE_QPV && v == RELEVE_GEO_QVA_CITY)
+    return -EPROTO;
+  if (kind == RELEVE_ZONE_QPV) {
+    if (r->qpv_vintage && r->qpv_vintage != v)
+      return -EXDEV;
+    if (!r->qpv_vintage) {
+      r->qpv_vintage = v;
+      r->qpv_vintage_line = line;
+    }
+  }
   if ((z = items_add(&r->zones)) == NULL)
     return -ENOMEM;
   strcpy(z->code, code);
   z->kind = kind;
+  z->vintage = v;
   return (int)r->zones.n;
 }
 
 /* ---- reading the files ------------------------------------------------------ */
 
-typedef struct csv {
-  FILE *f;
-  const char *path;
-  char *line;
-  size_t size;
-  unsigned long lineno;
-  char sep;
-  char *field[MAX_FIELDS];
-  size_t n;
-  releve_diags *diags;
-  unsigned long problems, skipped; /* errors, and lines left out with a warning */
-} csv;
+#define C_ID RELEVE_ADDR_COL_ID
+#define C_NUMBER RELEVE_ADDR_COL_NUMBER
+#define C_SUFFIX RELEVE_ADDR_COL_SUFFIX
+#define C_STREET RELEVE_ADDR_COL_STREET
+#define C_POSTCODE RELEVE_ADDR_COL_POSTCODE
+#define C_INSEE RELEVE_ADDR_COL_INSEE
+#define C_QPV RELEVE_ADDR_COL_QPV
+#define C_QVA RELEVE_ADDR_COL_QVA
+#define C_N RELEVE_ADDR_COLS
 
-static void problem(csv *c, int severity, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void problem(csv *c, int severity, const char *fmt, ...) {
-  releve_buf b = RELEVE_BUF_INIT;
-  va_list ap;
-  if (++*(severity == RELEVE_DIAG_ERROR ? &c->problems : &c->skipped) > MAX_REPORTED)
-    return;
-  va_start(ap, fmt);
-  releve_buf_vaddf(&b, fmt, ap);
-  va_end(ap);
-  releve_diags_add(c->diags, severity, c->path, "addresses", (int)c->lineno, 0, "%s",
-                   b.data ? b.data : "invalid line");
-  releve_buf_free(&b);
-}
-
-/* Splits the current line in place: quoted fields, "" for a quote. */
-static void split(csv *c) {
-  char *p = c->line, *out;
-  c->n = 0;
-  for (;;) {
-    int quoted = *p == '"';
-    if (c->n == MAX_FIELDS)
-      return;
-    c->field[c->n++] = out = p + quoted;
-    if (quoted) {
-      for (p++; *p; p++) {
-        if (*p == '"' && p[1] == '"')
-          *out++ = *p++;
-        else if (*p == '"') {
-          p++;
-          break;
-        } else
-          *out++ = *p;
-      }
-      while (*p && *p != c->sep)
-        p++;
-    } else {
-      while (*p && *p != c->sep)
-        p++;
-      out = p;
-    }
-    if (*p == '\0') {
-      *out = '\0';
-      return;
-    }
-    *out = '\0';
-    p++;
-  }
-}
-
-/* The next line, split; 0 at the end, negative on a read error. */
-static int next_line(csv *c) {
-  ssize_t n = getline(&c->line, &c->size, c->f);
-  if (n < 0)
-    return ferror(c->f) ? -EIO : 0;
-  c->lineno++;
-  while (n > 0 && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
-    c->line[--n] = '\0';
-  split(c);
-  return 1;
-}
-
-static int csv_open(csv *c, const char *path, releve_diags *diags) {
-  const char *p;
-  int counts[3] = {0, 0, 0}, rc;
-
-  memset(c, 0, sizeof *c);
-  c->path = path;
-  c->diags = diags;
-  c->f = fopen(path, "re");
-  if (c->f == NULL) {
-    releve_diags_add(diags, RELEVE_DIAG_ERROR, path, "addresses", 0, 0,
-                     "cannot read the address file: %s", strerror(errno));
-    return -EINVAL;
-  }
-  c->sep = ';';
-  if (getline(&c->line, &c->size, c->f) < 0) {
-    releve_diags_add(diags, RELEVE_DIAG_ERROR, path, "addresses", 0, 0,
-                     "the address file is empty; a header line is expected");
-    return -EINVAL;
-  }
-  for (p = c->line; *p; p++)
-    if (*p == ';')
-      counts[0]++;
-    else if (*p == ',')
-      counts[1]++;
-    else if (*p == '\t')
-      counts[2]++;
-  c->sep = counts[0] >= counts[1] && counts[0] >= counts[2] ? ';'
-           : counts[1] >= counts[2]                        ? ','
-                                                           : '\t';
-  rewind(c->f);
-  rc = next_line(c);
-  if (rc <= 0)
-    return -EIO;
-  if (strncmp(c->field[0], "\xef\xbb\xbf", 3) == 0)
-    c->field[0] += 3;
-  return 0;
-}
-
-static void csv_close(csv *c) {
-  if (c->problems > MAX_REPORTED)
-    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->path, "addresses", 0, 0,
-                     "… and %lu more lines with problems", c->problems - MAX_REPORTED);
-  if (c->skipped > MAX_REPORTED)
-    releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->path, "addresses", 0, 0,
-                     "… and %lu more unreadable addresses left out", c->skipped - MAX_REPORTED);
-  if (c->f)
-    fclose(c->f);
-  free(c->line);
-}
-
-enum { C_ID, C_NUMBER, C_SUFFIX, C_STREET, C_POSTCODE, C_INSEE, C_QPV, C_QVA, C_N };
-static const char *const col_keys[C_N] = {"id", "number", "suffix", "street",
-                                          "postcode", "insee", "qpv", "qva"};
-static const char *const ban_names[C_N] = {"id", "numero", "rep", "nom_voie",
-                                           "code_postal", "code_insee", "qpv", "qva"};
-static const char *const plain_names[C_N] = {"id", "numero", "suffixe", "voie",
-                                             "code_postal", "code_insee", "qpv", "qva"};
-
-/* Finds each column in the header; -1 for an absent one. */
-static void find_columns(const csv *c, const releve_addr_spec *spec, int *col) {
-  int plain = spec->format && strcmp(spec->format, "plain") == 0;
-  size_t k, i;
-  for (k = 0; k < C_N; k++) {
-    const char *name = json_string_value(json_object_get(spec->columns, col_keys[k]));
-    if (name == NULL)
-      name = plain ? plain_names[k] : ban_names[k];
-    col[k] = -1;
-    for (i = 0; i < c->n; i++)
-      if (strcmp(c->field[i], name) == 0)
-        col[k] = (int)i;
-  }
-}
-
-static void missing_column(csv *c, const char *what, const char *name) {
-  releve_buf found = RELEVE_BUF_INIT;
-  size_t i;
-  for (i = 0; i < c->n; i++)
-    releve_buf_addf(&found, "%s%s", i ? ", " : "", c->field[i]);
-  releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->path, "addresses", 1, 0,
-                   "no %s column \"%s\" in the header; columns found: %s", what, name,
-                   found.data ? found.data : "none");
-  releve_buf_free(&found);
-}
-
-static const char *field(const csv *c, int col) {
-  return col >= 0 && (size_t)col < c->n ? c->field[col] : "";
-}
+typedef releve_addr_csv csv;
 
 /* The zone of the current line from its qpv/qva cells: 0 outside. */
 static int line_zone(releve_addr_ref *r, csv *c, const char *qpv, const char *qva) {
+  const char *code = *qpv ? qpv : qva;
   int z;
   if (*qpv && *qva) {
-    problem(c, RELEVE_DIAG_ERROR, "the address is given both a QPV (%s) and a QVA (%s)", qpv, qva);
+    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR, "the address is given both a QPV (%s) and a QVA (%s)", qpv, qva);
     return -EINVAL;
   }
-  if (*qpv == '\0' && *qva == '\0')
+  if (*code == '\0')
     return 0;
-  z = zone_id(r, *qpv ? qpv : qva, *qpv ? RELEVE_ZONE_QPV : RELEVE_ZONE_QVA);
+  z = zone_id(r, code, *qpv ? RELEVE_ZONE_QPV : RELEVE_ZONE_QVA, c->lineno);
   if (z == -EINVAL)
-    problem(c, RELEVE_DIAG_ERROR,
-            "\"%s\" is not a quartier code of one kind (QP075012 or QN07501M expected, "
-            "never both QPV and QVA)",
-            *qpv ? qpv : qva);
-  return z;
+    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
+            "\"%s\" is not a quartier code: QP075012 (2015 QPV list), QN07501M (2024 QPV "
+            "list) or a QVA code of the city such as QVA075001 (addresses.qva_pattern) "
+            "expected",
+            code);
+  else if (z == -EEXIST)
+    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
+            "\"%s\" is given here as a %s and on an earlier line as a %s; a quartier is "
+            "never both QPV and QVA",
+            code, *qpv ? "QPV" : "QVA", *qpv ? "QVA" : "QPV");
+  else if (z == -EPROTO)
+    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
+            "\"%s\" is a QVA code (addresses.qva_pattern) in the qpv column; put it in the "
+            "qva column",
+            code);
+  else if (z == -EXDEV)
+    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
+            "\"%s\" is a code of the %s but line %lu gives one of the %s: the QPV list "
+            "changed in 2024 and one reference follows one list",
+            code, releve_geo_vintage_label(releve_geo_vintage_of(code)), r->qpv_vintage_line,
+            releve_geo_vintage_label(r->qpv_vintage));
+  return z == -ENOMEM ? z : z < 0 ? -EINVAL : z;
+}
+
+/* Says which column of the layout is missing. */
+static void missing_column(csv *c, const releve_addr_spec *spec, int k) {
+  releve_addr_csv_missing(c, releve_addr_col_keys[k],
+                          releve_addr_col_name(spec->format, spec->columns, k));
 }
 
 /* The separate zone file: id → zone, as a street table keyed by the id. */
@@ -479,33 +458,31 @@ static int load_zones(releve_addr_ref *r, const releve_addr_spec *spec, releve_a
   csv c;
   int col[C_N], rc;
 
-  if ((rc = csv_open(&c, spec->zones, diags)) != 0) {
-    csv_close(&c);
+  if ((rc = releve_addr_csv_open(&c, spec->zones, diags)) != 0) {
+    releve_addr_csv_close(&c);
     return rc;
   }
-  find_columns(&c, spec, col);
+  releve_addr_csv_columns(&c, spec->format, spec->columns, 0, col);
   if (col[C_ID] < 0 || (col[C_QPV] < 0 && col[C_QVA] < 0)) {
-    missing_column(&c, col[C_ID] < 0 ? "id" : "qpv or qva",
-                   col[C_ID] < 0 ? "id" : "qpv");
-    csv_close(&c);
+    missing_column(&c, spec, col[C_ID] < 0 ? C_ID : C_QPV);
+    releve_addr_csv_close(&c);
     return -EINVAL;
   }
-  while ((rc = next_line(&c)) > 0) {
-    uint32_t id;
-    int z = line_zone(r, &c, field(&c, col[C_QPV]), field(&c, col[C_QVA]));
-    if (z == -ENOMEM || (z >= 0 && add_street(ids, field(&c, col[C_ID]), "", z, &id) != 0)) {
+  while ((rc = releve_addr_csv_next(&c)) > 0) {
+    int z = line_zone(r, &c, releve_addr_csv_field(&c, col[C_QPV]), releve_addr_csv_field(&c, col[C_QVA]));
+    if (z == -ENOMEM || (z >= 0 && add_id(ids, releve_addr_csv_field(&c, col[C_ID]), z) != 0)) {
       rc = -ENOMEM;
       break;
     }
   }
   rc = rc < 0 ? rc : c.problems ? -EINVAL : 0;
-  csv_close(&c);
+  releve_addr_csv_close(&c);
   return rc;
 }
 
 static int zone_of_id(const releve_addr_ref *ids, const char *id) {
-  unsigned k;
-  return releve_addr_ref_street(ids, id, "", &k) ? releve_addr_ref_street_zone(ids, k) : 0;
+  const street *s = find_street(&ids->streets, &ids->street_slots, id, key_hash(id, strlen(id)));
+  return s ? s->zone : 0;
 }
 
 static int load_reference(releve_addr_ref *r, const releve_addr_spec *spec,
@@ -513,86 +490,91 @@ static int load_reference(releve_addr_ref *r, const releve_addr_spec *spec,
   csv c;
   int col[C_N], rc;
 
-  if ((rc = csv_open(&c, spec->file, diags)) != 0) {
-    csv_close(&c);
+  if ((rc = releve_addr_csv_open(&c, spec->file, diags)) != 0) {
+    releve_addr_csv_close(&c);
     return rc;
   }
-  find_columns(&c, spec, col);
+  releve_addr_csv_columns(&c, spec->format, spec->columns, 0, col);
   rc = 0;
   if (col[C_NUMBER] < 0 || col[C_STREET] < 0 || (col[C_POSTCODE] < 0 && col[C_INSEE] < 0) ||
       (ids ? col[C_ID] < 0 : col[C_QPV] < 0 && col[C_QVA] < 0)) {
     int k = col[C_NUMBER] < 0 ? C_NUMBER : col[C_STREET] < 0 ? C_STREET
             : col[C_POSTCODE] < 0 && col[C_INSEE] < 0 ? C_POSTCODE
             : ids ? C_ID : C_QPV;
-    const char *name = json_string_value(json_object_get(spec->columns, col_keys[k]));
-    missing_column(&c, col_keys[k],
-                   name ? name : spec->format && !strcmp(spec->format, "plain") ? plain_names[k]
-                                                                                : ban_names[k]);
-    csv_close(&c);
+    missing_column(&c, spec, k);
+    releve_addr_csv_close(&c);
     return -EINVAL;
   }
-  while ((rc = next_line(&c)) > 0) {
+  while ((rc = releve_addr_csv_next(&c)) > 0) {
     releve_addr_fields f;
     releve_addr_key key;
-    uint32_t st;
+    uint32_t st, id;
     int z;
 
     if (c.n == 1 && c.field[0][0] == '\0')
       continue;
     memset(&f, 0, sizeof f);
-    f.number = field(&c, col[C_NUMBER]);
-    f.suffix = field(&c, col[C_SUFFIX]);
-    f.street = field(&c, col[C_STREET]);
-    f.postcode = *field(&c, col[C_POSTCODE]) ? field(&c, col[C_POSTCODE])
-                                              : field(&c, col[C_INSEE]);
+    f.number = releve_addr_csv_field(&c, col[C_NUMBER]);
+    f.suffix = releve_addr_csv_field(&c, col[C_SUFFIX]);
+    f.street = releve_addr_csv_field(&c, col[C_STREET]);
+    f.postcode = *releve_addr_csv_field(&c, col[C_POSTCODE]) ? releve_addr_csv_field(&c, col[C_POSTCODE])
+                                              : releve_addr_csv_field(&c, col[C_INSEE]);
     /* A line without a street or commune cannot be matched by anyone: it
      * is left out with a warning. One without a usable number still tells
      * which zone its street lies in. */
     if (releve_addr_normalize(&f, &key) != 0 || key.commune[0] == '\0') {
-      problem(&c, RELEVE_DIAG_WARNING,
+      releve_addr_csv_problem(&c, RELEVE_DIAG_WARNING,
               "unreadable address left out (street \"%s\", postcode \"%s\")", f.street,
               f.postcode);
       continue;
     }
-    z = ids ? zone_of_id(ids, field(&c, col[C_ID]))
-            : line_zone(r, &c, field(&c, col[C_QPV]), field(&c, col[C_QVA]));
+    z = ids ? zone_of_id(ids, releve_addr_csv_field(&c, col[C_ID]))
+            : line_zone(r, &c, releve_addr_csv_field(&c, col[C_QPV]), releve_addr_csv_field(&c, col[C_QVA]));
     if (z == RELEVE_ZONE_MIXED)
-      problem(&c, RELEVE_DIAG_ERROR, "id \"%s\" is given two zones in %s",
-              field(&c, col[C_ID]), spec->zones);
+      releve_addr_csv_problem(&c, RELEVE_DIAG_ERROR, "id \"%s\" is given two zones in %s",
+              releve_addr_csv_field(&c, col[C_ID]), spec->zones);
     if (z == -EINVAL || z == RELEVE_ZONE_MIXED)
       continue;
     if (z < 0 || add_street(r, key.commune, key.street, z, &st) ||
+        keep_id(r, releve_addr_csv_field(&c, col[C_ID]), &id) ||
         (key.number && (add_entry(&r->entry_slots, &r->entries, st, key.number,
-                                  pack_suffix(key.suffix), z) ||
-                        add_entry(&r->number_slots, &r->numbers, st, key.number, 0, z)))) {
+                                  pack_suffix(key.suffix), z, id) ||
+                        add_entry(&r->number_slots, &r->numbers, st, key.number, 0, z, id)))) {
       rc = -ENOMEM;
       break;
     }
     r->addresses++;
   }
   rc = rc < 0 ? rc : c.problems ? -EINVAL : 0;
-  csv_close(&c);
+  releve_addr_csv_close(&c);
   return rc;
 }
 
 static void init(releve_addr_ref *r) {
   memset(r, 0, sizeof *r);
-  r->streets.size = sizeof(street);
+  r->streets.size = r->names.size = sizeof(street);
   r->entries.size = r->numbers.size = sizeof(entry);
   r->zones.size = sizeof(releve_zone);
+  r->ids.size = 1;
 }
 
 static void release(releve_addr_ref *r) {
   size_t i;
   for (i = 0; i < r->streets.n; i++)
     free(((street *)r->streets.v)[i].key);
+  for (i = 0; i < r->names.n; i++)
+    free(((street *)r->names.v)[i].key);
   free(r->streets.v);
+  free(r->names.v);
   free(r->entries.v);
   free(r->numbers.v);
   free(r->zones.v);
+  free(r->ids.v);
   free(r->street_slots.v);
+  free(r->name_slots.v);
   free(r->entry_slots.v);
   free(r->number_slots.v);
+  releve_addr_near_free(r->near);
 }
 
 int releve_addr_ref_load(const releve_addr_spec *spec, releve_addr_ref **out,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "address.h"
+#include "geo.h"
 #include "log.h"
 #include "util.h"
 
@@ -44,16 +45,25 @@ static void check_users(const releve_config *cfg, const releve_jctx *c) {
 }
 
 void releve_addresses_config_load(releve_config *cfg, const releve_jctx *c) {
-  static const char *const keys[] = {"file", "format", "columns", "zones", NULL};
+  static const char *const keys[] = {"file", "format", "columns", "zones", "qva_pattern", NULL};
   releve_addr_spec spec;
-  const char *file = NULL, *zones = NULL;
+  const char *file = NULL, *zones = NULL, *pattern = NULL;
   char *file_path = NULL, *zones_path = NULL;
   json_t *o;
 
   cfg->addresses = NULL;
+  releve_geo_set_qva_pattern(NULL);
   if (releve_json_object(c, cfg->root, "", "addresses", 0, &o) == 1) {
     memset(&spec, 0, sizeof spec);
     releve_json_check_keys(c, o, "addresses", keys);
+    /* Before the files: the pattern decides which of their codes are QVA codes. */
+    if (releve_json_string(c, o, "addresses", "qva_pattern", 0, &pattern) == 1 &&
+        releve_geo_set_qva_pattern(pattern) != 0)
+      releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "addresses.qva_pattern", 0, 0,
+                       "\"%s\" is not a QVA code pattern: '#' for a digit, '@' for a capital "
+                       "letter, other characters as written, at most 15, such as \"QVA######\"; "
+                       "it must not read a 2015 (QP075012) or 2024 (QN07501M) QPV code",
+                       pattern);
     if (releve_json_string(c, o, "addresses", "format", 0, &spec.format) == 1 &&
         strcmp(spec.format, "ban") != 0 && strcmp(spec.format, "plain") != 0)
       releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "addresses.format", 0, 0,

@@ -176,7 +176,7 @@ static const char *expand(const char *w, int first) {
  * "Chez …", "Résidence …", "75018 Paris"); clutter followed by its label
  * ("Bât B", "Esc 3"); postal routing followed by a number ("BP 123",
  * "Cedex 07"); floors ("3e étage"). */
-enum { W_ARTICLE = 1, W_PART = 2, W_LABELLED = 4, W_ROUTING = 8, W_FLOOR = 16 };
+enum { W_ARTICLE = 1, W_PART = 2, W_LABELLED = 4, W_ROUTING = 8, W_FLOOR = 16, W_SIDE = 32 };
 
 typedef struct word_role {
   const char *word;
@@ -184,6 +184,8 @@ typedef struct word_role {
 } word_role;
 
 static const word_role roles[] = {
+    {"APP", W_PART | W_LABELLED},
+    {"APPART", W_PART | W_LABELLED},
     {"APPARTEMENT", W_PART | W_LABELLED},
     {"APPT", W_PART | W_LABELLED},
     {"APT", W_PART | W_LABELLED},
@@ -201,20 +203,28 @@ static const word_role roles[] = {
     {"D", W_ARTICLE},
     {"DE", W_ARTICLE},
     {"DES", W_ARTICLE},
+    {"DIGICODE", W_PART | W_LABELLED},
+    {"DROITE", W_SIDE},
+    {"DTE", W_SIDE},
     {"DU", W_ARTICLE},
     {"ENTREE", W_PART | W_LABELLED},
     {"ESC", W_PART | W_LABELLED},
     {"ESCALIER", W_PART | W_LABELLED},
     {"ETAGE", W_PART | W_FLOOR},
     {"ETG", W_PART | W_FLOOR},
+    {"GAUCHE", W_SIDE},
+    {"GCHE", W_SIDE},
+    {"HALL", W_PART | W_LABELLED},
     {"IMM", W_PART | W_LABELLED},
     {"IMMEUBLE", W_PART | W_LABELLED},
+    {"INTERPHONE", W_PART | W_LABELLED},
     {"L", W_ARTICLE},
     {"LA", W_ARTICLE},
     {"LE", W_ARTICLE},
     {"LES", W_ARTICLE},
     {"LGT", W_PART | W_LABELLED},
     {"LOGEMENT", W_PART | W_LABELLED},
+    {"LOGT", W_PART | W_LABELLED},
     {"PARIS", W_PART},
     {"RDC", W_PART},
     {"RES", W_PART},
@@ -256,8 +266,53 @@ static int ordinal(const char *w) {
 
 /* ---- parts and clutter ------------------------------------------------------ */
 
+/* Street types in their full form, sorted: where an address starts after
+ * clutter ("Bât C 30 r Julia Bartet": the number before "RUE"). */
+static const char *const types[] = {
+    "ALLEE",    "AVENUE",   "BOULEVARD", "CARREFOUR", "CHAUSSEE", "CHEMIN",    "CITE",
+    "COUR",     "COURS",    "ESPLANADE", "FAUBOURG",  "GALERIE",  "HAMEAU",    "IMPASSE",
+    "JARDIN",   "PARVIS",   "PASSAGE",   "PASSERELLE", "PLACE",   "PLACETTE",  "PONT",
+    "PORT",     "PORTE",    "PROMENADE", "QUAI",      "ROND",     "ROUTE",     "RUE",
+    "RUELLE",   "SENTE",    "SENTIER",   "SQUARE",    "TERRASSE", "VILLA",     "VOIE",
+};
+
+static int suffix_word(const char *w);
+static int glued_suffix(const char *s);
+
+static int street_type(const char *w) {
+  const char *full = expand(w, 1);
+  return find_word(full, types, sizeof types / sizeof types[0], sizeof types[0]) != NULL;
+}
+
+/* A number as it starts an address: digits, maybe a glued suffix. */
+static int number_word(const char *w) {
+  const char *p = w;
+  while (*p >= '0' && *p <= '9')
+    p++;
+  return p > w && p - w <= 5 && (*p == '\0' || glued_suffix(p));
+}
+
+/* Where, in the part [start, end) that opens with clutter, an address
+ * starts: a number (and a suffix word) followed by a street type. 0 when
+ * there is none. */
+static size_t address_in(const tokens *t, size_t start, size_t end) {
+  size_t i;
+  for (i = start + 1; i + 1 < end; i++) {
+    size_t j = i + 1;
+    if (!number_word(t->v[i]))
+      continue;
+    if (j + 1 < end && suffix_word(t->v[j]))
+      j++;
+    if (street_type(t->v[j]))
+      return i;
+  }
+  return 0;
+}
+
 /* Keeps the parts of the line (between commas) that can be the street;
- * a part that is a postcode and city gives *postcode when there is none. */
+ * a part that is a postcode and city gives *postcode when there is none.
+ * A part opening with clutter is dropped, unless an address follows the
+ * clutter in it. */
 static void drop_parts(tokens *t, const char **postcode) {
   size_t i = 0, k = 0;
   while (i < t->n) {
@@ -272,6 +327,11 @@ static void drop_parts(tokens *t, const char **postcode) {
       continue;
     drop = (role(t->v[start]) & W_PART) ||
            (ordinal(t->v[start]) && end > start + 1 && (role(t->v[start + 1]) & W_FLOOR));
+    if (drop) {
+      size_t at = address_in(t, start, end);
+      if (at)
+        start = at, drop = 0;
+    }
     if (!drop && strlen(t->v[start]) == 5 && all_digits(t->v[start]) && start > 0) {
       drop = 1;
       if (*postcode == NULL)
@@ -304,8 +364,18 @@ static void drop_words(tokens *t, const char **postcode) {
         k--;
       if (next && all_digits(next))
         i++;
+      if (i + 1 < t->n && (role(t->v[i + 1]) & W_SIDE))
+        i++; /* "3e étage gauche" */
+    } else if (k > 1 && ordinal(w) && next &&
+               ((role(next) & W_SIDE) || !strcmp(next, "ET") || !strcmp(next, "G") ||
+                !strcmp(next, "D"))) {
+      i++; /* "3e gauche", "2e et" (étage cut short), "4e G" */
     } else if (!strcmp(w, "RDC")) {
       continue;
+    } else if (k > 1 && !strcmp(w, "C") && next && !strcmp(next, "O")) {
+      break; /* "c/o M. Dupont": the rest names the recipient */
+    } else if (k > 1 && !strcmp(w, "PORTE") && next && all_digits(next) && i + 2 == t->n) {
+      break; /* "… porte 5": a door number closing the line */
     } else if (k > 0 && strlen(w) == 5 && all_digits(w)) {
       if (*postcode == NULL)
         *postcode = w;
@@ -411,6 +481,69 @@ int releve_addr_street_key(const char *s, char *out, size_t size) {
   tokens t;
   fold(s, &t);
   return street_words(&t, 0, out, size);
+}
+
+/* Sorted by word; the meanings BANO (bano_abrev_type_voie.txt) and addok
+ * (addok_fr_synonyms.txt) give them. */
+static const struct {
+  const char *word;
+  const char *meanings[4];
+} ambiguous[] = {
+    {"COL", {"COLONEL", NULL}},
+    {"CR", {"COUR", "CHEMIN RURAL", NULL}},
+    {"GAL", {"GALERIE", "GENERAL", NULL}},
+    {"PTE", {"PORTE", "POINTE", "PETITE", NULL}},
+};
+
+#define N_AMBIGUOUS (sizeof ambiguous / sizeof ambiguous[0])
+
+size_t releve_addr_street_readings(const char *street,
+                                   char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]) {
+  const char *word[MAX_TOKENS];
+  size_t len[MAX_TOKENS], choice[MAX_TOKENS], nw = 0, n = 0, i, k;
+  int amb[MAX_TOKENS], any = 0;
+  const char *w = street;
+
+  while (*w && nw < MAX_TOKENS) {
+    word[nw] = w;
+    len[nw] = strcspn(w, " ");
+    amb[nw] = -1;
+    choice[nw] = 0;
+    for (k = 0; k < N_AMBIGUOUS; k++)
+      if (strlen(ambiguous[k].word) == len[nw] && strncmp(w, ambiguous[k].word, len[nw]) == 0)
+        amb[nw] = (int)k, any = 1;
+    w += len[nw++];
+    while (*w == ' ')
+      w++;
+  }
+  if (!any)
+    return 0;
+  /* Every combination of meanings, counted like an odometer. */
+  while (n < RELEVE_ADDR_READINGS) {
+    size_t at = 0;
+    for (i = 0; i < nw; i++) {
+      const char *p = amb[i] < 0 ? word[i] : ambiguous[amb[i]].meanings[choice[i]];
+      size_t pl = amb[i] < 0 ? len[i] : strlen(p);
+      if (at + pl + 2 > RELEVE_ADDR_STREET_MAX)
+        break;
+      if (at)
+        out[n][at++] = ' ';
+      memcpy(out[n] + at, p, pl);
+      at += pl;
+    }
+    out[n][at] = '\0';
+    if (i == nw)
+      n++;
+    for (i = 0; i < nw; i++)
+      if (amb[i] >= 0) {
+        if (ambiguous[amb[i]].meanings[++choice[i]])
+          break;
+        choice[i] = 0;
+      }
+    if (i == nw)
+      break;
+  }
+  return n;
 }
 
 /* ---- commune ----------------------------------------------------------------------- */

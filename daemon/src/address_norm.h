@@ -60,6 +60,16 @@ int releve_addr_normalize(const releve_addr_fields *fields, releve_addr_key *key
  * and the reference's aliases. Returns 0, -EINVAL when empty, -ENOSPC. */
 int releve_addr_street_key(const char *s, char *out, size_t size);
 
+/* The readings of a street key whose words have two meanings in the BANO
+ * and addok lists ("AVENUE PTE MONTMARTRE" → "AVENUE PORTE MONTMARTRE",
+ * "AVENUE POINTE MONTMARTRE", "AVENUE PETITE MONTMARTRE"): each such word
+ * (PTE, GAL, CR, COL) replaced by each of its meanings, at most
+ * RELEVE_ADDR_READINGS readings. Returns how many were written (0 when the
+ * key has no such word). */
+#define RELEVE_ADDR_READINGS 9
+size_t releve_addr_street_readings(const char *street,
+                                   char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]);
+
 /* The commune key from a postcode or INSEE code, else from a city such as
  * "Paris 18e". Returns 0, or -EINVAL (out is then ""). */
 int releve_addr_commune(const char *postcode, const char *city, char *out, size_t size);

@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Process-wide, like the configuration it comes from: set when the
+ * configuration is loaded, read by every check of a geography. */
+static char qva_pattern[16] = RELEVE_GEO_QVA_PATTERN;
+
 static int all_digits(const char *s, size_t n) {
   size_t i;
   for (i = 0; i < n; i++)
@@ -13,7 +17,32 @@ static int all_digits(const char *s, size_t n) {
   return 1;
 }
 
-releve_geo_kind releve_geo_classify(const char *c) {
+static int fits(const char *c, const char *pattern) {
+  for (; *pattern; pattern++, c++) {
+    if (*c == '\0')
+      return 0;
+    if (*pattern == '#' ? !isdigit((unsigned char)*c)
+        : *pattern == '@' ? !isupper((unsigned char)*c)
+                          : *c != *pattern)
+      return 0;
+  }
+  return *c == '\0';
+}
+
+static releve_geo_vintage vintage(const char *c, const char *qva) {
+  size_t n = strlen(c);
+  if (n == 8 && strncmp(c, "QP", 2) == 0 && all_digits(c + 2, 6))
+    return RELEVE_GEO_QPV_2015;
+  if (n == 8 && strncmp(c, "QN", 2) == 0 && all_digits(c + 2, 5) && isupper((unsigned char)c[7]))
+    return RELEVE_GEO_QPV_2024;
+  if (qva && fits(c, qva))
+    return RELEVE_GEO_QVA_CITY;
+  return RELEVE_GEO_NOT_QUARTIER;
+}
+
+releve_geo_vintage releve_geo_vintage_of(const char *code) { return vintage(code, qva_pattern); }
+
+static releve_geo_kind classify(const char *c, const char *qva) {
   size_t n = strlen(c);
 
   if (strcmp(c, "PARIS") == 0)
@@ -22,9 +51,7 @@ releve_geo_kind releve_geo_classify(const char *c) {
     return RELEVE_GEO_SCOPE;
   if (strcmp(c, "REP") == 0 || strcmp(c, "REP+") == 0)
     return RELEVE_GEO_NETWORK;
-  if (n == 8 && strncmp(c, "QP", 2) == 0 && all_digits(c + 2, 6))
-    return RELEVE_GEO_QUARTIER;
-  if (n == 8 && strncmp(c, "QN", 2) == 0 && all_digits(c + 2, 5) && isupper((unsigned char)c[7]))
+  if (vintage(c, qva) != RELEVE_GEO_NOT_QUARTIER)
     return RELEVE_GEO_QUARTIER;
   if (n == 5 && strncmp(c, "751", 3) == 0 && all_digits(c, 5)) {
     int arr = (c[3] - '0') * 10 + (c[4] - '0');
@@ -32,6 +59,35 @@ releve_geo_kind releve_geo_classify(const char *c) {
       return RELEVE_GEO_ARRONDISSEMENT;
   }
   return RELEVE_GEO_INVALID;
+}
+
+releve_geo_kind releve_geo_classify(const char *c) { return classify(c, qva_pattern); }
+
+int releve_geo_set_qva_pattern(const char *pattern) {
+  char up[sizeof qva_pattern], probe[sizeof qva_pattern];
+  size_t n, i;
+  int wild = 0;
+
+  if (pattern == NULL)
+    pattern = RELEVE_GEO_QVA_PATTERN;
+  n = strlen(pattern);
+  if (n == 0 || n >= sizeof up)
+    return -EINVAL;
+  for (i = 0; i <= n; i++) {
+    up[i] = (char)toupper((unsigned char)pattern[i]);
+    wild |= up[i] == '#' || up[i] == '@';
+    /* The pattern's first reading ('#' → 0, '@' → A) must not be another
+     * geography: "QP######" would make 2015 QPV codes QVA ones. */
+    probe[i] = up[i] == '#' ? '0' : up[i] == '@' ? 'A' : up[i];
+  }
+  if (!wild || classify(probe, NULL) != RELEVE_GEO_INVALID)
+    return -EINVAL;
+  /* …nor can a 2015 or 2024 code fit it, whatever its digits. */
+  if ((n == 8 && (fits("QP000000", up) || fits("QN00000A", up) || fits("QP999999", up) ||
+                  fits("QN99999Z", up))))
+    return -EINVAL;
+  memcpy(qva_pattern, up, n + 1);
+  return 0;
 }
 
 int releve_geo_valid(const char *code) { return releve_geo_classify(code) != RELEVE_GEO_INVALID; }
@@ -71,5 +127,23 @@ const char *releve_geo_kind_label(releve_geo_kind k) {
   case RELEVE_GEO_ARRONDISSEMENT: return "arrondissement";
   case RELEVE_GEO_NETWORK: return "réseau d'éducation prioritaire";
   default: return "inconnu";
+  }
+}
+
+const char *releve_geo_vintage_label(releve_geo_vintage v) {
+  switch (v) {
+  case RELEVE_GEO_QPV_2015: return "liste QPV 2015";
+  case RELEVE_GEO_QPV_2024: return "liste QPV 2024";
+  case RELEVE_GEO_QVA_CITY: return "liste QVA de la Ville";
+  default: return "";
+  }
+}
+
+const char *releve_geo_label(const char *code) {
+  switch (releve_geo_vintage_of(code)) {
+  case RELEVE_GEO_QPV_2015: return "quartier (liste QPV 2015)";
+  case RELEVE_GEO_QPV_2024: return "quartier (liste QPV 2024)";
+  case RELEVE_GEO_QVA_CITY: return "quartier de veille active (liste de la Ville)";
+  default: return releve_geo_kind_label(releve_geo_classify(code));
   }
 }

@@ -436,7 +436,7 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
     if (rc < 0)
       return sys_fail(in, rc);
     sqlite3_bind_text(in->geo_insert, 1, f->geography, -1, SQLITE_STATIC);
-    sqlite3_bind_text(in->geo_insert, 2, releve_geo_kind_label(RELEVE_GEO_QUARTIER), -1,
+    sqlite3_bind_text(in->geo_insert, 2, releve_geo_label(f->geography), -1,
                       SQLITE_STATIC);
     if ((rc = step_reset(in, in->geo_insert)) != 0)
       return rc;

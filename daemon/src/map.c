@@ -568,10 +568,6 @@ static const target *target_of(const releve_mapper *m, const char *indicator) {
 
 /* The matching summary and the unmatched lines, for the partner. */
 static void address_notes(releve_mapper *m) {
-  static const char *const why[RELEVE_ADDR_MISSES] = {
-      NULL, "aucune voie lisible", "code postal absent",
-      "voie inconnue dans cette commune (faute de frappe, ancien nom, mauvais code postal ?)",
-      "voie partagée entre plusieurs quartiers : le numéro est nécessaire"};
   unsigned long total = 0;
   releve_buf b = RELEVE_BUF_INIT;
   size_t i;
@@ -581,11 +577,13 @@ static void address_notes(releve_mapper *m) {
   if (m->on_note == NULL || total == 0)
     return;
   releve_buf_addf(&b, "adresses : %lu ligne%s, %lu retrouvée%s exactement, %lu au numéro "
-                      "sans son suffixe, %lu par la voie seule, %lu non retrouvée%s ; "
+                      "sans son suffixe, %lu par la voie seule, %lu sur une voie approchée "
+                      "(faute de frappe), %lu non retrouvée%s ; "
                       "%lu en QPV, %lu en QVA, %lu hors QPV et QVA",
                   total, total > 1 ? "s" : "", m->matched[RELEVE_ADDR_EXACT],
                   m->matched[RELEVE_ADDR_EXACT] > 1 ? "s" : "", m->matched[RELEVE_ADDR_NUMBER],
-                  m->matched[RELEVE_ADDR_STREET], m->matched[RELEVE_ADDR_UNMATCHED],
+                  m->matched[RELEVE_ADDR_STREET], m->matched[RELEVE_ADDR_NEAR],
+                  m->matched[RELEVE_ADDR_UNMATCHED],
                   m->matched[RELEVE_ADDR_UNMATCHED] > 1 ? "s" : "", m->in_qpv, m->in_qva,
                   m->outside);
   if (b.data)
@@ -596,7 +594,8 @@ static void address_notes(releve_mapper *m) {
     releve_buf_free(&b);
     releve_buf_addf(&b, "adresse non située, %s ; ces lignes ne sont comptées dans aucun "
                         "quartier : ligne%s %s",
-                    why[i], m->missed[i] > 1 ? "s" : "", m->missed_lines[i].data);
+                    releve_addr_miss_label((releve_addr_miss)i), m->missed[i] > 1 ? "s" : "",
+                    m->missed_lines[i].data);
     if (b.data)
       m->on_note(m->ud, 1, b.data);
   }

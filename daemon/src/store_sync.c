@@ -215,7 +215,7 @@ static int sync_actors(releve_store *s, sync_stmts *q, const releve_config *cfg)
 
 static int put_geo(releve_store *s, sync_stmts *q, const char *code) {
   sqlite3_bind_text(q->geo, 1, code, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(q->geo, 2, releve_geo_kind_label(releve_geo_classify(code)), -1,
+  sqlite3_bind_text(q->geo, 2, releve_geo_label(code), -1,
                     SQLITE_STATIC);
   return step_done(s, q->geo);
 }
