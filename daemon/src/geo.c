@@ -64,8 +64,9 @@ static releve_geo_kind classify(const char *c, const char *qva) {
 releve_geo_kind releve_geo_classify(const char *c) { return classify(c, qva_pattern); }
 
 int releve_geo_set_qva_pattern(const char *pattern) {
+  static const char digits[] = "019", letters[] = "AMZ";
   char up[sizeof qva_pattern], probe[sizeof qva_pattern];
-  size_t n, i;
+  size_t n, i, k;
   int wild = 0;
 
   if (pattern == NULL)
@@ -76,16 +77,18 @@ int releve_geo_set_qva_pattern(const char *pattern) {
   for (i = 0; i <= n; i++) {
     up[i] = (char)toupper((unsigned char)pattern[i]);
     wild |= up[i] == '#' || up[i] == '@';
-    /* The pattern's first reading ('#' → 0, '@' → A) must not be another
-     * geography: "QP######" would make 2015 QPV codes QVA ones. */
-    probe[i] = up[i] == '#' ? '0' : up[i] == '@' ? 'A' : up[i];
   }
-  if (!wild || classify(probe, NULL) != RELEVE_GEO_INVALID)
+  if (!wild)
     return -EINVAL;
-  /* …nor can a 2015 or 2024 code fit it, whatever its digits. */
-  if ((n == 8 && (fits("QP000000", up) || fits("QN00000A", up) || fits("QP999999", up) ||
-                  fits("QN99999Z", up))))
-    return -EINVAL;
+  /* No reading of the pattern may be another geography ("QP######" would
+   * make 2015 QPV codes QVA ones, "751##" arrondissements): tried with
+   * every wildcard 0, 1 or 9 (A, M or Z). */
+  for (k = 0; k < 3; k++) {
+    for (i = 0; i <= n; i++)
+      probe[i] = up[i] == '#' ? digits[k] : up[i] == '@' ? letters[k] : up[i];
+    if (classify(probe, NULL) != RELEVE_GEO_INVALID)
+      return -EINVAL;
+  }
   memcpy(qva_pattern, up, n + 1);
   return 0;
 }

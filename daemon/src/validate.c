@@ -156,7 +156,8 @@ int releve_validate(const releve_config *cfg, const releve_actor *actor, const r
   releve_period_format(&f->period, f->period_text, sizeof f->period_text);
   if (releve_geo_normalize(c->geography, f->geography, sizeof f->geography) != 0) {
     releve_buf_addf(why, "territoire « %s » inconnu ; attendu : QPV, QVA, QP, PARIS, un code de "
-                         "quartier (QP075001), un arrondissement (75118), REP ou REP+",
+                         "quartier (QP075001 liste 2015, QN07501M liste 2024, QVA075001 "
+                         "pour un QVA de la Ville), un arrondissement (75118), REP ou REP+",
                     c->geography);
     *value = c->geography;
     return RELEVE_INVALID;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "address.h"
+#include "geo.h"
 #include "config.h"
 #include "testutil.h"
 #include "testcheck.h"
@@ -181,8 +182,40 @@ static void test_mapping_by_address(void **state) {
                "actors[0].mapping.geography", "needs \"kind\": \"rows\"");
 }
 
+/* addresses.qva_pattern: the city's own QVA spelling in the reference and
+ * in partners' files; a pattern that would read QPV codes is refused. */
+static void test_qva_pattern(void **state) {
+  releve_config cfg;
+  releve_diags d = {0};
+  char *ref = test_file(dir, "qva.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
+                                        "1;;Rue Curial;75019;;QVA-19-01\n"
+                                        "2;;Rue Curial;75019;QP075014;\n");
+  char *text = releve_aprintf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
+                              "\"plain\", \"qva_pattern\": \"QVA-##-##\"}, \"actors\": []}",
+                              ref);
+  (void)state;
+  assert_int_equal(load(text, &d, &cfg), 0);
+  assert_non_null(cfg.addresses);
+  assert_int_equal(releve_addr_ref_zone_by_code(cfg.addresses, "QVA-19-01")->vintage,
+                   RELEVE_GEO_QVA_CITY);
+  assert_int_equal(releve_geo_classify("QVA-19-01"), RELEVE_GEO_QUARTIER);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+  free(text);
+  /* Without the pattern the same file is refused, naming the code. */
+  text = releve_aprintf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
+                        "\"plain\"}, \"actors\": []}", ref);
+  expect_error(text, "addresses", "\"QVA-19-01\" is not a quartier code");
+  free(text);
+  expect_error("{" BASE ", \"addresses\": {\"file\": \"x.csv\", \"qva_pattern\": "
+               "\"QP######\"}, \"actors\": []}",
+               "addresses.qva_pattern", "is not a QVA code pattern");
+  free(ref);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_qva_pattern),
       cmocka_unit_test(test_good_config_loads_the_reference),
       cmocka_unit_test(test_addresses_keys),
       cmocka_unit_test(test_addresses_file_problems),

@@ -213,6 +213,35 @@ static void test_bad_references(void **state) {
   releve_diags_free(&d);
   free(p);
 
+  /* The city's QVA codes, kept with their list; a QVA code is no QPV. */
+  spec.file = p = test_file(dir, "qva.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
+                                            "1;;Rue Curial;75019;QP075014;\n"
+                                            "3;;Rue Curial;75019;;QVA075001\n");
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), 0);
+  assert_int_equal(match(ref, "3", "rue Curial", "75019").zone->kind, RELEVE_ZONE_QVA);
+  assert_int_equal(match(ref, "3", "rue Curial", "75019").zone->vintage, RELEVE_GEO_QVA_CITY);
+  assert_int_equal(match(ref, "1", "rue Curial", "75019").zone->vintage, RELEVE_GEO_QPV_2015);
+  releve_addr_ref_free(ref);
+  free(p);
+  spec.file = p = test_file(dir, "qvaqpv.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
+                                               "1;;Rue Curial;75019;QVA075001;\n");
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), -EINVAL);
+  assert_non_null(strstr(d.items[0].message, "is a QVA code (addresses.qva_pattern) in the qpv"));
+  releve_diags_free(&d);
+  free(p);
+  /* The 2015 and 2024 QPV lists never mix in one reference. */
+  spec.file = p = test_file(dir, "vintages.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
+                                                 "1;;Rue Curial;75019;QN07514A;\n"
+                                                 "2;;Rue Curial;75019;QN07514A;\n"
+                                                 "3;;Rue Curial;75019;QP075014;\n");
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), -EINVAL);
+  assert_int_equal(d.n, 1);
+  assert_int_equal(d.items[0].line, 4);
+  assert_non_null(strstr(d.items[0].message, "\"QP075014\" is a code of the liste QPV 2015 "
+                                             "but line 2 gives one of the liste QPV 2024"));
+  releve_diags_free(&d);
+  free(p);
+
   spec.file = "/nonexistent/adresses.csv";
   assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), -EINVAL);
   assert_non_null(strstr(d.items[0].message, "cannot read"));

@@ -140,6 +140,40 @@ static void test_clutter(void **state) {
   assert_key("", "12 rue Myrha Paris 18e", "75018", 12, "", "RUE MYRHA", "75118");
 }
 
+/* Clutter before the street does not hide it, nor after it. */
+static void test_clutter_around_the_street(void **state) {
+  (void)state;
+  assert_key(NULL, "BAT. C 30 r Julia Bartet", "75014", 30, "", "RUE JULIA BARTET", "75114");
+  assert_key(NULL, "escalier B 45 Boulevard Barbès", "75018", 45, "", "BOULEVARD BARBES", "75118");
+  assert_key(NULL, "APP 7, 278 Bis Rue de Belleville", "75020", 278, "B", "RUE BELLEVILLE",
+             "75120");
+  assert_key(NULL, "Immeuble Les Lilas 12 rue Myrha", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "chez Mme Diallo 12 rue Myrha", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "Bat A Esc 2 12 rue Myrha", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "Logt 245 - 5 rue Myrha", "75018", 5, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "12 rue Myrha 3eme gauche", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "12 rue Myrha - bat 3 - 2e et", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "12 rue Myrha porte 5", "75018", 12, "", "RUE MYRHA", "75118");
+  assert_key(NULL, "12 rue Myrha c/o Dupont", "75018", 12, "", "RUE MYRHA", "75118");
+  /* Street names that look like clutter keep their words. */
+  assert_key("7", "avenue de la Porte de Montmartre", "75018", 7, "", "AVENUE PORTE MONTMARTRE",
+             "75118");
+  /* Clutter alone gives no street. */
+  assert_key(NULL, "Bâtiment C, 3e étage", "75018", 0, "", "", "75118");
+}
+
+static void test_readings_of_ambiguous_words(void **state) {
+  char r[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX];
+  (void)state;
+  assert_int_equal(releve_addr_street_readings("AVENUE PTE MONTMARTRE", r), 3);
+  assert_string_equal(r[0], "AVENUE PORTE MONTMARTRE");
+  assert_string_equal(r[1], "AVENUE POINTE MONTMARTRE");
+  assert_string_equal(r[2], "AVENUE PETITE MONTMARTRE");
+  assert_int_equal(releve_addr_street_readings("RUE GAL PTE", r), 6);
+  assert_string_equal(r[5], "RUE GENERAL PETITE");
+  assert_int_equal(releve_addr_street_readings("RUE MYRHA", r), 0);
+}
+
 static void test_communes(void **state) {
   char out[RELEVE_ADDR_COMMUNE_MAX];
   (void)state;
@@ -218,6 +252,8 @@ int main(void) {
       cmocka_unit_test(test_near_misses_differ),
       cmocka_unit_test(test_numbers_and_suffixes),
       cmocka_unit_test(test_clutter),
+      cmocka_unit_test(test_clutter_around_the_street),
+      cmocka_unit_test(test_readings_of_ambiguous_words),
       cmocka_unit_test(test_communes),
       cmocka_unit_test(test_agrees_with_bano_list),
   };
