@@ -20,6 +20,7 @@ static const releve_command commands[] = {
     {"remind", "remind partners of missing figures, send the outbox", cmd_remind},
     {"plugins", "the source plugins loaded and refused", cmd_plugins},
     {"pull", "pull one scheduled source now and say what happened", cmd_pull},
+    {"addresses", "check where a file's addresses are placed, storing nothing", cmd_addresses},
     {NULL, NULL, NULL},
 };
 
