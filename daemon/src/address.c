@@ -160,9 +160,16 @@ static size_t find_entry(const slots *t, const items *it, uint32_t st, uint32_t 
   return j;
 }
 
+/* "commune \x1f words"; by hand rather than snprintf, which was a tenth of
+ * the matching time. */
 static int street_key(char *out, size_t size, const char *commune, const char *words) {
-  int n = snprintf(out, size, "%s\x1f%s", commune, words);
-  return n < 0 || (size_t)n >= size ? -ENOSPC : n;
+  size_t c = strlen(commune), w = strlen(words);
+  if (c + w + 2 > size)
+    return -ENOSPC;
+  memcpy(out, commune, c);
+  out[c] = '\x1f';
+  memcpy(out + c + 1, words, w + 1);
+  return (int)(c + w + 1);
 }
 
 int releve_addr_ref_street(const releve_addr_ref *r, const char *commune, const char *words,

@@ -20,12 +20,25 @@ typedef struct commune_head {
   int32_t first;
 } commune_head;
 
+/* 8 bytes, so that the probes of a lookup stay in cache: the slot is
+ * chosen by the hash's low bits and check holds its high ones (never 0,
+ * which marks an empty slot). */
 typedef struct slot {
-  uint64_t hash; /* 0: empty */
+  uint32_t check;
   uint32_t street;
 } slot;
 
+static uint32_t check_of(uint64_t h) { return (uint32_t)(h >> 32) | 1u; }
+
+typedef struct near_key {
+  uint64_t hash;
+  uint32_t street;
+} near_key;
+
 struct releve_addr_near {
+  uint64_t pow[KEY_MAX + 1];
+  near_key *keys;
+  size_t keys_cap;
   near_street *streets;
   size_t n, cap;
   commune_head *communes;
@@ -43,7 +56,7 @@ struct releve_addr_near {
 typedef struct key_hashes {
   uint64_t prefix[KEY_MAX + 1]; /* hash of s[0..i) */
   uint64_t suffix[KEY_MAX + 1]; /* Σ_{k≥i} s[k]·B^(n-1-k) */
-  uint64_t pow[KEY_MAX + 1];
+  const uint64_t *pow;          /* B^i, the index's */
   size_t n;
   uint64_t seed; /* the commune */
 } key_hashes;
@@ -54,7 +67,7 @@ static uint64_t finish(uint64_t h) {
   h ^= h >> 33;
   h *= 0xc4ceb9fe1a85ec53ull;
   h ^= h >> 33;
-  return h ? h : 1; /* 0 marks an empty slot */
+  return h;
 }
 
 static uint64_t commune_seed(const char *c) {
@@ -64,18 +77,17 @@ static uint64_t commune_seed(const char *c) {
   return h;
 }
 
-static int hashes_init(key_hashes *k, const char *commune, const char *s) {
+static int hashes_init(key_hashes *k, const uint64_t *pow, const char *commune,
+                       const char *s) {
   size_t n = strlen(s), i;
   if (n > KEY_MAX)
     return -ENOSPC;
   k->n = n;
+  k->pow = pow;
   k->seed = commune_seed(commune);
   k->prefix[0] = 0;
-  k->pow[0] = 1;
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n; i++)
     k->prefix[i + 1] = k->prefix[i] * BASE + (unsigned char)s[i];
-    k->pow[i + 1] = k->pow[i] * BASE;
-  }
   k->suffix[n] = 0;
   for (i = n; i-- > 0;)
     k->suffix[i] = k->suffix[i + 1] + (unsigned char)s[i] * k->pow[n - 1 - i];
@@ -83,7 +95,7 @@ static int hashes_init(key_hashes *k, const char *commune, const char *s) {
 }
 
 /* The hash of the key without letter del, or of the whole key (del == n). */
-static uint64_t hash_without(const key_hashes *k, size_t del) {
+static inline uint64_t hash_without(const key_hashes *k, size_t del) {
   uint64_t h = del >= k->n ? k->prefix[k->n]
                            : k->prefix[del] * k->pow[k->n - 1 - del] + k->suffix[del + 1];
   return finish(h ^ (k->seed * 0x9e3779b97f4a7c15ull) ^ (uint64_t)(del >= k->n ? k->n : k->n - 1) << 56);
@@ -106,29 +118,35 @@ static int grow(void **v, size_t *cap, size_t need, size_t size) {
   return 0;
 }
 
-static void place(slot *slots, size_t cap, uint64_t hash, uint32_t street) {
+/* hash: the slot to start from (its low bits), check: what to store. */
+static void place(slot *slots, size_t cap, size_t start, uint32_t check, uint32_t street) {
   size_t j;
-  for (j = hash & (cap - 1); slots[j].hash; j = (j + 1) & (cap - 1))
+  for (j = start & (cap - 1); slots[j].check; j = (j + 1) & (cap - 1))
     ;
-  slots[j].hash = hash;
+  slots[j].check = check;
   slots[j].street = street;
 }
 
+/* Every (hash, street) pair is also kept in full in keys, to re-place
+ * them when the table grows. */
 static int add_slot(releve_addr_near *ix, uint64_t hash, uint32_t street) {
-  if ((ix->nslots + 1) * 2 > ix->slots_cap) {
+  if (grow((void **)&ix->keys, &ix->keys_cap, ix->nslots + 1, sizeof *ix->keys))
+    return -ENOMEM;
+  ix->keys[ix->nslots].hash = hash;
+  ix->keys[ix->nslots].street = street;
+  ix->nslots++;
+  if (ix->nslots * 2 > ix->slots_cap) {
     size_t cap = ix->slots_cap ? ix->slots_cap * 2 : 4096, i;
     slot *s = calloc(cap, sizeof *s);
     if (s == NULL)
       return -ENOMEM;
-    for (i = 0; i < ix->slots_cap; i++)
-      if (ix->slots[i].hash)
-        place(s, cap, ix->slots[i].hash, ix->slots[i].street);
+    for (i = 0; i + 1 < ix->nslots; i++)
+      place(s, cap, ix->keys[i].hash, check_of(ix->keys[i].hash), ix->keys[i].street);
     free(ix->slots);
     ix->slots = s;
     ix->slots_cap = cap;
   }
-  place(ix->slots, ix->slots_cap, hash, street);
-  ix->nslots++;
+  place(ix->slots, ix->slots_cap, hash, check_of(hash), street);
   return 0;
 }
 
@@ -148,9 +166,14 @@ int releve_addr_near_add(releve_addr_near **pix, const char *commune, const char
   near_street *s;
   size_t i;
 
-  if (ix == NULL && (ix = *pix = calloc(1, sizeof *ix)) == NULL)
-    return -ENOMEM;
-  if (hashes_init(&k, commune, words) != 0)
+  if (ix == NULL) {
+    if ((ix = *pix = calloc(1, sizeof *ix)) == NULL)
+      return -ENOMEM;
+    ix->pow[0] = 1;
+    for (i = 1; i <= KEY_MAX; i++)
+      ix->pow[i] = ix->pow[i - 1] * BASE;
+  }
+  if (hashes_init(&k, ix->pow, commune, words) != 0)
     return 0; /* too long to be typed with a typo: left out of the index */
   if (grow((void **)&ix->streets, &ix->cap, ix->n + 1, sizeof *ix->streets))
     return -ENOMEM;
@@ -180,6 +203,7 @@ void releve_addr_near_free(releve_addr_near *ix) {
   free(ix->streets);
   free(ix->communes);
   free(ix->slots);
+  free(ix->keys);
   free(ix);
 }
 
@@ -256,14 +280,15 @@ int releve_addr_near_find(const releve_addr_near *ix, const char *commune, const
   int32_t found = -1, s;
 
   if (ix == NULL || ix->slots_cap == 0 || letters(words) < MIN_LETTERS ||
-      hashes_init(&k, commune, words) != 0)
+      hashes_init(&k, ix->pow, commune, words) != 0)
     return 0;
   for (i = 0; i <= k.n; i++) {
     uint64_t h = hash_without(&k, i);
+    uint32_t check = check_of(h);
     size_t j;
-    for (j = h & (ix->slots_cap - 1); ix->slots[j].hash; j = (j + 1) & (ix->slots_cap - 1)) {
+    for (j = h & (ix->slots_cap - 1); ix->slots[j].check; j = (j + 1) & (ix->slots_cap - 1)) {
       const near_street *c;
-      if (ix->slots[j].hash != h || (int32_t)ix->slots[j].street == found)
+      if (ix->slots[j].check != check || (int32_t)ix->slots[j].street == found)
         continue;
       c = &ix->streets[ix->slots[j].street];
       if (strcmp(c->commune, commune) != 0 || releve_addr_distance(words, c->words, 1) > 1)
