@@ -10,13 +10,16 @@
  *   street types and titles expanded to their full word (R/RUE, BD, AV,
  *   PL, FG/FBG, IMP, SQ…; ST/SAINT, STE, DR/DOCTEUR, GEN, MAL, PDT…),
  *   from the BANO and addok lists (tests/fixtures/addresses/); words
- *   that mean two things in those lists (GAL, PTE, CR) are left alone,
- *   so that they cannot make a wrong street;
+ *   that mean two things in those lists (GAL, PTE, CR, COL) are left
+ *   alone, so that they cannot make a wrong street (the matcher tries
+ *   each reading, releve_addr_street_readings);
  *   articles (DE, DU, DES, LA, LE, LES, L', D', AU, AUX) dropped;
  *   clutter: BP 123, CS 40001, TSA 12345, CIDEX 12, Cedex 07, floor
  *   (3e étage, RDC), Bâtiment/Bât/Immeuble X, Escalier/Esc X, Appt,
- *   Entrée, a comma-separated part starting with such a word or with
- *   "Chez", "Résidence";
+ *   Entrée, Hall, Logt, a comma-separated part starting with such a word
+ *   or with "Chez", "Résidence" -- unless an address (a number followed
+ *   by a street type) follows the clutter in it ("Bât C 30 r Julia
+ *   Bartet"); after the street, "3e gauche", "2e et", "porte 5", "c/o X";
  *   the number with leading zeros, "6bis", "6 B", "6 bis", "N° 6", a
  *   number written in the street field, the glued Paris prefix of some
  *   BAN street names ("34P1 Rue de la Goutte d'Or");
@@ -25,7 +28,8 @@
  *   postcodes 75001-75020 and 75116 as the INSEE code (75101-75120);
  *   "Paris 18e" in the city field when the postcode is missing.
  *
- * Nothing here guesses: a typo stays a typo and does not match. */
+ * Nothing here guesses: a typo stays a typo (address_near.h decides
+ * whether it can only be one street). */
 #ifndef RELEVE_ADDRESS_NORM_H
 #define RELEVE_ADDRESS_NORM_H
 
