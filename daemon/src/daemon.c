@@ -31,6 +31,7 @@
  * in the transaction that stores its outcome, on this connection; a reload
  * waits until no mail job reads the configuration. */
 #include "daemon.h"
+#include "geo.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -662,7 +663,12 @@ static void restart_poller(daemon_state *d) {
 static void reload(daemon_state *d) {
   releve_config cfg;
   releve_plugins plugins;
+  char qva_pattern[16];
   int rc;
+
+  /* Loading sets the process's QVA spelling: a refused configuration must
+   * not leave its own behind. */
+  snprintf(qva_pattern, sizeof qva_pattern, "%s", releve_geo_qva_pattern());
 
   memset(&cfg, 0, sizeof cfg);
   memset(&plugins, 0, sizeof plugins);
@@ -676,6 +682,7 @@ static void reload(daemon_state *d) {
   /* A failed sync rolled back: the database still mirrors the running
    * configuration. */
   if (rc) {
+    releve_geo_set_qva_pattern(qva_pattern);
     releve_err("reload refused (%s): keeping the running configuration", strerror(-rc));
     releve_notify("READY=1");
     return;

@@ -93,6 +93,8 @@ int releve_geo_set_qva_pattern(const char *pattern) {
   return 0;
 }
 
+const char *releve_geo_qva_pattern(void) { return qva_pattern; }
+
 int releve_geo_valid(const char *code) { return releve_geo_classify(code) != RELEVE_GEO_INVALID; }
 
 int releve_geo_normalize(const char *s, char *out, size_t size) {

@@ -42,6 +42,8 @@ typedef enum releve_geo_vintage {
  * when the pattern is empty, longer than 15 characters, has no '#' or '@',
  * or could also read a 2015 or 2024 QPV code or another geography. */
 int releve_geo_set_qva_pattern(const char *pattern);
+/* The pattern in force, to put it back when a new configuration is refused. */
+const char *releve_geo_qva_pattern(void);
 
 releve_geo_kind releve_geo_classify(const char *code);
 int releve_geo_valid(const char *code);

@@ -51,6 +51,7 @@ static void test_qva_pattern(void **state) {
   assert_int_equal(releve_geo_set_qva_pattern(""), -EINVAL);
   assert_int_equal(releve_geo_set_qva_pattern("QVA#############"), -EINVAL);
   assert_int_equal(releve_geo_classify("QVA-18-A"), RELEVE_GEO_QUARTIER); /* unchanged */
+  assert_string_equal(releve_geo_qva_pattern(), "QVA-##-@");
   assert_int_equal(releve_geo_set_qva_pattern(NULL), 0);
   assert_int_equal(releve_geo_classify("QVA075001"), RELEVE_GEO_QUARTIER);
 }
