@@ -31,7 +31,6 @@
  * in the transaction that stores its outcome, on this connection; a reload
  * waits until no mail job reads the configuration. */
 #include "daemon.h"
-#include "geo.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -44,6 +43,7 @@
 
 #include "claim.h"
 #include "config.h"
+#include "geo.h"
 #include "ingest.h"
 #include "log.h"
 #include "mailer.h"
