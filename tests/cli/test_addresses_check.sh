@@ -4,19 +4,16 @@
 # stored; a QVA code in the city's own spelling; progress on a terminal
 # only.
 set -euo pipefail
-: "${RELEVE:?}" "${SRC:?}"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-"$RELEVE" init "$dir/x" >/dev/null
+: "${SRC:?}"
+. "$(dirname "$0")/lib.sh"
 cp "$SRC/tests/fixtures/addresses/messy/reference.csv" "$dir/x/adresses.csv"
-python3 - "$dir/x/releve.json" <<'PY'
+python3 - "$conf" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["addresses"] = {"file": "adresses.csv", "format": "ban"}
 json.dump(c, open(sys.argv[1], "w"), indent=2)
 PY
-CONF="$dir/x/releve.json"
+CONF=$conf
 
 # A partner's file in the plain layout, with a complement and a city.
 cat > "$dir/jeunes.csv" <<'CSV'
