@@ -194,6 +194,14 @@ assert text.count("<svg") == len(p.figures) + 2  # and the two bar charts
 PY
 grep -q 'Projets &lt;école&gt; &amp; &quot;co&quot;' "$dir/t.html" || fail "html: text not escaped"
 
+# What a count counts is in the référentiel's JSON, for count indicators only.
+"$RELEVE" -c "$conf" referentiel --json | python3 -c '
+import json, sys
+ind = {i["id"]: i for i in json.load(sys.stdin)["indicators"]}
+assert ind["G02.1"]["counts"] == "structures" and ind["G31.2"]["counts"] == "households"
+assert all(("counts" in i) == (i["unit"] == "count") for i in ind.values())
+'
+
 # Usage errors name what is expected.
 if "$RELEVE" -c "$conf" export --format pdf 2> "$dir/err"; then fail "pdf accepted"; fi
 grep -q "csv, xlsx or html" "$dir/err" || fail "unknown format message: $(cat "$dir/err")"
