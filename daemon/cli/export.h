@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "progress.h"
+#include "report.h"
 #include "referentiel.h"
 #include "util.h"
 
@@ -115,7 +116,8 @@ export_writer *export_xlsx_new(const export_context *ctx);
  * DASCO". */
 void export_short_name(const char *name, char out[128]);
 
-/* A completeness or progress ratio as "85 %" (French form); returns buf. */
-const char *export_percent_text(double fraction, char buf[32]);
+/* A completeness or progress ratio as "85 %" (French form, report.h);
+ * returns buf. */
+const char *export_percent_text(double fraction, char buf[RELEVE_NUMBER_SIZE]);
 
 #endif

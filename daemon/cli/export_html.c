@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "export.h"
 #include "export_svg.h"
 #include "report.h"
@@ -126,15 +127,15 @@ static void start_theme(html_writer *h, const releve_node *theme) {
 /* A heading row of the tree: objective, sub-objective, goal, action. */
 static void group_row(html_writer *h, int level, const releve_node *node,
                       const export_tally *done) {
-  char pct[32];
+  char pct[RELEVE_NUMBER_SIZE], given[RELEVE_NUMBER_SIZE], due[RELEVE_NUMBER_SIZE];
   if (h->rc == 0)
     h->rc = releve_buf_addf(&h->body, "<tr class=\"g g%d\"><td colspan=\"%zu\">", level, N_SHOWN);
   add_text(h, node->id);
   add(h, " — ");
   add_text(h, node->name);
   if (done && done->due && h->rc == 0)
-    h->rc = releve_buf_addf(&h->body, " <small>complétude de l'action : %d/%d cellules (%s)</small>",
-                            done->given, done->due,
+    h->rc = releve_buf_addf(&h->body, " <small>complétude de l'action : %s/%s cellules (%s)</small>",
+                            cli_count(done->given, given), cli_count(done->due, due),
                             export_percent_text((double)done->given / done->due, pct));
   add(h, "</td></tr>\n");
 }
@@ -154,11 +155,11 @@ static void groups(html_writer *h, const export_row *r) {
 /* A value, with the share its count carries: "82 (12,5 %)". */
 static void value_text(html_writer *h, const export_row *r, int col) {
   export_cell v, share;
-  char num[32];
+  char num[RELEVE_NUMBER_SIZE];
   export_row_cell(r, col, &v);
   export_row_cell(r, col + 1, &share); /* the share column follows the value's */
   if (v.kind == CELL_NUMBER)
-    add(h, releve_report_number(v.number, num));
+    add(h, releve_report_format(v.number, -1, RELEVE_NUMBER_GROUPED, num));
   else if (v.kind == CELL_TEXT)
     add_text(h, v.text);
   if (share.kind == CELL_PERCENT) {
@@ -170,7 +171,7 @@ static void value_text(html_writer *h, const export_row *r, int col) {
 
 static void cell(html_writer *h, const export_row *r, int col, int first) {
   export_cell c;
-  char num[32];
+  char num[RELEVE_NUMBER_SIZE];
   int numeric = col == COL_START || col == COL_MID || col == COL_LAST || col == COL_PROGRESS;
 
   add(h, numeric ? "<td class=\"n\">" : "<td>");
@@ -201,7 +202,7 @@ static void cell(html_writer *h, const export_row *r, int col, int first) {
     if (c.kind == CELL_TEXT)
       add_text(h, c.text);
     else if (c.kind == CELL_NUMBER)
-      add(h, releve_report_number(c.number, num));
+      add(h, releve_report_format(c.number, -1, RELEVE_NUMBER_GROUPED, num));
     else if (c.kind == CELL_PERCENT)
       add(h, export_percent_text(c.number, num));
   }
@@ -233,7 +234,9 @@ static int page_top(const html_writer *h, releve_buf *b) {
   const char **labels = calloc(cfg->n_actors + cfg->ref.n_themes + 1, sizeof *labels);
   char (*names)[128] = calloc(cfg->n_actors + 1, sizeof *names);
   int measured = ctx->marks[1] + ctx->marks[2] + ctx->marks[3];
-  char when[64], pct[32], n1[32], n2[32], n3[32];
+  char when[64], pct[RELEVE_NUMBER_SIZE], n1[RELEVE_NUMBER_SIZE], n2[RELEVE_NUMBER_SIZE],
+      n3[RELEVE_NUMBER_SIZE], n4[RELEVE_NUMBER_SIZE], n5[RELEVE_NUMBER_SIZE],
+      n6[RELEVE_NUMBER_SIZE];
   time_t now = time(NULL);
   struct tm tm;
   int rc = 0;
@@ -270,20 +273,20 @@ static int page_top(const html_writer *h, releve_buf *b) {
                 b,
                 "<div class=\"summary\">\n<div>Cellules dues<b>%s</b></div>\n"
                 "<div>Cellules reçues<b>%s</b>%s</div>\n",
-                releve_report_number(ctx->total.due, n1), releve_report_number(ctx->total.given, n2),
+                cli_count(ctx->total.due, n1), cli_count(ctx->total.given, n2),
                 ctx->total.due ? export_percent_text((double)ctx->total.given / ctx->total.due, pct)
                                : "");
   rc = rc ? rc
           : releve_buf_addf(b,
                             "<div>Objectifs chiffrés mesurés<b>%s</b>sur %s lignes "
                             "indicateur × territoire</div>\n"
-                            "<div>Atteints<b class=\"m1\">%d</b></div>\n"
-                            "<div>En progrès<b class=\"m2\">%d</b></div>\n"
-                            "<div>En recul<b class=\"m3\">%d</b></div>\n"
+                            "<div>Atteints<b class=\"m1\">%s</b></div>\n"
+                            "<div>En progrès<b class=\"m2\">%s</b></div>\n"
+                            "<div>En recul<b class=\"m3\">%s</b></div>\n"
                             "<div>Non mesurables<b class=\"m0\">%s</b></div>\n</div>\n",
-                            releve_report_number(measured, n1),
-                            releve_report_number(measured + ctx->marks[0], n2), ctx->marks[1],
-                            ctx->marks[2], ctx->marks[3], releve_report_number(ctx->marks[0], n3));
+                            cli_count(measured, n1), cli_count(measured + ctx->marks[0], n2),
+                            cli_count(ctx->marks[1], n3), cli_count(ctx->marks[2], n4),
+                            cli_count(ctx->marks[3], n5), cli_count(ctx->marks[0], n6));
   rc = rc ? rc : releve_buf_adds(b, "<h2>Complétude par thème</h2>\n");
   for (size_t i = 0; i < cfg->ref.n_themes; i++)
     labels[i] = cfg->ref.nodes[i].name;

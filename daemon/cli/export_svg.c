@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cli.h"
 #include "export.h"
 #include "export_svg.h"
 #include "report.h"
@@ -44,7 +45,7 @@ static int add_cut(releve_buf *b, const char *s, size_t max) {
 int export_svg_bars(releve_buf *b, const char *title, const char *const *labels,
                     const export_tally *tallies, size_t n) {
   const double label_w = 430, bar_w = 470, line = 24;
-  char pct[32];
+  char pct[RELEVE_NUMBER_SIZE], given[RELEVE_NUMBER_SIZE], due[RELEVE_NUMBER_SIZE];
   size_t i, shown = 0;
   int rc;
 
@@ -72,10 +73,11 @@ int export_svg_bars(releve_buf *b, const char *title, const char *const *labels,
                               "</text><rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"18\" "
                               "fill=\"#e4e4e4\"/><rect x=\"%.0f\" y=\"%.0f\" width=\"%.1f\" "
                               "height=\"18\" fill=\"%s\"/><text x=\"%.0f\" y=\"%.0f\">%s "
-                              "(%d/%d)</text>\n",
+                              "(%s/%s)</text>\n",
                               label_w, y + 2, bar_w, label_w, y + 2, bar_w * f,
                               f >= 1 ? "#2e8b57" : "#1f5fa8", label_w + bar_w + 6, y + 16,
-                              export_percent_text(f, pct), t->given, t->due);
+                              export_percent_text(f, pct),
+                              cli_count(t->given, given), cli_count(t->due, due));
   }
   return rc ? rc : releve_buf_adds(b, "</svg>\n");
 }
@@ -117,7 +119,7 @@ int export_svg_series(releve_buf *b, const export_row *rows, size_t n) {
   const releve_target *t = &rows[0].ind->target;
   int y0 = 0, y1 = 0, rc = 0, drawn = 0, goal = 0;
   double max = 0, v, top_value;
-  char num[32];
+  char num[RELEVE_NUMBER_SIZE];
   size_t i, k;
 
   for (i = 0; i < n; i++) {
@@ -157,7 +159,7 @@ int export_svg_series(releve_buf *b, const export_row *rows, size_t n) {
   for (k = 0; k <= 2 && rc == 0; k++)
     rc = releve_buf_addf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%s</text>",
                          left - 4, Y(top_value * k / 2) + 4,
-                         releve_report_number(top_value * k / 2, num));
+                         releve_report_format(top_value * k / 2, -1, RELEVE_NUMBER_GROUPED, num));
   for (int year = y0; year <= y1 && rc == 0; year++)
     if (y1 - y0 < 8 || (year - y0) % 2 == 0)
       rc = releve_buf_addf(b, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>",

@@ -62,11 +62,9 @@ const char *export_column_title(const export_context *ctx, int col, char buf[96]
   return buf;
 }
 
-const char *export_percent_text(double fraction, char buf[32]) {
-  char n[32];
-  /* U+00A0 before the sign, as French typography wants. */
-  snprintf(buf, 32, "%s\u00a0%%", releve_report_number(round(fraction * 100), n));
-  return buf;
+const char *export_percent_text(double fraction, char buf[RELEVE_NUMBER_SIZE]) {
+  return releve_report_format(fraction * 100, 0, RELEVE_NUMBER_GROUPED | RELEVE_NUMBER_PERCENT,
+                              buf);
 }
 
 void export_short_name(const char *name, char out[128]) {

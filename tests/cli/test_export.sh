@@ -180,8 +180,11 @@ body = [r for c, r in p.rows if "g" not in c.split() and r and r[0] != "Indicate
 assert all(len(r) == 10 for r in body), {len(r) for r in body}
 g012 = [r for r in body if r[0] == "G01.2"][0]
 assert g012[4] == "QPV" and g012[5] == "800" and g012[6] == "950", g012
-assert g012[7].startswith("1020") and g012[8] == "85\u00a0%" and g012[9] == "en progrès", g012
-assert any(r[4] == "QP" and r[5].startswith("1000") and "2015 non reçu" in r[5] for r in body)
+# Numbers in French form: digits grouped, a no-break space before "%".
+sp = "[\u00a0\u202f]"
+assert re.match("1%s020" % sp, g012[7]) and re.fullmatch("85%s%%" % sp, g012[8]), g012
+assert g012[9] == "en progrès", g012
+assert any(r[4] == "QP" and re.match("1%s000" % sp, r[5]) and "2015 non reçu" in r[5] for r in body)
 assert any(r[7].startswith('Projets <école> & "co"') for r in body)
 # The action's completeness on its heading row; the summary at the top.
 assert any(c.startswith("g g4") and r[0].startswith("G01 — ") and "complétude de l'action" in r[0]
