@@ -75,8 +75,8 @@ const char *releve_report_format(double v, int decimals, unsigned flags,
   for (i = 0; i < int_len; i++) {
     if ((flags & RELEVE_NUMBER_GROUPED) && plain && int_len >= 4 && i > 0 &&
         (int_len - i) % 3 == 0) {
-      memcpy(out + n, RELEVE_NUMBER_SPACE, 3);
-      n += 3;
+      memcpy(out + n, RELEVE_NUMBER_SPACE, sizeof RELEVE_NUMBER_SPACE - 1);
+      n += sizeof RELEVE_NUMBER_SPACE - 1;
     }
     out[n++] = p[i];
   }
@@ -85,8 +85,8 @@ const char *releve_report_format(double v, int decimals, unsigned flags,
     n += (size_t)snprintf(out + n, RELEVE_NUMBER_SIZE - 5 - n, "%s", frac + 1);
   }
   if (flags & RELEVE_NUMBER_PERCENT) {
-    memcpy(out + n, RELEVE_NUMBER_SPACE "%", 4);
-    n += 4;
+    memcpy(out + n, RELEVE_NUMBER_SPACE "%", sizeof RELEVE_NUMBER_SPACE);
+    n += sizeof RELEVE_NUMBER_SPACE;
   }
   out[n] = '\0';
   return out;

@@ -37,9 +37,10 @@ void releve_report_note(releve_report *r, const char *message);
 const char *releve_report_number(double v, char out[32]);
 
 /* The space French puts between groups of digits and before "%": the
- * narrow no-break space U+202F, in UTF-8. One space everywhere, so that
+ * no-break space U+00A0, in UTF-8, as the export writes before "%" and as
+ * every spreadsheet and terminal font shows. One space everywhere, so that
  * tests and readers can rely on it. */
-#define RELEVE_NUMBER_SPACE "\xe2\x80\xaf"
+#define RELEVE_NUMBER_SPACE "\xc2\xa0"
 #define RELEVE_NUMBER_SIZE 64
 enum {
   RELEVE_NUMBER_GROUPED = 1, /* 1 360, 10 002 015 (from four digits on) */

@@ -8,7 +8,7 @@ set -euo pipefail
 : "${RELEVE:?}" "${RELEVED:?}" "${PLUGINS:?}" "${SRC:?}"
 . "$(dirname "$0")/lib.sh"
 R() { "$RELEVE" -c "$conf" "$@"; }
-SP=$'\u202f' # the narrow no-break space of French numbers
+SP=$'\u00a0' # the no-break space of French numbers
 
 # The demo's files, dropped as scripts/run-demo does, and a file of the
 # DASCO's that is refused (G01.1 is the GIP's).
@@ -174,7 +174,7 @@ import json, sys
 m = json.load(sys.stdin)
 print("%d cellules manquantes pour %d acteurs" % (m["count"], len({c["actor"] for c in m["cells"]})))')
 [ "$(R missing --year 2019 | tail -1)" = "$want" ] || fail "missing, all actors: $(R missing --year 2019 | tail -1), not $want"
-want=$(R missing --json | python3 -c 'import json, sys; print("{:,}".format(json.load(sys.stdin)["count"]).replace(",", "\u202f"))')
+want=$(R missing --json | python3 -c 'import json, sys; print("{:,}".format(json.load(sys.stdin)["count"]).replace(",", "\u00a0"))')
 case $want in *"$SP"*) ;; *) fail "fewer than 1 000 cells missing: $want";; esac
 [ "$(R missing | tail -1 | cut -d' ' -f1)" = "$want" ] || fail "missing: $want in French form: $(R missing | tail -1)"
 
