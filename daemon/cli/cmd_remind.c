@@ -170,15 +170,16 @@ static int failure_print(void *ud, const releve_outbox_failure *f) {
 
 int cli_mail_status_print(releve_cli *cli) {
   releve_outbox_counts c;
+  char n[3][RELEVE_NUMBER_SIZE];
   int rc = releve_outbox_count(&cli->store, &c);
 
   if (rc == 0) {
-    printf("\nmails en échec : %d\n", c.failed);
+    printf("\nmails en échec : %s\n", cli_count(c.failed, n[0]));
     rc = releve_outbox_failures(&cli->store, failure_print, NULL);
   }
   if (rc == 0 && c.pending)
-    printf("mails en attente d'envoi : %d (dont %d après un essai manqué)\n", c.pending,
-           c.retrying);
+    printf("mails en attente d'envoi : %s (dont %s après un essai manqué)\n",
+           cli_count(c.pending, n[1]), cli_count(c.retrying, n[2]));
   if (rc)
     fprintf(stderr, "releve: reading the outbox failed: %s\n", strerror(-rc));
   return rc ? CLI_FAIL : CLI_OK;
