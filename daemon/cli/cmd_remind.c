@@ -20,12 +20,12 @@ static void print_list(const char *label, const char *const *list) {
 }
 
 static int show(void *ud, const releve_reminder *r) {
-  static const int widths[] = {6, 9, 10, 8, 60};
+  static const int widths[] = {6, 9, 10, 8, 58}; /* 99 columns with the indent */
   static const char *const head[] = {"indic.", "période", "territoire", "action", "libellé"};
-  char date[32], n[RELEVE_NUMBER_SIZE];
+  releve_cli *cli = ud;
+  char date[32], n[RELEVE_NUMBER_SIZE], name[128];
   size_t i;
-  (void)ud;
-  printf("\n%s : campagne %d, étape %s (%s)", r->actor->name ? r->actor->name : r->actor->id,
+  printf("\n%s : campagne %d, étape %s (%s)", cli_actor_short(&cli->cfg, r->actor->id, name),
          r->campaign->year, r->step->name, cli_date(r->step->date, date));
   if (r->skipped) {
     printf("\n  retenue : %s\n", r->skipped);
@@ -98,19 +98,20 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
     printf("Relances du %s%s\n", day,
            dry ? " (essai : rien n'est mis en file ni envoyé)" : "");
   }
-  rc = releve_remind_run(&cli->store, &cli->cfg, date, dry, show, NULL, &sum);
+  rc = releve_remind_run(&cli->store, &cli->cfg, date, dry, show, cli, &sum);
   if (rc) {
     fprintf(stderr, "releve: remind: %s\n", strerror(-rc));
     return CLI_FAIL;
   }
-  printf("\n%d %s %s ; %d %s, %d %s à cette étape, %d %s le traitement d'un fichier%s\n",
-         sum.queued, cli_plural(sum.queued, "relance", "relances"),
+  printf("\n%d %s %s ; %d %s, %d %s à cette étape\n", sum.queued,
+         cli_plural(sum.queued, "relance", "relances"),
          dry ? cli_plural(sum.queued, "serait mise en file", "seraient mises en file")
              : cli_plural(sum.queued, "mise en file", "mises en file"),
          sum.complete, cli_plural(sum.complete, "acteur complet", "acteurs complets"),
-         sum.already, cli_plural(sum.already, "déjà relancé", "déjà relancés"), sum.waiting,
-         cli_plural(sum.waiting, "attend", "attendent"),
-         sum.due ? "" : " (aucune campagne n'a d'étape ce jour-là)");
+         sum.already, cli_plural(sum.already, "déjà relancé", "déjà relancés"));
+  printf("acteurs avec un fichier en attente de traitement : %d\n", sum.waiting);
+  if (!sum.due)
+    printf("aucune campagne n'a d'étape ce jour-là\n");
   if (sum.errors)
     fprintf(stderr, "releve: %d %s (voir plus haut)\n", sum.errors,
             cli_plural(sum.errors, "relance n'a pas pu être préparée",

@@ -135,8 +135,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   if (releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_INCOMING) > 0 ||
       releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_PROCESSING) > 0) {
     x->sum->waiting++;
-    r.skipped = "un fichier de cet acteur attend dans son dossier de dépôt ; relance une fois "
-                "le fichier traité";
+    r.skipped = "un fichier attend dans son dossier de dépôt ; relance une fois le fichier traité";
     rc = x->cb ? x->cb(x->ud, &r) : 0;
     goto out;
   }

@@ -178,6 +178,18 @@ want=$(R missing --json | python3 -c 'import json, sys; print("{:,}".format(json
 case $want in *"$SP"*) ;; *) fail "fewer than 1 000 cells missing: $want";; esac
 [ "$(R missing | tail -1 | cut -d' ' -f1)" = "$want" ] || fail "missing: $want in French form: $(R missing | tail -1)"
 
+# --- remind: held back for the actor whose file waits ------------------------
+R remind --dry-run --date 2023-03-20 > "$dir/remind.txt" || fail "remind --dry-run"
+grep -A1 "^CAF de Paris : campagne 2022, étape " "$dir/remind.txt" |
+  grep -q "^  retenue : un fichier attend dans son dossier de dépôt" || fail "remind: caf not held back"
+grep -q "^acteurs avec un fichier en attente de traitement : 1$" "$dir/remind.txt" ||
+  fail "remind summary: $(tail -3 "$dir/remind.txt")"
+python3 - "$dir/remind.txt" <<'PY' || fail "remind: a line wider than 100 columns"
+import sys
+wide = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if len(l) > 100]
+assert not wide, wide
+PY
+
 # --- history --------------------------------------------------------------
 R history H07.1 > "$dir/history.txt" || fail "history"
 grep -q "^  acteur : CAF de Paris (Caisse d'allocations familiales) ; unité : nombre$" "$dir/history.txt" ||
