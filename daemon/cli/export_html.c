@@ -261,13 +261,13 @@ static int page_top(const html_writer *h, releve_buf *b) {
                 "et chaque territoire : l'objectif 2020, la situation au début du contrat (%d ; "
                 "à défaut la première année reçue, signalée), le résultat à mi-parcours (%d), le "
                 "dernier résultat reçu jusqu'à %d et la progression vers l'objectif quand il est "
-                "chiffré. « secret » : valeur masquée",
+                "chiffré. «\u00a0secret\u00a0» : valeur masquée",
                 when, ctx->points[0], ctx->points[1], ctx->points[2]);
   if (rc == 0 && cfg->secrecy_threshold > 0)
     rc = releve_buf_addf(b, " (effectif de personnes ou de ménages de 1 à %d, ou valeur qui "
                             "permettrait de le retrouver, ou transmise comme secrète)",
                          cfg->secrecy_threshold - 1);
-  rc = rc ? rc : releve_buf_adds(b, " ; « nd » : non disponible ; case vide : non reçue.</p>\n");
+  rc = rc ? rc : releve_buf_adds(b, " ; «\u00a0nd\u00a0» : non disponible ; case vide : non reçue.</p>\n");
   rc = rc ? rc
           : releve_buf_addf(
                 b,
