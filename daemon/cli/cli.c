@@ -90,29 +90,35 @@ int cli_width(const char *s) {
   return w;
 }
 
+/* n bytes of s, a control character (a file name may hold a newline or an
+ * escape sequence) shown as '?' so that it cannot move the terminal. */
+static void put_text(FILE *out, const char *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    fputc((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i], out);
+}
+
 void cli_cell(FILE *out, const char *s, int w) {
-  int right = w < 0, n = cli_width(s);
+  int right = w < 0, n = cli_width(s), cols = 0;
+  const char *p = s;
+
   if (right)
     w = -w;
   if (n <= w) {
-    if (right)
-      fprintf(out, "%*s%s", w - n, "", s);
-    else
-      fprintf(out, "%s%*s", s, w - n, "");
+    fprintf(out, "%*s", right ? w - n : 0, "");
+    put_text(out, s, strlen(s));
+    fprintf(out, "%*s", right ? 0 : w - n, "");
     return;
   }
   /* Cut at a character boundary, keeping room for the ellipsis. */
-  {
-    int cols = 0;
-    const char *p = s;
-    while (*p && cols < w - 1) {
+  while (*p && cols < w - 1) {
+    p++;
+    while (((unsigned char)*p & 0xc0) == 0x80)
       p++;
-      while (((unsigned char)*p & 0xc0) == 0x80)
-        p++;
-      cols++;
-    }
-    fprintf(out, "%.*s…", (int)(p - s), s);
+    cols++;
   }
+  put_text(out, s, (size_t)(p - s));
+  fputs("…", out);
 }
 
 void cli_row(FILE *out, int indent, const char *const *cells, const int *widths, size_t n) {

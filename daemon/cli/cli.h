@@ -43,7 +43,8 @@ int cli_wants_help(int argc, char **argv, const char *usage);
 /* Number of display columns of a UTF-8 string (for table alignment). */
 int cli_width(const char *s);
 /* Prints s padded (or cut with "…") to exactly |w| display columns, on the
- * left when w > 0, on the right (figures) when w < 0. */
+ * left when w > 0, on the right (figures) when w < 0; control characters
+ * are shown as '?'. */
 void cli_cell(FILE *out, const char *s, int w);
 /* One table row: indent spaces, then each cell padded or cut to its width
  * (as cli_cell), one space between cells, then a newline. A last cell
