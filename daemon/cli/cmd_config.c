@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "reader.h"
 
 int cmd_init(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
@@ -37,10 +38,12 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
       "usage: releve [-c FILE] check-config\n\n"
       "Checks everything a running daemon needs: JSON syntax (with line and column),\n"
       "unknown keys, types, the référentiel, actors and their mappings, campaigns,\n"
-      "and that the database, spool and outbox folders are writable and the plugin\n"
-      "folder safe. Prints each problem as FILE[:LINE:COL]: KEY: error: WHY.\n"
+      "that the database, spool and outbox folders are writable, the plugin folder\n"
+      "safe and every plugin an actor names in it. Prints each problem as\n"
+      "FILE[:LINE:COL]: KEY: error: WHY.\n"
       "Exit status 0 only when there is no error (warnings are allowed).\n";
   releve_diags d = {0};
+  releve_plugins plugins;
   const char *path, *why;
   size_t errors, warnings;
   int rc;
@@ -56,6 +59,10 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
   cli->cfg_loaded = 1;
   if (rc == 0)
     releve_config_check_environment(&cli->cfg, &d);
+  if (rc == 0 && releve_plugins_load(&plugins, cli->cfg.plugins) == 0) {
+    releve_readers_check_config(&cli->cfg, &plugins, path ? path : "(built-in default)", &d);
+    releve_plugins_unload(&plugins);
+  }
   releve_diags_print(&d, stdout);
   errors = releve_diags_count(&d, RELEVE_DIAG_ERROR);
   warnings = releve_diags_count(&d, RELEVE_DIAG_WARNING);

@@ -32,16 +32,19 @@ static void show_progress(void *ud, unsigned long long done, unsigned long long 
 
 int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] ingest --actor ID [--dry-run] FILE...\n\n"
-      "Decodes each FILE with the actor's plugin, maps and checks every figure against the\n"
+      "usage: releve [-c FILE] ingest --actor ID [--plugin NAME] [--dry-run] FILE...\n\n"
+      "Decodes each FILE with the first of the actor's plugins that recognises it (the\n"
+      "actor's \"plugins\" in order, then the collection table, \"template\"), or with\n"
+      "plugin NAME whatever the file holds (--plugin), maps and checks every figure against the\n"
       "référentiel and stores them in one transaction per file (all or nothing). Prints the\n"
       "report the partner would receive (in French). The same file sent twice changes\n"
       "nothing. --dry-run checks without storing. Exit status: 0 when every file was\n"
       "accepted (or already received), 1 when one was refused or could not be read.\n";
   static const struct option opts[] = {{"actor", required_argument, NULL, 'a'},
                                        {"dry-run", no_argument, NULL, 'n'},
+                                       {"plugin", required_argument, NULL, 'p'},
                                        {NULL, 0, NULL, 0}};
-  const char *actor = NULL;
+  const char *actor = NULL, *forced = NULL;
   releve_plugins plugins;
   releve_ingest_env env;
   int dry = 0, opt, status = CLI_OK, i;
@@ -53,6 +56,8 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
       actor = optarg;
     else if (opt == 'n')
       dry = 1;
+    else if (opt == 'p')
+      forced = optarg;
     else {
       fputs(usage, stderr);
       return CLI_USAGE;
@@ -70,6 +75,12 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   }
   if (load_plugins(cli, &plugins))
     return CLI_FAIL;
+  if (forced && releve_plugins_find(&plugins, forced) == NULL) {
+    fprintf(stderr, "releve: no plugin \"%s\" in %s (see `releve plugins`)\n", forced,
+            cli->cfg.plugins);
+    releve_plugins_unload(&plugins);
+    return CLI_FAIL;
+  }
   if (cli_open_store(cli, 1)) {
     releve_plugins_unload(&plugins);
     return CLI_FAIL;
@@ -87,6 +98,7 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
     req.path = argv[i];
     req.channel = "cli";
     req.dry_run = dry;
+    req.plugin = forced;
     cli_progress_init(&shown.line);
     if (shown.line.tty) {
       req.progress = show_progress;

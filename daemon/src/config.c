@@ -219,9 +219,81 @@ static const char **string_list(const releve_jctx *c, json_t *arr, const char *p
   return out;
 }
 
+static const char *const template_only[] = {"template", NULL};
+
+/* "plugin": "caf" or "plugins": ["caf", "template"], the collection table
+ * added when not listed. Names are checked against the plugin folder by
+ * releve_readers_check_config (reader.h), which needs the plugins loaded. */
+static void load_actor_plugins(releve_actor *act, const releve_jctx *c, json_t *a,
+                               const char *path) {
+  json_t *one = json_object_get(a, "plugin"), *many = json_object_get(a, "plugins"), *v;
+  const char **list;
+  char where[256], item[300];
+  size_t i, k, n = 0;
+  int has_template = 0;
+
+  if (one && many) {
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
+                     releve_json_path(where, sizeof where, path, "plugin"), 0, 0,
+                     "both \"plugin\" and \"plugins\" are given; keep \"plugins\": [...] only");
+    return;
+  }
+  if (one == NULL && many == NULL)
+    return;
+  releve_json_path(where, sizeof where, path, one ? "plugin" : "plugins");
+  if (one && !json_is_string(one)) {
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, where, 0, 0,
+                     "is %s; a plugin name is expected", releve_json_type_name(one));
+    return;
+  }
+  if (many && (!json_is_array(many) || json_array_size(many) == 0)) {
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, where, 0, 0,
+                     "is %s; a non-empty list of plugin names is expected (e.g. [\"caf\", "
+                     "\"template\"])",
+                     json_is_array(many) ? "an empty list" : releve_json_type_name(many));
+    return;
+  }
+  list = calloc((many ? json_array_size(many) : 1) + 2, sizeof *list);
+  if (list == NULL)
+    return;
+  if (one)
+    list[n++] = json_string_value(one);
+  json_array_foreach(many, i, v) {
+    releve_json_index(item, sizeof item, where, i);
+    if (!json_is_string(v)) {
+      releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, item, 0, 0,
+                       "is %s; a plugin name is expected", releve_json_type_name(v));
+      continue;
+    }
+    for (k = 0; k < n; k++)
+      if (strcmp(list[k], json_string_value(v)) == 0)
+        break;
+    if (k < n) {
+      releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, item, 0, 0,
+                       "\"%s\" is listed twice; each plugin once, in the order to try them",
+                       json_string_value(v));
+      continue;
+    }
+    list[n++] = json_string_value(v);
+  }
+  for (k = 0; k < n; k++)
+    has_template |= strcmp(list[k], "template") == 0;
+  if (n == 0) {
+    free(list);
+    return;
+  }
+  if (!has_template)
+    list[n++] = "template"; /* partners can always answer in the collection table */
+  act->template_implied = !has_template;
+  act->plugins = list;
+  act->n_plugins = n;
+  act->plugin = list[0];
+  act->plugins_path = strdup(where);
+}
+
 static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a,
                              const char *path) {
-  static const char *const keys[] = {"id", "name", "emails", "plugin", "options",
+  static const char *const keys[] = {"id", "name", "emails", "plugin", "plugins", "options",
                                      "mapping", "scopes", "personal_data", "keep_days", NULL};
   const char *id = NULL;
   releve_actor key, *act;
@@ -253,7 +325,7 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
   }
   act->configured = 1;
   releve_json_string(c, a, path, "name", 0, &act->name);
-  releve_json_string(c, a, path, "plugin", 0, &act->plugin);
+  load_actor_plugins(act, c, a, path);
   releve_json_object(c, a, path, "options", 0, &act->options);
   releve_privacy_actor_load(act, c, a, path);
   if (releve_json_object(c, a, path, "mapping", 0, &act->mapping) == 1)
@@ -307,6 +379,9 @@ static void load_actors(releve_config *cfg, const releve_jctx *c) {
     releve_actor *act = &cfg->actors[i];
     act->id = cfg->ref.actors[i].id;
     act->name = cfg->ref.actors[i].name;
+    act->plugins = (const char **)template_only;
+    act->n_plugins = 1;
+    act->template_implied = 1;
     act->plugin = "template";
     act->scopes = NULL;
   }
@@ -505,6 +580,9 @@ void releve_config_free(releve_config *cfg) {
   size_t i;
   for (i = 0; i < cfg->n_actors; i++) {
     free(cfg->actors[i].emails);
+    if (cfg->actors[i].plugins != (const char **)template_only)
+      free(cfg->actors[i].plugins);
+    free(cfg->actors[i].plugins_path);
     if (cfg->actors[i].scopes != (const char **)default_scopes)
       free(cfg->actors[i].scopes);
   }

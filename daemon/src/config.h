@@ -21,7 +21,15 @@ typedef struct releve_actor {
   const char *name;
   const char **emails; /* NULL-ended */
   size_t n_emails;
-  const char *plugin;  /* "template" unless configured */
+  /* The readers this actor's files may be in, in the actor's order
+   * ("plugins", or "plugin" for one): NULL-ended, the collection table
+   * ("template") always among them, last unless listed. The host picks one
+   * per file (reader.h). plugin is the first: options and mapping are its. */
+  const char **plugins;
+  size_t n_plugins;
+  const char *plugin;
+  int template_implied;     /* "template" was added, not listed */
+  char *plugins_path;       /* where they were configured ("actors[2].plugins"), or NULL */
   json_t *options;     /* plugin options object, may be NULL */
   json_t *mapping;     /* mapping rules, may be NULL (then the plugin's rows are long-format) */
   const char **scopes; /* geographies owed per indicator, NULL-ended */

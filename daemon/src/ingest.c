@@ -16,6 +16,7 @@
 #include "hash.h"
 #include "log.h"
 #include "map.h"
+#include "reader.h"
 #include "receipt.h"
 #include "report.h"
 #include "store_sql.h"
@@ -30,6 +31,7 @@ struct releve_ingest {
   unsigned long long size;
   const releve_actor *actor;
   const releve_plugin *plugin;
+  releve_reader_choice choice;
   releve_option_value *options;
   char *refusal;           /* the whole file is refused, before any row */
   long long duplicate_of;  /* submission that already stored these bytes */
@@ -480,10 +482,57 @@ static int on_candidate(void *ud, const releve_candidate *c) {
   return in->stop ? in->sys_error : 0;
 }
 
+/* The reader, among the actor's plugins, from the file's first bytes; its
+ * options are the actor's when it is the actor's first plugin, else its
+ * defaults. */
+static int choose_reader(releve_ingest *in) {
+  unsigned char *head = malloc(RELEVE_PLUGIN_HEAD_MAX);
+  releve_diags d = {0};
+  ssize_t n;
+  char *why = NULL, *note;
+  int rc;
+
+  if (head == NULL)
+    return -ENOMEM;
+  do
+    n = pread(in->fd, head, RELEVE_PLUGIN_HEAD_MAX, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    free(head);
+    return -EIO;
+  }
+  rc = releve_reader_choose(in->env->plugins, in->actor, in->req.plugin, head, (size_t)n, in->name,
+                            &in->choice, &why);
+  free(head);
+  if (rc == -ENOENT) {
+    refuse(in, "%s", why);
+    free(why);
+    return 0;
+  }
+  if (rc)
+    return rc;
+  in->plugin = in->choice.plugin;
+  if ((note = releve_reader_note(&in->choice, in->actor)) != NULL) {
+    releve_report_note(&in->report, note);
+    free(note);
+  }
+  in->options = calloc(releve_plugin_option_count(in->plugin) + 1, sizeof *in->options);
+  if (in->options == NULL)
+    return -ENOMEM;
+  if (releve_plugin_options(in->plugin, in->choice.primary ? in->actor->options : NULL, "config",
+                            "options", &d, in->options)) {
+    releve_diags_print(&d, stderr);
+    refuse(in, "la configuration du module « %s » pour cet acteur est invalide ; "
+               "l'administrateur a été prévenu",
+           in->plugin->name);
+  }
+  releve_diags_free(&d);
+  return 0;
+}
+
 int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
                         releve_ingest **out) {
   releve_ingest *in = calloc(1, sizeof *in);
-  releve_diags d = {0};
   int rc;
 
   *out = NULL;
@@ -511,23 +560,8 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   if (in->fd >= 0 && in->size == 0)
     refuse(in, "le fichier est vide (0 octet) : le dépôt a peut-être été interrompu ; "
                "déposez-le à nouveau");
-  in->plugin = releve_plugins_find(env->plugins, in->actor->plugin);
-  if (in->plugin == NULL)
-    refuse(in, "le module de lecture « %s » n'est pas disponible sur le serveur ; "
-               "l'administrateur a été prévenu",
-           in->actor->plugin);
-  else {
-    in->options = calloc(releve_plugin_option_count(in->plugin) + 1, sizeof *in->options);
-    if (in->options == NULL ||
-        releve_plugin_options(in->plugin, in->actor->options, "config", "options", &d,
-                              in->options)) {
-      releve_diags_print(&d, stderr);
-      refuse(in, "la configuration du module « %s » pour cet acteur est invalide ; "
-                 "l'administrateur a été prévenu",
-             in->plugin->name);
-    }
-    releve_diags_free(&d);
-  }
+  if (in->fd >= 0 && in->size > 0 && (rc = choose_reader(in)) != 0)
+    goto fail;
   if ((rc = find_channel(in)) != 0)
     goto fail;
   if (in->req.last_recorded && in->fd >= 0 && (rc = find_recorded(in)) != 0)
@@ -542,7 +576,10 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   if (in->refusal == NULL && in->duplicate_of == 0) {
     if ((rc = prepare_statements(in)) != 0 || (rc = insert_submission(in, "accepted", "")) != 0)
       goto fail;
-    in->mapper = releve_mapper_new(in->actor->mapping, on_candidate, on_map_error, in);
+    /* The actor's mapping is its first plugin's; any other reader's rows
+     * are the collection table's, one figure each. */
+    in->mapper = releve_mapper_new(in->choice.primary ? in->actor->mapping : NULL, on_candidate,
+                                   on_map_error, in);
     if (in->mapper == NULL) {
       rc = -ENOMEM;
       goto fail;
@@ -685,7 +722,8 @@ static char *render(releve_ingest *in, const char *verdict, const char *summary)
   h.sha256 = in->sha256;
   h.actor_id = in->actor->id;
   h.actor_name = in->actor->name;
-  h.plugin = in->plugin ? in->plugin->name : in->actor->plugin;
+  h.plugin = in->plugin ? in->plugin->name : NULL;
+  h.format = in->plugin ? releve_reader_format(in->plugin) : NULL;
   h.channel = in->req.channel;
   h.verdict = verdict;
   h.summary = summary;

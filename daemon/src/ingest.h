@@ -36,6 +36,10 @@ typedef struct releve_ingest_request {
   const char *path;    /* the file to read (opened O_NOFOLLOW|O_NONBLOCK) */
   const char *name;    /* the name to record and report, NULL: base name of path */
   const char *channel; /* "spool", "poll" or "cli" */
+  /* The plugin to read the file with whatever it holds (`releve ingest
+   * --plugin`); NULL: the first of the actor's plugins that recognises the
+   * file (reader.h). */
+  const char *plugin;
   int dry_run;         /* check everything, store nothing */
   /* Queue the partner's receipt (receipt.h) in the transaction that records
    * the outcome: a file is never stored without its mail, and a crash
@@ -71,10 +75,10 @@ typedef struct releve_ingest_result {
 
 typedef struct releve_ingest releve_ingest;
 
-/* Opens and hashes the file, finds the actor's plugin and options, and
- * starts the transaction. On success *out is the ingest to feed; when the
- * file cannot be taken at all (not a regular file, unknown actor, no such
- * plugin, bad options) the ingest is still returned and finish() refuses
+/* Opens and hashes the file, picks its reader among the actor's plugins
+ * (reader.h) with its options, and starts the transaction. On success *out
+ * is the ingest to feed; when the file cannot be taken at all (not a
+ * regular file, unknown actor, no plugin recognises it, bad options) the ingest is still returned and finish() refuses
  * it with the reason. Returns a negative errno value only when the system
  * failed (database busy or broken, out of memory): the file must then be
  * left where it is and retried. */

@@ -140,12 +140,18 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
   releve_buf_addf(&b,
                   "Rapport de dépôt — relevé\n"
                   "Fichier : %s (%s octets, sha256 %.16s…)\n"
-                  "Acteur : %s (%s) — module de lecture : %s — canal : %s\n"
+                  "Acteur : %s (%s) — canal : %s\n",
+                  h->file_name,
+                  releve_report_format((double)h->size, 0, RELEVE_NUMBER_GROUPED, size), h->sha256,
+                  h->actor_name, h->actor_id, releve_report_channel(h->channel, 0));
+  if (h->plugin)
+    releve_buf_addf(&b, "Lu comme : %s (module de lecture « %s »)\n", h->format, h->plugin);
+  else
+    releve_buf_adds(&b, "Lu comme : aucun format reconnu\n");
+  releve_buf_addf(&b,
                   "Traité le : %s\n"
                   "Résultat : %s — %s\n",
-                  h->file_name,
-                  releve_report_format((double)h->size, 0, RELEVE_NUMBER_GROUPED, size), h->sha256, h->actor_name, h->actor_id, h->plugin,
-                  releve_report_channel(h->channel, 0), when, h->verdict, h->summary);
+                  when, h->verdict, h->summary);
   section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
   section(&b, "Points à vérifier", &r->warnings, r->n_warnings);

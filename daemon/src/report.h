@@ -57,7 +57,8 @@ typedef struct releve_report_head {
   const char *file_name;
   unsigned long long size;
   const char *sha256;
-  const char *actor_id, *actor_name, *plugin, *channel;
+  const char *actor_id, *actor_name, *channel;
+  const char *plugin, *format; /* the reader and its format in French; NULL: none */
   const char *verdict;   /* "ACCEPTÉ", "REFUSÉ", "DÉJÀ REÇU", "VÉRIFIÉ (essai)" */
   const char *summary;   /* one sentence */
 } releve_report_head;

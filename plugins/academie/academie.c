@@ -272,7 +272,10 @@ static int academie_decode(const releve_decode_args *args) {
   return releve_kit_table_decode(args, &academie_format, &st);
 }
 
-RELEVE_KIT_PLUGIN("academie", "1.0.0",
+RELEVE_KIT_TABLE_RECOGNISER(academie_recognise, academie_format)
+
+RELEVE_KIT_PLUGIN("academie", "1.1.0",
                   "Education nationale open data by school: annuaire, IPS des collèges, DNB "
                   "par établissement, adresse et géolocalisation",
-                  academie_options, academie_decode)
+                  "export open data de l'Éducation nationale par établissement (CSV)",
+                  academie_options, academie_decode, academie_recognise)

@@ -225,7 +225,10 @@ static int caf_decode(const releve_decode_args *args) {
   return releve_kit_table_decode(args, &caf_format, &st);
 }
 
-RELEVE_KIT_PLUGIN("caf", "1.0.0",
+RELEVE_KIT_TABLE_RECOGNISER(caf_recognise, caf_format)
+
+RELEVE_KIT_PLUGIN("caf", "1.1.0",
                   "CAF open data by commune (data.caf.fr, current portal and older yearly "
                   "files)",
-                  caf_options, caf_decode)
+                  "export open data de la CAF par commune (CSV)",
+                  caf_options, caf_decode, caf_recognise)

@@ -25,6 +25,8 @@
  *     cell     numbers written the French way, secrecy markers, names;
  *     row      building one output row and the column list;
  *     decode   the whole decode() of a CSV plugin, given its format;
+ *     recognise  recognise() of a CSV plugin: its header sought in a file's
+ *              first bytes;
  *     json     a streaming JSON tokenizer and a bounded per-record tree.
  *
  * CONVENTIONS
@@ -57,15 +59,18 @@
 /* The entry point every plugin defines (declared here once for all). */
 RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
 
-/* Defines a plugin's descriptor (ABI 1, this build's struct size) and its
+/* Defines a plugin's descriptor (ABI 1.1, this build's struct size) and its
  * entry point, the only exported symbol:
  *   RELEVE_KIT_PLUGIN("caf", "1.0.0", "CAF open data by commune",
- *                     caf_options, caf_decode)
- * options may be NULL. */
-#define RELEVE_KIT_PLUGIN(name, version, description, options, decode)                 \
+ *                     "export open data de la CAF (CSV)", caf_options, caf_decode,
+ *                     caf_recognise)
+ * format is the French name partners know the format by; options may be
+ * NULL; recognise says whether the first bytes of a file are in this format
+ * (releve/plugin.h, RECOGNISING A FILE). */
+#define RELEVE_KIT_PLUGIN(name, version, description, format, options, decode, recognise) \
   static const releve_plugin releve_kit_plugin = {                                     \
       RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), name, version, description,      \
-      options, decode};                                                                \
+      options, decode, recognise, format};                                             \
   RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void) {             \
     return &releve_kit_plugin;                                                         \
   }
@@ -416,7 +421,7 @@ typedef struct releve_kit_format {
   unsigned flags;            /* RELEVE_KIT_TABLE_* */
   unsigned max_title_lines;  /* non-blank lines searched for the header */
   const char *expected;      /* French: what the header must hold */
-  releve_kit_table_is_header is_header;
+  releve_kit_table_is_header is_header; /* ud is NULL when recognising */
   /* Once the header is known: checks it (reporting, in French, what is
    * missing) and fills names with the output columns. 0 or negative. */
   int (*begin)(void *ud, const releve_kit_table *t, releve_kit_names *names);
@@ -431,6 +436,29 @@ typedef struct releve_kit_format {
 
 int releve_kit_table_decode(const releve_decode_args *args, const releve_kit_format *format,
                             void *ud);
+
+/* ------------------------------------------------------------------------
+ * recognise -- is a file's start in this format?
+ * ------------------------------------------------------------------------ */
+
+/* The length of head (n bytes, see RELEVE_PLUGIN_HEAD_MAX) holding only
+ * whole lines: n when head is the whole file, else up to its last '\n'. */
+size_t releve_kit_head_lines(const unsigned char *head, size_t n);
+
+/* recognise() for a CSV plugin: 100 when format's header is found in the
+ * whole lines of head the way decode would find it (same title-line limit,
+ * encodings, separators; format->is_header is called with ud NULL), else 0.
+ * Reports nothing, keeps nothing. */
+int releve_kit_table_recognise(const unsigned char *head, size_t n,
+                               const releve_kit_format *format);
+
+/* Defines static int fn(head, n, file_name), a plugin's recognise() made of
+ * releve_kit_table_recognise over its format (a releve_kit_format object). */
+#define RELEVE_KIT_TABLE_RECOGNISER(fn, format)                                        \
+  static int fn(const unsigned char *head, size_t n, const char *file_name) {          \
+    (void)file_name;                                                                   \
+    return releve_kit_table_recognise(head, n, &(format));                             \
+  }
 
 /* Counts of dropped records by reason, logged once at the end. labels is
  * a NULL-terminated list of English reasons ("abroad (99999)"), at most

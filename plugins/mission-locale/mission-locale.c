@@ -339,7 +339,36 @@ static int mission_locale_decode(const releve_decode_args *args) {
   return rc;
 }
 
-RELEVE_KIT_PLUGIN("mission-locale", "1.0.0",
+/* i-milo's own keys: any of them in the head makes the file surely one. */
+static const char *const imilo_keys[] = {"\"jeunes\"", "\"idJeune\"", "\"accompagnementCEJ\"",
+                                         "\"structureRattachement\"", NULL};
+
+static int contains(const unsigned char *head, size_t n, const char *needle) {
+  size_t k = strlen(needle);
+  for (size_t i = 0; i + k <= n; i++)
+    if (memcmp(head + i, needle, k) == 0)
+      return 1;
+  return 0;
+}
+
+/* A JSON document (after a BOM and blanks, '[' or '{'): 100 with an i-milo
+ * key in its first bytes, 30 otherwise (a JSON file of another shape, whose
+ * report then says what is wrong). */
+static int mission_locale_recognise(const unsigned char *head, size_t n, const char *file_name) {
+  (void)file_name;
+  size_t i = n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+  while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+    i++;
+  if (i == n || (head[i] != '[' && head[i] != '{'))
+    return 0;
+  for (const char *const *k = imilo_keys; *k != NULL; k++)
+    if (contains(head + i, n - i, *k))
+      return 100;
+  return 30;
+}
+
+RELEVE_KIT_PLUGIN("mission-locale", "1.1.0",
                   "Mission Locale i-milo JSON export: one row per young person, without "
                   "names, identifiers or birth dates",
-                  NULL, mission_locale_decode)
+                  "export i-milo de la Mission Locale (JSON)", NULL,
+                  mission_locale_decode, mission_locale_recognise)

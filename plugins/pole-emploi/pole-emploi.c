@@ -233,7 +233,10 @@ static int pole_emploi_decode(const releve_decode_args *args) {
   return releve_kit_table_decode(args, &pole_emploi_format, &st);
 }
 
-RELEVE_KIT_PLUGIN("pole-emploi", "1.0.0",
+RELEVE_KIT_TABLE_RECOGNISER(pole_emploi_recognise, pole_emploi_format)
+
+RELEVE_KIT_PLUGIN("pole-emploi", "1.1.0",
                   "DARES / France Travail job seekers by commune and quarter "
                   "(dares_defm_communales-brutes)",
-                  pole_emploi_options, pole_emploi_decode)
+                  "export DARES / France Travail des demandeurs d'emploi par commune (CSV)",
+                  pole_emploi_options, pole_emploi_decode, pole_emploi_recognise)

@@ -150,7 +150,10 @@ static int template_decode(const releve_decode_args *args) {
   return releve_kit_table_decode(args, &template_format, &st);
 }
 
-RELEVE_KIT_PLUGIN("template", "1.0.0",
+RELEVE_KIT_TABLE_RECOGNISER(template_recognise, template_format)
+
+RELEVE_KIT_PLUGIN("template", "1.1.0",
                   "The référentiel's collection table: one row per figure (indicateur, "
                   "periode, geographie, valeur, part, statut)",
-                  NULL, template_decode)
+                  "tableau de collecte du référentiel (CSV)",
+                  NULL, template_decode, template_recognise)

@@ -115,8 +115,12 @@ static int decode(const releve_decode_args *a) {
 }
 
 static const releve_plugin desc = {
-    RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), "crashtest", "1",
-    "test plugin: long template, crashes, hangs or hogs memory on demand", NULL, decode};
+    .abi_major = RELEVE_PLUGIN_ABI_MAJOR,
+    .struct_size = sizeof(releve_plugin),
+    .name = "crashtest",
+    .version = "1",
+    .description = "test plugin: long template, crashes, hangs or hogs memory on demand",
+    .decode = decode};
 
 RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
 RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void) { return &desc; }

@@ -88,7 +88,14 @@ static const releve_option options[] = {
     {"unused", RELEVE_OPT_BOOL, "false", "an option, to test option checking"},
     {NULL, 0, NULL, NULL}};
 
-static const releve_plugin descriptor = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), "lines",
-                                         "1.0", "test plugin: ';' lines", options, decode};
+/* Built as an ABI 1.0 plugin (no recognise): the host takes it to
+ * recognise every file, as before readers were chosen. */
+static const releve_plugin descriptor = {.abi_major = RELEVE_PLUGIN_ABI_MAJOR,
+                                         .struct_size = RELEVE_PLUGIN_MIN_SIZE,
+                                         .name = "lines",
+                                         .version = "1.0",
+                                         .description = "test plugin: ';' lines",
+                                         .options = options,
+                                         .decode = decode};
 
 RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void) { return &descriptor; }

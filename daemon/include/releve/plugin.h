@@ -63,6 +63,30 @@
  *   A host service returning a negative value asks the plugin to stop and
  *   return that value.
  *
+ * RECOGNISING A FILE (ABI 1.1)
+ *   An actor may send files in several formats: its own export and, always,
+ *   the référentiel's collection table. For each file the host asks the
+ *   actor's plugins, in the actor's order, whether they recognise it:
+ *   recognise() gets the first bytes of the file (head, n bytes: the whole
+ *   file when n < RELEVE_PLUGIN_HEAD_MAX, else its first
+ *   RELEVE_PLUGIN_HEAD_MAX bytes, the last line possibly cut) and its base
+ *   name. It looks for what only its format has (a header line holding its
+ *   column names, a JSON document's first key) and returns:
+ *     - 0 when the file is not in its format;
+ *     - a positive confidence up to 100 when it is (100: its own header was
+ *       found; lower: the file merely looks like it could be);
+ *     - never a negative value, never a host service call: it must not
+ *       allocate more than a few kilobytes, read anything else or keep
+ *       state, and may run in the daemon's own process.
+ *   The host decodes the file with the first plugin, in the actor's order,
+ *   that recognises it (the confidence only goes into the log), and refuses
+ *   a file that none recognises with a report naming the formats the actor
+ *   can send (the plugins' format texts). A descriptor too short to hold
+ *   recognise (ABI 1.0), or whose recognise is NULL, is taken to recognise
+ *   every file, as before readers were chosen.
+ *   format is a short French name of the format for partners' reports
+ *   ("export open data de la CAF (CSV)"); NULL: the host uses name.
+ *
  * MEMORY AND STREAMING
  *   Files can hold millions of rows: read in chunks, keep at most one row in
  *   memory, and never allocate in proportion to the file size.
@@ -167,7 +191,19 @@ typedef struct releve_plugin {
   const char *description; /* one line, English */
   const releve_option *options; /* may be NULL */
   int (*decode)(const releve_decode_args *args);
+  /* ABI 1.1, appended: see RECOGNISING A FILE. Both may be NULL. */
+  int (*recognise)(const unsigned char *head, size_t n, const char *file_name);
+  const char *format; /* French, for partners: the format's usual name */
 } releve_plugin;
+
+/* The most bytes of a file's start given to recognise(). */
+#define RELEVE_PLUGIN_HEAD_MAX 65536
+
+/* Whether descriptor d, as its plugin was built, holds field (a field
+ * appended after ABI 1.0). The host reads such a field only when this is
+ * true, so plugins built against an older header keep working. */
+#define RELEVE_PLUGIN_HAS(d, field)                                                   \
+  ((d)->struct_size >= offsetof(releve_plugin, field) + sizeof((d)->field))
 
 /* The smallest descriptor the host accepts (ABI 1.0). */
 #define RELEVE_PLUGIN_MIN_SIZE \

@@ -1,0 +1,60 @@
+/* reader.h -- which plugin reads a file.
+ *
+ * An actor sends its files in one of several formats: its own plugins, in
+ * the order its configuration lists them, and always the référentiel's
+ * collection table ("template"). For each file the host gives the file's
+ * first bytes to each of them (recognise(), releve/plugin.h) and decodes it
+ * with the first that recognises it; the report says which one, and which
+ * others recognised it too. A file that none recognises is refused with a
+ * report naming the formats this actor can send. An administrator may
+ * force a reader (`releve ingest --plugin NAME`). */
+#ifndef RELEVE_READER_H
+#define RELEVE_READER_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "plugin_host.h"
+
+/* The most plugins an actor may list (check-config refuses more). */
+#define RELEVE_READER_MAX 16
+
+typedef struct releve_reader_choice {
+  const releve_plugin *plugin; /* the reader; NULL when the file is refused */
+  int primary;    /* plugin is the actor's first: its options and mapping apply */
+  int forced;     /* named by the administrator, not recognised */
+  int confidence; /* what its recognise() said (100 for a forced one) */
+  const char *others[RELEVE_READER_MAX]; /* other plugins that recognised the file */
+  size_t n_others;
+} releve_reader_choice;
+
+/* Picks the reader of a file for actor a. forced (may be NULL) names the
+ * plugin to use whatever the file holds. Otherwise the actor's plugins are
+ * asked in order whether they recognise head (its first n bytes, at most
+ * RELEVE_PLUGIN_HEAD_MAX; the whole file when fewer) and the first that
+ * does is taken. Returns 0 with out->plugin set; -ENOENT with out->plugin
+ * NULL and *why a French sentence for the partner's report (malloc'ed)
+ * when the forced plugin is not loaded, none of the actor's plugins is, or
+ * none recognises the file; -ENOMEM. */
+int releve_reader_choose(const releve_plugins *p, const releve_actor *a, const char *forced,
+                         const unsigned char *head, size_t n, const char *file_name,
+                         releve_reader_choice *out, char **why);
+
+/* The French name of plugin's format, for partners: its format text, else
+ * its name. */
+const char *releve_reader_format(const releve_plugin *plugin);
+
+/* For the report's information section (French, malloc'ed), or NULL when
+ * there is nothing to say beyond the reader's name (it alone recognised the
+ * file): that it was forced, or which others recognised the file and that
+ * the actor's order decided. */
+char *releve_reader_note(const releve_reader_choice *c, const releve_actor *a);
+
+/* check-config: every plugin an actor names is in the plugin folder and
+ * loaded (an error), the collection table too where it is implied (a
+ * warning), and an actor lists at most RELEVE_READER_MAX of them. file is the
+ * configuration file, for the diagnostics. */
+void releve_readers_check_config(const releve_config *cfg, const releve_plugins *p,
+                                 const char *file, releve_diags *diags);
+
+#endif
