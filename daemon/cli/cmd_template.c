@@ -5,26 +5,46 @@
 #include <string.h>
 
 #include "cli.h"
-#include "period.h"
 #include "template.h"
 #include "util.h"
 
+/* Without --format: a file named *.csv or *.ods gets that form, any other
+ * file a workbook (xlsx), stdout the CSV. */
+static releve_template_format default_format(const char *output) {
+  const char *dot = output ? strrchr(output, '.') : NULL;
+  releve_template_format f = RELEVE_TEMPLATE_XLSX;
+  if (output == NULL)
+    return RELEVE_TEMPLATE_CSV;
+  if (dot && releve_template_format_parse(dot + 1, &f) != 0)
+    f = RELEVE_TEMPLATE_XLSX;
+  return f;
+}
+
 int cmd_template(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] template --actor ID --year Y [-o FILE]\n\n"
-      "Writes the collection table for ACTOR and year Y, pre-filled with one row per\n"
-      "indicator and scope the actor owes (school year Y-(Y+1) for school-year\n"
-      "indicators): indicateur;libelle;periode;geographie;valeur;part;statut;commentaire.\n"
-      "UTF-8 with BOM, ';', CRLF: it opens as is in a French spreadsheet. Fill valeur (and\n"
-      "part where asked), statut when needed (provisoire, estimé, secret, nd), and drop it\n"
-      "in the actor's spool folder. Without -o, stdout.\n";
+      "usage: releve [-c FILE] template --actor ID --year Y [--format xlsx|ods|csv] [-o FILE]\n\n"
+      "Writes the collection table for ACTOR and year Y, one row per figure the actor owes\n"
+      "(school year Y-(Y+1) for school-year indicators): action, indicator and label, unit,\n"
+      "period, geography and its name, the 2020 target, the figures already received for the\n"
+      "contract's first year and for Y-1, then the columns to fill: valeur, part, statut,\n"
+      "commentaire. The partner fills it and drops it in its spool folder, whatever its own\n"
+      "format: the \"template\" reader takes it back.\n"
+      "  xlsx  a workbook opening on a French \"Mode d'emploi\" sheet; on the \"Tableau\" sheet a\n"
+      "        list for statut, number formats, reference columns grey and locked, the header\n"
+      "        frozen, printed landscape one page wide (the default with -o FILE);\n"
+      "  ods   the same as an OpenDocument spreadsheet (LibreOffice; -o FILE.ods);\n"
+      "  csv   UTF-8 with BOM, ';', CRLF (the default on stdout; -o FILE.csv).\n";
   static const struct option opts[] = {{"actor", required_argument, NULL, 'a'},
                                        {"year", required_argument, NULL, 'y'},
+                                       {"format", required_argument, NULL, 'f'},
                                        {"output", required_argument, NULL, 'o'},
                                        {NULL, 0, NULL, 0}};
-  const char *actor = NULL, *output = NULL;
+  const char *actor = NULL, *output = NULL, *format_name = NULL;
+  releve_template_format format;
+  releve_template t;
+  releve_buf out = RELEVE_BUF_INIT;
   const releve_actor *a;
-  char *text = NULL, *end;
+  char *end;
   int year = 0, opt, rc;
 
   if (cli_wants_help(argc, argv, usage))
@@ -36,7 +56,9 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
       year = (int)strtol(optarg, &end, 10);
       if (*end)
         year = 0;
-    } else if (opt == 'o')
+    } else if (opt == 'f')
+      format_name = optarg;
+    else if (opt == 'o')
       output = optarg;
     else {
       fputs(usage, stderr);
@@ -45,6 +67,11 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
   }
   if (actor == NULL || year == 0 || optind != argc) {
     fputs(usage, stderr);
+    return CLI_USAGE;
+  }
+  format = default_format(output);
+  if (format_name && releve_template_format_parse(format_name, &format) != 0) {
+    fprintf(stderr, "releve: template: format \"%s\" unknown; xlsx, ods or csv\n", format_name);
     return CLI_USAGE;
   }
   if (cli_load_config(cli))
@@ -58,14 +85,19 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
             cli->cfg.last_year);
     return CLI_FAIL;
   }
-  rc = releve_template_write(&cli->cfg, a, year, &text);
+  if (cli_open_store(cli, 0))
+    return CLI_FAIL;
+  rc = releve_template_build(&t, &cli->cfg, &cli->store, a, year);
+  if (rc == 0)
+    rc = releve_template_render(&t, format, &out);
+  releve_template_free(&t);
   if (rc == 0) {
     if (output)
-      rc = releve_write_file_atomic(output, text, strlen(text), 0644);
-    else if (fputs(text, stdout) < 0 || fflush(stdout) != 0)
+      rc = releve_write_file_atomic(output, out.data, out.len, 0644);
+    else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
       rc = -EIO;
   }
-  free(text);
+  releve_buf_free(&out);
   if (rc) {
     fprintf(stderr, "releve: template: %s\n", strerror(-rc));
     return CLI_FAIL;

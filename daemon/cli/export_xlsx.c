@@ -4,15 +4,13 @@
  * the header repeated; figures are numbers (a spreadsheet can sum them),
  * progress and completeness percentages, "secret" and "nd" text. Then the
  * completeness per actor and per theme, and a chart sheet of it. The
- * library writes to a file: a private temporary one, read back whole. */
+ * library writes to a private temporary file (xlsx_file.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "export.h"
-#include "log.h"
+#include "xlsx_file.h"
 
 #define MAX_SHEETS 8
 #define PAPER_A4 9
@@ -28,12 +26,11 @@ typedef struct sheet {
 typedef struct xlsx_writer {
   export_writer w;
   const export_context *ctx;
-  char path[64];
+  releve_xlsx_file file;
   lxw_workbook *wb;
   lxw_format *head, *top, *wrap, *percent; /* every cell at the top of its row */
   sheet sheets[MAX_SHEETS];
   int n_sheets;
-  lxw_error error;
 } xlsx_writer;
 
 /* Narrow codes, wrapped texts: the whole row fits one printed page width. */
@@ -42,10 +39,7 @@ static const double widths[EXPORT_COLUMNS] = {
     10, 9, 11, 8, 11, 9, 9, 11, 8, 12, 12, 11, 11, 24};
 static const int wrapped[] = {COL_ACTION_LABEL, COL_LABEL, COL_ACTOR_NAME, COL_TARGET, COL_NOTE};
 
-static void note(xlsx_writer *x, lxw_error e) {
-  if (x->error == LXW_NO_ERROR)
-    x->error = e;
-}
+static void note(xlsx_writer *x, lxw_error e) { releve_xlsx_file_note(&x->file, e); }
 
 /* A sheet name: the theme's id and its name up to the first character
  * Excel forbids ([]:*?/\), at most 31 characters: "G Grandir". */
@@ -150,7 +144,7 @@ static int xlsx_row(export_writer *w, const export_row *r) {
   put_row(x, &x->sheets[0], r);
   if (s)
     put_row(x, s, r);
-  return x->error == LXW_NO_ERROR ? 0 : -EIO;
+  return x->file.error == LXW_NO_ERROR ? 0 : -EIO;
 }
 
 static void tally_line(xlsx_writer *x, lxw_worksheet *ws, lxw_row_t row, const char *name,
@@ -233,42 +227,23 @@ static void completeness(xlsx_writer *x) {
 
 static int xlsx_finish(export_writer *w, releve_buf *out) {
   xlsx_writer *x = (xlsx_writer *)w;
-  lxw_error e;
-  size_t len;
-  char *data;
-  int rc;
 
   for (int i = 0; i < x->n_sheets; i++)
     note(x, worksheet_autofilter(x->sheets[i].ws, 0, 0, x->sheets[i].next - 1,
                                  EXPORT_COLUMNS - 1));
   completeness(x);
-  e = workbook_close(x->wb);
   x->wb = NULL;
-  note(x, e);
-  if (x->error != LXW_NO_ERROR) {
-    releve_err("xlsx: %s", lxw_strerror(x->error));
-    return -EIO;
-  }
-  if ((rc = releve_read_file(x->path, &data, &len)) != 0)
-    return rc;
-  out->data = data;
-  out->len = len;
-  out->cap = len + 1;
-  return 0;
+  return releve_xlsx_file_close(&x->file, out);
 }
 
 static void xlsx_free(export_writer *w) {
   xlsx_writer *x = (xlsx_writer *)w;
-  if (x->wb)
-    workbook_close(x->wb);
-  unlink(x->path);
+  releve_xlsx_file_discard(&x->file);
   free(x);
 }
 
 export_writer *export_xlsx_new(const export_context *ctx) {
   xlsx_writer *x = calloc(1, sizeof *x);
-  const char *tmp = getenv("TMPDIR");
-  int fd;
 
   if (x == NULL)
     return NULL;
@@ -276,21 +251,15 @@ export_writer *export_xlsx_new(const export_context *ctx) {
   x->w.row = xlsx_row;
   x->w.finish = xlsx_finish;
   x->w.free = xlsx_free;
-  snprintf(x->path, sizeof x->path, "%s/releve-export.XXXXXX",
-           tmp && *tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-  if ((fd = mkstemp(x->path)) < 0) {
-    releve_err("xlsx: cannot create a temporary file %s: %s", x->path, strerror(errno));
+  if (releve_xlsx_file_open(&x->file) != 0) {
     free(x);
     return NULL;
   }
-  close(fd);
-  x->wb = workbook_new(x->path);
-  if (x->wb) {
-    x->head = workbook_add_format(x->wb);
-    x->wrap = workbook_add_format(x->wb);
-    x->top = workbook_add_format(x->wb);
-    x->percent = workbook_add_format(x->wb);
-  }
+  x->wb = x->file.wb;
+  x->head = workbook_add_format(x->wb);
+  x->wrap = workbook_add_format(x->wb);
+  x->top = workbook_add_format(x->wb);
+  x->percent = workbook_add_format(x->wb);
   if (x->percent == NULL) {
     xlsx_free(&x->w);
     return NULL;

@@ -152,3 +152,18 @@ const char *releve_geo_label(const char *code) {
   default: return releve_geo_kind_label(releve_geo_classify(code));
   }
 }
+
+const char *releve_geo_name(const char *code) {
+  static const struct {
+    const char *code, *name;
+  } names[] = {{"PARIS", "PARIS — Paris entier (total de la ville)"},
+               {"QP", "QP — ensemble QPV + QVA"},
+               {"QPV", "QPV — quartiers prioritaires"},
+               {"QVA", "QVA — quartiers de veille active"},
+               {"REP", "REP — réseaux d'éducation prioritaire"},
+               {"REP+", "REP+ — réseaux d'éducation prioritaire renforcés"}};
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(code, names[i].code) == 0)
+      return names[i].name;
+  return code;
+}

@@ -63,5 +63,9 @@ const char *releve_geo_kind_label(releve_geo_kind k);
 const char *releve_geo_label(const char *code);
 /* "liste QPV 2015", "liste QPV 2024", "liste QVA de la Ville", or "". */
 const char *releve_geo_vintage_label(releve_geo_vintage v);
+/* A geography's name for partners: "QPV — quartiers prioritaires",
+ * "QP — ensemble QPV + QVA", "REP+ — réseaux d'éducation prioritaire
+ * renforcés"…; code itself for a quartier or an arrondissement. */
+const char *releve_geo_name(const char *code);
 
 #endif

@@ -143,8 +143,9 @@ int releve_mail_build(const releve_mail *m, time_t date, releve_mail_built *out,
   if (rc == 0 && m->attachment) {
     const releve_mail_attachment *a = m->attachment;
     rc = releve_buf_addf(&b,
-                         "\r\n--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
-                         "Content-Disposition: attachment; filename=\"%s\"\r\n"
+                         /* Folded: a workbook's type alone nearly fills a line. */
+                         "\r\n--%s\r\nContent-Type:\r\n %s;\r\n name=\"%s\"\r\n"
+                         "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n"
                          "Content-Transfer-Encoding: base64\r\n\r\n",
                          boundary, a->content_type, a->filename, a->filename);
     rc = rc ? rc : releve_mime_base64(&b, a->data, a->len);

@@ -98,6 +98,7 @@ typedef struct run {
   releve_remind_cb cb;
   void *ud;
   releve_remind_summary *sum;
+  releve_template_format format; /* of the table attached */
 } run;
 
 static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_step *step,
@@ -107,7 +108,9 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   releve_mail m;
   owed o;
   const char *cc[2] = {NULL, NULL};
-  char name[96], *subject = NULL, *body = NULL, *csv = NULL;
+  char name[96], *subject = NULL, *body = NULL;
+  releve_buf table = RELEVE_BUF_INIT;
+  releve_template t;
   int rc, done = 0;
 
   memset(&o, 0, sizeof o);
@@ -141,9 +144,13 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   }
   if (step->copy_coordinator && x->cfg->coordinator)
     cc[0] = x->cfg->coordinator;
-  snprintf(name, sizeof name, "modele_%s_%d.csv", a->id, k->year);
+  snprintf(name, sizeof name, "modele_%s_%d.%s", a->id, k->year,
+           releve_template_extension(x->format));
   r.attachment_name = name;
-  rc = releve_template_write(x->cfg, a, k->year, &csv);
+  rc = releve_template_build(&t, x->cfg, x->s, a, k->year);
+  if (rc == 0)
+    rc = releve_template_render(&t, x->format, &table);
+  releve_template_free(&t);
   if (rc == 0)
     rc = releve_remind_text(x->cfg, &r, &subject, &body);
   if (rc)
@@ -154,9 +161,9 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
     memset(&m, 0, sizeof m);
     memset(&att, 0, sizeof att);
     att.filename = name;
-    att.content_type = "text/csv; charset=UTF-8";
-    att.data = csv;
-    att.len = strlen(csv);
+    att.content_type = releve_template_mime(x->format);
+    att.data = table.data;
+    att.len = table.len;
     m.from = x->cfg->mail_from;
     m.to = a->emails;
     m.cc = cc;
@@ -184,7 +191,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   rc = x->cb ? x->cb(x->ud, &r) : 0;
 out:
   free(o.cells);
-  free(csv);
+  releve_buf_free(&table);
   free(subject);
   free(body);
   return rc;
@@ -194,10 +201,11 @@ int releve_remind_run(releve_store *s, const releve_config *cfg, const char *dat
                       releve_remind_cb cb, void *ud, releve_remind_summary *sum) {
   releve_ladder_step steps[RELEVE_LADDER_MAX_STEPS];
   releve_ladder ladder;
-  run x = {s, cfg, date, dry_run, cb, ud, sum};
+  run x = {s, cfg, date, dry_run, cb, ud, sum, RELEVE_TEMPLATE_XLSX};
   size_t k, a, n;
   int rc = releve_ladder_of(cfg, &ladder);
 
+  x.format = (releve_template_format)ladder.template_format;
   memset(sum, 0, sizeof *sum);
   if (rc)
     return rc;

@@ -1,4 +1,5 @@
 #include "remind_ladder.h"
+#include "template.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ static void defaults(releve_ladder *l) {
   l->max_overdue = 6;
   l->copy_coordinator_after = 2;
   l->receipts = 1;
+  l->template_format = RELEVE_TEMPLATE_XLSX; /* what partners open without a second thought */
 }
 
 static void default_name(releve_ladder_rule *r) {
@@ -199,8 +201,11 @@ static int load_steps(const releve_jctx *c, json_t *arr, releve_ladder *l) {
 
 int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l) {
   static const char *const keys[] = {
-      "steps", "repeat_every_days", "max_overdue", "copy_coordinator_after", "receipts", NULL};
+      "steps",    "repeat_every_days", "max_overdue", "copy_coordinator_after",
+      "receipts", "template_format",   NULL};
   json_t *steps;
+  const char *format;
+  char where[64];
   int bad = 0;
 
   defaults(l);
@@ -213,6 +218,18 @@ int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l
   bad |= int_in(c, reminders, "reminders", "copy_coordinator_after", 0, RELEVE_LADDER_MAX_OVERDUE,
                 &l->copy_coordinator_after) < 0;
   bad |= releve_json_bool(c, reminders, "reminders", "receipts", 0, &l->receipts) < 0;
+  if (releve_json_string(c, reminders, "reminders", "template_format", 0, &format) == 1) {
+    releve_template_format f;
+    if (releve_template_format_parse(format, &f) == 0) {
+      l->template_format = (int)f;
+    } else {
+      releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
+                       releve_json_path(where, sizeof where, "reminders", "template_format"), 0,
+                       0, "\"%s\" is not a format of the collection table; xlsx, ods or csv",
+                       format);
+      bad = 1;
+    }
+  }
   switch (releve_json_array(c, reminders, "reminders", "steps", 0, &steps)) {
   case 1: bad |= load_steps(c, steps, l) != 0; break;
   case -1: bad = 1; break;

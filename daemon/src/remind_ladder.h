@@ -50,6 +50,7 @@ typedef struct releve_ladder {
   int max_overdue;
   int copy_coordinator_after;
   int receipts;
+  int template_format; /* releve_template_format of the table attached (xlsx by default) */
 } releve_ladder;
 
 typedef struct releve_ladder_step {

@@ -230,6 +230,10 @@ static const char *const releve_sql_migrations[] = {
  * jump check: two primary-key lookups in one statement. Not "period IN
  * (?2, ?4)": SQLite would build a temporary table for the list on every
  * run. */
+/* A cell's stored figure, for the collection table's reference columns. */
+#define RELEVE_SQL_OBS_CELL                                                                    \
+  "SELECT value, text, share, status FROM observations "                                      \
+  "WHERE indicator = ? AND period = ? AND geography = ?"
 #define RELEVE_SQL_OBS_GET                                                                     \
   "SELECT period, value, text, share, status FROM observations "                               \
   "WHERE indicator = ?1 AND period = ?2 AND geography = ?3 "                                   \

@@ -30,9 +30,13 @@ body = msg.get_body(preferencelist=("plain",))
 out["body"] = body.get_content().replace("\r\n", "\n")
 out["body_cte"] = body["content-transfer-encoding"]
 for part in msg.iter_attachments():
+    data = part.get_payload(decode=True)
+    # Text is given as text; a workbook's bytes only by --save-attachment.
     out["attachments"].append({"name": part.get_filename(),
                                "type": part.get_content_type(),
-                               "content": part.get_payload(decode=True).decode("utf-8")})
+                               "size": len(data),
+                               "content": data.decode("utf-8")
+                               if part.get_content_maintype() == "text" else None})
 if len(sys.argv) == 5 and sys.argv[2] == "--save-attachment":
     part = list(msg.iter_attachments())[int(sys.argv[3])]
     with open(sys.argv[4], "wb") as f:

@@ -47,11 +47,11 @@ done
 [ "$(grep -c '^  - ' "$T/body.txt")" = 6 ] || fail "not exactly 6 cells listed"
 grep -qF "$T/conf/spool/gip/incoming/" "$T/body.txt" || fail "spool folder not given"
 grep -q "coordination@paris.example.org" "$T/body.txt" || fail "coordinator not given"
-[ "$(parse "$M" '[(a["name"], a["type"]) for a in m["attachments"]]')" = "[('modele_gip_2022.csv', 'text/csv')]" ] ||
+[ "$(parse "$M" '[(a["name"], a["type"]) for a in m["attachments"]]')" = "[('modele_gip_2022.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')]" ] ||
   fail "attachment: $(parse "$M" '[a["name"] for a in m["attachments"]]')"
-python3 "$HERE/parse.py" "$M" --save-attachment 0 "$T/attached.csv" >/dev/null
-"$RELEVE" -c "$CONF" template --actor gip --year 2022 > "$T/template.csv"
-cmp -s "$T/attached.csv" "$T/template.csv" || fail "the attachment is not the template"
+python3 "$HERE/parse.py" "$M" --save-attachment 0 "$T/attached.xlsx" >/dev/null
+"$RELEVE" -c "$CONF" template --actor gip --year 2022 -o "$T/template.xlsx"
+cmp -s "$T/attached.xlsx" "$T/template.xlsx" || fail "the attachment is not the template"
 
 # ars: 2 cells; prefecture: 4.
 [ "$(parse "$(mail_to "$SINK" sante@ars.example.org)" 'm["subject"]')" = "Rappel : 2 chiffres 2022 attendus d'ici le 28 février 2023" ] || fail "ars subject"

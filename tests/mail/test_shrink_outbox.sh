@@ -35,9 +35,9 @@ parse "$M" 'm["body"]' > "$T/body.txt"
 grep -q "^  - G01\.1" "$T/body.txt" && fail "a figure received is still asked for"
 [ "$(grep -c '^  - G01\.[23] ' "$T/body.txt")" = 4 ] || fail "the four missing cells are not listed"
 [ "$(sql "select cells from reminders where actor='gip' and step='J-3'")" = 4 ] || fail "reminders.cells"
-python3 "$HERE/parse.py" "$M" --save-attachment 0 "$T/attached.csv" >/dev/null
-"$RELEVE" -c "$CONF" template --actor gip --year 2022 > "$T/template.csv"
-cmp -s "$T/attached.csv" "$T/template.csv" || fail "the attachment is not the template"
+python3 "$HERE/parse.py" "$M" --save-attachment 0 "$T/attached.xlsx" >/dev/null
+"$RELEVE" -c "$CONF" template --actor gip --year 2022 -o "$T/template.xlsx"
+cmp -s "$T/attached.xlsx" "$T/template.xlsx" || fail "the attachment is not the template"
 [ "$(parse "$(mail_to "$OUTBOX" sante@ars.example.org)" 'm["subject"]')" = "Rappel : 2 chiffres 2022 attendus d'ici le 31 mars 2023" ] || fail "ars subject"
 
 # gip completes (a suppressed and a not-available figure count as given).

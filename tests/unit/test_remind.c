@@ -17,6 +17,7 @@
 #include "outbox.h"
 #include "receipt.h"
 #include "remind.h"
+#include "template.h"
 #include "spool.h"
 #include "testutil.h"
 #include "testcheck.h"
@@ -92,6 +93,7 @@ static void test_default_steps(void **state) {
   (void)state;
 
   assert_int_equal(releve_ladder_load(NULL, NULL, &l), 0);
+  assert_int_equal(l.template_format, RELEVE_TEMPLATE_XLSX);
   n = releve_ladder_steps(&l, &k2023, steps);
   assert_int_equal(n, 9);
   for (i = 0; i < n; i++) {
@@ -139,7 +141,8 @@ static void test_custom_ladder(void **state) {
                          "{\"days_after_opens\": 30}, {\"at\": \"due\"},"
                          "{\"days_before_due\": 200}, {\"days_after_due\": 7}],"
                          "\"repeat_every_days\": 0, \"max_overdue\": 1, "
-                         "\"copy_coordinator_after\": 0, \"receipts\": false}",
+                         "\"copy_coordinator_after\": 0, \"receipts\": false, "
+                         "\"template_format\": \"ods\"}",
                          0, &err);
   releve_ladder l;
   releve_ladder_step steps[RELEVE_LADDER_MAX_STEPS];
@@ -149,6 +152,7 @@ static void test_custom_ladder(void **state) {
   assert_int_equal(releve_ladder_load(j, &c, &l), 0);
   assert_int_equal(d.n, 0);
   assert_false(l.receipts);
+  assert_int_equal(l.template_format, RELEVE_TEMPLATE_ODS);
   n = releve_ladder_steps(&l, &k2023, steps);
   /* days_before_due 200 falls before the opening: left out. */
   assert_int_equal(n, 4);
@@ -217,6 +221,8 @@ static const bad_case bad_cases[] = {
     {"\"reminders\": {\"copy_coordinator_after\": 99}", "reminders.copy_coordinator_after",
      "out of range"},
     {"\"reminders\": {\"receipts\": \"yes\"}", "reminders.receipts", "true or false"},
+    {"\"reminders\": {\"template_format\": \"xls\"}", "reminders.template_format",
+     "xlsx, ods or csv"},
     {"\"reminders\": []", "reminders", "an object"},
     {"\"mail\": {\"timeout_seconds\": 0}", "mail.timeout_seconds", "out of range"},
     {"\"mail\": {\"max_per_run\": 0}", "mail.max_per_run", "out of range"},
@@ -334,7 +340,9 @@ static void test_once_per_step(void **state) {
                 "WHERE r.actor = 'gip'");
   assert_non_null(strstr(msg, "To: gip@gip.example.org,\r\n dir@gip.example.org\r\n"));
   assert_null(strstr(msg, "\r\nCc:"));
-  assert_non_null(strstr(msg, "filename=\"modele_gip_2022.csv\""));
+  assert_non_null(strstr(msg, "filename=\"modele_gip_2022.xlsx\""));
+  assert_non_null(strstr(msg, "Content-Type:\r\n application/vnd.openxmlformats-officedocument."
+                              "spreadsheetml.sheet;\r\n name=\"modele_gip_2022.xlsx\"\r\n"));
   free(msg);
   /* The same day again, and the next day (same step): nothing new. */
   assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-20", 0, NULL, NULL, &sum), 0);
