@@ -7,23 +7,16 @@
 # actor recognises is refused naming its formats; `releve ingest --plugin`
 # forces one. The workbooks: what openpyxl and LibreOffice see in them.
 set -euo pipefail
-: "${RELEVE:?}" "${RELEVED:?}" "${PLUGINS:?}" "${SRC:?}"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+: "${RELEVED:?}" "${SRC:?}"
+. "$(dirname "$0")/lib.sh"
+T=$dir
 HERE=$(dirname "$0")
-CONF=$T/x/releve.json
+CONF=$conf
 R() { "$RELEVE" -c "$CONF" "$@"; }
 # openpyxl is Debian's python3-openpyxl: the system interpreter's.
 PYXL=python3
 $PYXL -c 'import openpyxl' 2>/dev/null || PYXL=/usr/bin/python3
 
-"$RELEVE" init "$T/x" >/dev/null
-python3 - "$CONF" "$PLUGINS" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1])); c["plugins"] = sys.argv[2]
-json.dump(c, open(sys.argv[1], "w"), indent=2)
-PY
 R check-config >/dev/null || fail "the init configuration is refused"
 
 # ---- the CSV table in every actor's spool -----------------------------------
