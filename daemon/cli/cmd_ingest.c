@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "ingest.h"
+#include "reader.h"
 #include "util.h"
 
 static int load_plugins(releve_cli *cli, releve_plugins *p) {
@@ -132,8 +133,9 @@ int cmd_plugins(releve_cli *cli, int argc, char **argv) {
       "usage: releve [-c FILE] plugins [--json]\n\n"
       "Lists the plugins of the plugin folder: those loaded (name, version, options) and\n"
       "those refused, with why. --json prints {\"dir\", \"plugins\": [{\"file\", \"loaded\",\n"
-      "\"refused\", \"name\", \"version\", \"description\", \"options\": [{\"name\", \"type\",\n"
-      "\"default\", \"help\"}]}]}.\n";
+      "\"refused\", \"name\", \"version\", \"description\", \"format\" (its French name in\n"
+      "reports), \"recognises\" (false: an ABI 1.0 plugin, which takes every file),\n"
+      "\"options\": [{\"name\", \"type\", \"default\", \"help\"}]}]}.\n";
   releve_plugins p;
   json_t *list;
   size_t i;
@@ -162,6 +164,10 @@ int cmd_plugins(releve_cli *cli, int argc, char **argv) {
       json_object_set_new(o, "version", json_string(lp->desc->version ? lp->desc->version : ""));
       json_object_set_new(o, "description",
                           json_string(lp->desc->description ? lp->desc->description : ""));
+      json_object_set_new(o, "format", json_string(releve_reader_format(lp->desc)));
+      json_object_set_new(o, "recognises",
+                          json_boolean(RELEVE_PLUGIN_HAS(lp->desc, recognise) &&
+                                       lp->desc->recognise != NULL));
       json_object_set_new(o, "options", opts);
     } else {
       json_object_set_new(o, "refused", json_string(lp->refused));

@@ -82,6 +82,14 @@ grep -q "module de lecture « template » imposé par l'administrateur" <<<"$out
 if R ingest --actor caf --plugin nope "$T/modele_caf_2019.csv" 2>"$T/err"; then fail "--plugin nope accepted"; fi
 grep -q 'no plugin "nope"' "$T/err" || fail "--plugin nope: $(cat "$T/err")"
 
+# `releve plugins --json` gives each reader's format as reports name it.
+R plugins --json | python3 -c '
+import json, sys
+p = {x["name"]: x for x in json.load(sys.stdin)["plugins"] if x["loaded"]}
+assert p["template"]["format"] == "tableau de collecte du référentiel (CSV)", p["template"]
+assert all(x["recognises"] for x in p.values()), p
+'
+
 # ---- check-config and "plugins" ----------------------------------------------
 # set_plugins LIST: the CAF's "plugins", then check-config's verdict in check.txt.
 set_plugins() {
