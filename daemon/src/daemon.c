@@ -455,6 +455,7 @@ static void start_decode(daemon_state *d) {
   spec.memory_mb = d->cfg.decode_memory_mb;
   spec.host = releve_ingest_services();
   spec.host_ctx = c->in;
+  spec.sheet = releve_ingest_sheet;
   rc = releve_decode_start(&d->loop, &spec, on_decoded, d);
   if (rc) {
     /* No decoder (fork failed, out of memory): nothing was decided about the

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "store_sql.h"
 #include "validate.h"
+#include "workbook_host.h"
 
 struct releve_ingest {
   const releve_ingest_env *env;
@@ -50,6 +51,7 @@ struct releve_ingest {
   releve_cellset *cells; /* (indicator, period, geography) given so far */
   releve_cellset *pairs; /* (indicator, period), also in temp.ingest_pairs */
   releve_cellset *quartiers; /* quartier codes already recorded by this file */
+  releve_workbook_host book; /* when the plugin reads the file as a workbook here */
 };
 
 static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -468,9 +470,11 @@ static int on_candidate(void *ud, const releve_candidate *c) {
     releve_report_problem(&in->report, c->line, column, value, why.data);
   } else if ((first = seen_before(in, &f, c->line)) != 0) {
     if (first > 0) {
-      releve_buf_addf(&why, "%s %s %s est déjà donné ligne %lld : une seule valeur par "
+      char where[192];
+      releve_buf_addf(&why, "%s %s %s est déjà donné %s : une seule valeur par "
                             "indicateur, période et territoire",
-                      f.indicator->id, f.period_text, f.geography, first);
+                      f.indicator->id, f.period_text, f.geography,
+                      releve_report_where(&in->report, (unsigned long)first, 0, where));
       releve_report_problem(&in->report, c->line, 0, NULL, why.data);
     }
   } else if (in->report.n_problems == 0) {
@@ -604,12 +608,12 @@ static int check_totals(releve_ingest *in) {
     return rc;
   sqlite3_bind_int64(st, 1, in->submission);
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    char msg[512], where[64], part[32], whole[32];
+    char msg[512], where[192], part[32], whole[32];
     int a_here = sqlite3_column_int(st, 8), b_here = sqlite3_column_int(st, 9);
     /* Report on this file's line, naming where the other figure stands. */
     long long line = sqlite3_column_int64(st, a_here ? 4 : 7);
     if (a_here && b_here)
-      snprintf(where, sizeof where, "ligne %lld", (long long)sqlite3_column_int64(st, 7));
+      releve_report_where(&in->report, (unsigned long)sqlite3_column_int64(st, 7), 0, where);
     else
       snprintf(where, sizeof where, "valeur déjà enregistrée");
     snprintf(msg, sizeof msg,
@@ -693,8 +697,37 @@ static void svc_log(void *ctx, int level, const char *fmt, ...) {
   releve_buf_free(&b);
 }
 
-static const releve_host_services services = {sizeof(releve_host_services), svc_columns, svc_row,
-                                              svc_error, svc_log};
+int releve_ingest_sheet(void *ctx, const char *name) {
+  releve_ingest *in = ctx;
+  return releve_report_sheet(&in->report, name);
+}
+
+/* The workbook services, for a plugin run in this process (releve ingest);
+ * in the daemon the child reads the workbook (rowpipe.c). */
+static int svc_workbook_open(void *ctx, releve_workbook **book) {
+  releve_ingest *in = ctx;
+  return releve_workbook_host_open(&in->book, book);
+}
+
+static int svc_workbook_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
+  releve_ingest *in = ctx;
+  return releve_workbook_host_sheet(&in->book, book, index, name);
+}
+
+static int svc_workbook_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
+  releve_ingest *in = ctx;
+  return releve_workbook_host_row(&in->book, book, row);
+}
+
+static void svc_workbook_close(void *ctx, releve_workbook *book) {
+  releve_ingest *in = ctx;
+  releve_workbook_host_close(&in->book, book);
+}
+
+static const releve_host_services services = {
+    sizeof(releve_host_services), svc_columns,        svc_row,
+    svc_error,                    svc_log,            svc_workbook_open,
+    svc_workbook_sheet,           svc_workbook_row,   svc_workbook_close};
 
 const releve_host_services *releve_ingest_services(void) { return &services; }
 
@@ -876,6 +909,7 @@ int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request
     args.read = read_fd;
     args.file_name = in->name;
     args.options = in->options;
+    in->book = (releve_workbook_host){in->fd, &services, in, releve_ingest_sheet, in};
     decode_rc = in->plugin->decode(&args);
   }
   return releve_ingest_finish(in, decode_rc, NULL, res);

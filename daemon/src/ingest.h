@@ -93,6 +93,9 @@ const releve_option_value *releve_ingest_options(const releve_ingest *in);
 int releve_ingest_fd(const releve_ingest *in);
 /* Host services to give the plugin, with releve_ingest* as ctx. */
 const releve_host_services *releve_ingest_services(void);
+/* The rows that follow come from this sheet of a workbook: the report then
+ * locates problems as "Feuil1!E12". ctx is the ingest. 0 or -ENOMEM. */
+int releve_ingest_sheet(void *ctx, const char *name);
 /* Ends the ingest: decode_rc is what decode() returned (or, from a child,
  * -ECHILD); failure, when not NULL, is a French sentence saying why decoding
  * stopped ("le module caf a échoué : signal 11", "délai dépassé"). Commits

@@ -1,24 +1,75 @@
 #include "report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "workbook.h"
+
 static int keep(int *n) { return ++*n <= RELEVE_REPORT_MAX_LINES; }
+
+int releve_report_sheet(releve_report *r, const char *name) {
+  char *copy = NULL;
+  if (name != NULL && (copy = strdup(name)) == NULL)
+    return -ENOMEM;
+  free(r->sheet);
+  r->sheet = copy;
+  return 0;
+}
+
+/* A sheet name as a reference writes it: quoted (quotes doubled) when it
+ * holds anything but letters, digits, '_' and '.', as Excel and LibreOffice
+ * do ('Mode d''emploi'!A1). */
+static void sheet_name(const char *name, char *out, size_t size) {
+  int plain = *name != '\0';
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ||
+          *p == '_' || *p == '.'))
+      plain = 0;
+  if (plain) {
+    snprintf(out, size, "%.120s", name);
+    return;
+  }
+  size_t o = 0;
+  out[o++] = '\'';
+  for (const char *p = name; *p && o + 4 < size; p++) {
+    if (*p == '\'')
+      out[o++] = '\'';
+    out[o++] = *p;
+  }
+  out[o++] = '\'';
+  out[o] = '\0';
+}
+
+const char *releve_report_where(const releve_report *r, unsigned long line, unsigned column,
+                                char out[192]) {
+  char name[136], ref[24];
+  if (line == 0)
+    snprintf(out, 192, "fichier");
+  else if (r->sheet == NULL && column)
+    snprintf(out, 192, "ligne %lu, colonne %u", line, column);
+  else if (r->sheet == NULL)
+    snprintf(out, 192, "ligne %lu", line);
+  else {
+    sheet_name(r->sheet, name, sizeof name);
+    if (column)
+      snprintf(out, 192, "cellule %s!%s", name, releve_workbook_ref(column, line, ref));
+    else
+      snprintf(out, 192, "%s, ligne %lu", name, line);
+  }
+  return out;
+}
 
 void releve_report_problem(releve_report *r, unsigned long line, unsigned column,
                            const char *value, const char *message) {
   if (!keep(&r->n_problems))
     return;
-  releve_buf_adds(&r->problems, "  - ");
-  if (line == 0)
-    releve_buf_adds(&r->problems, "fichier");
-  else if (column)
-    releve_buf_addf(&r->problems, "ligne %lu, colonne %u", line, column);
-  else
-    releve_buf_addf(&r->problems, "ligne %lu", line);
+  char where[192];
+  releve_buf_addf(&r->problems, "  - %s", releve_report_where(r, line, column, where));
   if (value && *value)
     releve_buf_addf(&r->problems, ", valeur « %.80s »", value);
   releve_buf_addf(&r->problems, " : %s\n", message);
@@ -28,8 +79,9 @@ void releve_report_warning(releve_report *r, unsigned long line, const char *fmt
   va_list ap;
   if (!keep(&r->n_warnings))
     return;
+  char where[192];
   if (line)
-    releve_buf_addf(&r->warnings, "  - ligne %lu : ", line);
+    releve_buf_addf(&r->warnings, "  - %s : ", releve_report_where(r, line, 0, where));
   else
     releve_buf_adds(&r->warnings, "  - ");
   va_start(ap, fmt);
@@ -167,4 +219,6 @@ void releve_report_free(releve_report *r) {
   releve_buf_free(&r->warnings);
   releve_buf_free(&r->stored);
   releve_buf_free(&r->notes);
+  free(r->sheet);
+  r->sheet = NULL;
 }

@@ -15,7 +15,19 @@ typedef struct releve_report {
   releve_buf stored;
   releve_buf notes;     /* about the file as a whole (how its addresses were matched) */
   int n_problems, n_warnings, n_stored, n_notes;
+  char *sheet;          /* the spreadsheet's sheet whose rows are being read, or NULL */
 } releve_report;
+
+/* From now on lines are rows of the workbook sheet name (NULL: lines of a
+ * text file): locations read "Feuil1!E12" or "Feuil1, ligne 12" instead of
+ * "ligne 12, colonne 5". Returns 0 or -ENOMEM. */
+int releve_report_sheet(releve_report *r, const char *name);
+
+/* Where line and column lie, as the report says it: "ligne 12, colonne 5",
+ * "ligne 12", "cellule Feuil1!E12", "Feuil1, ligne 12", or "fichier" for
+ * line 0. Returns out. */
+const char *releve_report_where(const releve_report *r, unsigned long line, unsigned column,
+                                char out[192]);
 
 void releve_report_problem(releve_report *r, unsigned long line, unsigned column,
                            const char *value, const char *message);

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5 };
+enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6 };
 
 #define FLUSH_AT (64u << 10)
 
@@ -139,9 +139,47 @@ __attribute__((format(printf, 3, 4))) static void w_log(void *ctx, int level, co
   releve_buf_free(&msg);
 }
 
-const releve_host_services *releve_rowpipe_writer_services(void) {
-  static const releve_host_services s = {sizeof s, w_columns, w_row, w_error, w_log};
-  return &s;
+/* The workbook is read here, in the child, which has the file; the parent
+ * only learns which sheet the rows come from. */
+static int w_sheet_frame(void *ctx, const char *name) {
+  releve_rowpipe_writer *w = ctx;
+  if (w->failed)
+    return w->failed;
+  size_t at = frame_start(w, F_SHEET);
+  put_str(w, name);
+  return frame_end(w, at);
+}
+
+static int w_workbook_open(void *ctx, releve_workbook **book) {
+  releve_rowpipe_writer *w = ctx;
+  return releve_workbook_host_open(&w->book, book);
+}
+
+static int w_workbook_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
+  releve_rowpipe_writer *w = ctx;
+  return releve_workbook_host_sheet(&w->book, book, index, name);
+}
+
+static int w_workbook_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
+  releve_rowpipe_writer *w = ctx;
+  return releve_workbook_host_row(&w->book, book, row);
+}
+
+static void w_workbook_close(void *ctx, releve_workbook *book) {
+  releve_rowpipe_writer *w = ctx;
+  releve_workbook_host_close(&w->book, book);
+}
+
+static const releve_host_services writer_services = {
+    sizeof writer_services, w_columns,        w_row,          w_error,         w_log,
+    w_workbook_open,        w_workbook_sheet, w_workbook_row, w_workbook_close};
+
+const releve_host_services *releve_rowpipe_writer_services(void) { return &writer_services; }
+
+void releve_rowpipe_writer_init(releve_rowpipe_writer *w, int out, int file) {
+  memset(w, 0, sizeof *w);
+  w->fd = out;
+  w->book = (releve_workbook_host){file, &writer_services, w, w_sheet_frame, w};
 }
 
 int releve_rowpipe_writer_end(releve_rowpipe_writer *w, int decode_rc) {
@@ -256,6 +294,12 @@ static int dispatch(releve_rowpipe_reader *r, uint8_t type, cursor *c,
       return -EBADMSG;
     host->log(ctx, level, "%s", msg);
     return 0;
+  }
+  case F_SHEET: {
+    const char *name = get_str(c);
+    if (c->bad || c->p != c->end)
+      return -EBADMSG;
+    return r->sheet != NULL ? r->sheet(ctx, name) : 0;
   }
   case F_END: {
     int32_t v;

@@ -9,6 +9,7 @@
  *   ROW      u64 line, u32 n, n cells (u8 kind, u32 column, f64 number, string text)
  *   ERROR    u64 line, u32 column, u8 has_value, string value, string message
  *   LOG      u8 level, string message
+ *   SHEET    string name: the workbook sheet the next rows and errors are in
  *   END      i32 decode() return value; nothing may follow
  *
  * The writer (child side) provides releve_host_services that encode calls
@@ -23,6 +24,7 @@
 
 #include "releve/plugin.h"
 #include "util.h"
+#include "workbook_host.h"
 
 #define RELEVE_ROWPIPE_MAX_FRAME (16u << 20)
 
@@ -31,7 +33,12 @@ typedef struct releve_rowpipe_writer {
   int fd;
   int failed; /* a negative errno value once a write failed */
   releve_buf buf;
+  releve_workbook_host book; /* the file, when the plugin reads it as a workbook */
 } releve_rowpipe_writer;
+
+/* Sets up a writer to the pipe out for the decoding of the file open on
+ * file (whose workbook, if it is one, is read in this process). */
+void releve_rowpipe_writer_init(releve_rowpipe_writer *w, int out, int file);
 
 /* The services to hand to the plugin, with a releve_rowpipe_writer* as ctx. */
 const releve_host_services *releve_rowpipe_writer_services(void);
@@ -45,6 +52,9 @@ typedef struct releve_rowpipe_reader {
   size_t off;      /* start of the first undecoded frame in buf */
   int ended;       /* the END frame was seen */
   int decode_rc;   /* its value */
+  /* Called with ctx for a SHEET frame (may be NULL); a negative value stops
+   * the stream like a service's. */
+  int (*sheet)(void *ctx, const char *name);
 } releve_rowpipe_reader;
 
 /* Decodes every complete frame of data (appended to what was left over) and

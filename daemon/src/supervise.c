@@ -97,7 +97,7 @@ static void child_main(const releve_decode_spec *spec, int out) {
   limit_memory(spec->memory_mb);
 
   memset(&c, 0, sizeof c);
-  c.w.fd = out;
+  releve_rowpipe_writer_init(&c.w, out, spec->fd);
   c.in = spec->fd;
   memset(&args, 0, sizeof args);
   args.struct_size = sizeof args;
@@ -253,6 +253,7 @@ int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
   if (j == NULL)
     return -ENOMEM;
   j->spec = *spec;
+  j->reader.sheet = spec->sheet;
   j->done = done;
   j->data = data;
   snprintf(j->plugin_name, sizeof j->plugin_name, "%s", spec->plugin->name);

@@ -37,6 +37,8 @@ typedef struct releve_decode_spec {
   /* Where the parent delivers the frames (the ingest's services). */
   const releve_host_services *host;
   void *host_ctx;
+  /* Told, with host_ctx, the workbook sheet whose rows follow (may be NULL). */
+  int (*sheet)(void *host_ctx, const char *name);
 } releve_decode_spec;
 
 /* decode_rc: what decode() returned in the child, what a host service

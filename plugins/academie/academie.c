@@ -18,6 +18,7 @@ static const releve_option academie_options[] = {
     [OPT_DEPARTEMENT] = {"departement", RELEVE_OPT_STRING, "075",
                          "Keep only the rows of this département (\"075\" and \"75\" are the "
                          "same) when the file has a département code column; \"\" keeps all"},
+    RELEVE_KIT_SHEET_OPTION,
     {NULL, 0, NULL, NULL},
 };
 
@@ -252,6 +253,7 @@ static void end(void *ud, const releve_kit_table *t, int rc) {
 
 static const releve_kit_format academie_format = {
     .name = "academie",
+    .options = academie_options,
     .max_title_lines = 10,
     .expected = "une ligne d'en-tête avec une colonne d'identifiant d'établissement est attendue "
                 "(« Identifiant_de_l_etablissement », « UAI », « numero_uai », « Code "

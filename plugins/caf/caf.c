@@ -20,6 +20,7 @@ static const releve_option caf_options[] = {
     [OPT_BLANK_IS_SECRET] = {"blank_is_secret", RELEVE_OPT_BOOL, "true",
                              "A blank figure is statistical secrecy (SUPPRESSED); false makes "
                              "it EMPTY"},
+    RELEVE_KIT_SHEET_OPTION,
     {NULL, 0, NULL, NULL},
 };
 
@@ -205,6 +206,7 @@ static void end(void *ud, const releve_kit_table *t, int rc) {
 
 static const releve_kit_format caf_format = {
     .name = "caf",
+    .options = caf_options,
     .max_title_lines = 10,
     .expected = "une ligne d'en-tête avec une colonne de code commune est attendue (« numcomdo » "
                 "sur data.caf.fr, « Codes_Insee » dans les fichiers annuels plus anciens)",

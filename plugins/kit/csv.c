@@ -139,3 +139,42 @@ int releve_kit_csv_feed(releve_kit_csv *csv, const char *line, size_t len, unsig
   csv->state = FIELD_START;
   return 1;
 }
+
+int releve_kit_csv_set(releve_kit_csv *csv, const releve_cell *cells, size_t n, size_t min,
+                       unsigned long lineno) {
+  size_t count = n > min ? n : min, need = count;
+  for (size_t i = 0; i < n; i++)
+    need += strlen(cells[i].text);
+  if (need > csv->cap) {
+    char *nbuf = realloc(csv->buf, need);
+    if (nbuf == NULL)
+      return -ENOMEM;
+    csv->buf = nbuf;
+    csv->cap = need;
+  }
+  if (count > csv->fcap) {
+    size_t *nstart = realloc(csv->start, count * sizeof *nstart);
+    if (nstart == NULL)
+      return -ENOMEM;
+    csv->start = nstart;
+    char **nfield = realloc(csv->field, count * sizeof *nfield);
+    if (nfield == NULL)
+      return -ENOMEM;
+    csv->field = nfield;
+    csv->fcap = count;
+  }
+  csv->len = 0;
+  for (size_t i = 0; i < count; i++) {
+    const char *text = i < n ? cells[i].text : "";
+    size_t len = strlen(text);
+    csv->start[i] = csv->len;
+    memcpy(csv->buf + csv->len, text, len + 1);
+    csv->len += len + 1;
+  }
+  for (size_t i = 0; i < count; i++)
+    csv->field[i] = csv->buf + csv->start[i];
+  csv->n = count;
+  csv->line = lineno;
+  csv->state = FIELD_START;
+  return 1;
+}

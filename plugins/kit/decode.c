@@ -106,7 +106,12 @@ static int run(const releve_decode_args *args, const releve_kit_format *format, 
       emitted++;
     }
   }
-  if (rc == 0)
+  if (rc == 0 && t->book != NULL)
+    releve_kit_host_log(args, RELEVE_LOG_INFO,
+                        "%s: %lu rows from header row %lu of a workbook sheet, %lu blank rows "
+                        "skipped",
+                        format->name, emitted, t->header_line, t->skipped_blank);
+  else if (rc == 0)
     releve_kit_host_log(args, RELEVE_LOG_INFO,
                         "%s: %lu rows from header line %lu (separator %s), %lu blank records "
                         "skipped",
@@ -125,6 +130,10 @@ int releve_kit_table_decode(const releve_decode_args *args, const releve_kit_for
     return -EINVAL;
   releve_kit_table t;
   int rc = releve_kit_table_init(&t, args, format->flags);
+  for (size_t i = 0; format->options != NULL && format->options[i].name != NULL; i++)
+    if (strcmp(format->options[i].name, "sheet") == 0 &&
+        *releve_kit_host_option_str(args, format->options, i) != '\0')
+      t.sheet_wanted = releve_kit_host_option_str(args, format->options, i);
   if (rc == 0)
     rc = run(args, format, ud, &t);
   if (format->end != NULL)

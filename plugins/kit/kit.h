@@ -237,9 +237,23 @@ int releve_kit_csv_feed(releve_kit_csv *csv, const char *line, size_t len, unsig
 /* 1 while a quoted field is open across lines. */
 int releve_kit_csv_pending(const releve_kit_csv *csv);
 
+/* Makes a record of the texts of n cells (a workbook row), padded with
+ * empty fields up to min: 1, or -ENOMEM. The record's line is lineno. */
+int releve_kit_csv_set(releve_kit_csv *csv, const releve_cell *cells, size_t n, size_t min,
+                       unsigned long lineno);
+
 /* ------------------------------------------------------------------------
- * table -- a CSV file with a header line
+ * table -- a CSV file or a workbook sheet with a header line
  * ------------------------------------------------------------------------ */
+
+/* A table's records come from CSV lines, or, when the host offers the
+ * workbook services (plugin.h, ABI 1.1) and the file is an .xlsx or .ods
+ * workbook, from the rows of one of its sheets: the sheet named by the
+ * plugin's "sheet" option (RELEVE_KIT_SHEET_OPTION), else the first sheet
+ * holding a recognised header. A record's line is then the row number and
+ * its field i the cell of column i + 1; the host locates problems as
+ * "Feuil1!E12". Rows shorter than the header are padded with empty fields;
+ * a value right of the header's last column is a row error. */
 
 enum {
   RELEVE_KIT_TABLE_HASH_COMMENTS = 1 /* skip lines whose first character is '#' */
@@ -259,18 +273,24 @@ typedef struct releve_kit_table {
   size_t n;
   unsigned long line;    /* line where the current record began */
   unsigned long skipped_blank;
+  releve_workbook *book; /* the file is a workbook read through the host */
+  const char *sheet_wanted; /* the sheet to read (the "sheet" option), or NULL */
+  const char *sheet_name;   /* the sheet being read */
 } releve_kit_table;
 
 /* Decides whether the candidate header in t (t->name, t->raw, t->ncolumns
  * are set) is the header: 1 yes, 0 no (a title line), negative to stop. */
 typedef int (*releve_kit_table_is_header)(void *ud, const releve_kit_table *t);
 
+/* Starts reading args: opens the workbook through the host when the file is
+ * one (a refused workbook gives its negative value, already reported). */
 int releve_kit_table_init(releve_kit_table *t, const releve_decode_args *args, unsigned flags);
 void releve_kit_table_free(releve_kit_table *t);
 
 /* Looks for the header among the first max_lines non-blank lines, each
  * split with its own guessed separator; the separator of the header is then
- * used for the whole file. Returns 0 when found; otherwise reports, in
+ * used for the whole file. In a workbook, among the first max_lines
+ * non-blank rows of each sheet in turn (or of the sheet wanted only). Returns 0 when found; otherwise reports, in
  * French, "en-tête introuvable dans les N premières lignes non vides ;
  * <expected>" (or "le fichier est vide ; <expected>") and returns -EBADMSG.
  * expected says what the header should hold. */
@@ -418,6 +438,9 @@ int releve_kit_row_emit(releve_kit_row *row, const releve_decode_args *args, uns
  * cleanup). ud is the plugin's per-call state. */
 typedef struct releve_kit_format {
   const char *name;          /* the plugin's name, for the log */
+  /* The plugin's option table (may be NULL); its entry named "sheet", when
+   * there is one, names the workbook sheet to read. */
+  const releve_option *options;
   unsigned flags;            /* RELEVE_KIT_TABLE_* */
   unsigned max_title_lines;  /* non-blank lines searched for the header */
   const char *expected;      /* French: what the header must hold */
@@ -436,6 +459,12 @@ typedef struct releve_kit_format {
 
 int releve_kit_table_decode(const releve_decode_args *args, const releve_kit_format *format,
                             void *ud);
+
+/* The option entry every table plugin declares so that an actor can name
+ * the sheet of its workbooks to read. */
+#define RELEVE_KIT_SHEET_OPTION                                                            \
+  {"sheet", RELEVE_OPT_STRING, NULL,                                                      \
+   "workbook (.xlsx, .ods) sheet to read; default: the first sheet holding the header"}
 
 /* ------------------------------------------------------------------------
  * recognise -- is a file's start in this format?

@@ -15,6 +15,14 @@ int releve_kit_table_init(releve_kit_table *t, const releve_decode_args *args, u
   int rc = releve_kit_reader_init(&t->reader, args);
   if (rc < 0)
     return releve_kit_host_fail(args, rc, 0, 0, "mémoire insuffisante");
+  const releve_host_services *h = args->host;
+  if (h->struct_size >= RELEVE_HOST_WORKBOOK_SIZE && h->workbook_open != NULL) {
+    rc = h->workbook_open(args->host_ctx, &t->book);
+    if (rc < 0)
+      return rc; /* a refused workbook: the host said why */
+    if (rc == 0)
+      t->book = NULL;
+  }
   return 0;
 }
 
@@ -30,6 +38,9 @@ static void free_header(releve_kit_table *t) {
 }
 
 void releve_kit_table_free(releve_kit_table *t) {
+  if (t->book != NULL)
+    t->args->host->workbook_close(t->args->host_ctx, t->book);
+  t->book = NULL;
   free_header(t);
   releve_kit_reader_free(&t->reader);
   releve_kit_csv_free(&t->csv);
@@ -79,8 +90,27 @@ static int record_failure(releve_kit_table *t, int rc) {
   return releve_kit_host_fail(args, rc, t->csv.line, 0, "mémoire insuffisante");
 }
 
+/* The next row of the workbook's sheet as a record, padded to min fields:
+ * 1, 0 at the end of the sheet, <0. */
+static int read_row(releve_kit_table *t, size_t min) {
+  const releve_decode_args *args = t->args;
+  for (;;) {
+    releve_workbook_row row;
+    int rc = args->host->workbook_row(args->host_ctx, t->book, &row);
+    if (rc <= 0)
+      return rc;
+    if ((t->flags & RELEVE_KIT_TABLE_HASH_COMMENTS) && row.n > 0 && skippable(t, row.cells[0].text))
+      continue;
+    if (releve_kit_csv_set(&t->csv, row.cells, row.n, min, row.row) < 0)
+      return releve_kit_host_fail(args, -ENOMEM, row.row, 0, "mémoire insuffisante");
+    return 1;
+  }
+}
+
 /* Reads lines until a whole record is in t->csv: 1, 0 at the end, <0. */
 static int read_record(releve_kit_table *t) {
+  if (t->book != NULL)
+    return read_row(t, t->ncolumns);
   for (;;) {
     int rc = releve_kit_reader_next(&t->reader);
     if (rc < 0)
@@ -142,8 +172,68 @@ static int take_header(releve_kit_table *t) {
   return 0;
 }
 
+/* Tries the sheets in turn: the first max_lines non-blank rows of each. */
+static int book_header(releve_kit_table *t, releve_kit_table_is_header is_header, void *ud,
+                       unsigned max_lines, const char *expected) {
+  const releve_decode_args *args = t->args;
+  size_t tried = 0, o = 0;
+  char list[512] = "";
+  releve_kit_excerpt e;
+  for (size_t i = 0;; i++) {
+    const char *name = NULL;
+    int rc = args->host->workbook_sheet(args->host_ctx, t->book, i, &name);
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
+      break;
+    int n = snprintf(list + o, sizeof list - o, "%s« %s »", i ? ", " : "",
+                     releve_kit_cell_excerpt(name, &e));
+    if (n > 0 && (size_t)n < sizeof list - o)
+      o += (size_t)n;
+    if (t->sheet_wanted != NULL && !releve_kit_cell_same(name, t->sheet_wanted))
+      continue;
+    tried++;
+    t->sheet_name = name;
+    unsigned seen = 0;
+    while (seen < max_lines && (rc = read_row(t, 0)) == 1) {
+      if (record_blank(t))
+        continue;
+      seen++;
+      rc = take_header(t);
+      if (rc < 0)
+        return releve_kit_host_fail(args, rc, 0, 0, "mémoire insuffisante");
+      rc = is_header(ud, t);
+      if (rc < 0)
+        return rc;
+      if (rc == 1) {
+        t->header_line = t->csv.line;
+        return 0;
+      }
+    }
+    if (rc < 0)
+      return rc;
+    free_header(t);
+  }
+  if (t->sheet_wanted != NULL && tried == 0)
+    return releve_kit_host_fail(args, -EBADMSG, 0, 0,
+                                "feuille « %s » introuvable dans le classeur (option « sheet ») ; "
+                                "feuilles du classeur : %s",
+                                releve_kit_cell_excerpt(t->sheet_wanted, &e), list);
+  if (t->sheet_wanted != NULL)
+    return releve_kit_host_fail(args, -EBADMSG, 0, 0,
+                                "en-tête introuvable dans les %u premières lignes non vides de la "
+                                "feuille « %s » ; %s",
+                                max_lines, releve_kit_cell_excerpt(t->sheet_wanted, &e), expected);
+  return releve_kit_host_fail(args, -EBADMSG, 0, 0,
+                              "en-tête introuvable dans les %u premières lignes non vides de "
+                              "chaque feuille du classeur (%s) ; %s",
+                              max_lines, list, expected);
+}
+
 int releve_kit_table_header(releve_kit_table *t, releve_kit_table_is_header is_header, void *ud,
                             unsigned max_lines, const char *expected) {
+  if (t->book != NULL)
+    return book_header(t, is_header, ud, max_lines, expected);
   unsigned seen = 0;
   for (;;) {
     /* Every candidate line is split with its own separator. */
@@ -206,6 +296,15 @@ int releve_kit_table_next(releve_kit_table *t) {
     size_t n = t->csv.n;
     while (n > t->ncolumns && t->csv.field[n - 1][0] == '\0')
       n--;
+    if (n != t->ncolumns && t->book != NULL) {
+      rc = releve_kit_host_error(t->args, t->csv.line, (unsigned)n, t->csv.field[n - 1],
+                                 "valeur hors du tableau : la colonne %zu n'a pas de nom dans "
+                                 "l'en-tête, qui en compte %zu ; ligne ignorée",
+                                 n, t->ncolumns);
+      if (rc < 0)
+        return rc;
+      continue;
+    }
     if (n != t->ncolumns) {
       rc = releve_kit_host_error(t->args, t->csv.line, 0, NULL,
                                  "%zu champ%s au lieu des %zu de l'en-tête (séparateur : %s) ; "

@@ -26,6 +26,7 @@ static const releve_option pole_emploi_options[] = {
     [OPT_DROP_COMMUNES] = {"drop_communes", RELEVE_OPT_STRING, "75056",
                            "Commune codes whose rows are dropped, separated by commas or spaces "
                            "(75056 is the whole of Paris, already counted by arrondissement)"},
+    RELEVE_KIT_SHEET_OPTION,
     {NULL, 0, NULL, NULL},
 };
 
@@ -206,6 +207,7 @@ static void end(void *ud, const releve_kit_table *t, int rc) {
 
 static const releve_kit_format pole_emploi_format = {
     .name = "pole-emploi",
+    .options = pole_emploi_options,
     .max_title_lines = 10,
     .expected = "une ligne d'en-tête avec les colonnes « code_commune » et « " COUNT_COLUMN
                 " » (ou « Code commune » et « Nombre de demandeurs d'emploi ») est attendue",

@@ -133,8 +133,14 @@ static void end(void *ud, const releve_kit_table *t, int rc) {
   free(st->is_extra);
 }
 
+static const releve_option template_options[] = {
+    RELEVE_KIT_SHEET_OPTION,
+    {NULL, 0, NULL, NULL},
+};
+
 static const releve_kit_format template_format = {
     .name = "template",
+    .options = template_options,
     .flags = RELEVE_KIT_TABLE_HASH_COMMENTS,
     .max_title_lines = 50,
     .expected = "la ligne d'en-tête doit contenir au moins les colonnes « indicateur » et "
@@ -155,5 +161,5 @@ RELEVE_KIT_TABLE_RECOGNISER(template_recognise, template_format)
 RELEVE_KIT_PLUGIN("template", "1.1.0",
                   "The référentiel's collection table: one row per figure (indicateur, "
                   "periode, geographie, valeur, part, statut)",
-                  "tableau de collecte du référentiel (CSV)",
-                  NULL, template_decode, template_recognise)
+                  "tableau de collecte du référentiel (CSV, .xlsx, .ods)",
+                  template_options, template_decode, template_recognise)

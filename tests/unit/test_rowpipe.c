@@ -62,7 +62,8 @@ __attribute__((format(printf, 3, 4))) static void r_log(void *ctx, int level, co
   releve_buf_adds(&seen, "\n");
 }
 
-static const releve_host_services host = {sizeof host, r_columns, r_row, r_error, r_log};
+static const releve_host_services host = {sizeof host, r_columns, r_row, r_error, r_log,
+                                          NULL,        NULL,      NULL,  NULL};
 
 /* Encodes a small stream into a pipe and returns its bytes. */
 static char *encode(size_t *len, unsigned long last_line) {

@@ -87,6 +87,33 @@
  *   format is a short French name of the format for partners' reports
  *   ("export open data de la CAF (CSV)"); NULL: the host uses name.
  *
+ * WORKBOOKS (ABI 1.1)
+ *   A partner may send a spreadsheet (.xlsx, .ods) instead of a CSV file.
+ *   The host reads workbooks itself (a zip archive of XML parts, which a
+ *   plugin cannot parse with libc alone) and offers their rows through four
+ *   services appended to releve_host_services. A plugin uses them only when
+ *   host->struct_size >= RELEVE_HOST_WORKBOOK_SIZE (an older host has none):
+ *     - workbook_open(): 1 and *book when the file is a workbook: the plugin
+ *       then reads it only through the services below, never args->read;
+ *       0 when it is not one: args->read yields the file from its start, as
+ *       before; negative when it is a workbook that cannot be read or a
+ *       format that is refused (old .xls, encrypted, damaged, over the
+ *       limits): the reason was already reported (error() with line 0).
+ *     - workbook_sheet(): starts reading sheet index (0-based, in the
+ *       workbook's order) and gives its name: 1, 0 past the last sheet, or
+ *       negative. From then on the host reports the line numbers given to
+ *       row() and error() as rows of that sheet, with the column as a
+ *       letter: "Feuil1!E12".
+ *     - workbook_row(): the next row of the sheet that holds a value: 1, 0
+ *       at the end of the sheet, or negative (reported). Empty rows are
+ *       skipped, hidden rows kept, a merged range gives its value to every
+ *       cell it covers, a formula gives its cached value (one without is
+ *       reported as a row error and read as EMPTY). Cells are TEXT or
+ *       NUMBER or EMPTY; text is the cell as the host spells it for the kit:
+ *       numbers in plain decimal notation with '.', dates as "YYYY-MM-DD"
+ *       (TEXT), percentages as their figure (93,20 % -> 93.2).
+ *     - workbook_close(): gives the workbook back (book may be NULL).
+ *
  * MEMORY AND STREAMING
  *   Files can hold millions of rows: read in chunks, keep at most one row in
  *   memory, and never allocate in proportion to the file size.
@@ -138,6 +165,18 @@ typedef struct releve_cell {
 /* Log levels, syslog numbering. */
 enum { RELEVE_LOG_ERR = 3, RELEVE_LOG_WARNING = 4, RELEVE_LOG_INFO = 6, RELEVE_LOG_DEBUG = 7 };
 
+/* A workbook the host is reading (opaque; see WORKBOOKS). */
+typedef struct releve_workbook releve_workbook;
+
+/* One row of a sheet: its 1-based number in the sheet and its cells,
+ * cells[i].column == i + 1, up to the last cell holding a value. Valid
+ * until the next call on the workbook. */
+typedef struct releve_workbook_row {
+  unsigned long row;
+  const releve_cell *cells;
+  size_t n;
+} releve_workbook_row;
+
 /* Services the host offers during decode(). ctx is args->host_ctx. */
 typedef struct releve_host_services {
   size_t struct_size;
@@ -146,7 +185,16 @@ typedef struct releve_host_services {
   int (*error)(void *ctx, unsigned long line, unsigned column, const char *value,
                const char *fmt, ...) RELEVE_PRINTF(5, 6);
   void (*log)(void *ctx, int level, const char *fmt, ...) RELEVE_PRINTF(3, 4);
+  /* ABI 1.1: workbooks (see WORKBOOKS). */
+  int (*workbook_open)(void *ctx, releve_workbook **book);
+  int (*workbook_sheet)(void *ctx, releve_workbook *book, size_t index, const char **name);
+  int (*workbook_row)(void *ctx, releve_workbook *book, releve_workbook_row *row);
+  void (*workbook_close)(void *ctx, releve_workbook *book);
 } releve_host_services;
+
+/* The smallest struct_size of a host that offers the workbook services. */
+#define RELEVE_HOST_WORKBOOK_SIZE \
+  (offsetof(releve_host_services, workbook_close) + sizeof(void (*)(void *, releve_workbook *)))
 
 typedef enum releve_option_type {
   RELEVE_OPT_STRING = 1,

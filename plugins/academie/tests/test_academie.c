@@ -218,7 +218,8 @@ static void test_descriptor(void **state) {
   assert_string_equal(p->options[0].name, "departement");
   assert_int_equal(p->options[0].type, RELEVE_OPT_STRING);
   assert_string_equal(p->options[0].default_value, "075");
-  assert_null(p->options[1].name);
+  assert_string_equal(p->options[1].name, "sheet");
+  assert_null(p->options[2].name);
 }
 
 int main(void) {

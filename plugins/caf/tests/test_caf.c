@@ -162,7 +162,9 @@ static void test_descriptor(void **state) {
   assert_string_equal(p->options[1].name, "blank_is_secret");
   assert_int_equal(p->options[1].type, RELEVE_OPT_BOOL);
   assert_string_equal(p->options[1].default_value, "true");
-  assert_null(p->options[2].name);
+  assert_string_equal(p->options[2].name, "sheet");
+  assert_null(p->options[2].default_value);
+  assert_null(p->options[3].name);
 }
 
 int main(void) {

@@ -356,9 +356,41 @@ static releve_option_value *build_options(const releve_plugin *p, const char *co
   return v;
 }
 
+/* ---- workbooks: forwarded to h->books when a test attached them ---- */
+
+static int svc_workbook_open(void *ctx, releve_workbook **book) {
+  th_host *h = ctx;
+  *book = NULL;
+  return h->books ? h->books->workbook_open(h->books_ctx, book) : 0;
+}
+
+static int svc_workbook_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
+  th_host *h = ctx;
+  int rc = h->books->workbook_sheet(h->books_ctx, book, index, name);
+  if (rc == 1)
+    out(h, "sheet %s\n", *name);
+  return rc;
+}
+
+static int svc_workbook_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
+  th_host *h = ctx;
+  return h->books->workbook_row(h->books_ctx, book, row);
+}
+
+static void svc_workbook_close(void *ctx, releve_workbook *book) {
+  th_host *h = ctx;
+  if (h->books)
+    h->books->workbook_close(h->books_ctx, book);
+}
+
+static const releve_host_services services = {
+    sizeof services,    svc_columns,      svc_row,           svc_error,         svc_log,
+    svc_workbook_open,  svc_workbook_sheet, svc_workbook_row, svc_workbook_close};
+
+const releve_host_services *th_services(void) { return &services; }
+
 int th_run(th_host *h, const releve_plugin *plugin, const char *const *overrides) {
   th_reset(h);
-  releve_host_services services = {sizeof services, svc_columns, svc_row, svc_error, svc_log};
   releve_option_value *options = build_options(plugin, overrides);
   releve_decode_args args = {sizeof args, &services, h, svc_read, "fixture.csv", options};
   h->rc = plugin->decode(&args);

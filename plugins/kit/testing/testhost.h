@@ -15,6 +15,7 @@
  *   row L: K(col)"text"[=number] ...      K: E T N S A (kind initial)
  *   error L:C "value" message
  *   log LEVEL message                     (debug messages are left out)
+ *   sheet NAME                            (a workbook sheet is read)
  *   rc N
  */
 #ifndef RELEVE_TESTHOST_H
@@ -55,6 +56,10 @@ typedef struct th_host {
   /* generated input (data == NULL): gen fills buf, returns bytes, 0 at end */
   size_t (*gen)(void *gen_ctx, unsigned char *buf, size_t n);
   void *gen_ctx;
+  /* workbooks: the services that read the input as a workbook (see
+   * th_book.h), or NULL: the input is then no workbook */
+  const releve_host_services *books;
+  void *books_ctx;
   /* results */
   char **columns;
   size_t ncolumns;
@@ -89,6 +94,9 @@ int th_run(th_host *h, const releve_plugin *plugin, const char *const *overrides
 const th_cell *th_cell_at(const th_host *h, size_t row, const char *column);
 
 const char *th_transcript(const th_host *h);
+
+/* The services th_run gives the plugin, with a th_host* as ctx. */
+const releve_host_services *th_services(void);
 
 /* A generated input: head, then body count times, then tail. Used as
  * h->gen with h->gen_ctx = &repeat; it samples the heap in use at every

@@ -180,7 +180,8 @@ static void test_descriptor(void **state) {
     assert_string_equal(p->options[i].default_value, defaults[i]);
   }
   assert_int_equal(p->options[0].type, RELEVE_OPT_INT);
-  assert_null(p->options[4].name);
+  assert_string_equal(p->options[4].name, "sheet");
+  assert_null(p->options[5].name);
 }
 
 int main(void) {

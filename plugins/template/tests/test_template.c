@@ -140,7 +140,9 @@ static void test_descriptor(void **state) {
   assert_string_equal(p->name, "template");
   assert_int_equal(p->abi_major, RELEVE_PLUGIN_ABI_MAJOR);
   assert_int_equal(p->struct_size, sizeof(releve_plugin));
-  assert_null(p->options);
+  assert_string_equal(p->options[0].name, "sheet");
+  assert_int_equal(p->options[0].type, RELEVE_OPT_STRING);
+  assert_null(p->options[1].name);
 }
 
 int main(void) {
