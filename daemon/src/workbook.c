@@ -12,6 +12,9 @@
 
 extern const wb_format releve_wb_xlsx, releve_wb_ods;
 
+const releve_workbook_limits releve_workbook_default_limits = {
+    RELEVE_WORKBOOK_MAX_PART, RELEVE_WORKBOOK_MAX_TOTAL, RELEVE_WORKBOOK_MAX_RATIO};
+
 /* "1 048 576": a count as a French reader writes it (narrow no-break
  * spaces between groups). */
 static const char *count_text(unsigned long long v, char out[40]) {
@@ -45,6 +48,10 @@ int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, con
 }
 
 const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]) {
+  if (column == 0) {
+    snprintf(out, 24, "%lu", row);
+    return out;
+  }
   char letters[8];
   int n = 0;
   while (column > 0 && n < 7) {
@@ -54,7 +61,10 @@ const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]
   int o = 0;
   while (n > 0)
     out[o++] = letters[--n];
-  snprintf(out + o, (size_t)(24 - o), "%lu", row);
+  if (row > 0)
+    snprintf(out + o, (size_t)(24 - o), "%lu", row);
+  else
+    out[o] = '\0';
   return out;
 }
 
@@ -196,16 +206,17 @@ static int on_external(XML_Parser p, const XML_Char *context, const XML_Char *ba
  * declares, then on the bytes actually inflated. */
 static int check_size(releve_workbook *wb, const char *part, uint64_t size, uint64_t comp) {
   char a[40], b[40];
-  if (size > RELEVE_WORKBOOK_MAX_PART)
+  const releve_workbook_limits *l = wb->limits;
+  if (size > l->max_part)
     return wb_fail(wb, -EFBIG, 0, 0,
                    "partie « %s » du classeur : %s Mo une fois décompressée, au-delà de la "
                    "limite de %s Mo ; le fichier ressemble à une « bombe zip » et n'est pas lu",
-                   part, count_text(size >> 20, a), count_text(RELEVE_WORKBOOK_MAX_PART >> 20, b));
-  if (size > RELEVE_WORKBOOK_RATIO_FROM && size / (comp ? comp : 1) > RELEVE_WORKBOOK_MAX_RATIO)
+                   part, count_text((size + (1u << 20) - 1) >> 20, a), count_text(l->max_part >> 20, b));
+  if (size > RELEVE_WORKBOOK_RATIO_FROM && size / (comp ? comp : 1) > l->max_ratio)
     return wb_fail(wb, -EFBIG, 0, 0,
                    "partie « %s » du classeur : taux de compression de %s pour 1, au-delà de la "
                    "limite de %u pour 1 ; le fichier ressemble à une « bombe zip » et n'est pas lu",
-                   part, count_text(size / (comp ? comp : 1), a), RELEVE_WORKBOOK_MAX_RATIO);
+                   part, count_text(size / (comp ? comp : 1), a), l->max_ratio);
   return 0;
 }
 
@@ -213,6 +224,7 @@ int wb_stream_open(releve_workbook *wb, wb_stream *s, const char *part, void *ud
                    XML_StartElementHandler start, XML_EndElementHandler end,
                    XML_CharacterDataHandler text) {
   zip_stat_t st;
+  memset(s, 0, offsetof(wb_stream, buf));
   zip_int64_t index = zip_name_locate(wb->zip, part, 0);
   if (index < 0)
     return 0;
@@ -223,7 +235,6 @@ int wb_stream_open(releve_workbook *wb, wb_stream *s, const char *part, void *ud
   int rc = check_size(wb, part, st.size, st.comp_size);
   if (rc < 0)
     return rc;
-  memset(s, 0, offsetof(wb_stream, buf));
   s->wb = wb;
   s->ud = ud;
   s->part = part;
@@ -291,17 +302,17 @@ int wb_stream_run(releve_workbook *wb, wb_stream *s) {
                      s->part, zip_file_strerror(s->file));
     s->read += (uint64_t)n;
     wb->total += (uint64_t)n;
-    if (s->read > s->limit || s->read > RELEVE_WORKBOOK_MAX_PART)
+    if (s->read > s->limit || s->read > wb->limits->max_part)
       return wb_fail(wb, -EFBIG, 0, 0,
                      "partie « %s » du classeur plus longue que ce que l'archive annonce : le "
                      "fichier est abîmé ou fabriqué et n'est pas lu",
                      s->part);
-    if (wb->total > RELEVE_WORKBOOK_MAX_TOTAL) {
+    if (wb->total > wb->limits->max_total) {
       char a[40];
       return wb_fail(wb, -EFBIG, 0, 0,
                      "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; "
                      "envoyez la feuille seule, ou au format CSV",
-                     count_text(RELEVE_WORKBOOK_MAX_TOTAL >> 20, a));
+                     count_text(wb->limits->max_total >> 20, a));
     }
     if (n == 0)
       s->finished = 1;
@@ -549,11 +560,11 @@ static int check_archive(releve_workbook *wb) {
       return rc;
     total += st.size;
   }
-  if (total > RELEVE_WORKBOOK_MAX_TOTAL)
+  if (total > wb->limits->max_total)
     return wb_fail(wb, -EFBIG, 0, 0,
                    "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; le "
                    "fichier ressemble à une « bombe zip » et n'est pas lu",
-                   count_text(RELEVE_WORKBOOK_MAX_TOTAL >> 20, a));
+                   count_text(wb->limits->max_total >> 20, a));
   return 0;
 }
 
@@ -602,6 +613,7 @@ int releve_workbook_open(int fd, const releve_workbook_sink *sink, releve_workbo
   if (wb == NULL)
     return -ENOMEM;
   wb->sink = *sink;
+  wb->limits = sink->limits ? sink->limits : &releve_workbook_default_limits;
   wb->sheet = (size_t)-1;
   int rc;
   if (sig[0] == 0xD0) {

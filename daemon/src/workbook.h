@@ -51,11 +51,20 @@
 #define RELEVE_WORKBOOK_MAX_MERGES 65536u          /* merged ranges in a sheet */
 #define RELEVE_WORKBOOK_MAX_SHEETS 1024u
 
+/* The archive's caps (the defaults are the RELEVE_WORKBOOK_MAX_* above). */
+typedef struct releve_workbook_limits {
+  unsigned long long max_part, max_total;
+  unsigned max_ratio;
+} releve_workbook_limits;
+
+extern const releve_workbook_limits releve_workbook_default_limits;
+
 /* Where the reader sends what the partner must read: row 0 for the file as
  * a whole; otherwise a cell (column > 0) or a row of the current sheet. */
 typedef struct releve_workbook_sink {
   void *ud;
   void (*problem)(void *ud, unsigned long row, unsigned column, const char *message);
+  const releve_workbook_limits *limits; /* NULL: the defaults */
 } releve_workbook_sink;
 
 /* Looks at the file open on fd (never moving its offset when the file is
@@ -80,7 +89,8 @@ int releve_workbook_next(releve_workbook *wb, releve_workbook_row *row);
 
 void releve_workbook_free(releve_workbook *wb);
 
-/* "E12" for column 5, row 12 (column 0: "12"); out holds at least 24 bytes. */
+/* "E12" for column 5, row 12 (column 0: "12", row 0: "E"); out holds at
+ * least 24 bytes. */
 const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]);
 
 #endif

@@ -11,7 +11,7 @@ static void problem(void *ud, unsigned long row, unsigned column, const char *me
 }
 
 int releve_workbook_host_open(releve_workbook_host *h, releve_workbook **book) {
-  releve_workbook_sink sink = {h, problem};
+  releve_workbook_sink sink = {h, problem, NULL};
   *book = NULL;
   return releve_workbook_open(h->fd, &sink, book);
 }

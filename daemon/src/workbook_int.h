@@ -47,6 +47,7 @@ typedef struct wb_format {
 struct releve_workbook {
   zip_t *zip;
   releve_workbook_sink sink;
+  const releve_workbook_limits *limits;
   const wb_format *format;
   void *fmt;               /* the format's own state */
   uint64_t total;          /* bytes inflated so far, all parts */
