@@ -406,7 +406,19 @@ int wb_row_cell(releve_workbook *wb, unsigned c, releve_cell_kind kind, double n
   if (wb->ncells < c)
     wb->ncells = c;
   size_t at = wb->text.len;
-  if (releve_buf_add(&wb->text, text, len) < 0 || releve_buf_add(&wb->text, "", 1) < 0)
+  /* Line breaks inside a cell read "\n", as a CSV field's do, whether the
+   * tool wrote CR LF, CR or LF. */
+  int rc = 0;
+  for (const char *p = text, *end = text + len; rc == 0 && p < end;) {
+    const char *cr = memchr(p, '\r', (size_t)(end - p));
+    rc = releve_buf_add(&wb->text, p, (size_t)((cr ? cr : end) - p));
+    if (cr == NULL)
+      break;
+    if (rc == 0)
+      rc = releve_buf_add(&wb->text, "\n", 1);
+    p = cr + 1 < end && cr[1] == '\n' ? cr + 2 : cr + 1;
+  }
+  if (rc < 0 || releve_buf_add(&wb->text, "", 1) < 0)
     return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
   wb->cells[c - 1] = (releve_cell){kind, NULL, number, c};
   wb->text_at[c - 1] = at + 1;

@@ -1,9 +1,12 @@
 /* Numbers in French form (report.h): what partners and the coordinator
- * read in reports, mails and the command line's tables. */
+ * read in reports, mails and the command line's tables; and where a report
+ * says a problem is: lines of a text file, cells of a workbook sheet. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <math.h>
@@ -89,11 +92,47 @@ static void test_out_of_range(void **state) {
   assert_string_equal(releve_report_number(1e16, out), "1e+16");
 }
 
+static void test_locations(void **state) {
+  (void)state;
+  releve_report r = {0};
+  char where[192];
+  assert_string_equal(releve_report_where(&r, 12, 5, where), "ligne 12, colonne 5");
+  assert_string_equal(releve_report_where(&r, 12, 0, where), "ligne 12");
+  assert_string_equal(releve_report_where(&r, 0, 3, where), "fichier");
+  assert_int_equal(releve_report_sheet(&r, "Feuil1"), 0);
+  assert_string_equal(releve_report_where(&r, 12, 5, where), "cellule Feuil1!E12");
+  assert_string_equal(releve_report_where(&r, 12, 0, where), "Feuil1, ligne 12");
+  assert_string_equal(releve_report_where(&r, 0, 0, where), "fichier");
+  assert_int_equal(releve_report_sheet(&r, "Mode d'emploi"), 0);
+  assert_string_equal(releve_report_where(&r, 3, 28, where), "cellule 'Mode d''emploi'!AB3");
+  assert_int_equal(releve_report_sheet(&r, "Données_2019"), 0);
+  assert_string_equal(releve_report_where(&r, 1, 1, where), "cellule Données_2019!A1");
+  releve_report_free(&r);
+}
+
+static void test_problem_and_warning_lines(void **state) {
+  (void)state;
+  releve_report r = {0};
+  releve_report_problem(&r, 4, 2, "x", "avant");
+  releve_report_sheet(&r, "Feuil1");
+  releve_report_problem(&r, 12, 5, "12,5,3", "valeur illisible");
+  releve_report_warning(&r, 7, "à vérifier");
+  releve_report_sheet(&r, NULL);
+  releve_report_problem(&r, 9, 0, NULL, "après");
+  assert_string_equal(r.problems.data, "  - ligne 4, colonne 2, valeur « x » : avant\n"
+                                       "  - cellule Feuil1!E12, valeur « 12,5,3 » : valeur "
+                                       "illisible\n"
+                                       "  - ligne 9 : après\n");
+  assert_string_equal(r.warnings.data, "  - Feuil1, ligne 7 : à vérifier\n");
+  releve_report_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_integers), cmocka_unit_test(test_negatives),
       cmocka_unit_test(test_decimals), cmocka_unit_test(test_rounding),
       cmocka_unit_test(test_percent),  cmocka_unit_test(test_out_of_range),
+      cmocka_unit_test(test_locations), cmocka_unit_test(test_problem_and_warning_lines),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,14 +214,15 @@ static void test_xlsx_values(void **state) {
       "<c r=\"D2\" t=\"str\"><v>93,20%</v></c><c r=\"E2\" t=\"b\"><v>1</v></c>"
       "<c r=\"F2\" t=\"e\"><v>#DIV/0!</v></c><c r=\"G2\"><v>1.5E-3</v></c>"
       "<c r=\"H2\"><v>-2.5E+20</v></c><c r=\"I2\" s=\"5\"><v>3</v></c></row>"
-      "<row><c><v>7</v></c><c/><c><v>8</v></c></row>",
+      "<row><c><v>7</v></c><c/><c><v>8</v></c><c t=\"inlineStr\"><is><t>a&#13;\nb&#13;c"
+      "</t></is></c></row>",
       NULL, NULL);
   run r;
   read_book(&r, path, 0, NULL);
   EXPECT(r, "1: A=T'indicateur' B=T'valeur' C=T'  Écoles '\n"
             "2: A=T'1 234' B=N'1234.5'(1234.5) C=T'12,5' D=T'93,20%' E=T'VRAI' F=T'#DIV/0!' "
             "G=N'0.0015'(0.0015) H=N'-250000000000000000000'(-2.5e+20) I=N'3'(3)\n"
-            "3: A=N'7'(7) C=N'8'(8)\n");
+            "3: A=N'7'(7) C=N'8'(8) D=T'a\nb\nc'\n");
   assert_int_equal(r.rc, 0);
   done(&r);
   free(path);

@@ -7,6 +7,7 @@
 
 #include "kit.h"
 #include "th_assert.h"
+#include "th_book.h"
 
 #define PLUGIN releve_plugin_entry_v1()
 #define ALL_DEPARTEMENTS TH_OPTS("departement=")
@@ -222,6 +223,16 @@ static void test_descriptor(void **state) {
   assert_null(p->options[2].name);
 }
 
+/* The same table saved by a spreadsheet: openpyxl's .xlsx (figures typed as
+ * numbers, percentages formatted, a merged title) and LibreOffice's .ods
+ * made from it (plugins/kit/testing/workbook_fixtures.py) give the CSV's
+ * rows. */
+static void test_workbooks(void **state) {
+  th_host *h = *state;
+  TH_BOOK_SAME_ROWS(h, PLUGIN, "dnb_par_etablissement_reconstructed.csv", "dnb_par_etablissement_reconstructed.xlsx", NULL);
+  TH_BOOK_SAME_ROWS(h, PLUGIN, "dnb_par_etablissement_reconstructed.csv", "dnb_par_etablissement_reconstructed.ods", NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_annuaire_sample),
@@ -235,6 +246,7 @@ int main(void) {
       cmocka_unit_test(test_broken_files),
       cmocka_unit_test(test_memory_is_flat),
       cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_workbooks),
   };
   return cmocka_run_group_tests_name("academie", tests, th_setup, th_teardown);
 }

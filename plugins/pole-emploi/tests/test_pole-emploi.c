@@ -4,6 +4,7 @@
 
 #include "kit.h"
 #include "th_assert.h"
+#include "th_book.h"
 
 #define PLUGIN releve_plugin_entry_v1()
 #define COLUMNS                                                                                   \
@@ -184,6 +185,16 @@ static void test_descriptor(void **state) {
   assert_null(p->options[5].name);
 }
 
+/* The same table saved by a spreadsheet: openpyxl's .xlsx (figures typed as
+ * numbers, percentages formatted, a merged title) and LibreOffice's .ods
+ * made from it (plugins/kit/testing/workbook_fixtures.py) give the CSV's
+ * rows. */
+static void test_workbooks(void **state) {
+  th_host *h = *state;
+  TH_BOOK_SAME_ROWS(h, PLUGIN, "dares_defm_communales_labels_reconstructed.csv", "dares_defm_communales_labels_reconstructed.xlsx", NULL);
+  TH_BOOK_SAME_ROWS(h, PLUGIN, "dares_defm_communales_labels_reconstructed.csv", "dares_defm_communales_labels_reconstructed.ods", NULL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_field_names_q4_totals),
@@ -195,6 +206,7 @@ int main(void) {
       cmocka_unit_test(test_broken_files),
       cmocka_unit_test(test_memory_is_flat),
       cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_workbooks),
   };
   return cmocka_run_group_tests_name("pole-emploi", tests, th_setup, th_teardown);
 }

@@ -5,6 +5,7 @@
 
 #include "kit.h"
 #include "th_assert.h"
+#include "th_book.h"
 
 #define PLUGIN releve_plugin_entry_v1()
 
@@ -145,6 +146,59 @@ static void test_descriptor(void **state) {
   assert_null(p->options[1].name);
 }
 
+/* The same table saved by a spreadsheet: openpyxl's .xlsx (figures typed as
+ * numbers, percentages formatted, a merged title) and LibreOffice's .ods
+ * made from it (plugins/kit/testing/workbook_fixtures.py) give the CSV's
+ * rows. */
+static void test_workbooks(void **state) {
+  th_host *h = *state, csv;
+  th_init(&csv);
+  TH_RUN_FILE(&csv, PLUGIN, "template_collecte_reconstructed.csv", NULL);
+  static const char *const books[] = {TH_FIXTURE("template_collecte_reconstructed.xlsx"),
+                                      TH_FIXTURE("template_collecte_reconstructed.ods")};
+  for (size_t k = 0; k < 2; k++) {
+    th_book_run_at(h, PLUGIN, books[k], NULL, __FILE__, __LINE__);
+    /* The CSV's ten rows, then the short row: in a sheet its cells past
+     * the fourth are simply empty, not a field-count error. */
+    TH_BOOK_SAME_CELLS(&csv, h, 10);
+    assert_int_equal(h->nrows, 11);
+    assert_int_equal(h->nerrors, 0);
+    assert_int_equal(h->rows[5].line, 11); /* the two-line comment is one cell */
+    assert_int_equal(h->rows[10].line, 16);
+    TH_CELL(h, 10, "indicateur", RELEVE_CELL_TEXT, "G05.1");
+    TH_CELL(h, 10, "valeur", RELEVE_CELL_EMPTY, "");
+  }
+  th_free(&csv);
+}
+
+/* The first sheet holding the header is read ("Mode d'emploi" has none);
+ * the "sheet" option picks another; a formula saved without its value is a
+ * row error naming the cell. */
+static void test_workbook_sheets(void **state) {
+  th_host *h = *state;
+  const char *path = TH_FIXTURE("template_sheets.xlsx");
+  th_book_run_at(h, PLUGIN, path, NULL, __FILE__, __LINE__);
+  assert_non_null(strstr(th_transcript(h), "sheet Mode d'emploi\nsheet Collecte\ncolumns "));
+  assert_int_equal(h->nrows, 1);
+  assert_int_equal(h->rows[0].line, 2);
+  TH_NUMBER(h, 0, "valeur", 10);
+  TH_NUMBER(h, 0, "part", 25);
+  th_book_run_at(h, PLUGIN, path, TH_OPTS("sheet=archive 2018"), __FILE__, __LINE__);
+  assert_int_equal(h->nrows, 2);
+  TH_NUMBER(h, 0, "valeur", 7);
+  TH_CELL(h, 1, "valeur", RELEVE_CELL_EMPTY, "");
+  assert_int_equal(h->nerrors, 1);
+  TH_ERROR(h, 0, 3, "formule sans valeur calculée (cellule E3) : ouvrez le classeur dans Excel "
+                    "ou LibreOffice et enregistrez-le, pour que la valeur y soit écrite");
+  assert_int_equal(h->errors[0].column, 5);
+  th_book b = {0};
+  th_book_attach_at(&b, h, path, __FILE__, __LINE__);
+  assert_int_equal(th_run(h, PLUGIN, TH_OPTS("sheet=Feuil9")), -EBADMSG);
+  th_book_detach(&b);
+  TH_ERROR(h, 0, 0, "feuille « Feuil9 » introuvable dans le classeur (option « sheet ») ; "
+                    "feuilles du classeur : « Mode d'emploi », « Collecte », « Archive 2018 »");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_collecte_cells),
@@ -154,6 +208,8 @@ int main(void) {
       cmocka_unit_test(test_host_stop_and_read_failure),
       cmocka_unit_test(test_memory_is_flat),
       cmocka_unit_test(test_descriptor),
+      cmocka_unit_test(test_workbooks),
+      cmocka_unit_test(test_workbook_sheets),
   };
   return cmocka_run_group_tests_name("template", tests, th_setup, th_teardown);
 }
