@@ -83,7 +83,22 @@ int wb_parse_ref(const char *ref, unsigned *column, unsigned long *row) {
   return 0;
 }
 
+static void number_text(double v, char out[64]);
+
+/* The text a French user sees: a decimal comma, no thousands grouping
+ * (1234,5), which the kit reads back as the same number. */
+static void decimal_comma(char *out) {
+  char *dot = strchr(out, '.');
+  if (dot != NULL)
+    *dot = ',';
+}
+
 void wb_number_text(double v, char out[64]) {
+  number_text(v, out);
+  decimal_comma(out);
+}
+
+static void number_text(double v, char out[64]) {
   if (!isfinite(v)) {
     snprintf(out, 64, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
     return;

@@ -119,7 +119,8 @@ int wb_merge_add(releve_workbook *wb, unsigned long r1, unsigned c1, unsigned lo
                  unsigned c2);
 void wb_merges_clear(releve_workbook *wb);
 
-/* A number in plain decimal notation with '.', as the kit reads it. */
+/* A number in plain decimal notation with a decimal comma (1234,5), as a
+ * French user writes it and the kit reads it. */
 void wb_number_text(double v, char out[64]);
 /* The date of a serial day number ("YYYY-MM-DD", with " HH:MM:SS" when it
  * has a time): 0, or -EINVAL when out of the years 1900..9999. */

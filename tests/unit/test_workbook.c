@@ -220,8 +220,8 @@ static void test_xlsx_values(void **state) {
   run r;
   read_book(&r, path, 0, NULL);
   EXPECT(r, "1: A=T'indicateur' B=T'valeur' C=T'  Écoles '\n"
-            "2: A=T'1 234' B=N'1234.5'(1234.5) C=T'12,5' D=T'93,20%' E=T'VRAI' F=T'#DIV/0!' "
-            "G=N'0.0015'(0.0015) H=N'-250000000000000000000'(-2.5e+20) I=N'3'(3)\n"
+            "2: A=T'1 234' B=N'1234,5'(1234.5) C=T'12,5' D=T'93,20%' E=T'VRAI' F=T'#DIV/0!' "
+            "G=N'0,0015'(0.0015) H=N'-250000000000000000000'(-2.5e+20) I=N'3'(3)\n"
             "3: A=N'7'(7) C=N'8'(8) D=T'a\nb\nc'\n");
   assert_int_equal(r.rc, 0);
   done(&r);
@@ -239,11 +239,11 @@ static void test_xlsx_dates(void **state) {
   char *p1904 = make_xlsx("<workbookPr date1904=\"1\"/>", rows, NULL, NULL);
   run r;
   read_book(&r, p1900, 0, NULL);
-  EXPECT(r, "1: A=T'2019-12-31' B=T'2019-12-31 12:00:00' C=N'93.2'(93.2) D=N'12.5'(12.5) "
+  EXPECT(r, "1: A=T'2019-12-31' B=T'2019-12-31 12:00:00' C=N'93,2'(93.2) D=N'12,5'(12.5) "
             "E=T'1900-02-29' F=T'1900-02-28' G=T'1900-03-01' H=T'2019-12-31'\n");
   done(&r);
   read_book(&r, p1904, 0, NULL);
-  EXPECT(r, "1: A=T'2024-01-01' B=T'2024-01-01 12:00:00' C=N'93.2'(93.2) D=N'12.5'(12.5) "
+  EXPECT(r, "1: A=T'2024-01-01' B=T'2024-01-01 12:00:00' C=N'93,2'(93.2) D=N'12,5'(12.5) "
             "E=T'1904-03-01' F=T'1904-02-29' G=T'1904-03-02' H=T'2019-12-31'\n");
   done(&r);
   free(p1900);
@@ -347,7 +347,7 @@ static void test_ods_values(void **state) {
       "</table:table>");
   run r;
   read_book(&r, path, 1, NULL);
-  EXPECT(r, "1: A=T'ind' B=N'1234.5'(1234.5) C=N'1234.5'(1234.5) D=N'93.2'(93.2) "
+  EXPECT(r, "1: A=T'ind' B=N'1234,5'(1234.5) C=N'1234,5'(1234.5) D=N'93,2'(93.2) "
             "E=T'2019-12-31' F=T'FAUX' G=T'a  b\nc'\n"
             "2: A=T'fusion' B=T'fusion' C=N'3'(3)\n"
             "! 3:3 formule sans valeur calculée (cellule C3) : ouvrez le classeur dans "

@@ -110,8 +110,9 @@
  *       cell it covers, a formula gives its cached value (one without is
  *       reported as a row error and read as EMPTY). Cells are TEXT or
  *       NUMBER or EMPTY; text is the cell as the host spells it for the kit:
- *       numbers in plain decimal notation with '.', dates as "YYYY-MM-DD"
- *       (TEXT), percentages as their figure (93,20 % -> 93.2).
+ *       numbers in plain decimal notation with a decimal comma ("1234,5"),
+ *       dates as "YYYY-MM-DD" (TEXT), percentages as their figure (a cell
+ *       showing 93,20 % -> 93.2).
  *     - workbook_close(): gives the workbook back (book may be NULL).
  *
  * MEMORY AND STREAMING
