@@ -6,7 +6,9 @@
 Figures: ingest of a 1,000,000-row row-level file aggregated by a mapping
 and of the full long-format template, each beside `sqlite3 .import` of the
 same file into a plain table; peak RSS at 100k and 1M rows; drop-to-commit
-latency of releved with inotify and in rescan-only mode; `releve missing`
+latency of releved with inotify and in rescan-only mode; a 100,000-row
+collection table read as .xlsx (written by openpyxl) beside the same table
+as CSV; `releve missing`
 for all actors; idle CPU and wakeups of the daemon. Speed goals live here,
 never in tests."""
 import json, os, random, resource, shutil, signal, statistics, subprocess, sys, tempfile, time
@@ -188,6 +190,59 @@ def bench_template():
         "whole command, after the template ingest")
 
 
+def collection_table(n):
+    """n rows of one actor's collection table (the DAE, which owes the most
+    indicators): every indicator, year and geography, quartier codes to make
+    up the count. Returns the CSV's path and the rows as lists."""
+    ref = json.load(open(os.path.join(SRC, "conf", "referentiel.json")))
+    inds = [ind for t in ref["themes"] for o in t["objectives"] for s in o["sub_objectives"]
+            for g in s["goals"] for a in g["actions"] for ind in a["indicators"]
+            if ind["actor"] == "dae" and ind["unit"] != "text"]
+    geos = ["PARIS", "QP", "QPV", "QVA"] + ["QP075%03d" % i for i in range(1, 1000)]
+    out = []
+    for geo in geos:
+        for ind in inds:
+            for y in range(2015, 2024):
+                per = "%d-%d" % (y, y + 1) if ind["period"] == "school_year" else str(y)
+                v = 50.5 if ind["unit"] == "percent" else 1000 + y
+                out.append([ind["id"], "libellé", per, geo, v])
+                if len(out) == n:
+                    break
+            if len(out) == n:
+                break
+        if len(out) == n:
+            break
+    path = os.path.join(TMP, "collecte-%d.csv" % n)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("indicateur;libelle;periode;geographie;valeur;part;statut;commentaire\r\n")
+        for r in out:
+            fh.write("%s;%s;%s;%s;%s;;;\r\n" % (r[0], r[1], r[2], r[3], str(r[4]).replace(".", ",")))
+    return path, out
+
+
+def bench_workbook(n=100_000):
+    path, table = collection_table(n)
+    xlsx = os.path.join(TMP, "collecte-%d.xlsx" % n)
+    # openpyxl from Debian (python3-openpyxl), whatever python runs this.
+    subprocess.run(["/usr/bin/python3", "-c",
+                    "import csv, sys, openpyxl\n"
+                    "wb = openpyxl.Workbook(write_only=True)\n"
+                    "ws = wb.create_sheet('Collecte')\n"
+                    "for i, r in enumerate(csv.reader(open(sys.argv[1], encoding='utf-8'), delimiter=';')):\n"
+                    "    if i: r[4] = float(r[4].replace(',', '.'))\n"
+                    "    ws.append(r)\n"
+                    "wb.save(sys.argv[2])\n", path, xlsx], check=True)
+    figures = {}
+    for kind, p in (("csv", path), ("xlsx", xlsx)):
+        d, conf = config(all_template)
+        figures[kind] = measured([RELEVE, "-c", conf, "ingest", "--actor", "dae", p])
+    (csecs, crss), (xsecs, xrss) = figures["csv"], figures["xlsx"]
+    row("collection table, %dk rows, .xlsx" % (n // 1000), "%.0f" % (n / xsecs), "rows/s",
+        "%.2f s, peak RSS %.1f MiB, %.1f MiB file" % (xsecs, xrss, os.path.getsize(xlsx) / 2**20))
+    row("  the same table as CSV", "%.0f" % (n / csecs), "rows/s",
+        "%.2f s, peak RSS %.1f MiB; .xlsx/CSV time x%.2f" % (csecs, crss, xsecs / csecs))
+
+
 def start_daemon(conf, log):
     p = subprocess.Popen([RELEVED, "-c", conf], stdout=log, stderr=log)
     deadline = time.time() + 20
@@ -272,6 +327,7 @@ def main():
     try:
         bench_rowlevel()
         bench_template()
+        bench_workbook()
         latency("inotify")
         latency("rescan-only (1 s)", n=100)
     finally:
