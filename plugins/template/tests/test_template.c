@@ -192,6 +192,11 @@ static void test_workbook_sheets(void **state) {
                     "ou LibreOffice et enregistrez-le, pour que la valeur y soit écrite");
   assert_int_equal(h->errors[0].column, 5);
   th_book b = {0};
+  th_book_attach_at(&b, h, TH_FIXTURE("broken_xlsx.csv"), __FILE__, __LINE__);
+  assert_int_equal(th_run(h, PLUGIN, NULL), -EBADMSG);
+  th_book_detach(&b);
+  TH_ERROR(h, 0, 0, "archive du classeur abîmée ou tronquée (Not a zip archive) : enregistrez le "
+                    "classeur de nouveau et renvoyez-le en entier");
   th_book_attach_at(&b, h, path, __FILE__, __LINE__);
   assert_int_equal(th_run(h, PLUGIN, TH_OPTS("sheet=Feuil9")), -EBADMSG);
   th_book_detach(&b);
