@@ -704,25 +704,7 @@ int releve_ingest_sheet(void *ctx, const char *name) {
 
 /* The workbook services, for a plugin run in this process (releve ingest);
  * in the daemon the child reads the workbook (rowpipe.c). */
-static int svc_workbook_open(void *ctx, releve_workbook **book) {
-  releve_ingest *in = ctx;
-  return releve_workbook_host_open(&in->book, book);
-}
-
-static int svc_workbook_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
-  releve_ingest *in = ctx;
-  return releve_workbook_host_sheet(&in->book, book, index, name);
-}
-
-static int svc_workbook_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
-  releve_ingest *in = ctx;
-  return releve_workbook_host_row(&in->book, book, row);
-}
-
-static void svc_workbook_close(void *ctx, releve_workbook *book) {
-  releve_ingest *in = ctx;
-  releve_workbook_host_close(&in->book, book);
-}
+RELEVE_WORKBOOK_HOST_SERVICES(svc, releve_ingest, book)
 
 static const releve_host_services services = {
     sizeof(releve_host_services), svc_columns,        svc_row,

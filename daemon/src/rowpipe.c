@@ -150,25 +150,7 @@ static int w_sheet_frame(void *ctx, const char *name) {
   return frame_end(w, at);
 }
 
-static int w_workbook_open(void *ctx, releve_workbook **book) {
-  releve_rowpipe_writer *w = ctx;
-  return releve_workbook_host_open(&w->book, book);
-}
-
-static int w_workbook_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
-  releve_rowpipe_writer *w = ctx;
-  return releve_workbook_host_sheet(&w->book, book, index, name);
-}
-
-static int w_workbook_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
-  releve_rowpipe_writer *w = ctx;
-  return releve_workbook_host_row(&w->book, book, row);
-}
-
-static void w_workbook_close(void *ctx, releve_workbook *book) {
-  releve_rowpipe_writer *w = ctx;
-  releve_workbook_host_close(&w->book, book);
-}
+RELEVE_WORKBOOK_HOST_SERVICES(w, releve_rowpipe_writer, book)
 
 static const releve_host_services writer_services = {
     sizeof writer_services, w_columns,        w_row,          w_error,         w_log,

@@ -440,6 +440,22 @@ int wb_row_cell(releve_workbook *wb, unsigned c, releve_cell_kind kind, double n
   return 0;
 }
 
+int wb_cell_text(wb_stream *s, unsigned col, const char *text, size_t len) {
+  releve_workbook *wb = s->wb;
+  int rc = 0;
+  if (wb->cell.len + len > RELEVE_WORKBOOK_MAX_CELL) {
+    char ref[24];
+    rc = wb_fail(wb, -EBADMSG, wb->row, 0,
+                 "cellule %s de plus de %u Kio de texte : le classeur n'est pas lu",
+                 releve_workbook_ref(col, wb->row, ref), RELEVE_WORKBOOK_MAX_CELL >> 10);
+  } else if (releve_buf_add(&wb->cell, text, len) < 0) {
+    rc = wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  }
+  if (rc < 0)
+    XML_StopParser(s->parser, XML_FALSE);
+  return rc;
+}
+
 int wb_merge_add(releve_workbook *wb, unsigned long r1, unsigned c1, unsigned long r2,
                  unsigned c2) {
   if (r2 < r1 || c2 < c1 || (r1 == r2 && c1 == c2))

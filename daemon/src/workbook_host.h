@@ -18,6 +18,25 @@ typedef struct releve_workbook_host {
   void *ud;
 } releve_workbook_host;
 
+/* Defines the four services of a host whose ctx is a TYPE* holding its
+ * releve_workbook_host as MEMBER: PREFIX_workbook_open, _sheet, _row and
+ * _close, to put in its releve_host_services. */
+#define RELEVE_WORKBOOK_HOST_SERVICES(prefix, type, member)                                    \
+  static int prefix##_workbook_open(void *ctx, releve_workbook **book) {                       \
+    return releve_workbook_host_open(&((type *)ctx)->member, book);                            \
+  }                                                                                            \
+  static int prefix##_workbook_sheet(void *ctx, releve_workbook *book, size_t index,           \
+                                     const char **name) {                                      \
+    return releve_workbook_host_sheet(&((type *)ctx)->member, book, index, name);              \
+  }                                                                                            \
+  static int prefix##_workbook_row(void *ctx, releve_workbook *book,                           \
+                                   releve_workbook_row *row) {                                 \
+    return releve_workbook_host_row(&((type *)ctx)->member, book, row);                        \
+  }                                                                                            \
+  static void prefix##_workbook_close(void *ctx, releve_workbook *book) {                      \
+    releve_workbook_host_close(&((type *)ctx)->member, book);                                  \
+  }
+
 int releve_workbook_host_open(releve_workbook_host *h, releve_workbook **book);
 int releve_workbook_host_sheet(releve_workbook_host *h, releve_workbook *book, size_t index,
                                const char **name);

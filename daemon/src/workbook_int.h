@@ -114,6 +114,10 @@ void wb_row_begin(releve_workbook *wb, unsigned long r);
 int wb_row_cell(releve_workbook *wb, unsigned c, releve_cell_kind kind, double number,
                 const char *text, size_t len);
 int wb_row_end(releve_workbook *wb);
+/* Appends text to the cell being read (wb->cell), the cell of column col:
+ * 0, or negative (reported, the parser of s stopped) past
+ * RELEVE_WORKBOOK_MAX_CELL bytes or out of memory. */
+int wb_cell_text(wb_stream *s, unsigned col, const char *text, size_t len);
 /* Adds a merged range (rows r1..r2, columns c1..c2), kept in order of r1. */
 int wb_merge_add(releve_workbook *wb, unsigned long r1, unsigned c1, unsigned long r2,
                  unsigned c2);

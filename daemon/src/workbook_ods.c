@@ -175,18 +175,8 @@ static void cell_start(wb_stream *s, ods *o, const char **attrs, int covered) {
 }
 
 static void add_text(wb_stream *s, const char *text, size_t len) {
-  releve_workbook *wb = s->wb;
   ods *o = s->ud;
-  if (wb->cell.len + len > RELEVE_WORKBOOK_MAX_CELL) {
-    char ref[24];
-    wb_fail(wb, -EBADMSG, wb->row, 0, "cellule %s de plus de %u Kio de texte : le classeur "
-            "n'est pas lu", releve_workbook_ref(o->col, wb->row, ref),
-            RELEVE_WORKBOOK_MAX_CELL >> 10);
-    XML_StopParser(s->parser, XML_FALSE);
-  } else if (releve_buf_add(&wb->cell, text, len) < 0) {
-    wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
-    XML_StopParser(s->parser, XML_FALSE);
-  }
+  wb_cell_text(s, o->col, text, len);
 }
 
 static void rows_start(void *data, const XML_Char *name, const XML_Char **attrs) {

@@ -444,19 +444,8 @@ static void sheet_end(void *data, const XML_Char *name) {
 static void sheet_text(void *data, const XML_Char *text, int len) {
   wb_stream *s = data;
   xlsx *x = s->ud;
-  releve_workbook *wb = s->wb;
-  if (!x->in_v && !(x->in_t && !x->in_rph))
-    return;
-  if (wb->cell.len + (size_t)len > RELEVE_WORKBOOK_MAX_CELL) {
-    char ref[24];
-    wb_fail(wb, -EBADMSG, wb->row, 0, "cellule %s de plus de %u Kio de texte : le classeur "
-            "n'est pas lu", releve_workbook_ref(x->col, wb->row, ref),
-            RELEVE_WORKBOOK_MAX_CELL >> 10);
-    XML_StopParser(s->parser, XML_FALSE);
-  } else if (releve_buf_add(&wb->cell, text, (size_t)len) < 0) {
-    wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
-    XML_StopParser(s->parser, XML_FALSE);
-  }
+  if (x->in_v || (x->in_t && !x->in_rph))
+    wb_cell_text(s, x->col, text, (size_t)len);
 }
 
 static int xlsx_select(releve_workbook *wb, size_t i) {

@@ -7,12 +7,4 @@ static const fuzz_part parts[] = {
     {"content.xml", NULL},
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  (void)argc, (void)argv;
-  return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  fuzz_workbook(data, size, parts, sizeof parts / sizeof parts[0]);
-  return 0;
-}
+FUZZ_WORKBOOK_TARGET(parts)

@@ -85,4 +85,15 @@ static void fuzz_workbook(const uint8_t *data, size_t size, const fuzz_part *par
   unlink(path);
 }
 
+/* The libFuzzer entry points of a target reading its input with parts. */
+#define FUZZ_WORKBOOK_TARGET(parts)                                                        \
+  int LLVMFuzzerInitialize(int *argc, char ***argv) {                                      \
+    (void)argc, (void)argv;                                                                \
+    return 0;                                                                              \
+  }                                                                                        \
+  int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {                           \
+    fuzz_workbook(data, size, parts, sizeof parts / sizeof parts[0]);                      \
+    return 0;                                                                              \
+  }
+
 #endif

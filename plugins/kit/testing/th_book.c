@@ -7,29 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static int book_open(void *ctx, releve_workbook **book) {
-  th_book *b = ctx;
-  return releve_workbook_host_open(&b->host, book);
-}
-
-static int book_sheet(void *ctx, releve_workbook *book, size_t index, const char **name) {
-  th_book *b = ctx;
-  return releve_workbook_host_sheet(&b->host, book, index, name);
-}
-
-static int book_row(void *ctx, releve_workbook *book, releve_workbook_row *row) {
-  th_book *b = ctx;
-  return releve_workbook_host_row(&b->host, book, row);
-}
-
-static void book_close(void *ctx, releve_workbook *book) {
-  th_book *b = ctx;
-  releve_workbook_host_close(&b->host, book);
-}
+RELEVE_WORKBOOK_HOST_SERVICES(book, th_book, host)
 
 static const releve_host_services book_services = {
-    sizeof book_services, NULL,       NULL,     NULL,      NULL,
-    book_open,            book_sheet, book_row, book_close};
+    sizeof book_services, NULL, NULL, NULL, NULL, book_workbook_open, book_workbook_sheet,
+    book_workbook_row,    book_workbook_close};
 
 void th_book_attach_at(th_book *b, th_host *h, const char *path, const char *file, int line) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
