@@ -125,6 +125,9 @@ static int put_cell(wb_stream *s, ods *o) {
   } else if (strcmp(o->type, "date") == 0 && v != NULL) {
     p = v; /* "2019-12-31" or "2019-12-31T10:00:00": the kit reads both */
     len = strlen(v);
+  } else if (strcmp(o->type, "string") == 0 && len == 0 && v != NULL) {
+    p = v;
+    len = strlen(v);
   } else if (strcmp(o->type, "boolean") == 0 && v != NULL) {
     p = strcmp(v, "true") == 0 ? "VRAI" : "FAUX";
     len = strlen(p);
@@ -157,6 +160,8 @@ static void cell_start(wb_stream *s, ods *o, const char **attrs, int covered) {
     v = wb_attr(attrs, "boolean-value");
   if (v == NULL)
     v = wb_attr(attrs, "value");
+  if (v == NULL)
+    v = wb_attr(attrs, "string-value"); /* a string given as an attribute, not a paragraph */
   free(o->value);
   o->value = v ? strdup(v) : NULL;
   o->has_formula = wb_attr(attrs, "formula") != NULL;

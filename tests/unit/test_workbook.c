@@ -331,7 +331,8 @@ static void test_ods_values(void **state) {
       "office:value-type=\"boolean\" office:boolean-value=\"false\"><text:p>FAUX</text:p>"
       "</table:table-cell><table:table-cell office:value-type=\"string\"><text:p>a<text:s "
       "text:c=\"2\"/>b</text:p><text:p><text:span>c</text:span></text:p></table:table-cell>"
-      "<table:table-cell table:number-columns-repeated=\"1016\"/></table:table-row>"
+      "<table:table-cell office:value-type=\"string\" office:string-value=\"attr\"/>"
+      "<table:table-cell table:number-columns-repeated=\"1015\"/></table:table-row>"
       "<table:table-row table:visibility=\"collapse\"><table:table-cell "
       "table:number-columns-spanned=\"2\" table:number-rows-spanned=\"2\" "
       "office:value-type=\"string\"><text:p>fusion</text:p></table:table-cell>"
@@ -348,7 +349,7 @@ static void test_ods_values(void **state) {
   run r;
   read_book(&r, path, 1, NULL);
   EXPECT(r, "1: A=T'ind' B=N'1234,5'(1234.5) C=N'1234,5'(1234.5) D=N'93,2'(93.2) "
-            "E=T'2019-12-31' F=T'FAUX' G=T'a  b\nc'\n"
+            "E=T'2019-12-31' F=T'FAUX' G=T'a  b\nc' H=T'attr'\n"
             "2: A=T'fusion' B=T'fusion' C=N'3'(3)\n"
             "! 3:3 formule sans valeur calculée (cellule C3) : ouvrez le classeur dans "
             "LibreOffice ou Excel et enregistrez-le, pour que la valeur y soit écrite\n"
