@@ -10,25 +10,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
+
 extern const wb_format releve_wb_xlsx, releve_wb_ods;
 
 const releve_workbook_limits releve_workbook_default_limits = {
     RELEVE_WORKBOOK_MAX_PART, RELEVE_WORKBOOK_MAX_TOTAL, RELEVE_WORKBOOK_MAX_RATIO};
 
-/* "1 048 576": a count as a French reader writes it (narrow no-break
- * spaces between groups). */
-static const char *count_text(unsigned long long v, char out[40]) {
-  char digits[24];
-  int n = snprintf(digits, sizeof digits, "%llu", v), o = 0;
-  for (int i = 0; i < n; i++) {
-    if (i > 0 && (n - i) % 3 == 0) {
-      memcpy(out + o, "\u202f", 3);
-      o += 3;
-    }
-    out[o++] = digits[i];
-  }
-  out[o] = '\0';
-  return out;
+/* A count as a French reader writes it ("1 048 576"). */
+static const char *count_text(unsigned long long v, char out[RELEVE_NUMBER_SIZE]) {
+  return releve_report_format((double)v, 0, RELEVE_NUMBER_GROUPED, out);
 }
 
 int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, const char *fmt,
@@ -220,7 +211,7 @@ static int on_external(XML_Parser p, const XML_Char *context, const XML_Char *ba
 /* The caps every part is read under, judged first on what the archive
  * declares, then on the bytes actually inflated. */
 static int check_size(releve_workbook *wb, const char *part, uint64_t size, uint64_t comp) {
-  char a[40], b[40];
+  char a[RELEVE_NUMBER_SIZE], b[RELEVE_NUMBER_SIZE];
   const releve_workbook_limits *l = wb->limits;
   if (size > l->max_part)
     return wb_fail(wb, -EFBIG, 0, 0,
@@ -323,7 +314,7 @@ int wb_stream_run(releve_workbook *wb, wb_stream *s) {
                      "fichier est abîmé ou fabriqué et n'est pas lu",
                      s->part);
     if (wb->total > wb->limits->max_total) {
-      char a[40];
+      char a[RELEVE_NUMBER_SIZE];
       return wb_fail(wb, -EFBIG, 0, 0,
                      "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; "
                      "envoyez la feuille seule, ou au format CSV",
@@ -529,7 +520,7 @@ static int apply_merges(releve_workbook *wb) {
 }
 
 int wb_row_end(releve_workbook *wb) {
-  char a[40];
+  char a[RELEVE_NUMBER_SIZE];
   if (wb->nmerges > 0 && apply_merges(wb) < 0)
     return wb->err;
   while (wb->ncells > 0 && wb->cells[wb->ncells - 1].kind == RELEVE_CELL_EMPTY)
@@ -585,7 +576,7 @@ static int ole_encrypted(int fd) {
 static int check_archive(releve_workbook *wb) {
   zip_int64_t n = zip_get_num_entries(wb->zip, 0);
   uint64_t total = 0;
-  char a[40];
+  char a[RELEVE_NUMBER_SIZE];
   for (zip_int64_t i = 0; i < n; i++) {
     zip_stat_t st;
     zip_stat_init(&st);
