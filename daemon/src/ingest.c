@@ -21,6 +21,7 @@
 #include "report.h"
 #include "store_sql.h"
 #include "validate.h"
+#include "workbook.h"
 #include "workbook_host.h"
 
 struct releve_ingest {
@@ -486,6 +487,39 @@ static int on_candidate(void *ud, const releve_candidate *c) {
   return in->stop ? in->sys_error : 0;
 }
 
+typedef struct sheet_heads {
+  releve_reader_head head[RELEVE_WORKBOOK_HEAD_SHEETS];
+  size_t n;
+} sheet_heads;
+
+static int keep_head(void *ud, const unsigned char *head, size_t n) {
+  sheet_heads *h = ud;
+  unsigned char *copy = malloc(n ? n : 1);
+  if (copy == NULL)
+    return -ENOMEM;
+  memcpy(copy, head, n);
+  h->head[h->n++] = (releve_reader_head){copy, n};
+  return 0;
+}
+
+/* A workbook's reader is chosen on the first rows of its sheets, written as
+ * CSV lines: 1 with out set, 0 when the file is no workbook, -ENOENT with
+ * the refusal recorded when it is a workbook that cannot be read. */
+static int choose_book_reader(releve_ingest *in, char **why) {
+  sheet_heads h = {.n = 0};
+  int rc = releve_workbook_heads(in->fd, RELEVE_PLUGIN_HEAD_MAX, keep_head, &h, why);
+  if (rc == 1) {
+    rc = releve_reader_choose_heads(in->env->plugins, in->actor, in->req.plugin, h.head, h.n,
+                                    in->name, &in->choice, why);
+    rc = rc == 0 ? 1 : rc;
+  } else if (rc < 0 && *why != NULL) {
+    rc = -ENOENT; /* refused: why says why, in French */
+  }
+  for (size_t i = 0; i < h.n; i++)
+    free((void *)h.head[i].bytes);
+  return rc;
+}
+
 /* The reader, among the actor's plugins, from the file's first bytes; its
  * options are the actor's when it is the actor's first plugin, else its
  * defaults. */
@@ -505,8 +539,12 @@ static int choose_reader(releve_ingest *in) {
     free(head);
     return -EIO;
   }
-  rc = releve_reader_choose(in->env->plugins, in->actor, in->req.plugin, head, (size_t)n, in->name,
-                            &in->choice, &why);
+  rc = choose_book_reader(in, &why);
+  if (rc == 0)
+    rc = releve_reader_choose(in->env->plugins, in->actor, in->req.plugin, head, (size_t)n,
+                              in->name, &in->choice, &why);
+  else if (rc == 1)
+    rc = 0;
   free(head);
   if (rc == -ENOENT) {
     refuse(in, "%s", why);

@@ -14,15 +14,21 @@ const char *releve_reader_format(const releve_plugin *plugin) {
   return plugin->name;
 }
 
-/* What recognise() says; a plugin that cannot tell (ABI 1.0, or no
- * recognise) takes every file, as it did before readers were chosen. */
-static int recognises(const releve_plugin *plugin, const unsigned char *head, size_t n,
+/* What recognise() says, the best over the heads (a workbook's sheets); a
+ * plugin that cannot tell (ABI 1.0, or no recognise) takes every file, as
+ * it did before readers were chosen. */
+static int recognises(const releve_plugin *plugin, const releve_reader_head *heads, size_t n,
                       const char *file_name) {
-  int c;
+  int best = 0;
   if (!RELEVE_PLUGIN_HAS(plugin, recognise) || plugin->recognise == NULL)
     return 1;
-  c = plugin->recognise(head, n, file_name);
-  return c < 0 ? 0 : c > 100 ? 100 : c;
+  for (size_t i = 0; i < n; i++) {
+    int c = plugin->recognise(heads[i].bytes, heads[i].n, file_name);
+    c = c < 0 ? 0 : c > 100 ? 100 : c;
+    if (c > best)
+      best = c;
+  }
+  return best;
 }
 
 /* "« caf » (export …), « template » (tableau …)": the formats the actor
@@ -40,6 +46,13 @@ static void list_formats(releve_buf *b, const releve_plugins *p, const releve_ac
 int releve_reader_choose(const releve_plugins *p, const releve_actor *a, const char *forced,
                          const unsigned char *head, size_t n, const char *file_name,
                          releve_reader_choice *out, char **why) {
+  releve_reader_head one = {head, n};
+  return releve_reader_choose_heads(p, a, forced, &one, 1, file_name, out, why);
+}
+
+int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
+                               const char *forced, const releve_reader_head *heads, size_t n,
+                               const char *file_name, releve_reader_choice *out, char **why) {
   releve_buf b = RELEVE_BUF_INIT;
   size_t i, missing = 0;
 
@@ -67,7 +80,7 @@ int releve_reader_choose(const releve_plugins *p, const releve_actor *a, const c
       missing++;
       continue;
     }
-    if ((c = recognises(plugin, head, n, file_name)) == 0)
+    if ((c = recognises(plugin, heads, n, file_name)) == 0)
       continue;
     if (out->plugin == NULL) {
       out->plugin = plugin;

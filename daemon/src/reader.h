@@ -40,6 +40,18 @@ int releve_reader_choose(const releve_plugins *p, const releve_actor *a, const c
                          const unsigned char *head, size_t n, const char *file_name,
                          releve_reader_choice *out, char **why);
 
+/* The same, for a file seen through several heads: a workbook's sheets,
+ * each given as its first rows written as CSV lines
+ * (releve_workbook_heads). A plugin recognises the file when it recognises
+ * one of them. */
+typedef struct releve_reader_head {
+  const unsigned char *bytes;
+  size_t n;
+} releve_reader_head;
+int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
+                               const char *forced, const releve_reader_head *heads, size_t n,
+                               const char *file_name, releve_reader_choice *out, char **why);
+
 /* The French name of plugin's format, for partners: its format text, else
  * its name. */
 const char *releve_reader_format(const releve_plugin *plugin);

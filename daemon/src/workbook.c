@@ -737,6 +737,78 @@ int releve_workbook_next(releve_workbook *wb, releve_workbook_row *row) {
   return 1;
 }
 
+/* Appends text as one CSV field: quoted when it holds the separator, a
+ * quote or a line break. */
+static int add_field(releve_buf *b, const char *text) {
+  if (strpbrk(text, ";\"\r\n") == NULL)
+    return releve_buf_adds(b, text);
+  int rc = releve_buf_add(b, "\"", 1);
+  for (const char *p = text; rc == 0 && *p; p++)
+    rc = *p == '"' ? releve_buf_add(b, "\"\"", 2) : releve_buf_add(b, p, 1);
+  return rc ? rc : releve_buf_add(b, "\"", 1);
+}
+
+typedef struct heads_why {
+  char **why;
+} heads_why;
+
+static void keep_reason(void *ud, unsigned long row, unsigned column, const char *message) {
+  heads_why *h = ud;
+  (void)row, (void)column;
+  if (*h->why == NULL)
+    *h->why = strdup(message);
+}
+
+int releve_workbook_heads(int fd, size_t max,
+                          int (*each)(void *ud, const unsigned char *head, size_t n), void *ud,
+                          char **why) {
+  heads_why h = {why};
+  releve_workbook_sink sink = {&h, keep_reason, NULL};
+  releve_workbook *wb;
+  releve_buf head = RELEVE_BUF_INIT;
+  *why = NULL;
+  int rc = releve_workbook_open(fd, &sink, &wb);
+  if (rc <= 0)
+    return rc;
+  wb->heads_only = 1;
+  for (size_t i = 0; rc == 1 && i < wb->nsheets && i < RELEVE_WORKBOOK_HEAD_SHEETS; i++) {
+    releve_workbook_row row;
+    unsigned rows = 0;
+    int r = releve_workbook_select(wb, i);
+    head.len = 0;
+    while (r == 0 && rows++ < RELEVE_WORKBOOK_HEAD_ROWS && (r = releve_workbook_next(wb, &row)) == 1) {
+      size_t at = head.len;
+      for (size_t c = 0; r == 1 && c < row.n; c++)
+        if ((c && releve_buf_add(&head, ";", 1)) || add_field(&head, row.cells[c].text))
+          r = -ENOMEM;
+      if (r == 1 && releve_buf_add(&head, "\n", 1))
+        r = -ENOMEM;
+      if (r == 1 && head.len >= max) {
+        head.len = at; /* whole lines only */
+        break;
+      }
+      r = r == 1 ? 0 : r;
+    }
+    if (r < 0 && *why == NULL)
+      r = -ENOMEM;
+    if (r < 0) {
+      rc = r;
+      break;
+    }
+    rc = each(ud, (const unsigned char *)(head.data ? head.data : ""), head.len);
+    rc = rc < 0 ? rc : 1;
+  }
+  if (rc >= 0) { /* a row's problem (a formula without value) is decode's to report */
+    free(*why);
+    *why = NULL;
+  } else if (*why == NULL) {
+    *why = strdup("mémoire insuffisante pour lire le classeur");
+  }
+  releve_buf_free(&head);
+  releve_workbook_free(wb);
+  return rc;
+}
+
 void releve_workbook_free(releve_workbook *wb) {
   if (wb == NULL)
     return;

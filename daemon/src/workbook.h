@@ -89,6 +89,22 @@ int releve_workbook_next(releve_workbook *wb, releve_workbook_row *row);
 
 void releve_workbook_free(releve_workbook *wb);
 
+/* For choosing a file's reader (reader.h): when the file open on fd is a
+ * workbook, calls each(ud, head, n) for each of its first
+ * RELEVE_WORKBOOK_HEAD_SHEETS sheets with the sheet's first
+ * RELEVE_WORKBOOK_HEAD_ROWS rows holding a value written as CSV lines
+ * (';'-separated, quoted as RFC 4180 wants), at most max - 1 bytes of whole
+ * lines, so that a plugin's recognise() judges them as it judges a CSV
+ * file's first lines. Merged ranges are not applied. Returns 0 when the
+ * file is no workbook (each is never called), 1 once every sheet was
+ * given, each's negative value, or a negative errno value with *why (a
+ * French sentence, malloc'ed) when the workbook is refused. */
+#define RELEVE_WORKBOOK_HEAD_SHEETS 16u
+#define RELEVE_WORKBOOK_HEAD_ROWS 64u
+int releve_workbook_heads(int fd, size_t max,
+                          int (*each)(void *ud, const unsigned char *head, size_t n), void *ud,
+                          char **why);
+
 /* "E12" for column 5, row 12 (column 0: "12", row 0: "E"); out holds at
  * least 24 bytes. */
 const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]);

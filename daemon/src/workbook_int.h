@@ -59,6 +59,7 @@ struct releve_workbook {
   size_t sheet;            /* selected, or (size_t)-1 */
   wb_stream stream;
   int pending;             /* selected, its stream not opened yet */
+  int heads_only;          /* the first rows only: merged ranges not read */
   int streaming;
   /* the row being built: cells[c - 1] for column c */
   releve_cell *cells;

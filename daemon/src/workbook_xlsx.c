@@ -454,7 +454,7 @@ static int xlsx_select(releve_workbook *wb, size_t i) {
   if (part == NULL)
     return 0;
   /* Merged ranges follow the rows in the part: read them first. */
-  int rc = wb_parse_part(wb, part, x, merge_start, NULL, NULL);
+  int rc = wb->heads_only ? 1 : wb_parse_part(wb, part, x, merge_start, NULL, NULL);
   if (rc <= 0)
     return rc;
   x->next_row = 1;

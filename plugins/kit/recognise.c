@@ -58,8 +58,11 @@ static void quiet_log(void *ctx, int level, const char *fmt, ...) {
   (void)fmt;
 }
 
+/* No workbook services: a head is text (a workbook's sheet is given as
+ * CSV lines by the host). */
 static const releve_host_services quiet = {sizeof quiet, quiet_columns, quiet_row, quiet_error,
-                                           quiet_log};
+                                           quiet_log,    NULL,          NULL,      NULL,
+                                           NULL};
 
 size_t releve_kit_head_lines(const unsigned char *head, size_t n) {
   if (n < RELEVE_PLUGIN_HEAD_MAX)

@@ -161,5 +161,5 @@ RELEVE_KIT_TABLE_RECOGNISER(template_recognise, template_format)
 RELEVE_KIT_PLUGIN("template", "1.1.0",
                   "The référentiel's collection table: one row per figure (indicateur, "
                   "periode, geographie, valeur, part, statut)",
-                  "tableau de collecte du référentiel (CSV, .xlsx, .ods)",
+                  "tableau de collecte du référentiel (CSV, .xlsx ou .ods)",
                   template_options, template_decode, template_recognise)

@@ -35,7 +35,7 @@ done
 for a in $ACTORS; do
   rep=$T/x/spool/$a/archive/modele_${a}_2019.csv.rapport.txt
   [ -f "$rep" ] || { ls -R "$T/x/spool/$a" >&2; cat "$T/x/spool/$a/rejected/"*.rapport.txt >&2 || true; fail "$a: not accepted"; }
-  grep -q "^Lu comme : tableau de collecte du référentiel (CSV) (module de lecture « template »)$" "$rep" ||
+  grep -q "^Lu comme : tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module de lecture « template »)$" "$rep" ||
     fail "$a: the report does not name the template reader: $(head -5 "$rep")"
   grep -q "^Résultat : ACCEPTÉ" "$rep" || fail "$a: $(grep Résultat "$rep")"
 done
@@ -69,7 +69,7 @@ cp "$SRC/plugins/mission-locale/fixtures/imilo_jeunes_reconstructed.json" "$T/x/
 "$RELEVED" -c "$CONF" --once 2>>"$T/releved.log"
 rep=$T/x/spool/caf/rejected/jeunes.json.rapport.txt
 [ -f "$rep" ] || fail "a JSON file was not refused for the CAF"
-grep -q "ce fichier n'est dans aucun des formats que cet acteur peut envoyer : export open data de la CAF par commune (CSV) (module « caf »), tableau de collecte du référentiel (CSV) (module « template »)" "$rep" ||
+grep -q "ce fichier n'est dans aucun des formats que cet acteur peut envoyer : export open data de la CAF par commune (CSV) (module « caf »), tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module « template »)" "$rep" ||
   fail "the refusal does not name the formats: $(cat "$rep")"
 grep -q "^Lu comme : aucun format reconnu$" "$rep" || fail "refused file: reader line"
 # The CAF's own export still goes to its plugin, with its mapping.

@@ -4,6 +4,9 @@
 # `releved --once` and their figures land in SQLite; a workbook whose
 # formula has no saved value, an old .xls and a truncated .xlsx are refused
 # with their reason, kept in rejected/ with their report, nothing stored.
+# Then the round trip: the workbook `releve template` writes, filled by a
+# program (openpyxl) and also converted to .ods, is accepted in the
+# `releve init` configuration and `releve status --json` shows the cells.
 . "$(dirname "$0")/lib.sh"
 : "${PLUGINS:?}"
 PY=/usr/bin/python3 # Debian's, with python3-openpyxl
@@ -69,5 +72,37 @@ grep -q "enregistrez au format .xlsx ou .ods" "$R/ancien.xls.rapport.txt" || fai
 grep -q "archive du classeur abîmée ou tronquée" "$R/tronque.xlsx.rapport.txt" || fail "truncated report"
 for f in formule.xlsx ancien.xls tronque.xlsx; do
   cmp -s "$T/$f" "$R/$f" || fail "$f not kept as sent in rejected/"
+done
+
+# The round trip, each form in a configuration of its own.
+"$RELEVE" init "$T/rt" >/dev/null
+"$RELEVE" -c "$T/rt/releve.json" template --actor caf --year 2019 -o "$T/modele.xlsx" ||
+  fail "releve template"
+"$PY" - "$T/modele.xlsx" "$T/rempli.xlsx" <<'PYTHON'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Tableau"]
+head = [c.value for c in ws[1]]
+unit, value = head.index("Unité"), head.index("Valeur")
+for row in ws.iter_rows(min_row=2):
+    if row[unit].value:
+        row[value].value = "oui" if row[unit].value == "texte" else 12
+wb.save(sys.argv[2])
+PYTHON
+timeout 180 soffice "-env:UserInstallation=file://$T/lo-profile" --headless \
+  --convert-to ods --outdir "$T" "$T/rempli.xlsx" >/dev/null 2>&1 || fail "LibreOffice: rempli.ods"
+for f in rempli.xlsx rempli.ods; do
+  conf=$T/rt-${f##*.}
+  "$RELEVE" init "$conf" >/dev/null
+  mkdir -p "$conf/spool/caf/incoming"
+  cp "$T/$f" "$conf/spool/caf/incoming/$f"
+  "$RELEVED" -c "$conf/releve.json" --once >>"$LOG" 2>&1 || fail "releved --once ($f)"
+  grep -q "ACCEPTÉ" "$conf/spool/caf/archive/$f.rapport.txt" || fail "$f: $(cat "$conf"/spool/caf/*/"$f".rapport.txt)"
+  given=$("$RELEVE" -c "$conf/releve.json" status --json --year 2019 | "$PY" -c '
+import json, sys
+a = [a for a in json.load(sys.stdin)["actors"] if a["id"] == "caf"][0]
+print(a["given"], a["expected"])')
+  read -r g e <<<"$given"
+  [ "$e" -gt 0 ] && [ "$g" = "$e" ] || fail "$f: caf's 2019 cells given $g of $e"
 done
 echo "ok"

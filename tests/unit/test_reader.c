@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "workbook.h"
 #include "testutil.h"
 #include "testcheck.h"
 
@@ -147,7 +148,7 @@ static void test_none_recognises(void **state) {
   assert_null(c.plugin);
   assert_non_null(strstr(why, "aucun des formats que cet acteur peut envoyer"));
   assert_non_null(strstr(why, "export open data de la CAF par commune (CSV) (module « caf »)"));
-  assert_non_null(strstr(why, "tableau de collecte du référentiel (CSV) (module « template »)"));
+  assert_non_null(strstr(why, "tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module « template »)"));
   assert_null(strstr(why, "Mission"));
   free(why);
   /* Old binary Excel and a broken CAF file are no format of this actor. */
@@ -339,6 +340,63 @@ static void test_config_plugins_key(void **state) {
   free(dir);
 }
 
+/* Workbooks are judged sheet by sheet on their first rows as CSV lines:
+ * the collection table behind a "Mode d'emploi" sheet goes to template, the
+ * CAF's export saved as .xlsx and as .ods to caf; a refused workbook says
+ * why. */
+typedef struct heads {
+  releve_reader_head head[RELEVE_WORKBOOK_HEAD_SHEETS];
+  unsigned char *copy[RELEVE_WORKBOOK_HEAD_SHEETS];
+  size_t n;
+} heads;
+
+static int keep(void *ud, const unsigned char *head, size_t n) {
+  heads *h = ud;
+  h->copy[h->n] = malloc(n + 1);
+  memcpy(h->copy[h->n], head, n);
+  h->head[h->n] = (releve_reader_head){h->copy[h->n], n};
+  h->n++;
+  return 0;
+}
+
+static const char *choose_book(const char *rel, char **why) {
+  static char name[32];
+  char *path = releve_aprintf("%s/%s", RELEVE_SOURCE_DIR, rel);
+  int fd = open(path, O_RDONLY);
+  heads h = {.n = 0};
+  releve_reader_choice c;
+  assert_true(fd >= 0);
+  int rc = releve_workbook_heads(fd, RELEVE_PLUGIN_HEAD_MAX, keep, &h, why);
+  close(fd);
+  free(path);
+  if (rc < 0)
+    return NULL;
+  assert_int_equal(rc, 1);
+  assert_null(*why);
+  rc = releve_reader_choose_heads(&real, &caf, NULL, h.head, h.n, rel, &c, why);
+  snprintf(name, sizeof name, "%s", rc == 0 ? c.plugin->name : "");
+  for (size_t i = 0; i < h.n; i++)
+    free(h.copy[i]);
+  return name;
+}
+
+static void test_workbooks(void **state) {
+  (void)state;
+  char *why = NULL;
+  assert_string_equal(choose_book("plugins/template/fixtures/template_sheets.xlsx", &why),
+                      "template");
+  assert_string_equal(choose_book("plugins/caf/fixtures/caf_current_reconstructed.xlsx", &why),
+                      "caf");
+  assert_string_equal(choose_book("plugins/caf/fixtures/caf_current_reconstructed.ods", &why),
+                      "caf");
+  assert_string_equal(
+      choose_book("plugins/template/fixtures/template_collecte_reconstructed.ods", &why),
+      "template");
+  assert_null(choose_book("plugins/template/fixtures/broken_xlsx.csv", &why));
+  assert_non_null(strstr(why, "archive du classeur abîmée ou tronquée"));
+  free(why);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_which_plugins_recognise_each_fixture),
@@ -349,6 +407,7 @@ int main(void) {
       cmocka_unit_test(test_two_recognise_order_decides),
       cmocka_unit_test(test_legacy_plugin_takes_every_file),
       cmocka_unit_test(test_config_plugins_key),
+      cmocka_unit_test(test_workbooks),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

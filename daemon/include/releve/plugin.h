@@ -114,6 +114,11 @@
  *       dates as "YYYY-MM-DD" (TEXT), percentages as their figure (a cell
  *       showing 93,20 % -> 93.2).
  *     - workbook_close(): gives the workbook back (book may be NULL).
+ *   To choose a workbook's reader, the host gives recognise(), sheet by
+ *   sheet, the sheet's first rows written as CSV lines (';'-separated,
+ *   RFC 4180 quotes) instead of the archive's bytes: a plugin recognises a
+ *   workbook when it recognises one of its sheets; a workbook the host
+ *   cannot read is refused with its reason before any plugin is asked.
  *
  * MEMORY AND STREAMING
  *   Files can hold millions of rows: read in chunks, keep at most one row in
