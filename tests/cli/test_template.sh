@@ -86,7 +86,7 @@ grep -q 'no plugin "nope"' "$T/err" || fail "--plugin nope: $(cat "$T/err")"
 R plugins --json | python3 -c '
 import json, sys
 p = {x["name"]: x for x in json.load(sys.stdin)["plugins"] if x["loaded"]}
-assert p["template"]["format"] == "tableau de collecte du référentiel (CSV)", p["template"]
+assert p["template"]["format"] == "tableau de collecte du référentiel (CSV, .xlsx ou .ods)", p["template"]
 assert all(x["recognises"] for x in p.values()), p
 '
 
