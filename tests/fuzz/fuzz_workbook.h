@@ -3,7 +3,9 @@
  * workbooks of the seed corpus, mutated) or the XML of one part, which is
  * put into an otherwise fixed workbook (stored, so that mutations reach the
  * XML readers instead of failing the archive's CRC). Every sheet is read to
- * its end; the rows must keep what workbook.h promises. */
+ * its end; the rows must keep what workbook.h promises. Then the heads the
+ * daemon gives plugins' recognise() (releve_workbook_heads): whole lines,
+ * under the size asked, and a reason whenever the workbook is refused. */
 #ifndef RELEVE_FUZZ_WORKBOOK_H
 #define RELEVE_FUZZ_WORKBOOK_H
 
@@ -52,6 +54,19 @@ static void fuzz_read(int fd) {
   releve_workbook_free(wb);
 }
 
+static int fuzz_head(void *ud, const unsigned char *head, size_t n) {
+  (void)ud;
+  FUZZ_CHECK(n < 4096 && (n == 0 || head[n - 1] == '\n'));
+  return 0;
+}
+
+static void fuzz_heads(int fd) {
+  char *why = NULL;
+  int rc = releve_workbook_heads(fd, 4096, fuzz_head, NULL, &why);
+  FUZZ_CHECK(rc <= 1 && (rc < 0) == (why != NULL));
+  free(why);
+}
+
 /* Reads data as a workbook, or as the part of parts whose text is NULL. */
 static void fuzz_workbook(const uint8_t *data, size_t size, const fuzz_part *parts, size_t n) {
   char path[256];
@@ -81,6 +96,7 @@ static void fuzz_workbook(const uint8_t *data, size_t size, const fuzz_part *par
   if (fd < 0)
     abort();
   fuzz_read(fd);
+  fuzz_heads(fd);
   close(fd);
   unlink(path);
 }
