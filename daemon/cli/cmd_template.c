@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "template.h"
@@ -33,7 +34,8 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
       "        list for statut, number formats, reference columns grey and locked, the header\n"
       "        frozen, printed landscape one page wide (the default with -o FILE);\n"
       "  ods   the same as an OpenDocument spreadsheet (LibreOffice; -o FILE.ods);\n"
-      "  csv   UTF-8 with BOM, ';', CRLF (the default on stdout; -o FILE.csv).\n";
+      "  csv   UTF-8 with BOM, ';', CRLF (the default on stdout; -o FILE.csv).\n"
+      "A workbook goes to stdout only when it is not a terminal.\n";
   static const struct option opts[] = {{"actor", required_argument, NULL, 'a'},
                                        {"year", required_argument, NULL, 'y'},
                                        {"format", required_argument, NULL, 'f'},
@@ -72,6 +74,12 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
   format = default_format(output);
   if (format_name && releve_template_format_parse(format_name, &format) != 0) {
     fprintf(stderr, "releve: template: format \"%s\" unknown; xlsx, ods or csv\n", format_name);
+    return CLI_USAGE;
+  }
+  if (output == NULL && format != RELEVE_TEMPLATE_CSV && isatty(STDOUT_FILENO)) {
+    fprintf(stderr, "releve: template: an .%s workbook is binary: give -o FILE or redirect the "
+                    "output\n",
+            releve_template_extension(format));
     return CLI_USAGE;
   }
   if (cli_load_config(cli))
