@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "completeness.h"
 #include "store_sql.h"
 
 static json_t *column_json(sqlite3_stmt *st, int i) {
@@ -70,6 +71,38 @@ static void print_revision(sqlite3_stmt *st, const releve_indicator *ind, int fi
   cli_row(stdout, 2, row, history_widths, 6);
 }
 
+typedef struct derived_ctx {
+  const releve_indicator *ind;
+  json_t *cells; /* --json */
+  int n;
+} derived_ctx;
+
+/* The indicator's cells that follow from given ones (derive.h), in the
+ * table of values received, marked "dérivée". */
+static int derived_cell(void *ud, const releve_expected *c) {
+  derived_ctx *d = ud;
+  char period[16], value[RELEVE_NUMBER_SIZE];
+  const char *row[6];
+
+  if (c->indicator != d->ind || !c->derived)
+    return 0;
+  releve_period_format(&c->period, period, sizeof period);
+  d->n++;
+  if (d->cells) {
+    json_array_append_new(d->cells, json_pack("{s:s, s:s, s:f}", "period", period, "geography",
+                                              c->geography, "value", c->value));
+    return 0;
+  }
+  row[0] = period;
+  row[1] = c->geography;
+  row[2] = releve_report_format(c->value, -1, RELEVE_NUMBER_GROUPED, value);
+  row[3] = "dérivée";
+  row[4] = "";
+  row[5] = strcmp(c->geography, "QP") == 0 ? "QPV + QVA" : "somme de ses quartiers";
+  cli_row(stdout, 2, row, history_widths, 6);
+  return 0;
+}
+
 int cmd_history(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] history INDICATOR [--json]\n\n"
@@ -78,11 +111,15 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
       "--json prints {\"indicator\": {\"id\", \"label\", \"actor\", \"unit\"}, \"revisions\":\n"
       "[{\"period\", \"geography\", \"value\", \"text\", \"share\", \"status\", \"comment\",\n"
       "\"received_at\", \"line\", \"submission\": {\"id\", \"actor\", \"channel\", \"name\",\n"
-      "\"sha256\"}}]}.\n";
+      "\"sha256\"}}], \"derived\": [{\"period\", \"geography\", \"value\"}]} (the cells that\n"
+      "follow from given ones without being given: QP = QPV + QVA for counts and\n"
+      "amounts, a QPV or QVA from all its quartiers; marked \"dérivée\" in the table).\n";
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
   const releve_indicator *ind;
   sqlite3_stmt *st;
   json_t *revs = NULL;
+  derived_ctx der;
+  char today[11];
   int json = 0, opt, rc, n = 0;
 
   if (cli_wants_help(argc, argv, usage))
@@ -142,13 +179,29 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     json_decref(revs);
     return CLI_FAIL;
   }
+  memset(&der, 0, sizeof der);
+  der.ind = ind;
   if (json)
-    return cli_print_json(json_pack("{s:{s:s, s:s, s:s, s:s}, s:o}", "indicator", "id", ind->id,
-                                    "label", ind->label, "actor", ind->actor, "unit",
-                                    releve_unit_name(ind->unit), "revisions", revs));
+    der.cells = json_array();
+  cli_today(today);
+  rc = releve_completeness_walk(&cli->store, &cli->cfg, ind->actor, 0, today, derived_cell, &der);
+  if (rc) {
+    fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
+    json_decref(revs);
+    json_decref(der.cells);
+    return CLI_FAIL;
+  }
+  if (json)
+    return cli_print_json(json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o}", "indicator", "id",
+                                    ind->id, "label", ind->label, "actor", ind->actor, "unit",
+                                    releve_unit_name(ind->unit), "revisions", revs, "derived",
+                                    der.cells));
   {
     char count[RELEVE_NUMBER_SIZE];
-    printf("%s %s\n", cli_count(n, count), cli_plural(n, "valeur reçue", "valeurs reçues"));
+    printf("%s %s", cli_count(n, count), cli_plural(n, "valeur reçue", "valeurs reçues"));
+    if (der.n)
+      printf(", %s %s", cli_count(der.n, count), cli_plural(der.n, "dérivée", "dérivées"));
+    printf("\n");
   }
   return CLI_OK;
 }

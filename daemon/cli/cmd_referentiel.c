@@ -26,7 +26,11 @@ static json_t *target_json(const releve_target *t) {
 }
 
 static json_t *indicator_json(const releve_indicator *ind) {
-  json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}, "
+  json_t *geos = json_array(), *o;
+  const char *const *g;
+  for (g = ind->geographies; *g; g++)
+    json_array_append_new(geos, json_string(*g));
+  o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:s, s:o, s:{s:s, s:s}, s:{s:s, s:s}, "
                    "s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:i}",
                    "id", ind->id, "label", ind->label, "actor", ind->actor, "unit",
                    releve_unit_name(ind->unit), "share", ind->share, "period",
@@ -38,6 +42,10 @@ static json_t *indicator_json(const releve_indicator *ind) {
                    "label", ind->action->name, "seed_line", ind->seed_line);
   if (o && ind->unit == RELEVE_UNIT_COUNT)
     json_object_set_new(o, "counts", json_string(releve_counts_name(ind->counts)));
+  if (o)
+    json_object_set_new(o, "geographies", geos);
+  else
+    json_decref(geos);
   return o;
 }
 
@@ -48,7 +56,8 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
       "2020 target and label, by theme. --actor and --theme (G, T or H) filter.\n"
       "--json prints {\"title\", \"indicators\": [{\"id\", \"label\", \"actor\", \"unit\",\n"
       "\"share\", \"counts\" (count indicators: persons, households, structures, actions,\n"
-      "places, hours, surface), \"period\", \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
+      "places, hours, surface), \"period\", \"geographies\" (the cells expected: QPV, QP,\n"
+      "QVA, PARIS, REP, REP+), \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
       "\"theme\", \"objective\", \"sub_objective\", \"goal\": {\"id\", \"name\"},\n"
       "\"action\": {\"id\", \"label\"}, \"seed_line\"}], \"actors\": [{\"id\", \"name\"}]}.\n";
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},

@@ -12,7 +12,7 @@
 typedef struct tally {
   char key[64];
   const char *name;
-  int expected, given, late;
+  int expected, given, derived, late;
   int year; /* campaigns */
 } tally;
 
@@ -44,6 +44,7 @@ static void add(tally *t, const releve_expected *c) {
     return;
   t->expected++;
   t->given += c->given;
+  t->derived += c->derived;
   t->late += c->late;
 }
 
@@ -65,8 +66,9 @@ static int status_cell(void *ud, const releve_expected *c) {
 }
 
 static json_t *tally_json(const tally *t, const char *keyname) {
-  json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:i}", keyname, t->key, "expected", t->expected,
-                        "given", t->given, "missing", t->expected - t->given, "late", t->late);
+  json_t *o = json_pack("{s:s, s:i, s:i, s:i, s:i, s:i}", keyname, t->key, "expected",
+                        t->expected, "given", t->given, "derived", t->derived, "missing",
+                        t->expected - t->given, "late", t->late);
   if (t->name)
     json_object_set_new(o, "name", json_string(t->name));
   return o;
@@ -88,31 +90,35 @@ static json_t *campaigns_json(releve_cli *cli, const status_ctx *s) {
     const tally *t = &s->campaigns[i];
     char due[11];
     releve_completeness_due(&cli->cfg, t->year, due);
-    json_array_append_new(a, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i}", "year", t->year, "due",
-                                       due, "expected", t->expected, "given", t->given,
-                                       "missing", t->expected - t->given, "late", t->late));
+    json_array_append_new(a, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:i}", "year", t->year,
+                                       "due", due, "expected", t->expected, "given", t->given,
+                                       "derived", t->derived, "missing", t->expected - t->given,
+                                       "late", t->late));
   }
   return a;
 }
 
-/* Label column, then the five counts: 99 columns. */
-static const int tally_widths[] = {44, -10, -8, -11, -10, -11};
+/* Label column, then the six counts ("dérivées": of the received, those
+ * that follow from given cells, derive.h): 99 columns. */
+static const int tally_widths[] = {35, -10, -8, -8, -11, -10, -11};
 
 static void print_tally_head(const char *title) {
-  const char *head[] = {title, "attendues", "reçues", "manquantes", "en retard", "complétude"};
+  const char *head[] = {title,        "attendues", "reçues",    "dérivées",
+                        "manquantes", "en retard", "complétude"};
   printf("\n");
-  cli_row(stdout, 0, head, tally_widths, 6);
+  cli_row(stdout, 0, head, tally_widths, 7);
 }
 
 static void print_tally(const char *label, const tally *t) {
-  char n[5][RELEVE_NUMBER_SIZE];
+  char n[6][RELEVE_NUMBER_SIZE];
   const char *row[] = {label,
                        cli_count(t->expected, n[0]),
                        cli_count(t->given, n[1]),
+                       cli_count(t->derived, n[5]),
                        cli_count(t->expected - t->given, n[2]),
                        cli_count(t->late, n[3]),
                        cli_share(t->given, t->expected, n[4])};
-  cli_row(stdout, 0, row, tally_widths, 6);
+  cli_row(stdout, 0, row, tally_widths, 7);
 }
 
 /* Per actor, the files part (JSON, already merged into each actor's
@@ -194,8 +200,10 @@ static void print_summary(const status_ctx *s, const char *today, int year, json
     printf("Complétude au %s, année %d\n", date, year);
   else
     printf("Complétude au %s, toutes les années dues\n", date);
-  printf("%s %s sur %s (%s) : %s %s, dont %s en retard\n", cli_count(s->total.given, n[0]),
+  printf("%s %s (dont %s %s) sur %s (%s) : %s %s, dont %s en retard\n",
+         cli_count(s->total.given, n[0]),
          cli_plural(s->total.given, "cellule reçue", "cellules reçues"),
+         cli_count(s->total.derived, n[5]), cli_plural(s->total.derived, "dérivée", "dérivées"),
          cli_count(s->total.expected, n[1]), cli_share(s->total.given, s->total.expected, n[2]),
          cli_count(s->total.expected - s->total.given, n[3]),
          cli_plural(s->total.expected - s->total.given, "manquante", "manquantes"),
@@ -257,13 +265,15 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] status [--year Y] [--json]\n\n"
       "Completeness of the collection by actor, theme and campaign: cells expected\n"
-      "(indicator x period x scope), given (a value, or a suppressed / not available\n"
-      "status), missing, and late (missing past the due date). Without --year, every\n"
-      "year of the contract up to last year. Under each actor, the files: the last one\n"
+      "(indicator x period x geography: the indicator's \"geographies\" in the\n"
+      "référentiel, or the actor's \"scopes\"), given (a value, or a suppressed / not\n"
+      "available status), of which derived (QP = QPV + QVA for counts and amounts, a\n"
+      "QPV or QVA from all its quartiers), missing, and late (missing past the due\n"
+      "date). Without --year, every year of the contract up to last year. Under each actor, the files: the last one\n"
       "received (time, name, channel, outcome), those refused and not replaced since by\n"
       "an accepted one, and those waiting in its incoming/ and processing/ folders.\n"
-      "--json prints {\"today\", \"year\", \"total\": {expected, given, missing, late},\n"
-      "\"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
+      "--json prints {\"today\", \"year\", \"total\": {expected, given, derived, missing,\n"
+      "late}, \"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
       "\"actors\": [{\"id\", \"name\", …counts, \"last_file\": submission or null,\n"
       "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"} or null\n"
       "when its spool folders cannot be read}]\n"
@@ -295,10 +305,11 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
              (files = json_object()) == NULL || add_files(cli, &s, actors, files)) {
     rc = CLI_FAIL;
   } else if (json) {
-    json_t *out = json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i}, s:O, s:O}", "today", today,
-                            "year", year, "total", "expected", s.total.expected, "given",
-                            s.total.given, "missing", s.total.expected - s.total.given, "late",
-                            s.total.late, "files", files, "actors", actors);
+    json_t *out = json_pack("{s:s, s:i, s:{s:i, s:i, s:i, s:i, s:i}, s:O, s:O}", "today",
+                            today, "year", year, "total", "expected", s.total.expected, "given",
+                            s.total.given, "derived", s.total.derived, "missing",
+                            s.total.expected - s.total.given, "late", s.total.late, "files",
+                            files, "actors", actors);
     json_object_set_new(out, "themes", tallies_json(s.themes, s.n_themes, "id"));
     json_object_set_new(out, "periods", tallies_json(s.periods, s.n_periods, "period"));
     json_object_set_new(out, "campaigns", campaigns_json(cli, &s));
@@ -326,7 +337,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
  * its total and first due date come before the list. */
 typedef struct missing_ctx {
   json_t *cells; /* --json */
-  int count, actors;
+  int count, actors, derived;
   const releve_actor *actor;
   releve_buf cells_of_actor; /* its releve_expected, one after the other */
 } missing_ctx;
@@ -376,6 +387,7 @@ static int missing_cell(void *ud, const releve_expected *c) {
   missing_ctx *m = ud;
   char period[16];
 
+  m->derived += c->derived;
   if (c->given)
     return 0;
   m->count++;
@@ -398,9 +410,11 @@ int cmd_missing(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] missing [--actor ID] [--year Y] [--json]\n\n"
       "The cells still owed, by actor: how many, how many late, the first due date and\n"
-      "the contact, then each cell (indicator, period, scope, due date, late or not).\n"
-      "--json prints {\"today\", \"count\", \"cells\": [{\"actor\", \"indicator\", \"label\",\n"
-      "\"action\", \"period\", \"geography\", \"due\", \"late\"}]}.\n";
+      "the contact, then each cell (indicator, period, geography, due date, late or not).\n"
+      "A cell derived from given ones (QP = QPV + QVA, a QPV from its quartiers) is not\n"
+      "owed; their number closes the list.\n"
+      "--json prints {\"today\", \"count\", \"derived\", \"cells\": [{\"actor\", \"indicator\",\n"
+      "\"label\", \"action\", \"period\", \"geography\", \"due\", \"late\"}]}.\n";
   missing_ctx m;
   const char *actor = NULL;
   char today[11], n[RELEVE_NUMBER_SIZE];
@@ -427,11 +441,15 @@ int cmd_missing(releve_cli *cli, int argc, char **argv) {
   }
   if (json)
     return cli_print_json(
-        json_pack("{s:s, s:i, s:o}", "today", today, "count", m.count, "cells", m.cells));
+        json_pack("{s:s, s:i, s:i, s:o}", "today", today, "count", m.count, "derived", m.derived,
+                  "cells", m.cells));
   printf("%s%s %s", m.count ? "\n" : "", cli_count(m.count, n),
          cli_plural(m.count, "cellule manquante", "cellules manquantes"));
   if (m.actors > 1)
     printf(" pour %d acteurs", m.actors);
+  if (m.derived)
+    printf(" ; %s %s de cellules reçues", cli_count(m.derived, n),
+           cli_plural(m.derived, "autre dérivée", "autres dérivées"));
   printf("\n");
   return CLI_OK;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "derive.h"
 #include "store_sql.h"
 
 void releve_completeness_due(const releve_config *cfg, int year, char out[11]) {
@@ -33,6 +34,7 @@ static int given(sqlite3_stmt *st, const char *ind, const char *period, const ch
 
 int releve_completeness_walk(releve_store *s, const releve_config *cfg, const char *actor,
                              int year, const char *today, releve_expected_cb cb, void *ud) {
+  releve_deriver *der;
   sqlite3_stmt *st;
   int this_year = atoi(today), first, last, rc;
   size_t a, i;
@@ -46,6 +48,10 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
   rc = releve_store_prepare(s, RELEVE_SQL_OBS_EXISTS, &st);
   if (rc)
     return rc;
+  if ((rc = releve_deriver_new(s, cfg, &der)) != 0) {
+    sqlite3_finalize(st);
+    return rc;
+  }
   for (a = 0; a < cfg->n_actors && rc == 0; a++) {
     const releve_actor *act = &cfg->actors[a];
     if (actor && strcmp(actor, act->id))
@@ -64,9 +70,17 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
         cell.period = releve_period_for(ind->period, y);
         releve_period_format(&cell.period, period, sizeof period);
         releve_completeness_due(cfg, y, cell.due);
-        for (scope = act->scopes; *scope && rc == 0; scope++) {
+        for (scope = releve_config_geographies(act, ind); *scope && rc == 0; scope++) {
+          double v;
           cell.geography = *scope;
+          cell.derived = 0;
           rc = given(st, ind->id, period, *scope, &cell.given);
+          if (rc == 0 && !cell.given && (rc = releve_derive(der, ind, period, *scope, &v)) == 1) {
+            cell.given = cell.derived = 1;
+            cell.value = v;
+          }
+          if (rc > 0)
+            rc = 0;
           cell.late = !cell.given && strcmp(today, cell.due) > 0;
           if (rc == 0)
             rc = cb(ud, &cell);
@@ -75,5 +89,6 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
     }
   }
   sqlite3_finalize(st);
+  releve_deriver_free(der);
   return rc;
 }

@@ -2,7 +2,11 @@
  *
  * An actor owes, for every indicator it is referent for, every owed period
  * (each year of the contract up to last year, or the one asked for) and
- * every scope it must give (its "scopes", QPV and QP by default). A value
+ * every geography the indicator's cells are expected for (its
+ * "geographies" in the référentiel, or the actor's "scopes" when its
+ * configuration sets them). A cell that follows from given ones (QP =
+ * QPV + QVA for counts, a QPV from all its quartiers: derive.h) is given,
+ * and marked derived. A value
  * with status suppressed or not available counts as given; a zero is a
  * value; an empty cell is missing. A missing cell is late once its due date
  * (the campaign's, or 30 June of the following year) has passed. */
@@ -19,13 +23,15 @@ typedef struct releve_expected {
   releve_period period;
   const char *geography;
   int given;
+  int derived;  /* given through derive.h, not by the partner */
+  double value; /* a derived cell's value */
   int late;
   char due[11]; /* YYYY-MM-DD */
 } releve_expected;
 
 typedef int (*releve_expected_cb)(void *ud, const releve_expected *cell);
 
-/* Calls cb for each owed cell, by actor, indicator, period, scope. actor
+/* Calls cb for each owed cell, by actor, indicator, period, geography. actor
  * NULL means every actor; year 0 means every owed year up to the year
  * before today. today is YYYY-MM-DD. A non-zero return of cb stops the
  * walk and is returned. */

@@ -195,8 +195,6 @@ static int cmp_actor(const void *a, const void *b) {
   return strcmp(((const releve_actor *)a)->id, ((const releve_actor *)b)->id);
 }
 
-static const char *const default_scopes[] = {"QPV", "QP", NULL};
-
 /* NULL-ended array of the strings of a JSON array; diagnostics for non-strings. */
 static const char **string_list(const releve_jctx *c, json_t *arr, const char *path, size_t *n) {
   const char **out = calloc(json_array_size(arr) + 1, sizeof *out);
@@ -399,8 +397,6 @@ static void load_actors(releve_config *cfg, const releve_jctx *c) {
         releve_buf_addf(&list, "%s%s", n ? ", " : "", cfg->actors[i].id);
         n++;
       }
-      if (cfg->actors[i].scopes == NULL)
-        cfg->actors[i].scopes = (const char **)default_scopes;
     }
     if (n)
       releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, "actors", 0, 0,
@@ -583,8 +579,7 @@ void releve_config_free(releve_config *cfg) {
     if (cfg->actors[i].plugins != (const char **)template_only)
       free(cfg->actors[i].plugins);
     free(cfg->actors[i].plugins_path);
-    if (cfg->actors[i].scopes != (const char **)default_scopes)
-      free(cfg->actors[i].scopes);
+    free(cfg->actors[i].scopes);
   }
   free(cfg->actors);
   free(cfg->campaigns);
@@ -608,4 +603,9 @@ const releve_actor *releve_config_actor(const releve_config *cfg, const char *id
   if (cfg->actors == NULL)
     return NULL;
   return bsearch(&key, cfg->actors, cfg->n_actors, sizeof key, cmp_actor);
+}
+
+const char *const *releve_config_geographies(const releve_actor *actor,
+                                             const releve_indicator *ind) {
+  return actor->scopes ? (const char *const *)actor->scopes : ind->geographies;
 }

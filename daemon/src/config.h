@@ -32,7 +32,9 @@ typedef struct releve_actor {
   char *plugins_path;       /* where they were configured ("actors[2].plugins"), or NULL */
   json_t *options;     /* plugin options object, may be NULL */
   json_t *mapping;     /* mapping rules, may be NULL (then the plugin's rows are long-format) */
-  const char **scopes; /* geographies owed per indicator, NULL-ended */
+  /* "scopes": the geographies owed for every indicator of the actor,
+   * overriding each indicator's own; NULL-ended, NULL when not set. */
+  const char **scopes;
   int configured;      /* has an entry in "actors" */
   int personal_data;   /* one row per person: see privacy.h */
   int keep_days;       /* personal data: days the file is kept after its counts (0: deleted) */
@@ -104,5 +106,10 @@ extern const char releve_default_referentiel_json[];
  * referentiel.json, spool/ and var/. Refuses to overwrite an existing
  * releve.json. */
 int releve_config_init_dir(const char *dir, releve_diags *diags);
+
+/* The geographies whose cells actor owes for ind: the actor's "scopes" when
+ * its configuration sets them, else the indicator's own. NULL-ended. */
+const char *const *releve_config_geographies(const releve_actor *actor,
+                                             const releve_indicator *ind);
 
 #endif

@@ -112,9 +112,49 @@ static void parse_target(loader *l, json_t *obj, const char *path, releve_target
                      "a share target must lie between 0 and 100, not %g", t->value);
 }
 
+/* The scopes a cell can be expected for: a quartier or an arrondissement is
+ * a detail of one of them, never a cell of the référentiel's table. */
+static const char *const scope_names[] = {"PARIS", "QP", "QPV", "QVA", "REP", "REP+", NULL};
+
+static void parse_geographies(loader *l, json_t *obj, const char *path, releve_indicator *ind) {
+  json_t *arr, *g;
+  char where[512], at[560];
+  size_t i, n = 0, k;
+
+  if (releve_json_array(&l->c, obj, path, "geographies", 0, &arr) != 1) {
+    ind->geographies[0] = "QPV";
+    ind->geographies[1] = "QP";
+    return;
+  }
+  releve_json_path(where, sizeof where, path, "geographies");
+  json_array_foreach(arr, i, g) {
+    const char *s = json_string_value(g);
+    snprintf(at, sizeof at, "%s[%zu]", where, i);
+    if (s == NULL || lookup_name(scope_names, s) < 0) {
+      releve_diags_add(l->c.diags, RELEVE_DIAG_ERROR, l->c.file, at, 0, 0,
+                       "%s%s%s is not a geography of the référentiel; one of PARIS, QP, QPV, "
+                       "QVA, REP, REP+ expected",
+                       s ? "\"" : "", s ? s : "not a string", s ? "\"" : "");
+      continue;
+    }
+    for (k = 0; k < n && strcmp(ind->geographies[k], s); k++)
+      ;
+    if (k < n) {
+      releve_diags_add(l->c.diags, RELEVE_DIAG_ERROR, l->c.file, at, 0, 0,
+                       "\"%s\" is listed twice", s);
+      continue;
+    }
+    ind->geographies[n++] = s; /* at most one of each of the six names */
+  }
+  if (n == 0)
+    releve_diags_add(l->c.diags, RELEVE_DIAG_ERROR, l->c.file, where, 0, 0,
+                     "no geography: at least one of PARIS, QP, QPV, QVA, REP, REP+ expected");
+}
+
 static void parse_indicator(loader *l, json_t *obj, const char *path) {
-  static const char *const keys[] = {"id", "label", "actor", "unit", "share", "counts",
-                                     "period", "target", "seed_line", NULL};
+  static const char *const keys[] = {"id",     "label",  "actor",       "unit",
+                                     "share",  "counts", "period",      "geographies",
+                                     "target", "seed_line", NULL};
   releve_indicator *ind = &l->r->indicators[l->r->n_indicators++];
   long long line = 0;
   int v;
@@ -130,6 +170,7 @@ static void parse_indicator(loader *l, json_t *obj, const char *path) {
   releve_json_bool(&l->c, obj, path, "share", 0, &ind->share);
   if (json_object_get(obj, "counts") && enum_field(l, obj, path, "counts", counts_names, &v) == 0)
     ind->counts = (releve_counts)v;
+  parse_geographies(l, obj, path, ind);
   releve_json_int(&l->c, obj, path, "seed_line", 0, &line);
   ind->seed_line = (int)line;
   parse_target(l, obj, path, &ind->target);

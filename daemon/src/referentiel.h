@@ -62,6 +62,9 @@ typedef struct releve_target {
   int cumulative; /* level: a total over the contract's years, not a yearly figure */
 } releve_target;
 
+/* At most this many geographies per indicator (PARIS, QP, QPV, QVA, REP, REP+). */
+#define RELEVE_MAX_GEOGRAPHIES 6
+
 typedef struct releve_indicator {
   const char *id;
   const char *label;
@@ -70,6 +73,9 @@ typedef struct releve_indicator {
   int share; /* "Nombre et part de …": a count that also carries a share */
   releve_counts counts; /* unit count only */
   releve_period_kind period;
+  /* The geographies its cells are expected for, NULL-ended ("geographies"
+   * in the JSON; QPV and QP when absent). */
+  const char *geographies[RELEVE_MAX_GEOGRAPHIES + 1];
   releve_target target;
   int seed_line;
   const releve_node *theme, *objective, *sub_objective, *goal, *action;

@@ -346,6 +346,13 @@ static const char *const releve_sql_migrations[] = {
   "WHERE o.indicator = ? ORDER BY p.year, o.geography"
 #define RELEVE_SQL_OBS_EXISTS                                                                  \
   "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
+/* A cell's value, NULL when given as suppressed or not available. */
+#define RELEVE_SQL_OBS_VALUE                                                                   \
+  "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
+/* The quartier figures of one indicator and period that carry a value. */
+#define RELEVE_SQL_OBS_QUARTIERS                                                               \
+  "SELECT geography, value FROM observations WHERE indicator = ? AND period = ? "              \
+  "AND value IS NOT NULL AND (geography GLOB 'QP[0-9]*' OR geography GLOB 'QN[0-9]*')"
 #define RELEVE_SQL_SUBMISSION_COUNTS                                                           \
   "SELECT outcome, count(*) FROM submissions GROUP BY outcome"
 /* What came in (`releve submissions`, `releve status`): every query below

@@ -85,7 +85,7 @@ static int read_value(sqlite3_stmt *st, const releve_template_row *r, int year,
 int releve_template_build(releve_template *t, const releve_config *cfg, releve_store *store,
                           const releve_actor *actor, int year) {
   sqlite3_stmt *st = NULL;
-  size_t i, n_scopes = 0, cap;
+  size_t i, cap;
   int rc = 0;
 
   memset(t, 0, sizeof *t);
@@ -99,12 +99,18 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
       t->due = cfg->campaigns[i].due;
       t->opens = cfg->campaigns[i].opens;
     }
-  while (actor->scopes[n_scopes])
-    n_scopes++;
-  for (i = 0, cap = 0; i < cfg->ref.n_indicators; i++)
-    cap += strcmp(cfg->ref.indicators[i].actor, actor->id) == 0;
-  t->n_indicators = cap;
-  if ((t->rows = calloc(cap * n_scopes + 1, sizeof *t->rows)) == NULL)
+  /* One row per cell owed: the geographies of each indicator (or the
+   * actor's scopes). */
+  for (i = 0, cap = 0; i < cfg->ref.n_indicators; i++) {
+    const releve_indicator *ind = &cfg->ref.indicators[i];
+    const char *const *g;
+    if (strcmp(ind->actor, actor->id) != 0)
+      continue;
+    t->n_indicators++;
+    for (g = releve_config_geographies(actor, ind); *g; g++)
+      cap++;
+  }
+  if ((t->rows = calloc(cap + 1, sizeof *t->rows)) == NULL)
     return -ENOMEM;
   if (store && (rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0)
     return rc;
@@ -113,7 +119,8 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
     releve_period p = releve_period_for(ind->period, year);
     if (strcmp(ind->actor, actor->id) != 0)
       continue;
-    for (const char *const *scope = actor->scopes; *scope && rc == 0; scope++) {
+    for (const char *const *scope = releve_config_geographies(actor, ind); *scope && rc == 0;
+         scope++) {
       releve_template_row *r = &t->rows[t->n++];
       r->ind = ind;
       releve_period_format(&p, r->period, sizeof r->period);

@@ -16,14 +16,19 @@ PY
 "$RELEVE" -c "$dir/x/releve.json" check-config
 test "$("$RELEVE" -c "$dir/x/releve.json" referentiel --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["indicators"]))')" = 392
 test "$("$RELEVE" -c "$dir/x/releve.json" referentiel --json --actor caf --theme H | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["indicators"]))')" = 7
-# A fresh install: everything owed is missing, nothing is given.
+# A fresh install: everything owed is missing, nothing is given. Each
+# indicator owes one cell per geography the référentiel expects for it.
+"$RELEVE" -c "$dir/x/releve.json" referentiel --json >"$dir/ref.json"
 "$RELEVE" -c "$dir/x/releve.json" status --year 2019 --json | python3 -c '
 import json, sys
 s = json.load(sys.stdin)
-assert s["total"]["given"] == 0, s["total"]
-assert s["total"]["expected"] == 392 * 2, s["total"]   # QPV and QP for each indicator
+ref = json.load(open(sys.argv[1]))["indicators"]
+cells = sum(len(i["geographies"]) for i in ref)
+assert cells == 782, cells   # 352 QPV+QP, 26 REP+REP+, 8 PARIS, 6 QPV+QP+PARIS
+assert s["total"]["given"] == 0 and s["total"]["derived"] == 0, s["total"]
+assert s["total"]["expected"] == cells, s["total"]
 assert s["total"]["missing"] == s["total"]["expected"]
-'
+' "$dir/ref.json"
 "$RELEVE" -c "$dir/x/releve.json" missing --actor caf --year 2019 --json | python3 -c '
 import json, sys
 m = json.load(sys.stdin)
