@@ -237,8 +237,6 @@ static int page_top(const html_writer *h, releve_buf *b) {
   char when[64], pct[RELEVE_NUMBER_SIZE], n1[RELEVE_NUMBER_SIZE], n2[RELEVE_NUMBER_SIZE],
       n3[RELEVE_NUMBER_SIZE], n4[RELEVE_NUMBER_SIZE], n5[RELEVE_NUMBER_SIZE],
       n6[RELEVE_NUMBER_SIZE];
-  time_t now = time(NULL);
-  struct tm tm;
   int rc = 0;
 
   if (labels == NULL || names == NULL) {
@@ -246,8 +244,7 @@ static int page_top(const html_writer *h, releve_buf *b) {
     free(names);
     return -ENOMEM;
   }
-  gmtime_r(&now, &tm);
-  strftime(when, sizeof when, "%d/%m/%Y à %H:%M UTC", &tm);
+  releve_paris_text(time(NULL), when);
   rc = releve_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
                           "<meta name=\"viewport\" content=\"width=device-width\">\n"
                           "<title>relevé — tableau d'évaluation</title>\n");

@@ -92,3 +92,27 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
   releve_deriver_free(der);
   return rc;
 }
+
+int releve_completeness_campaign(const releve_config *cfg, const char *today) {
+  int year = atoi(today) - 1, opened = 0;
+  size_t i;
+  for (i = 0; i < cfg->n_campaigns; i++)
+    if (strcmp(cfg->campaigns[i].opens, today) <= 0 && cfg->campaigns[i].year > opened)
+      opened = cfg->campaigns[i].year;
+  if (opened)
+    year = opened;
+  if (year > cfg->last_year)
+    year = cfg->last_year;
+  return year < cfg->first_year ? cfg->first_year : year;
+}
+
+static int count_missing(void *ud, const releve_expected *cell) {
+  *(int *)ud += !cell->given;
+  return 0;
+}
+
+int releve_completeness_owed(releve_store *s, const releve_config *cfg, const char *actor,
+                             int year, const char *today, int *owed) {
+  *owed = 0;
+  return releve_completeness_walk(s, cfg, actor, year, today, count_missing, owed);
+}

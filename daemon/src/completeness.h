@@ -38,6 +38,15 @@ typedef int (*releve_expected_cb)(void *ud, const releve_expected *cell);
 int releve_completeness_walk(releve_store *s, const releve_config *cfg, const char *actor,
                              int year, const char *today, releve_expected_cb cb, void *ud);
 
+/* The year a campaign is collecting on today (YYYY-MM-DD): that of the
+ * latest campaign opened by then, else last year, within the contract. */
+int releve_completeness_campaign(const releve_config *cfg, const char *today);
+
+/* How many cells actor still owes for year (missing, derived ones aside):
+ * *owed. Returns 0 or a negative errno value. */
+int releve_completeness_owed(releve_store *s, const releve_config *cfg, const char *actor,
+                             int year, const char *today, int *owed);
+
 /* The due date of a year's figures: its campaign's, else 30 June after. */
 void releve_completeness_due(const releve_config *cfg, int year, char out[11]);
 

@@ -47,6 +47,7 @@ struct releve_ingest {
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
+  int context[RELEVE_GEO_NETWORK + 1]; /* figures kept for information, by kind */
   releve_report report;
   sqlite3_stmt *obs_get, *obs_insert, *obs_update, *rev_insert, *pair_insert, *geo_insert;
   releve_cellset *cells; /* (indicator, period, geography) given so far */
@@ -398,16 +399,28 @@ static int step_reset(releve_ingest *in, sqlite3_stmt *st) {
   return rc == SQLITE_DONE ? 0 : sql_fail(in, rc);
 }
 
+/* Whether a cell of the référentiel's table awaits this figure. */
+static int expected(const releve_ingest *in, const releve_figure *f) {
+  const char *const *g;
+  for (g = releve_config_geographies(in->actor, f->indicator); *g; g++)
+    if (strcmp(*g, f->geography) == 0)
+      return 1;
+  return 0;
+}
+
 static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long line) {
   static const char *const words[] = {"ajoutée", "inchangée", "modifiée"};
   char shown[64], number[32];
   unsigned long first;
   double prev;
-  int state, rc;
+  int state, rc, cell = expected(in, f);
 
   if ((rc = read_stored(in, f, &state, &prev)) != 0)
     return rc;
-  if (!releve_report_lists_stored(&in->report)) {
+  if (!cell) {
+    /* Stored as it came, counted apart: it fills no cell. */
+    in->context[releve_geo_classify(f->geography)]++;
+  } else if (!releve_report_lists_stored(&in->report)) {
     releve_report_stored_count(&in->report);
   } else {
     if (f->has_value)
@@ -424,13 +437,13 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
                          f->period_text, f->geography, shown, words[state]);
   }
   if (state == 1) {
-    in->unchanged++;
+    in->unchanged += cell;
     return 0;
   }
   if (state == 0)
-    in->added++;
+    in->added += cell;
   else
-    in->changed++;
+    in->changed += cell;
   check_jump(in, f, prev, line);
   /* Scopes, arrondissements and networks are recorded when the référentiel
    * is synced; only quartier codes are met for the first time here, and
@@ -479,9 +492,12 @@ static int on_candidate(void *ud, const releve_candidate *c) {
       releve_report_problem(&in->report, c->line, 0, NULL, why.data);
     }
   } else if (in->report.n_problems == 0) {
-    /* Once a problem is found nothing will be kept: stop writing, keep
-     * checking so that the report lists every problem. */
     store_figure(in, &f, c->line);
+  } else {
+    /* Once a problem is found nothing will be kept: stop writing, keep
+     * checking so that the report lists every problem, and count what was
+     * read. */
+    releve_report_stored_count(&in->report);
   }
   releve_buf_free(&why);
   return in->stop ? in->sys_error : 0;
@@ -768,7 +784,7 @@ static int update_submission(releve_ingest *in, const char *report) {
   return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
-static char *render(releve_ingest *in, const char *verdict, const char *summary) {
+static char *render(releve_ingest *in, const char *verdict, const char *summary, int stored) {
   releve_report_head h;
   h.file_name = in->name;
   h.size = in->size;
@@ -780,6 +796,7 @@ static char *render(releve_ingest *in, const char *verdict, const char *summary)
   h.channel = in->req.channel;
   h.verdict = verdict;
   h.summary = summary;
+  h.stored = stored;
   return releve_report_render(&in->report, &h);
 }
 
@@ -810,11 +827,33 @@ static int record_refusal(releve_ingest *in, const releve_ingest_result *res) {
   return rc;
 }
 
+/* The context figures' lines, once, in the words a partner uses. */
+static int context_lines(releve_ingest *in) {
+  static const struct {
+    releve_geo_kind kind;
+    const char *what;
+  } kinds[] = {{RELEVE_GEO_ARRONDISSEMENT, "par arrondissement"},
+               {RELEVE_GEO_QUARTIER, "par quartier"},
+               {RELEVE_GEO_CITY, "pour l'ensemble de Paris, non demandées pour ces indicateurs"},
+               {RELEVE_GEO_SCOPE, "pour un périmètre non demandé pour ces indicateurs"},
+               {RELEVE_GEO_NETWORK, "par réseau d'éducation prioritaire, non demandées pour ces "
+                                    "indicateurs"}};
+  size_t i;
+  int n = 0;
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+    releve_report_context(&in->report, in->context[kinds[i].kind], kinds[i].what);
+    n += in->context[kinds[i].kind];
+  }
+  return n;
+}
+
 static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_outcome outcome) {
   res->outcome = outcome;
   res->added = in->added;
   res->changed = in->changed;
   res->unchanged = in->unchanged;
+  res->filled = outcome == RELEVE_ACCEPTED ? in->added + in->changed + in->unchanged : 0;
+  res->context = in->report.n_context;
   res->refused = in->report.n_problems;
   res->warnings = in->report.n_warnings;
   res->size = in->size;
@@ -823,8 +862,8 @@ static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_out
 
 int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
                          releve_ingest_result *res) {
-  char summary[256];
-  int rc = 0;
+  char summary[320];
+  int rc = 0, context;
 
   memset(res, 0, sizeof *res);
   if (in->recorded) {
@@ -855,12 +894,13 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
                "données dans le format attendu");
   if (in->refusal)
     releve_report_problem(&in->report, 0, 0, NULL, in->refusal);
+  context = context_lines(in);
   if (in->duplicate_of && in->refusal == NULL) {
     fill_result(in, res, RELEVE_DUPLICATE);
     snprintf(summary, sizeof summary,
              "ce fichier a déjà été reçu et enregistré (dépôt n° %lld) : rien n'a changé",
              in->duplicate_of);
-    res->report = render(in, "DÉJÀ REÇU", summary);
+    res->report = render(in, "DÉJÀ REÇU", summary, 0);
     if ((rc = queue_receipt(in, res)) == 0 && in->req.receipt && !in->req.dry_run) {
       rc = releve_store_commit(in->env->store);
       in->in_txn = 0;
@@ -869,22 +909,24 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     fill_result(in, res, RELEVE_REFUSED);
     snprintf(summary, sizeof summary, "%d problème%s à corriger, aucune valeur enregistrée",
              in->report.n_problems, in->report.n_problems > 1 ? "s" : "");
-    res->report = render(in, "REFUSÉ", summary);
+    res->report = render(in, "REFUSÉ", summary, 0);
     releve_store_rollback(in->env->store);
     in->in_txn = 0;
     if (!in->req.dry_run && (rc = record_refusal(in, res)) == 0)
       res->submission = in->submission;
   } else {
+    int read = in->added + in->changed + in->unchanged + context;
+    char aside[96] = "";
     fill_result(in, res, RELEVE_ACCEPTED);
+    if (context)
+      snprintf(aside, sizeof aside, " ; %d hors référentiel, conservée%s pour information",
+               context, context > 1 ? "s" : "");
     snprintf(summary, sizeof summary,
-             "%d valeur%s reçue%s : %d ajoutée%s, %d modifiée%s, %d inchangée%s%s",
-             in->added + in->changed + in->unchanged,
-             in->added + in->changed + in->unchanged > 1 ? "s" : "",
-             in->added + in->changed + in->unchanged > 1 ? "s" : "", in->added,
-             in->added > 1 ? "s" : "", in->changed, in->changed > 1 ? "s" : "", in->unchanged,
-             in->unchanged > 1 ? "s" : "",
-             in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
-    res->report = render(in, in->req.dry_run ? "VÉRIFIÉ" : "ACCEPTÉ", summary);
+             "%d valeur%s reçue%s : %d ajoutée%s, %d modifiée%s, %d inchangée%s%s%s", read,
+             read > 1 ? "s" : "", read > 1 ? "s" : "", in->added, in->added > 1 ? "s" : "",
+             in->changed, in->changed > 1 ? "s" : "", in->unchanged, in->unchanged > 1 ? "s" : "",
+             aside, in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
+    res->report = render(in, in->req.dry_run ? "VÉRIFIÉ" : "ACCEPTÉ", summary, !in->req.dry_run);
     if (in->req.dry_run) {
       releve_store_rollback(in->env->store);
     } else if ((rc = update_submission(in, res->report)) == 0 &&

@@ -68,6 +68,10 @@ typedef struct releve_ingest_result {
   releve_outcome outcome;
   long long submission; /* its id, 0 for a dry run or a duplicate */
   int added, changed, unchanged, refused, warnings;
+  /* Of the figures read: those that fill a cell the référentiel expects
+   * (added, changed or unchanged), and those for a geography no cell
+   * expects, kept for information (context). */
+  int filled, context;
   char sha256[65];
   unsigned long long size;
   char *report; /* French, for the partner; malloc'ed */

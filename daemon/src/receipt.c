@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "completeness.h"
 #include "log.h"
 #include "mail_mime.h"
 #include "outbox.h"
@@ -27,13 +28,21 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   const releve_actor *a = releve_config_actor(cfg, actor);
   releve_ladder ladder;
   releve_mail m;
-  char *name, *report, *subject = NULL, *body = NULL, why[256];
-  int rc;
+  char *name, *report, *subject = NULL, *body = NULL, why[256], today[32], due[11];
+  int rc, year, owed;
 
   if (mail)
     *mail = 0;
   if (a == NULL || a->n_emails == 0 || releve_ladder_of(cfg, &ladder) || !ladder.receipts)
     return 0;
+  /* What the file did for the campaign comes first: the cells it filled,
+   * and what this actor still owes after it. */
+  releve_utc_text(time(NULL), today);
+  today[10] = '\0';
+  year = releve_completeness_campaign(cfg, today);
+  releve_completeness_due(cfg, year, due);
+  if ((rc = releve_completeness_owed(s, cfg, actor, year, today, &owed)) != 0)
+    return rc;
   /* The name comes from the partner: keep it out of the header syntax. */
   name = releve_mime_printable(file_name, 0);
   report = releve_mime_printable(res->report ? res->report : "", 1);
@@ -44,11 +53,15 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   }
   if (name && report) {
     subject = releve_aprintf("relevé : fichier %s %s", name, verdict(res->outcome));
-    body = releve_aprintf("Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "
+    body = releve_aprintf("Ce fichier a rempli %d case%s attendue%s du référentiel ; il vous "
+                          "en reste %d à fournir pour %d (échéance le %.2s/%.2s/%.4s).\n\n"
+                          "Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "
                           "avez transmis : il est %s. %s\n\n%s\n\nBien cordialement,\n\n-- \n"
                           "relevé, collecte des indicateurs du contrat de ville\n"
                           "(message automatique%s%s)\n",
-                          name, verdict(res->outcome), meaning(res->outcome), report,
+                          res->filled, res->filled > 1 ? "s" : "", res->filled > 1 ? "s" : "",
+                          owed, year, due + 8, due + 5, due, name, verdict(res->outcome),
+                          meaning(res->outcome), report,
                           cfg->coordinator ? " ; pour toute question : " : "",
                           cfg->coordinator ? cfg->coordinator : "");
   }

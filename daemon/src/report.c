@@ -162,6 +162,15 @@ void releve_report_note(releve_report *r, const char *message) {
   releve_buf_addf(&r->notes, "  - %s\n", message);
 }
 
+void releve_report_context(releve_report *r, int n, const char *what) {
+  if (n <= 0)
+    return;
+  r->n_context += n;
+  releve_buf_addf(&r->context, "  - hors référentiel : %d valeur%s %s, conservée%s pour "
+                               "information\n",
+                  n, n > 1 ? "s" : "", what, n > 1 ? "s" : "");
+}
+
 static void section(releve_buf *b, const char *title, const releve_buf *body, int n) {
   if (n == 0)
     return;
@@ -183,12 +192,9 @@ const char *releve_report_channel(const char *channel, int brief) {
 
 char *releve_report_render(const releve_report *r, const releve_report_head *h) {
   releve_buf b = RELEVE_BUF_INIT;
-  char when[32], size[RELEVE_NUMBER_SIZE];
-  time_t now = time(NULL);
-  struct tm tm;
+  char when[48], size[RELEVE_NUMBER_SIZE];
 
-  gmtime_r(&now, &tm);
-  strftime(when, sizeof when, "%d/%m/%Y %H:%M UTC", &tm);
+  releve_paris_text(time(NULL), when);
   releve_buf_addf(&b,
                   "Rapport de dépôt — relevé\n"
                   "Fichier : %s (%s octets, sha256 %.16s…)\n"
@@ -207,7 +213,16 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
   section(&b, "Informations", &r->notes, r->n_notes);
   section(&b, "Problèmes à corriger", &r->problems, r->n_problems);
   section(&b, "Points à vérifier", &r->warnings, r->n_warnings);
-  section(&b, "Valeurs enregistrées", &r->stored, r->n_stored);
+  if (h->stored) {
+    section(&b, "Valeurs enregistrées", &r->stored, r->n_stored);
+    if (r->n_context)
+      releve_buf_addf(&b, "\nHors référentiel (%d) : ces valeurs ne remplissent aucune case "
+                          "attendue du référentiel\n%s",
+                      r->n_context, r->context.data);
+  } else if (r->n_stored + r->n_context) {
+    /* What was read is said, never as stored: the file is refused whole. */
+    releve_buf_addf(&b, "\nValeurs lues, non enregistrées : %d.\n", r->n_stored + r->n_context);
+  }
   if (r->n_problems)
     releve_buf_adds(&b, "\nAucune valeur de ce fichier n'a été enregistrée. Corrigez les "
                         "problèmes ci-dessus et déposez le fichier à nouveau.\n");
@@ -219,6 +234,7 @@ void releve_report_free(releve_report *r) {
   releve_buf_free(&r->warnings);
   releve_buf_free(&r->stored);
   releve_buf_free(&r->notes);
+  releve_buf_free(&r->context);
   free(r->sheet);
   r->sheet = NULL;
 }

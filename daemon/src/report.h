@@ -14,7 +14,8 @@ typedef struct releve_report {
   releve_buf warnings;
   releve_buf stored;
   releve_buf notes;     /* about the file as a whole (how its addresses were matched) */
-  int n_problems, n_warnings, n_stored, n_notes;
+  releve_buf context;   /* figures kept for information, one line per kind of geography */
+  int n_problems, n_warnings, n_stored, n_notes, n_context;
   char *sheet;          /* the spreadsheet's sheet whose rows are being read, or NULL */
 } releve_report;
 
@@ -41,6 +42,10 @@ void releve_report_stored(releve_report *r, const char *fmt, ...)
 int releve_report_lists_stored(const releve_report *r);
 void releve_report_stored_count(releve_report *r);
 void releve_report_note(releve_report *r, const char *message);
+/* n figures for geographies no cell of the référentiel expects (what:
+ * "par arrondissement"), stored and kept for information: said in their own
+ * section, never as filled cells. */
+void releve_report_context(releve_report *r, int n, const char *what);
 
 /* v as a French reader expects it: every digit of a count up to 10^15
  * (10002015, never 1.0002e+07) and a decimal comma (12,5). Returns out.
@@ -73,6 +78,7 @@ typedef struct releve_report_head {
   const char *plugin, *format; /* the reader and its format in French; NULL: none */
   const char *verdict;   /* "ACCEPTÉ", "REFUSÉ", "DÉJÀ REÇU", "VÉRIFIÉ (essai)" */
   const char *summary;   /* one sentence */
+  int stored;            /* whether the figures were stored (they were read in any case) */
 } releve_report_head;
 
 /* How a file came, as its sender would say it (the stored channel codes

@@ -277,12 +277,9 @@ int releve_spool_settle(const char *from_dir, const char *name, const char *to_d
 }
 
 char *releve_spool_refusal_report(const char *actor, const char *name, const char *reason) {
-  char when[64];
-  time_t now = time(NULL);
-  struct tm tm;
+  char when[48];
 
-  localtime_r(&now, &tm);
-  strftime(when, sizeof when, "%d/%m/%Y %H:%M", &tm);
+  releve_paris_text(time(NULL), when);
   return releve_aprintf("Fichier : %s\n"
                         "Partenaire : %s\n"
                         "Reçu le : %s\n"

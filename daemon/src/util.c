@@ -246,3 +246,26 @@ void releve_utc_text(time_t t, char out[32]) {
   gmtime_r(&t, &tm);
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void releve_paris_text(time_t t, char out[48]) {
+  const char *tz = getenv("TZ");
+  char *saved = tz ? strdup(tz) : NULL;
+  struct tm tm;
+  int paris;
+
+  /* The zone is switched around one conversion only: logs and stored
+   * times stay UTC, and nothing else reads the local zone meanwhile. */
+  setenv("TZ", "Europe/Paris", 1);
+  tzset();
+  localtime_r(&t, &tm);
+  if (saved)
+    setenv("TZ", saved, 1);
+  else
+    unsetenv("TZ");
+  tzset();
+  free(saved);
+  paris = tm.tm_gmtoff != 0; /* Paris is UTC+1 or UTC+2, never UTC */
+  if (!paris)
+    gmtime_r(&t, &tm);
+  strftime(out, 48, paris ? "%d/%m/%Y à %H:%M (heure de Paris)" : "%d/%m/%Y à %H:%M UTC", &tm);
+}

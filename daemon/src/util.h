@@ -52,5 +52,10 @@ int releve_read_file(const char *path, char **data, size_t *len);
 /* t as the UTC text the database keeps ("2026-03-01T08:00:00Z"), which
  * compares as it sorts. */
 void releve_utc_text(time_t t, char out[32]);
+/* t as partners read it, in Europe/Paris local time whatever zone the
+ * process runs under (tzdata): "02/12/2026 à 18:05 (heure de Paris)". Where
+ * the zone is not installed it says "UTC" rather than pass UTC off as Paris
+ * time. */
+void releve_paris_text(time_t t, char out[48]);
 
 #endif
