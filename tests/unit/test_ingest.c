@@ -289,6 +289,89 @@ static void test_receipt_queued_with_the_outcome(void **state) {
                           "AND (subject LIKE '%r1.csv accepté%' OR subject LIKE '%r1-again.csv%' "
                           "OR subject LIKE '%r2.csv refusé%' OR subject LIKE '%r4.csv accepté%')"),
                    4);
+  /* The receipt opens on what the file did for the campaign. */
+  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE subject LIKE '%r4.csv%' AND "
+                          "instr(message, 'Ce fichier a rempli 1 case attendue') > 0"),
+                   1);
+  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE subject LIKE '%r2.csv%' AND "
+                          "instr(message, 'Ce fichier a rempli 0 case attendue') > 0"),
+                   1);
+}
+
+/* A figure for a geography no cell of the indicator expects is stored, and
+ * said apart: it fills no cell and is not "ajoutée". */
+static void test_context_figures_in_their_own_section(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  assert_int_equal(ingest("caf", "ctx.csv", HEADER "G04.1;2017;QPV;5;;;\n"
+                                                   "G04.1;2017;75118;3;;;\n"
+                                                   "G04.1;2017;75119;4;;;\n"
+                                                   "G04.1;2017;PARIS;20;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  assert_int_equal(r.filled, 1);
+  assert_int_equal(r.context, 3);
+  assert_int_equal(r.added, 1);
+  assert_non_null(strstr(r.report, "4 valeurs reçues : 1 ajoutée, 0 modifiée, 0 inchangée ; "
+                                   "3 hors référentiel, conservées pour information"));
+  assert_non_null(strstr(r.report, "Valeurs enregistrées (1) :"));
+  assert_non_null(strstr(r.report, "Hors référentiel (3)"));
+  assert_non_null(strstr(r.report, "hors référentiel : 2 valeurs par arrondissement, conservées "
+                                   "pour information"));
+  assert_non_null(strstr(r.report, "hors référentiel : 1 valeur pour l'ensemble de Paris"));
+  assert_null(strstr(r.report, "75118    3"));
+  releve_ingest_result_free(&r);
+  /* Nothing is lost: the context figures are in the store. */
+  assert_int_equal(scalar("SELECT count(*) FROM observations WHERE indicator = 'G04.1' AND "
+                          "period = '2017'"),
+                   4);
+}
+
+/* Three bad values among good ones: the report lists the three, in one
+ * pass, says the others were read and not stored, and nothing is. */
+static void test_three_bad_values_one_pass(void **state) {
+  releve_ingest_result r;
+  long long before = scalar("SELECT count(*) FROM observations");
+  (void)state;
+  assert_int_equal(ingest("caf", "three.csv", HEADER "G25.1;2016;QPV;4;;;\n"
+                                                     "G25.1;2016;QP;x;;;\n"
+                                                     "G25.2;2016;QPV;-1;;;\n"
+                                                     "G25.2;2016;QP;9;;;\n"
+                                                     "G25.3;2016;QPV;1/2;;;\n",
+                          0, &r),
+                   RELEVE_REFUSED);
+  assert_int_equal(r.refused, 3);
+  assert_non_null(strstr(r.report, "Problèmes à corriger (3) :"));
+  assert_non_null(strstr(r.report, "ligne 3, colonne 4, valeur « x »"));
+  assert_non_null(strstr(r.report, "ligne 4, colonne 4, valeur « -1 »"));
+  assert_non_null(strstr(r.report, "ligne 6, colonne 4, valeur « 1/2 »"));
+  assert_non_null(strstr(r.report, "Valeurs lues, non enregistrées : 2."));
+  assert_null(strstr(r.report, "Valeurs enregistrées"));
+  assert_null(strstr(r.report, "ajoutée"));
+  assert_int_equal(scalar("SELECT count(*) FROM observations"), before);
+  releve_ingest_result_free(&r);
+}
+
+/* Reports give Paris time, said so, whatever zone the process has; the
+ * process's own zone is left as it was. */
+static void test_paris_time_under_utc(void **state) {
+  releve_ingest_result r;
+  char winter[48], summer[48];
+  (void)state;
+  setenv("TZ", "UTC", 1);
+  tzset();
+  releve_paris_text(1768478400, winter); /* 2026-01-15 12:00 UTC */
+  releve_paris_text(1784116800, summer); /* 2026-07-15 12:00 UTC */
+  assert_string_equal(winter, "15/01/2026 à 13:00 (heure de Paris)");
+  assert_string_equal(summer, "15/07/2026 à 14:00 (heure de Paris)");
+  assert_string_equal(getenv("TZ"), "UTC");
+  assert_int_equal(ingest("caf", "tz.csv", HEADER "G26.1;2016;QPV;4;;;\n", 0, &r),
+                   RELEVE_ACCEPTED);
+  assert_non_null(strstr(r.report, "(heure de Paris)\n"));
+  assert_null(strstr(r.report, "UTC"));
+  releve_ingest_result_free(&r);
+  unsetenv("TZ");
+  tzset();
 }
 
 /* A file recorded just before a crash is found again in processing/: its
@@ -358,6 +441,9 @@ int main(void) {
       cmocka_unit_test(test_receipt_queued_with_the_outcome),
       cmocka_unit_test(test_recovered_file_recorded_once),
       cmocka_unit_test(test_plugin_crash_is_not_ours_in_process),
+      cmocka_unit_test(test_context_figures_in_their_own_section),
+      cmocka_unit_test(test_three_bad_values_one_pass),
+      cmocka_unit_test(test_paris_time_under_utc),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -205,6 +205,64 @@ static void test_themes_not_objects(void **state) {
   releve_diags_free(&d);
 }
 
+static int has(const releve_indicator *ind, const char *geo) {
+  const char *const *g;
+  for (g = ind->geographies; *g; g++)
+    if (strcmp(*g, geo) == 0)
+      return 1;
+  return 0;
+}
+
+/* The geographies of conf/REFERENTIEL.md: education priority in REP/REP+,
+ * the city total where the figure is one, QPV and QP for the rest. */
+static void test_expected_geographies(void **state) {
+  const releve_indicator *g02 = releve_referentiel_find(&ref, "G02.1");
+  const releve_indicator *g59 = releve_referentiel_find(&ref, "G59.1");
+  const releve_indicator *t06 = releve_referentiel_find(&ref, "T06.1");
+  const releve_indicator *h07 = releve_referentiel_find(&ref, "H07.1");
+  size_t i, n[4] = {0, 0, 0, 0};
+  (void)state;
+  assert_true(has(g02, "REP") && has(g02, "REP+") && !has(g02, "QPV"));
+  assert_true(has(g59, "QPV") && has(g59, "QP") && has(g59, "PARIS"));
+  assert_true(has(t06, "PARIS") && t06->geographies[1] == NULL);
+  assert_true(has(h07, "QPV") && has(h07, "QP") && h07->geographies[2] == NULL);
+  for (i = 0; i < ref.n_indicators; i++) {
+    const releve_indicator *ind = &ref.indicators[i];
+    n[has(ind, "REP") ? 0 : !has(ind, "QPV") ? 1 : has(ind, "PARIS") ? 2 : 3]++;
+  }
+  assert_int_equal(n[0], 26);
+  assert_int_equal(n[1], 8);
+  assert_int_equal(n[2], 6);
+  assert_int_equal(n[3], 352);
+}
+
+/* A geography no cell can be expected for, a repeat, an empty list. */
+static void test_bad_geographies_reported(void **state) {
+  releve_referentiel r;
+  releve_diags d = {0};
+  static const char text[] =
+      "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", "
+      "\"name\": \"g\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": "
+      "[{\"id\": \"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"b\", "
+      "\"actions\": [{\"id\": \"G01\", \"label\": \"a\", \"indicators\": ["
+      "{\"id\": \"G01.1\", \"label\": \"x\", \"actor\": \"caf\", \"unit\": \"count\", "
+      "\"period\": \"year\", \"geographies\": [\"QPV\", \"75118\", \"QPV\"], "
+      "\"target\": {\"text\": \"\", \"kind\": \"none\"}},"
+      "{\"id\": \"G01.2\", \"label\": \"y\", \"actor\": \"caf\", \"unit\": \"count\", "
+      "\"period\": \"year\", \"geographies\": [], \"target\": {\"text\": \"\", \"kind\": \"none\"}}"
+      "]}]}]}]}]}]}";
+  (void)state;
+  assert_int_equal(releve_referentiel_parse(&r, "bad.json", text, &d), -EINVAL);
+  assert_int_equal(releve_diags_count(&d, RELEVE_DIAG_ERROR), 3);
+  assert_non_null(strstr(d.items[0].message, "\"75118\" is not a geography of the référentiel"));
+  assert_string_equal(d.items[0].key, "themes[0].objectives[0].sub_objectives[0].goals[0]."
+                                      "actions[0].indicators[0].geographies[1]");
+  assert_non_null(strstr(d.items[1].message, "\"QPV\" is listed twice"));
+  assert_non_null(strstr(d.items[2].message, "no geography"));
+  releve_referentiel_free(&r);
+  releve_diags_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counts_per_theme),
@@ -217,6 +275,8 @@ int main(void) {
       cmocka_unit_test(test_embedded_copy),
       cmocka_unit_test(test_broken_referentiel_reported),
       cmocka_unit_test(test_themes_not_objects),
+      cmocka_unit_test(test_expected_geographies),
+      cmocka_unit_test(test_bad_geographies_reported),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
