@@ -47,7 +47,10 @@ struct releve_ingest {
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
-  int context[RELEVE_GEO_NETWORK + 1]; /* figures kept for information, by kind */
+  /* Of added, changed and unchanged (every figure stored), those kept for
+   * information only: by kind of geography, and by state. */
+  int context[RELEVE_GEO_NETWORK + 1];
+  int context_states[3];
   releve_report report;
   sqlite3_stmt *obs_get, *obs_insert, *obs_update, *rev_insert, *pair_insert, *geo_insert;
   releve_cellset *cells; /* (indicator, period, geography) given so far */
@@ -420,6 +423,7 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
   if (!cell) {
     /* Stored as it came, counted apart: it fills no cell. */
     in->context[releve_geo_classify(f->geography)]++;
+    in->context_states[state]++;
   } else if (!releve_report_lists_stored(&in->report)) {
     releve_report_stored_count(&in->report);
   } else {
@@ -437,13 +441,13 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
                          f->period_text, f->geography, shown, words[state]);
   }
   if (state == 1) {
-    in->unchanged += cell;
+    in->unchanged++;
     return 0;
   }
   if (state == 0)
-    in->added += cell;
+    in->added++;
   else
-    in->changed += cell;
+    in->changed++;
   check_jump(in, f, prev, line);
   /* Scopes, arrondissements and networks are recorded when the référentiel
    * is synced; only quartier codes are met for the first time here, and
@@ -852,7 +856,9 @@ static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_out
   res->added = in->added;
   res->changed = in->changed;
   res->unchanged = in->unchanged;
-  res->filled = outcome == RELEVE_ACCEPTED ? in->added + in->changed + in->unchanged : 0;
+  res->filled = outcome == RELEVE_ACCEPTED ? in->added + in->changed + in->unchanged -
+                                                  in->report.n_context
+                                            : 0;
   res->context = in->report.n_context;
   res->refused = in->report.n_problems;
   res->warnings = in->report.n_warnings;
@@ -915,7 +921,10 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     if (!in->req.dry_run && (rc = record_refusal(in, res)) == 0)
       res->submission = in->submission;
   } else {
-    int read = in->added + in->changed + in->unchanged + context;
+    /* Context figures are stored but fill no cell: never "ajoutées". */
+    int read = in->added + in->changed + in->unchanged;
+    int added = in->added - in->context_states[0], unchanged = in->unchanged - in->context_states[1],
+        changed = in->changed - in->context_states[2];
     char aside[96] = "";
     fill_result(in, res, RELEVE_ACCEPTED);
     if (context)
@@ -923,9 +932,9 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
                context, context > 1 ? "s" : "");
     snprintf(summary, sizeof summary,
              "%d valeur%s reçue%s : %d ajoutée%s, %d modifiée%s, %d inchangée%s%s%s", read,
-             read > 1 ? "s" : "", read > 1 ? "s" : "", in->added, in->added > 1 ? "s" : "",
-             in->changed, in->changed > 1 ? "s" : "", in->unchanged, in->unchanged > 1 ? "s" : "",
-             aside, in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
+             read > 1 ? "s" : "", read > 1 ? "s" : "", added, added > 1 ? "s" : "", changed,
+             changed > 1 ? "s" : "", unchanged, unchanged > 1 ? "s" : "", aside,
+             in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
     res->report = render(in, in->req.dry_run ? "VÉRIFIÉ" : "ACCEPTÉ", summary, !in->req.dry_run);
     if (in->req.dry_run) {
       releve_store_rollback(in->env->store);
