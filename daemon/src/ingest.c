@@ -50,6 +50,7 @@ struct releve_ingest {
   /* Of added, changed and unchanged (every figure stored), those kept for
    * information only: by kind of geography, and by state. */
   int context[RELEVE_GEO_NETWORK + 1];
+  int context_qva; /* of the scopes', QVA figures that make a QP derivable */
   int context_states[3];
   releve_report report;
   sqlite3_stmt *obs_get, *obs_insert, *obs_update, *rev_insert, *pair_insert, *geo_insert;
@@ -423,6 +424,7 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
   if (!cell) {
     /* Stored as it came, counted apart: it fills no cell. */
     in->context[releve_geo_classify(f->geography)]++;
+    in->context_qva += strcmp(f->geography, "QVA") == 0;
     in->context_states[state]++;
   } else if (!releve_report_lists_stored(&in->report)) {
     releve_report_stored_count(&in->report);
@@ -844,11 +846,15 @@ static int context_lines(releve_ingest *in) {
                                     "indicateurs"}};
   size_t i;
   int n = 0;
+  in->context[RELEVE_GEO_SCOPE] -= in->context_qva;
+  releve_report_context(&in->report, in->context_qva,
+                        "pour les quartiers de veille active (QVA), qui s'ajoutent aux QPV "
+                        "pour donner QP");
   for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
     releve_report_context(&in->report, in->context[kinds[i].kind], kinds[i].what);
     n += in->context[kinds[i].kind];
   }
-  return n;
+  return n + in->context_qva;
 }
 
 static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_outcome outcome) {
