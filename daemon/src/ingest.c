@@ -929,8 +929,9 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
   } else {
     /* Context figures are stored but fill no cell: never "ajoutées". */
     int read = in->added + in->changed + in->unchanged;
-    int added = in->added - in->context_states[0], unchanged = in->unchanged - in->context_states[1],
-        changed = in->changed - in->context_states[2];
+    int added = in->added - in->context_states[0];
+    int unchanged = in->unchanged - in->context_states[1];
+    int changed = in->changed - in->context_states[2];
     char aside[96] = "";
     fill_result(in, res, RELEVE_ACCEPTED);
     if (context)

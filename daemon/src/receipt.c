@@ -54,8 +54,8 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   if (name && report) {
     subject = releve_aprintf("relevé : fichier %s %s", name, verdict(res->outcome));
     body = releve_aprintf("Ce fichier a rempli %d case%s attendue%s du référentiel ; il vous "
-                          "en reste %d à fournir pour la campagne en cours (chiffres de %d, à rendre le "
-                          "%.2s/%.2s/%.4s).\n\n"
+                          "en reste %d à fournir pour la campagne en cours (chiffres de %d, "
+                          "à rendre le %.2s/%.2s/%.4s).\n\n"
                           "Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "
                           "avez transmis : il est %s. %s\n\n%s\n\nBien cordialement,\n\n-- \n"
                           "relevé, collecte des indicateurs du contrat de ville\n"

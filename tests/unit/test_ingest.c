@@ -23,41 +23,25 @@ static releve_ingest_env env;
 #define HEADER "indicateur;periode;geographie;valeur;part;statut;commentaire\n"
 
 static int setup(void **state) {
-  releve_diags d = {0};
-  char *conf;
   (void)state;
   dir = test_dir("ingest");
   chmod(RELEVE_TEST_PLUGIN_DIR, 0755);
-  conf = test_file(
-      dir, "releve.json",
+  return test_core_open(
+      dir,
       "{\"plugins\": \"" RELEVE_TEST_PLUGIN_DIR "\", \"database\": \"r.db\", \"actors\": ["
       "{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"], \"plugin\": \"lines\"},"
       "{\"id\": \"academie\", \"emails\": [\"a@ac.example.org\"], \"plugin\": \"lines\", "
       "\"mapping\": {\"kind\": \"rows\", \"period\": {\"column\": \"rentree\", \"format\": "
       "\"school_year\"}, \"geography\": {\"column\": \"ep\", \"unmapped\": \"skip\"}, "
       "\"indicators\": {\"G03.1\": {\"op\": \"count\", \"where\": {\"type\": \"college\"}}, "
-      "\"G03.2\": {\"op\": \"sum\", \"column\": \"eleves\", \"where\": {\"type\": \"college\"}}}}}]}");
-  if (releve_config_load(&cfg, conf, &d) != 0) {
-    releve_diags_print(&d, stderr);
-    return -1;
-  }
-  releve_diags_free(&d);
-  free(conf);
-  if (releve_plugins_load(&plugins, RELEVE_TEST_PLUGIN_DIR) ||
-      releve_store_open(&store, cfg.database, RELEVE_STORE_RW) ||
-      releve_store_sync(&store, &cfg, NULL))
-    return -1;
-  env.cfg = &cfg;
-  env.store = &store;
-  env.plugins = &plugins;
-  return 0;
+      "\"G03.2\": {\"op\": \"sum\", \"column\": \"eleves\", "
+      "\"where\": {\"type\": \"college\"}}}}}]}",
+      RELEVE_TEST_PLUGIN_DIR, &cfg, &store, &plugins, &env);
 }
 
 static int teardown(void **state) {
   (void)state;
-  releve_store_close(&store);
-  releve_plugins_unload(&plugins);
-  releve_config_free(&cfg);
+  test_core_close(&cfg, &store, &plugins);
   free(dir);
   return 0;
 }

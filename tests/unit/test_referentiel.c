@@ -162,19 +162,23 @@ static void test_embedded_copy(void **state) {
   releve_diags_free(&d);
 }
 
+/* A référentiel of one action of the CAF holding the given indicators. */
+#define ONE_ACTION(indicators)                                                                     \
+  "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", "             \
+  "\"name\": \"g\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": "       \
+  "[{\"id\": \"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"b\", "        \
+  "\"actions\": [{\"id\": \"G01\", \"label\": \"a\", \"indicators\": [" indicators                 \
+  "]}]}]}]}]}]}"
+
 static void test_broken_referentiel_reported(void **state) {
   releve_referentiel r;
   releve_diags d = {0};
   static const char text[] =
-      "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", "
-      "\"name\": \"g\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": "
-      "[{\"id\": \"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"b\", "
-      "\"actions\": [{\"id\": \"G01\", \"label\": \"a\", \"indicators\": ["
-      "{\"id\": \"G01.1\", \"label\": \"x\", \"actor\": \"nobody\", \"unit\": \"litres\", "
-      "\"period\": \"year\", \"target\": {\"text\": \"\", \"kind\": \"none\"}},"
-      "{\"id\": \"G01.1\", \"label\": \"y\", \"actor\": \"caf\", \"unit\": \"count\", "
-      "\"period\": \"year\", \"target\": {\"text\": \"\", \"kind\": \"none\"}}"
-      "]}]}]}]}]}]}";
+      ONE_ACTION(
+          "{\"id\": \"G01.1\", \"label\": \"x\", \"actor\": \"nobody\", \"unit\": \"litres\", "
+          "\"period\": \"year\", \"target\": {\"text\": \"\", \"kind\": \"none\"}},"
+          "{\"id\": \"G01.1\", \"label\": \"y\", \"actor\": \"caf\", \"unit\": \"count\", "
+          "\"period\": \"year\", \"target\": {\"text\": \"\", \"kind\": \"none\"}}");
   (void)state;
   assert_int_equal(releve_referentiel_parse(&r, "bad.json", text, &d), -EINVAL);
   assert_int_equal(releve_diags_count(&d, RELEVE_DIAG_ERROR), 3);
@@ -241,16 +245,13 @@ static void test_bad_geographies_reported(void **state) {
   releve_referentiel r;
   releve_diags d = {0};
   static const char text[] =
-      "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", "
-      "\"name\": \"g\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": "
-      "[{\"id\": \"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"b\", "
-      "\"actions\": [{\"id\": \"G01\", \"label\": \"a\", \"indicators\": ["
-      "{\"id\": \"G01.1\", \"label\": \"x\", \"actor\": \"caf\", \"unit\": \"count\", "
-      "\"period\": \"year\", \"geographies\": [\"QPV\", \"75118\", \"QPV\"], "
-      "\"target\": {\"text\": \"\", \"kind\": \"none\"}},"
-      "{\"id\": \"G01.2\", \"label\": \"y\", \"actor\": \"caf\", \"unit\": \"count\", "
-      "\"period\": \"year\", \"geographies\": [], \"target\": {\"text\": \"\", \"kind\": \"none\"}}"
-      "]}]}]}]}]}]}";
+      ONE_ACTION(
+          "{\"id\": \"G01.1\", \"label\": \"x\", \"actor\": \"caf\", \"unit\": \"count\", "
+          "\"period\": \"year\", \"geographies\": [\"QPV\", \"75118\", \"QPV\"], "
+          "\"target\": {\"text\": \"\", \"kind\": \"none\"}},"
+          "{\"id\": \"G01.2\", \"label\": \"y\", \"actor\": \"caf\", \"unit\": \"count\", "
+          "\"period\": \"year\", \"geographies\": [], "
+          "\"target\": {\"text\": \"\", \"kind\": \"none\"}}");
   (void)state;
   assert_int_equal(releve_referentiel_parse(&r, "bad.json", text, &d), -EINVAL);
   assert_int_equal(releve_diags_count(&d, RELEVE_DIAG_ERROR), 3);

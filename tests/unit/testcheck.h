@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "ingest.h"
 #include "store.h"
 
 /* A fresh scratch folder holding an empty, safe plugin folder, as a
@@ -50,6 +51,36 @@ static inline long long test_scalar(releve_store *s, const char *sql) {
     v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
   return v;
+}
+
+/* The core an ingest runs on: the configuration in dir/releve.json (text),
+ * the plugins of plugin_dir, and the configuration's database, migrated and
+ * synced; env points at them. Returns 0, or -1 with the diagnostics printed. */
+static inline int test_core_open(const char *dir, const char *text, const char *plugin_dir,
+                                 releve_config *cfg, releve_store *store,
+                                 releve_plugins *plugins, releve_ingest_env *env) {
+  releve_diags d = {0};
+  char *conf = test_file(dir, "releve.json", text);
+  int rc = releve_config_load(cfg, conf, &d);
+  if (rc != 0)
+    releve_diags_print(&d, stderr);
+  releve_diags_free(&d);
+  free(conf);
+  if (rc != 0 || releve_plugins_load(plugins, plugin_dir) ||
+      releve_store_open(store, cfg->database, RELEVE_STORE_RW) ||
+      releve_store_sync(store, cfg, NULL))
+    return -1;
+  env->cfg = cfg;
+  env->store = store;
+  env->plugins = plugins;
+  return 0;
+}
+
+static inline void test_core_close(releve_config *cfg, releve_store *store,
+                                   releve_plugins *plugins) {
+  releve_store_close(store);
+  releve_plugins_unload(plugins);
+  releve_config_free(cfg);
 }
 
 #endif
