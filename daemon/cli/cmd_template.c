@@ -24,7 +24,7 @@ static releve_template_format default_format(const char *output) {
 int cmd_template(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] template --actor ID --year Y [--format xlsx|ods|csv] [-o FILE]\n\n"
-      "Writes the collection table for ACTOR and year Y, one row per figure the actor owes\n"
+      "Writes the collection table for ACTOR and year Y, one row per cell the actor owes\n"
       "(school year Y-(Y+1) for school-year indicators): action, indicator and label, unit,\n"
       "period, geography and its name, the 2020 target, the figures already received for the\n"
       "contract's first year and for Y-1, then the columns to fill: valeur, part, statut,\n"
