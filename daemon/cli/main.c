@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "util.h"
 
 static const releve_command commands[] = {
     {"init", "write a complete working configuration rooted at DIR", cmd_init},
@@ -43,6 +44,7 @@ int main(int argc, char **argv) {
   const releve_command *c;
   int opt, rc;
 
+  releve_time_zone_init();
   memset(&cli, 0, sizeof cli);
   /* "+": stop at the command name; its own options are parsed by it. */
   while ((opt = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {

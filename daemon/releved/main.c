@@ -7,6 +7,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "util.h"
 
 static void usage(FILE *out) {
   fprintf(out, "usage: releved [-c FILE] [--once] [-v]\n\n"
@@ -26,6 +27,7 @@ int main(int argc, char **argv) {
   releve_daemon_options o;
   int opt;
 
+  releve_time_zone_init();
   memset(&o, 0, sizeof o);
   while ((opt = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
     switch (opt) {

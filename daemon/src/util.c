@@ -247,21 +247,24 @@ void releve_utc_text(time_t t, char out[32]) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void releve_time_zone_init(void) {
+  if (getenv("TZ") == NULL)
+    setenv("TZ", ":/etc/localtime", 0);
+}
+
 void releve_paris_text(time_t t, char out[48]) {
-  const char *tz = getenv("TZ");
-  char *saved = tz ? strdup(tz) : NULL;
+  char *saved;
   struct tm tm;
   int paris;
 
-  /* The zone is switched around one conversion only: logs and stored
-   * times stay UTC, and nothing else reads the local zone meanwhile. */
+  releve_time_zone_init(); /* a no-op after main's call */
+  saved = strdup(getenv("TZ"));
+  /* The zone is switched around this one conversion: stored times are
+   * UTC and every other local time keeps the process's zone. */
   setenv("TZ", "Europe/Paris", 1);
   tzset();
   localtime_r(&t, &tm);
-  if (saved)
-    setenv("TZ", saved, 1);
-  else
-    unsetenv("TZ");
+  setenv("TZ", saved ? saved : ":/etc/localtime", 1);
   tzset();
   free(saved);
   paris = tm.tm_gmtoff != 0; /* Paris is UTC+1 or UTC+2, never UTC */

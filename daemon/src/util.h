@@ -57,5 +57,10 @@ void releve_utc_text(time_t t, char out[32]);
  * the zone is not installed it says "UTC" rather than pass UTC off as Paris
  * time. */
 void releve_paris_text(time_t t, char out[48]);
+/* Puts TZ in the environment when it is not there (":/etc/localtime", the
+ * zone an unset TZ means), so that releve_paris_text() later replaces a
+ * value and never grows the environment under another thread (libcurl's
+ * resolver reads it). Call at the start of main, before any thread. */
+void releve_time_zone_init(void);
 
 #endif
