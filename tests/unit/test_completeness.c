@@ -47,19 +47,11 @@ static int teardown(void **state) {
 }
 
 static void ingest(const char *name, const char *text) {
-  releve_ingest_request req;
   releve_ingest_result r;
-  char *path = test_file(dir, name, text);
-  memset(&req, 0, sizeof req);
-  req.actor = "caf";
-  req.path = path;
-  req.channel = "cli";
-  assert_int_equal(releve_ingest_file(&env, &req, &r), 0);
-  if (r.outcome != RELEVE_ACCEPTED)
+  if (test_ingest_text(&env, dir, "caf", name, text, NULL, &r) != RELEVE_ACCEPTED)
     fprintf(stderr, "%s\n", r.report);
   assert_int_equal(r.outcome, RELEVE_ACCEPTED);
   releve_ingest_result_free(&r);
-  free(path);
 }
 
 typedef struct found {

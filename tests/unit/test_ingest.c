@@ -54,17 +54,11 @@ static long long last_recorded;
 static releve_outcome ingest(const char *actor, const char *name, const char *text, int dry,
                              releve_ingest_result *res) {
   releve_ingest_request req;
-  char *path = test_file(dir, name, text);
   memset(&req, 0, sizeof req);
-  req.actor = actor;
-  req.path = path;
-  req.channel = "cli";
   req.dry_run = dry;
   req.receipt = with_receipt;
   req.last_recorded = last_recorded;
-  assert_int_equal(releve_ingest_file(&env, &req, res), 0);
-  free(path);
-  return res->outcome;
+  return test_ingest_text(&env, dir, actor, name, text, &req, res);
 }
 
 static void test_accept_then_duplicate_then_revision(void **state) {

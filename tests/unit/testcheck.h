@@ -76,6 +76,28 @@ static inline int test_core_open(const char *dir, const char *text, const char *
   return 0;
 }
 
+/* Writes text as dir/name and ingests it for actor through env, on the
+ * "cli" channel; more, when not NULL, gives the request's other fields. The
+ * ingest itself must not fail: the outcome is returned, res filled. */
+static inline releve_outcome test_ingest_text(const releve_ingest_env *env, const char *dir,
+                                              const char *actor, const char *name,
+                                              const char *text,
+                                              const releve_ingest_request *more,
+                                              releve_ingest_result *res) {
+  releve_ingest_request req;
+  char *path = test_file(dir, name, text);
+  if (more)
+    req = *more;
+  else
+    memset(&req, 0, sizeof req);
+  req.actor = actor;
+  req.path = path;
+  req.channel = "cli";
+  assert_int_equal(releve_ingest_file(env, &req, res), 0);
+  free(path);
+  return res->outcome;
+}
+
 static inline void test_core_close(releve_config *cfg, releve_store *store,
                                    releve_plugins *plugins) {
   releve_store_close(store);
