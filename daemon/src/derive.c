@@ -69,26 +69,26 @@ static int quartier_kind(const releve_config *cfg, const char *code) {
   return z ? (int)z->kind : 0;
 }
 
-/* How many quartiers of a kind exist in one code style ("QP" or "QN"). */
-static size_t quartiers_known(const releve_config *cfg, int kind, const char *style) {
+/* How many quartiers of a kind the lists know in one vintage (the 2015 or
+ * 2024 QPV list, the city's QVA codes): the décret's 20 QPV of 2015 and
+ * the address reference's zones. */
+static size_t quartiers_known(const releve_config *cfg, int kind, releve_geo_vintage v) {
   const releve_zone *z;
-  size_t n = 0;
+  size_t n = kind == RELEVE_ZONE_QPV && v == RELEVE_GEO_QPV_2015 ? 20 : 0;
   int k;
-  if (kind == RELEVE_ZONE_QPV && strcmp(style, "QP") == 0)
-    n = 20; /* the décret's, whether or not the reference lists them */
   for (k = 1; cfg->addresses && (z = releve_addr_ref_zone(cfg->addresses, k)) != NULL; k++)
-    if ((int)z->kind == kind && strncmp(z->code, style, 2) == 0 &&
+    if ((int)z->kind == kind && z->vintage == v &&
         !(kind == RELEVE_ZONE_QPV && releve_geo_decree_qpv(z->code)))
       n++;
   return n;
 }
 
-/* QPV or QVA from its quartiers, in either code style. */
+/* QPV or QVA from its quartiers, each vintage apart: a 2015 code and a
+ * 2024 code never name the same ground (geo.h). */
 static int from_quartiers(releve_deriver *d, const char *ind, const char *period, int kind,
                           double *value) {
-  static const char *const styles[] = {"QP", "QN"};
-  size_t have[2] = {0, 0}, s;
-  double sum[2] = {0, 0};
+  size_t have[RELEVE_GEO_QVA_CITY + 1] = {0}, v;
+  double sum[RELEVE_GEO_QVA_CITY + 1] = {0};
   int rc;
 
   bind3(d->quartiers, ind, period, NULL);
@@ -97,17 +97,17 @@ static int from_quartiers(releve_deriver *d, const char *ind, const char *period
     /* A cell is one (indicator, period, geography): each code is met once. */
     if (quartier_kind(d->cfg, code) != kind)
       continue;
-    s = strncmp(code, "QN", 2) == 0;
-    have[s]++;
-    sum[s] += sqlite3_column_double(d->quartiers, 1);
+    v = releve_geo_vintage_of(code);
+    have[v]++;
+    sum[v] += sqlite3_column_double(d->quartiers, 1);
   }
   sqlite3_reset(d->quartiers);
   if (rc != SQLITE_DONE)
     return releve_store_errno(rc);
-  for (s = 0; s < 2; s++) {
-    size_t known = quartiers_known(d->cfg, kind, styles[s]);
-    if (known && have[s] == known) {
-      *value = sum[s];
+  for (v = RELEVE_GEO_QPV_2015; v <= RELEVE_GEO_QVA_CITY; v++) {
+    size_t known = quartiers_known(d->cfg, kind, (releve_geo_vintage)v);
+    if (known && have[v] == known) {
+      *value = sum[v];
       return 1;
     }
   }

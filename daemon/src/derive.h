@@ -1,10 +1,11 @@
 /* derive.h -- cells of the référentiel's table that follow from what partners
  * gave, without being given themselves:
  *
- *   QPV, QVA   the sum of its quartiers, once every quartier of the kind has
- *              a value (the 20 QPV of the 2015 décret, and the quartiers the
- *              address reference lists with their kind, in 2015 codes
- *              QP075… or 2024 codes QN075…);
+ *   QPV, QVA   the sum of its quartiers, once every quartier of the kind
+ *              and of one list has a value: the 20 QPV of the 2015 décret,
+ *              and the quartiers the address reference lists with their
+ *              kind (2015 codes QP075…, 2024 codes QN075…, the city's QVA
+ *              codes); a 2015 and a 2024 code are never added together;
  *   QP         QPV + QVA, each given or derived.
  *
  * Only counts and amounts add up: a share, a rate or a text is never derived.

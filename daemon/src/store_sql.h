@@ -349,10 +349,11 @@ static const char *const releve_sql_migrations[] = {
 /* A cell's value, NULL when given as suppressed or not available. */
 #define RELEVE_SQL_OBS_VALUE                                                                   \
   "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
-/* The quartier figures of one indicator and period that carry a value. */
+/* The figures of one indicator and period that carry a value, for the
+ * quartier codes among them (their spelling is configurable: geo.h). */
 #define RELEVE_SQL_OBS_QUARTIERS                                                               \
   "SELECT geography, value FROM observations WHERE indicator = ? AND period = ? "              \
-  "AND value IS NOT NULL AND (geography GLOB 'QP[0-9]*' OR geography GLOB 'QN[0-9]*')"
+  "AND value IS NOT NULL AND geography NOT IN ('PARIS', 'QP', 'QPV', 'QVA', 'REP', 'REP+')"
 #define RELEVE_SQL_SUBMISSION_COUNTS                                                           \
   "SELECT outcome, count(*) FROM submissions GROUP BY outcome"
 /* What came in (`releve submissions`, `releve status`): every query below
