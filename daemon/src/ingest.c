@@ -833,6 +833,11 @@ static int record_refusal(releve_ingest *in, const releve_ingest_result *res) {
   return rc;
 }
 
+/* A count as a French reader writes it: 1 360. */
+static const char *count_text(int v, char out[RELEVE_NUMBER_SIZE]) {
+  return releve_report_format(v, 0, RELEVE_NUMBER_GROUPED, out);
+}
+
 /* The context figures' lines, once, in the words a partner uses. */
 static int context_lines(releve_ingest *in) {
   static const struct {
@@ -919,8 +924,9 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     }
   } else if (in->report.n_problems) {
     fill_result(in, res, RELEVE_REFUSED);
-    snprintf(summary, sizeof summary, "%d problème%s à corriger, aucune valeur enregistrée",
-             in->report.n_problems, in->report.n_problems > 1 ? "s" : "");
+    char n[RELEVE_NUMBER_SIZE];
+    snprintf(summary, sizeof summary, "%s problème%s à corriger, aucune valeur enregistrée",
+             count_text(in->report.n_problems, n), in->report.n_problems > 1 ? "s" : "");
     res->report = render(in, "REFUSÉ", summary, 0);
     releve_store_rollback(in->env->store);
     in->in_txn = 0;
@@ -932,16 +938,17 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     int added = in->added - in->context_states[0];
     int unchanged = in->unchanged - in->context_states[1];
     int changed = in->changed - in->context_states[2];
-    char aside[96] = "";
+    char aside[128] = "", n[5][RELEVE_NUMBER_SIZE];
     fill_result(in, res, RELEVE_ACCEPTED);
     if (context)
-      snprintf(aside, sizeof aside, " ; %d hors référentiel, conservée%s pour information",
-               context, context > 1 ? "s" : "");
+      snprintf(aside, sizeof aside, " ; %s hors référentiel, conservée%s pour information",
+               count_text(context, n[4]), context > 1 ? "s" : "");
     snprintf(summary, sizeof summary,
-             "%d valeur%s reçue%s : %d ajoutée%s, %d modifiée%s, %d inchangée%s%s%s", read,
-             read > 1 ? "s" : "", read > 1 ? "s" : "", added, added > 1 ? "s" : "", changed,
-             changed > 1 ? "s" : "", unchanged, unchanged > 1 ? "s" : "", aside,
-             in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
+             "%s valeur%s reçue%s : %s ajoutée%s, %s modifiée%s, %s inchangée%s%s%s",
+             count_text(read, n[0]), read > 1 ? "s" : "", read > 1 ? "s" : "",
+             count_text(added, n[1]), added > 1 ? "s" : "", count_text(changed, n[2]),
+             changed > 1 ? "s" : "", count_text(unchanged, n[3]), unchanged > 1 ? "s" : "",
+             aside, in->req.dry_run ? " (essai : rien n'a été enregistré)" : "");
     res->report = render(in, in->req.dry_run ? "VÉRIFIÉ" : "ACCEPTÉ", summary, !in->req.dry_run);
     if (in->req.dry_run) {
       releve_store_rollback(in->env->store);

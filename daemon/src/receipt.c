@@ -9,6 +9,7 @@
 #include "mail_mime.h"
 #include "outbox.h"
 #include "remind_ladder.h"
+#include "report.h"
 #include "util.h"
 
 static const char *verdict(releve_outcome o) {
@@ -29,6 +30,7 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   releve_ladder ladder;
   releve_mail m;
   char *name, *report, *subject = NULL, *body = NULL, why[256], today[32], due[11];
+  char filled[RELEVE_NUMBER_SIZE], owes[RELEVE_NUMBER_SIZE];
   int rc, year, owed;
 
   if (mail)
@@ -53,15 +55,16 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   }
   if (name && report) {
     subject = releve_aprintf("relevé : fichier %s %s", name, verdict(res->outcome));
-    body = releve_aprintf("Ce fichier a rempli %d case%s attendue%s du référentiel ; il vous "
-                          "en reste %d à fournir pour la campagne en cours (chiffres de %d, "
+    body = releve_aprintf("Ce fichier a rempli %s case%s attendue%s du référentiel ; il vous "
+                          "en reste %s à fournir pour la campagne en cours (chiffres de %d, "
                           "à rendre le %.2s/%.2s/%.4s).\n\n"
                           "Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "
                           "avez transmis : il est %s. %s\n\n%s\n\nBien cordialement,\n\n-- \n"
                           "relevé, collecte des indicateurs du contrat de ville\n"
                           "(message automatique%s%s)\n",
-                          res->filled, res->filled > 1 ? "s" : "", res->filled > 1 ? "s" : "",
-                          owed, year, due + 8, due + 5, due, name, verdict(res->outcome),
+                          releve_report_format(res->filled, 0, RELEVE_NUMBER_GROUPED, filled),
+                          res->filled > 1 ? "s" : "", res->filled > 1 ? "s" : "",
+                          releve_report_format(owed, 0, RELEVE_NUMBER_GROUPED, owes), year, due + 8, due + 5, due, name, verdict(res->outcome),
                           meaning(res->outcome), report,
                           cfg->coordinator ? " ; pour toute question : " : "",
                           cfg->coordinator ? cfg->coordinator : "");

@@ -163,12 +163,14 @@ void releve_report_note(releve_report *r, const char *message) {
 }
 
 void releve_report_context(releve_report *r, int n, const char *what) {
+  char count[RELEVE_NUMBER_SIZE];
   if (n <= 0)
     return;
   r->n_context += n;
-  releve_buf_addf(&r->context, "  - hors référentiel : %d valeur%s %s, conservée%s pour "
+  releve_buf_addf(&r->context, "  - hors référentiel : %s valeur%s %s, conservée%s pour "
                                "information\n",
-                  n, n > 1 ? "s" : "", what, n > 1 ? "s" : "");
+                  releve_report_format(n, 0, RELEVE_NUMBER_GROUPED, count), n > 1 ? "s" : "",
+                  what, n > 1 ? "s" : "");
 }
 
 static void section(releve_buf *b, const char *title, const releve_buf *body, int n) {
@@ -216,12 +218,15 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
   if (h->stored) {
     section(&b, "Valeurs enregistrées", &r->stored, r->n_stored);
     if (r->n_context)
-      releve_buf_addf(&b, "\nHors référentiel (%d) : ces valeurs ne remplissent aucune case "
+      releve_buf_addf(&b, "\nHors référentiel (%s) : ces valeurs ne remplissent aucune case "
                           "attendue du référentiel\n%s",
-                      r->n_context, r->context.data);
+                      releve_report_format(r->n_context, 0, RELEVE_NUMBER_GROUPED, size),
+                      r->context.data);
   } else if (r->n_stored + r->n_context) {
     /* What was read is said, never as stored: the file is refused whole. */
-    releve_buf_addf(&b, "\nValeurs lues, non enregistrées : %d.\n", r->n_stored + r->n_context);
+    releve_buf_addf(&b, "\nValeurs lues, non enregistrées : %s.\n",
+                    releve_report_format(r->n_stored + r->n_context, 0, RELEVE_NUMBER_GROUPED,
+                                         size));
   }
   if (r->n_problems)
     releve_buf_adds(&b, "\nAucune valeur de ce fichier n'a été enregistrée. Corrigez les "
