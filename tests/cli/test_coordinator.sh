@@ -10,14 +10,12 @@ set -euo pipefail
 R() { "$RELEVE" -c "$conf" "$@"; }
 SP=$'\u00a0' # the no-break space of French numbers
 
-# The demo's files, dropped as scripts/run-demo does, and a file of the
-# DASCO's that is refused (G01.1 is the GIP's).
-drop() { mkdir -p "$dir/x/spool/$1/incoming"; cp "$2" "$dir/x/spool/$1/incoming/"; }
-drop caf "$SRC/plugins/caf/fixtures/caf_current_reconstructed.csv"
-drop pole-emploi "$SRC/plugins/pole-emploi/fixtures/dares_defm_communales_fields_reconstructed.csv"
-drop academie "$SRC/plugins/academie/fixtures/annuaire_paris_reconstructed.csv"
-drop mission-locale "$SRC/plugins/mission-locale/fixtures/imilo_jeunes_reconstructed.json"
-for f in "$SRC"/conf/demo/*/*; do drop "$(basename "$(dirname "$f")")" "$f"; done
+# The demo's files (conf/demo/files.txt, as scripts/run-demo drops them), and
+# a file of the DASCO's that is refused (G01.1 is the GIP's).
+grep -v '^#' "$SRC/conf/demo/files.txt" | while read -r actor file; do
+  mkdir -p "$dir/x/spool/$actor/incoming"
+  cp "$SRC/$file" "$dir/x/spool/$actor/incoming/"
+done
 "$RELEVED" -c "$conf" --once 2> "$dir/releved.log" || fail "releved: $(tail -5 "$dir/releved.log")"
 grep -q "stopped: 5 accepted, 0 refused" "$dir/releved.log" || fail "demo ingest: $(tail -3 "$dir/releved.log")"
 # One file through the command line (channel cli), then one refused
@@ -33,9 +31,9 @@ cp "$SRC/plugins/caf/fixtures/caf_current_reconstructed.csv" "$dir/x/spool/caf/i
 R status > "$dir/status.txt" || fail "status"
 grep -q "^Fichiers reçus : 6 acceptés, 1 refusé ; 1 en attente dans les dossiers de dépôt$" \
   "$dir/status.txt" || fail "status: files line: $(sed -n 3p "$dir/status.txt")"
-grep -q "^Acteur  *attendues  *reçues  *manquantes  *en retard  *complétude$" "$dir/status.txt" ||
+grep -q "^Acteur  *attendues  *reçues  *dérivées  *manquantes  *en retard  *complétude$" "$dir/status.txt" ||
   fail "status: French header"
-grep -q "sur 7${SP}056 " "$dir/status.txt" || fail "status: 7 056 in French form: $(sed -n 2p "$dir/status.txt")"
+grep -q "sur 7${SP}038 " "$dir/status.txt" || fail "status: 7 038 in French form: $(sed -n 2p "$dir/status.txt")"
 grep -A3 "^CAF de Paris " "$dir/status.txt" > "$dir/caf.txt"
 grep -q "^  dernier fichier : caf_current_reconstructed.csv — [0-9/]* [0-9:]*, dépôt, accepté (n° [0-9]*)$" \
   "$dir/caf.txt" || fail "status: caf's last file: $(cat "$dir/caf.txt")"
@@ -172,7 +170,8 @@ grep -q "^  indic\. période   territoire échéance   en retard libellé$" "$di
 want=$(R missing --year 2019 --json | python3 -c '
 import json, sys
 m = json.load(sys.stdin)
-print("%d cellules manquantes pour %d acteurs" % (m["count"], len({c["actor"] for c in m["cells"]})))')
+print("%d cellules manquantes pour %d acteurs" % (m["count"], len({c["actor"] for c in m["cells"]}))
+      + (" ; %d autre%s dérivée%s de cellules reçues" % (m["derived"], "s" * (m["derived"] > 1), "s" * (m["derived"] > 1)) if m["derived"] else ""))')
 [ "$(R missing --year 2019 | tail -1)" = "$want" ] || fail "missing, all actors: $(R missing --year 2019 | tail -1), not $want"
 want=$(R missing --json | python3 -c 'import json, sys; print("{:,}".format(json.load(sys.stdin)["count"]).replace(",", "\u00a0"))')
 case $want in *"$SP"*) ;; *) fail "fewer than 1 000 cells missing: $want";; esac
