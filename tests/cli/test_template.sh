@@ -136,7 +136,7 @@ assert head == ["Action", "Indicateur", "Libellé", "Unité", "Période", "Géog
                 "Valeur", "Part (%)", "Statut", "Commentaire"], head
 assert ws.max_row == 49, ws.max_row
 row = [c.value for c in ws[2]]
-assert row[4] == "2019-2020" and row[5] in ("QPV", "QP") and row[6].startswith(row[5] + " — "), row
+assert row[4] == "2019-2020" and row[5] in ("REP", "REP+") and row[6].startswith(row[5] + " — "), row
 dv = ws.data_validations.dataValidation
 assert len(dv) == 1 and dv[0].type == "list" and str(dv[0].sqref) == "M2:M49", dv
 assert dv[0].formula1 == '"définitif,provisoire,estimé,secret,non disponible"', dv[0].formula1
