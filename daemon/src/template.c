@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "derive.h"
 #include "geo.h"
 #include "period.h"
 #include "remind.h"
@@ -48,11 +49,13 @@ static const char *unit_word(releve_unit u) {
   }
 }
 
-/* The figure stored for (indicator, period of year, geography). */
-static int read_value(sqlite3_stmt *st, const releve_template_row *r, int year,
-                      releve_template_value *v) {
+/* The figure stored for (indicator, period of year, geography), else the
+ * one derived from stored cells (derive.h), marked so. */
+static int read_value(sqlite3_stmt *st, releve_deriver *der, const releve_template_row *r,
+                      int year, releve_template_value *v) {
   releve_period p = releve_period_for(r->ind->period, year);
-  char period[16];
+  char period[16], number[32];
+  double derived;
   int rc;
 
   memset(v, 0, sizeof *v);
@@ -79,12 +82,21 @@ static int read_value(sqlite3_stmt *st, const releve_template_row *r, int year,
       snprintf(v->text, sizeof v->text, "%s", text ? text : "");
   }
   sqlite3_reset(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return releve_store_errno(rc);
+  if (rc == SQLITE_DONE &&
+      (rc = releve_derive(der, r->ind, period, r->geography, &derived)) == 1) {
+    /* Shown as text, marked: the partner did not give it. */
+    v->given = 1;
+    snprintf(v->text, sizeof v->text, "%s (dérivée)", releve_report_number(derived, number));
+  }
+  return rc < 0 ? rc : 0;
 }
 
 int releve_template_build(releve_template *t, const releve_config *cfg, releve_store *store,
                           const releve_actor *actor, int year) {
   sqlite3_stmt *st = NULL;
+  releve_deriver *der = NULL;
   size_t i, cap;
   int rc = 0;
 
@@ -112,8 +124,11 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
   }
   if ((t->rows = calloc(cap + 1, sizeof *t->rows)) == NULL)
     return -ENOMEM;
-  if (store && (rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0)
+  if (store && ((rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
+                (rc = releve_deriver_new(store, cfg, &der)) != 0)) {
+    sqlite3_finalize(st);
     return rc;
+  }
   for (i = 0; i < cfg->ref.n_indicators && rc == 0; i++) {
     const releve_indicator *ind = &cfg->ref.indicators[i];
     releve_period p = releve_period_for(ind->period, year);
@@ -127,11 +142,12 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
       r->geography = *scope;
       r->territory = releve_geo_name(*scope);
       r->unit = unit_word(ind->unit);
-      if ((rc = read_value(st, r, t->first_year, &r->first)) == 0)
-        rc = read_value(st, r, t->previous_year, &r->previous);
+      if ((rc = read_value(st, der, r, t->first_year, &r->first)) == 0)
+        rc = read_value(st, der, r, t->previous_year, &r->previous);
     }
   }
   sqlite3_finalize(st);
+  releve_deriver_free(der);
   return rc;
 }
 

@@ -17,7 +17,7 @@ grep -v '^#' "$SRC/conf/demo/files.txt" | while read -r actor file; do
   cp "$SRC/$file" "$dir/x/spool/$actor/incoming/"
 done
 "$RELEVED" -c "$conf" --once 2> "$dir/releved.log" || fail "releved: $(tail -5 "$dir/releved.log")"
-grep -q "stopped: 5 accepted, 0 refused" "$dir/releved.log" || fail "demo ingest: $(tail -3 "$dir/releved.log")"
+grep -q "stopped: 7 accepted, 0 refused" "$dir/releved.log" || fail "demo ingest: $(tail -3 "$dir/releved.log")"
 # One file through the command line (channel cli), then one refused
 # (G01.1 is the GIP's), then one left waiting.
 printf 'indicateur;periode;territoire;valeur\r\nG08.1;2018;QPV;80\r\n' > "$dir/dasco_2018.csv"
@@ -29,7 +29,7 @@ cp "$SRC/plugins/caf/fixtures/caf_current_reconstructed.csv" "$dir/x/spool/caf/i
 
 # --- status -------------------------------------------------------------
 R status > "$dir/status.txt" || fail "status"
-grep -q "^Fichiers reçus : 6 acceptés, 1 refusé ; 1 en attente dans les dossiers de dépôt$" \
+grep -q "^Fichiers reçus : 8 acceptés, 1 refusé ; 1 en attente dans les dossiers de dépôt$" \
   "$dir/status.txt" || fail "status: files line: $(sed -n 3p "$dir/status.txt")"
 grep -q "^Acteur  *attendues  *reçues  *dérivées  *manquantes  *en retard  *complétude$" "$dir/status.txt" ||
   fail "status: French header"
@@ -66,7 +66,7 @@ R status --json > "$dir/status.json" || fail "status --json"
 python3 - "$dir/status.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-assert s["files"] == {"accepted": 6, "refused": 1, "waiting": 1}, s["files"]
+assert s["files"] == {"accepted": 8, "refused": 1, "waiting": 1}, s["files"]
 a = {x["id"]: x for x in s["actors"]}
 for key in ("id", "name", "expected", "given", "missing", "late"):   # kept as they were
     assert key in a["caf"], key
@@ -87,7 +87,7 @@ PY
 
 # --- submissions ----------------------------------------------------------
 R submissions > "$dir/subs.txt" || fail "submissions"
-grep -q "^7 dépôts$" "$dir/subs.txt" || fail "submissions count: $(tail -1 "$dir/subs.txt")"
+grep -q "^9 dépôts$" "$dir/subs.txt" || fail "submissions count: $(tail -1 "$dir/subs.txt")"
 # A long file name is cut to its column.
 grep -q "^ *[0-9]* [0-9/]* [0-9:]* CAF de Paris  *caf_current_reconstructe…  *dépôt  *accepté  *20 valeurs$" \
   "$dir/subs.txt" || fail "submissions: caf's row: $(grep CAF "$dir/subs.txt")"
@@ -110,10 +110,10 @@ assert s["count"] == 1 and s["submissions"][0]["name"] == "dasco_faux.csv", s
 assert s["submissions"][0]["actor"] == "dasco" and s["submissions"][0]["outcome"] == "refused"
 PY
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["submissions"][0]["id"])' "$dir/refused.json")
-[ "$(R submissions --actor caf --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["count"], s["submissions"][0]["name"])')" = \
-  "1 caf_current_reconstructed.csv" ] || fail "submissions --actor caf"
+[ "$(R submissions --actor caf --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["count"], *sorted(x["name"] for x in s["submissions"]))')" = \
+  "2 caf_2019.csv caf_current_reconstructed.csv" ] || fail "submissions --actor caf"
 [ "$(R submissions --since 2099-01-01 | tail -1)" = "0 dépôt" ] || fail "submissions --since"
-[ "$(R submissions --since 2000-01-01 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" = 7 ] ||
+[ "$(R submissions --since 2000-01-01 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" = 9 ] ||
   fail "submissions --since 2000"
 R submissions --show "$id" > "$dir/report.txt" || fail "submissions --show"
 grep -q "^Résultat : REFUSÉ — 1 problème à corriger" "$dir/report.txt" || fail "show: $(cat "$dir/report.txt")"
@@ -155,16 +155,17 @@ R status > "$dir/status2.txt"
 grep -q "^  à remplacer" "$dir/status2.txt" && fail "status still lists a replaced file"
 
 # --- missing --------------------------------------------------------------
-R missing --actor caf --year 2019 > "$dir/missing.txt" || fail "missing"
+# (2020: the demo's collection tables fill 2019.)
+R missing --actor caf --year 2020 > "$dir/missing.txt" || fail "missing"
 [ "$(sed -n 1p "$dir/missing.txt")" = "CAF de Paris (Caisse d'allocations familiales)" ] ||
   fail "missing: heading: $(sed -n 1p "$dir/missing.txt")"
-[ "$(sed -n 2p "$dir/missing.txt")" = "  48 cellules manquantes, dont 48 en retard ; première échéance : 30/06/2020" ] ||
+[ "$(sed -n 2p "$dir/missing.txt")" = "  48 cellules manquantes, dont 48 en retard ; première échéance : 30/06/2021" ] ||
   fail "missing: total: $(sed -n 2p "$dir/missing.txt")"
 [ "$(sed -n 3p "$dir/missing.txt")" = "  contact : referent-evaluation@caf-paris.example.org (acteur caf)" ] ||
   fail "missing: contact: $(sed -n 3p "$dir/missing.txt")"
 grep -q "^  indic\. période   territoire échéance   en retard libellé$" "$dir/missing.txt" ||
   fail "missing: header: $(sed -n 4p "$dir/missing.txt")"
-[ "$(grep -c "^  [GHT][0-9.]*  *2019  *Q[PV]*  *30/06/2020 oui  *" "$dir/missing.txt")" = 48 ] ||
+[ "$(grep -c "^  [GHT][0-9.]*  *2020  *Q[PV]*  *30/06/2021 oui  *" "$dir/missing.txt")" = 48 ] ||
   fail "missing: cell rows: $(sed -n 5,6p "$dir/missing.txt")"
 [ "$(tail -1 "$dir/missing.txt")" = "48 cellules manquantes" ] || fail "missing: end: $(tail -1 "$dir/missing.txt")"
 want=$(R missing --year 2019 --json | python3 -c '
