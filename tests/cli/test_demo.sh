@@ -39,13 +39,13 @@ report() {
     *) cat "$dir"/spool/"$1"/archive/*.rapport.txt ;;
   esac
 }
-report caf | grep -q "hors référentiel : 20 valeurs par arrondissement, conservées pour information" ||
+grep -q "hors référentiel : 20 valeurs par arrondissement, conservées pour information" <(report caf) ||
   fail "caf report: $(report caf)"
-report caf | grep -q "0 ajoutée" || fail "caf figures counted as added: $(report caf)"
-report caf | grep -q "(heure de Paris)" || fail "caf report not in Paris time: $(report caf)"
-report mission-locale | grep -q "hors référentiel : 2 valeurs pour l'ensemble de Paris" ||
+grep -q "0 ajoutée" <(report caf) || fail "caf figures counted as added: $(report caf)"
+grep -q "(heure de Paris)" <(report caf) || fail "caf report not in Paris time: $(report caf)"
+grep -q "hors référentiel : 2 valeurs pour l'ensemble de Paris" <(report mission-locale) ||
   fail "mission-locale report: $(report mission-locale)"
-report academie | grep -q "48 valeurs reçues : 48 ajoutées" || fail "academie: $(report academie)"
+grep -q "48 valeurs reçues : 48 ajoutées" <(report academie) || fail "academie: $(report academie)"
 # The receipts, queued by --once: the first line says what the file filled.
 sqlite3 "$dir/var/releve.db" "SELECT subject, message FROM outbox" > "$dir/outbox.txt"
 grep -q "^Ce fichier a rempli 0 case attendue du r=C3=A9f=C3=A9rentiel" "$dir/outbox.txt" ||
