@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "log.h"
 #include "rowpipe.h"
 
@@ -25,13 +25,25 @@
 #define UNDER_ASAN 0
 #endif
 
+/* What the child writes to its stdout and stderr: logged line by line up
+ * to these bounds per file, then only counted. */
+#define OUTPUT_LINES 20
+#define OUTPUT_BYTES 4096
+#define OUTPUT_LINE_MAX 256
+
 typedef struct job {
-  uv_pipe_t pipe;
+  uv_pipe_t pipe;   /* the frames (rowpipe.h) */
+  uv_pipe_t out;    /* the child's stdout and stderr */
   uv_timer_t timer;
   uv_signal_t sigchld;
   pid_t pid;
   int status;       /* from waitpid */
-  int reaped, eof, timed_out, killed;
+  int reaped, eof, out_eof, timed_out, killed;
+  unsigned out_lines;             /* logged so far */
+  size_t out_logged;              /* bytes logged so far */
+  unsigned long long out_dropped; /* bytes beyond the bounds */
+  size_t line_len;
+  char line[OUTPUT_LINE_MAX];
   int stop_rc;      /* a service asked to stop, or the stream was malformed */
   int open_handles;
   releve_rowpipe_reader reader;
@@ -40,6 +52,7 @@ typedef struct job {
   releve_decode_done_cb done;
   void *data;
   char buf[64 << 10];
+  char out_buf[16 << 10];
 } job;
 
 /* ---- the child -------------------------------------------------------- */
@@ -77,23 +90,18 @@ static void limit_memory(int mb) {
   setrlimit(RLIMIT_AS, &rl);
 }
 
-static void child_main(const releve_decode_spec *spec, int out) {
-  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2};
-  struct rlimit nocore = {0, 0};
+static void child_main(const releve_decode_spec *spec, int out, int output) {
   releve_decode_args args;
   child_ctx c;
-  sigset_t all;
-  size_t i;
   int rc;
 
-  /* The parent's handlers write to the loop's signal pipe: never here. */
-  for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    signal(sigs[i], SIG_DFL);
-  signal(SIGPIPE, SIG_IGN); /* a parent gone makes write() fail, not kill */
-  sigemptyset(&all);
-  sigprocmask(SIG_SETMASK, &all, NULL);
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  setrlimit(RLIMIT_CORE, &nocore);
+  releve_child_setup();
+  /* What the plugin prints goes to the parent, which bounds what reaches
+   * the log, not straight into the daemon's journal. */
+  dup2(output, STDOUT_FILENO);
+  dup2(output, STDERR_FILENO);
+  if (output > STDERR_FILENO)
+    close(output);
   limit_memory(spec->memory_mb);
 
   memset(&c, 0, sizeof c);
@@ -142,10 +150,11 @@ static void on_closed(uv_handle_t *h) {
     snprintf(failure, sizeof failure, "le module %s a échoué : signal %d", j->plugin_name,
              WTERMSIG(j->status));
   } else if (!j->reader.ended || releve_rowpipe_reader_partial(&j->reader)) {
+    /* The plugin called exit() (or _exit()) before decode() returned. */
     rc = -ECHILD;
     snprintf(failure, sizeof failure,
-             "le module %s a échoué : arrêt avant la fin du décodage (code %d)", j->plugin_name,
-             WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1);
+             "le module %s s'est arrêté (code de sortie %d) avant la fin du fichier",
+             j->plugin_name, WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1);
   } else if (j->reader.decode_rc == -ENOMEM) {
     rc = -ECHILD;
     snprintf(failure, sizeof failure, "mémoire insuffisante pour lire ce fichier (limite : %d Mo)",
@@ -153,20 +162,27 @@ static void on_closed(uv_handle_t *h) {
   } else {
     rc = j->reader.decode_rc;
   }
-  if (failure[0])
+  if (j->out_dropped)
+    releve_warn("plugin %s, %s: ... %llu more bytes of output dropped", j->plugin_name,
+                j->spec.file_name, j->out_dropped);
+  if (failure[0] && WIFEXITED(j->status) && !j->timed_out && !j->stop_rc)
+    releve_warn("decoding %s with plugin %s failed: exit status %d before the end of the file",
+                j->spec.file_name, j->plugin_name, WEXITSTATUS(j->status));
+  else if (failure[0])
     releve_warn("decoding %s with plugin %s failed: %s", j->spec.file_name, j->plugin_name,
                 WIFSIGNALED(j->status) ? strsignal(WTERMSIG(j->status))
                 : j->timed_out        ? "timeout"
-                                      : "no end of stream");
+                                      : "unreadable stream");
   releve_rowpipe_reader_free(&j->reader);
   j->done(j->data, rc, failure[0] ? failure : NULL);
   free(j);
 }
 
 static void maybe_finish(job *j) {
-  if (!j->reaped || !j->eof || j->open_handles != 3)
+  if (!j->reaped || !j->eof || !j->out_eof || j->open_handles != 4)
     return;
   uv_close((uv_handle_t *)&j->pipe, on_closed);
+  uv_close((uv_handle_t *)&j->out, on_closed);
   uv_close((uv_handle_t *)&j->timer, on_closed);
   uv_close((uv_handle_t *)&j->sigchld, on_closed);
 }
@@ -185,6 +201,35 @@ static void set_eof(job *j) {
   }
 }
 
+/* One line of the child's output: logged within the bounds, else counted.
+ * Control characters are shown as '?' so that a plugin cannot forge log
+ * lines or priorities. */
+static void output_line(job *j) {
+  size_t i;
+  if (j->line_len == 0)
+    return;
+  if (j->out_lines < OUTPUT_LINES && j->out_logged + j->line_len <= OUTPUT_BYTES) {
+    for (i = 0; i < j->line_len; i++)
+      if ((unsigned char)j->line[i] < 0x20 || j->line[i] == 0x7f)
+        j->line[i] = '?';
+    j->line[j->line_len] = '\0';
+    releve_warn("plugin %s, %s: output: %s", j->plugin_name, j->spec.file_name, j->line);
+    j->out_lines++;
+    j->out_logged += j->line_len;
+  } else {
+    j->out_dropped += j->line_len;
+  }
+  j->line_len = 0;
+}
+
+static void set_out_eof(job *j) {
+  if (!j->out_eof) {
+    j->out_eof = 1;
+    uv_read_stop((uv_stream_t *)&j->out);
+    output_line(j);
+  }
+}
+
 static void on_timer(uv_timer_t *t);
 
 static void reap(job *j) {
@@ -197,7 +242,7 @@ static void reap(job *j) {
   if (r == j->pid || (r < 0 && errno == ECHILD)) {
     j->reaped = 1;
     uv_timer_stop(&j->timer);
-    if (!j->eof) /* a grandchild may hold the pipe: give it a moment */
+    if (!j->eof || !j->out_eof) /* a grandchild may hold the pipes: give it a moment */
       uv_timer_start(&j->timer, on_timer, 1000, 0);
   }
 }
@@ -207,8 +252,9 @@ static void on_timer(uv_timer_t *t) {
   if (!j->reaped) {
     j->timed_out = 1;
     kill_child(j);
-  } else {
-    set_eof(j); /* reaped long ago, still no EOF */
+  } else { /* reaped long ago, still no EOF */
+    set_eof(j);
+    set_out_eof(j);
   }
   maybe_finish(j);
 }
@@ -224,6 +270,39 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   job *j = h->data;
   (void)suggested;
   *buf = uv_buf_init(j->buf, sizeof j->buf);
+}
+
+static void on_out_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
+  job *j = h->data;
+  (void)suggested;
+  *buf = uv_buf_init(j->out_buf, sizeof j->out_buf);
+}
+
+static void on_out_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
+  job *j = s->data;
+  ssize_t i;
+
+  for (i = 0; i < nread; i++) {
+    /* Past the bounds, whole chunks are only counted. */
+    if (j->out_lines >= OUTPUT_LINES || j->out_logged >= OUTPUT_BYTES) {
+      j->out_dropped += j->line_len + (unsigned long long)(nread - i);
+      j->line_len = 0;
+      break;
+    }
+    if (buf->base[i] == '\n') {
+      output_line(j);
+      continue;
+    }
+    j->line[j->line_len++] = buf->base[i];
+    if (j->line_len == sizeof j->line - 1)
+      output_line(j);
+  }
+  if (nread < 0) {
+    if (nread != UV_EOF)
+      releve_warn("reading the decoder's output: %s", uv_strerror((int)nread));
+    set_out_eof(j);
+  }
+  maybe_finish(j);
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
@@ -248,7 +327,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
                         releve_decode_done_cb done, void *data) {
   job *j = calloc(1, sizeof *j);
-  int fds[2], rc;
+  int fds[2], outs[2], rc;
 
   if (j == NULL)
     return -ENOMEM;
@@ -262,27 +341,43 @@ int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
     free(j);
     return rc;
   }
+  if (pipe2(outs, O_CLOEXEC) != 0) {
+    rc = -errno;
+    close(fds[0]);
+    close(fds[1]);
+    free(j);
+    return rc;
+  }
   uv_pipe_init(loop, &j->pipe, 0);
+  uv_pipe_init(loop, &j->out, 0);
   uv_timer_init(loop, &j->timer);
   uv_signal_init(loop, &j->sigchld);
-  j->pipe.data = j->timer.data = j->sigchld.data = j;
-  j->open_handles = 3;
+  j->pipe.data = j->out.data = j->timer.data = j->sigchld.data = j;
+  j->open_handles = 4;
   /* SIGCHLD is watched before the fork so that an early exit is not missed. */
   uv_signal_start(&j->sigchld, on_sigchld, SIGCHLD);
   fflush(stderr);
   j->pid = fork();
   if (j->pid == 0) {
     close(fds[0]);
-    child_main(spec, fds[1]);
+    close(outs[0]);
+    child_main(spec, fds[1], outs[1]);
   }
   rc = j->pid < 0 ? -errno : 0;
   close(fds[1]);
+  close(outs[1]);
   if (rc == 0 && (rc = uv_pipe_open(&j->pipe, fds[0])) != 0)
     close(fds[0]);
   else if (rc)
     close(fds[0]);
+  if (rc == 0 && (rc = uv_pipe_open(&j->out, outs[0])) != 0)
+    close(outs[0]);
+  else if (rc)
+    close(outs[0]);
   if (rc == 0)
     rc = uv_read_start((uv_stream_t *)&j->pipe, on_alloc, on_read);
+  if (rc == 0)
+    rc = uv_read_start((uv_stream_t *)&j->out, on_out_alloc, on_out_read);
   if (rc) {
     releve_err("cannot start the decoder for %s: %s", spec->file_name, strerror(-rc));
     if (j->pid > 0) {
@@ -293,6 +388,7 @@ int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
     /* Not started: close quietly and let the caller handle rc. */
     j->done = NULL;
     uv_close((uv_handle_t *)&j->pipe, on_closed);
+    uv_close((uv_handle_t *)&j->out, on_closed);
     uv_close((uv_handle_t *)&j->timer, on_closed);
     uv_close((uv_handle_t *)&j->sigchld, on_closed);
     return rc;

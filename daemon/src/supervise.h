@@ -16,6 +16,16 @@
  * END frame and _exit()s. fork() is only called from the loop thread while
  * no work of this daemon runs on the libuv thread pool.
  *
+ * What the plugin writes to its stdout or stderr goes through a third pipe
+ * to the parent, which logs at most 20 lines or 4 KiB of it per file and
+ * then one line "... N more bytes of output dropped": a chatty plugin
+ * cannot fill the journal.
+ *
+ * A plugin that calls exit() mid-file is reported as such ("le module X
+ * s'est arrêté (code de sortie 0) avant la fin du fichier"), not as the
+ * crash of the parent's clean-up handlers it would otherwise run
+ * (child.h).
+ *
  * Limits: RLIMIT_AS of decode_memory_mb beyond what the child inherits (not
  * under AddressSanitizer, whose shadow memory cannot live under a limit),
  * no core files, SIGKILL when decode_timeout_seconds pass, and SIGKILL if

@@ -4,7 +4,10 @@
  * decimal commas) well enough for the tests, and misbehaves on demand,
  * depending on the file's name: "crash" dereferences NULL, "hang" never
  * returns, "hog" allocates until refused, "slow" sleeps 2 ms every 10
- * rows (to be killed in the middle of a file). */
+ * rows (to be killed in the middle of a file), "nap" sleeps 15 s before
+ * reading, "exit" calls exit(0) after the first figure, "noisy" writes
+ * 50 MiB to its stdout and stderr before reading. */
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,17 @@ static int misbehave(const releve_decode_args *a) {
   if (strstr(name, "hang"))
     for (;;)
       pause();
+  if (strstr(name, "nap"))
+    sleep(15);
+  if (strstr(name, "noisy")) {
+    static char junk[1 << 16];
+    memset(junk, 'x', sizeof junk);
+    for (size_t i = 63; i < sizeof junk; i += 64)
+      junk[i] = '\n';
+    for (int i = 0; i < 400; i++)
+      if (fwrite(junk, 1, sizeof junk, i % 2 ? stderr : stdout) != sizeof junk)
+        break;
+  }
   if (strstr(name, "hog")) {
     for (;;) {
       char *p = malloc(64 << 20);
@@ -84,6 +98,7 @@ static int decode(const releve_decode_args *a) {
   int rc;
 
   int slow = strstr(a->file_name, "slow") != NULL;
+  int quits = strstr(a->file_name, "exit") != NULL;
 
   if ((rc = misbehave(a)) != 0)
     return rc;
@@ -98,6 +113,8 @@ static int decode(const releve_decode_args *a) {
       lineno++;
       if (len && (rc = emit(a, lineno, line, lineno == 1)) < 0)
         return rc;
+      if (quits && lineno == 2)
+        exit(0);
       if (slow && lineno % 10 == 0)
         usleep(2000);
       len = 0;
@@ -110,6 +127,8 @@ static int decode(const releve_decode_args *a) {
     lineno++;
     if ((rc = emit(a, lineno, line, lineno == 1)) < 0)
       return rc;
+    if (quits && lineno == 2)
+      exit(0);
   }
   return 0;
 }

@@ -28,6 +28,22 @@ if ! grep -q asan < <(ldd "$RELEVED" 2>/dev/null); then
     [ "${UNDER_VALGRIND:-0}" = 1 ] || fail "memory reason missing"
 fi
 
+# exit(0) in the middle of a file is an exit, not a crash.
+drop exit.csv "$(figure 2019 6)"
+wait_for 10 "test -f '$SPOOL/rejected/exit.csv.rapport.txt'" || fail "exiting plugin's file not refused"
+grep -q "le module crashtest s'est arrêté (code de sortie 0) avant la fin du fichier" \
+  "$SPOOL/rejected/exit.csv.rapport.txt" || fail "exit reported as: $(grep -i module "$SPOOL/rejected/exit.csv.rapport.txt")"
+
+# 50 MiB on the plugin's stdout and stderr: at most 20 lines reach the log,
+# then one line counting the rest.
+before=$(stat -c %s "$LOG")
+drop noisy.csv "$(figure 2019 7)"
+wait_for 20 "test -f '$SPOOL/archive/noisy.csv.rapport.txt'" || fail "noisy plugin's file not accepted"
+grown=$(( $(stat -c %s "$LOG") - before ))
+[ "$grown" -lt 16384 ] || fail "the log grew by $grown bytes for a noisy plugin"
+[ "$(grep -c 'plugin crashtest, noisy.csv: output: xxx' "$LOG")" -le 20 ] || fail "more than 20 output lines logged"
+grep -Eq 'noisy.csv: \.\.\. [0-9]+ more bytes of output dropped' "$LOG" || fail "no summary of the dropped output"
+
 drop last.csv "$(figure 2019 5)"
 wait_for 5 "test -f '$SPOOL/archive/last.csv.rapport.txt'" || fail "last file not served"
 [ "$(sql "select value from observations where indicator='G04.1' and period='2019'")" = 5.0 ] || fail "last figure"
