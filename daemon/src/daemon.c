@@ -8,13 +8,15 @@
  *
  *   prepare (thread pool)  claim: rename incoming/ → processing/, check the
  *                          entry, refuse links and non-regular files;
- *                          releve_ingest_begin(): open, hash, BEGIN IMMEDIATE
+ *                          releve_ingest_begin(): open, hash (no lock)
  *   decode  (child)        supervise.c; rows reach the loop over a pipe and
- *                          are fed to the ingest on the loop thread, one
- *                          pipe read (at most 64 KiB of rows) at a time
- *   finish  (thread pool)  releve_ingest_finish(): validate, COMMIT or roll
- *                          back; move to archive/ or rejected/ with the
- *                          report, fsync'ed
+ *                          are checked and kept in a rowspool (a temporary
+ *                          file): no transaction is open, so `releve ingest`
+ *                          and `releve remind` write meanwhile
+ *   finish  (thread pool)  releve_ingest_replay() and _finish(): BEGIN
+ *                          IMMEDIATE, map, validate, COMMIT or roll back;
+ *                          move to archive/ or rejected/ with the report,
+ *                          fsync'ed
  *
  * The loop thread itself only does bookkeeping, the fork and the row
  * feeding: begin (hashing a large file) and finish (COMMIT with
@@ -76,6 +78,8 @@ typedef struct current {
   double wait;     /* R_LATER: seconds until the quiet period ends */
   const char *reason; /* R_CLAIM_REFUSED */
   releve_ingest *in;
+  releve_rowspool spool; /* the plugin's rows, until the transaction */
+  int spooled;           /* spool is open */
   int decode_rc;
   char *failure;
   releve_ingest_result res;
@@ -336,6 +340,13 @@ static void prepare_work(uv_work_t *w) {
   req.receipt = 1;
   req.last_recorded = it->processing ? d->last_recorded : 0;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
+  if (rc == 0 && releve_ingest_wants_rows(c->in)) {
+    if ((rc = releve_ingest_open_spool(&d->env, &c->spool, -1)) != 0) {
+      releve_ingest_abort(c->in);
+      c->in = NULL;
+    }
+    c->spooled = rc == 0;
+  }
   c->result = rc ? R_RETRY : R_INGEST;
   c->rc = rc;
 }
@@ -346,8 +357,14 @@ static void finish_work(uv_work_t *w) {
   daemon_state *d = w->data;
   current *c = &d->cur;
   size_t a = c->it->actor;
-  int rc;
+  int rc = 0;
 
+  if (c->spooled && (rc = releve_ingest_replay(c->in, &c->spool, &c->decode_rc)) != 0) {
+    releve_ingest_abort(c->in); /* nothing decided: the file stays in processing/ */
+    c->in = NULL;
+    c->finish_rc = rc;
+    return;
+  }
   rc = releve_ingest_finish(c->in, c->decode_rc, c->failure, &c->res);
   c->in = NULL;
   c->finish_rc = rc;
@@ -377,6 +394,8 @@ static void finish_work(uv_work_t *w) {
 
 static void file_done(daemon_state *d) {
   current *c = &d->cur;
+  if (c->spooled)
+    releve_rowspool_close(&c->spool);
   free_item(c->it);
   free(c->name);
   free(c->path);
@@ -453,9 +472,9 @@ static void start_decode(daemon_state *d) {
   spec.file_name = c->it->name;
   spec.timeout_seconds = d->cfg.decode_timeout_seconds;
   spec.memory_mb = d->cfg.decode_memory_mb;
-  spec.host = releve_ingest_services();
-  spec.host_ctx = c->in;
-  spec.sheet = releve_ingest_sheet;
+  spec.host = releve_rowspool_services();
+  spec.host_ctx = &c->spool;
+  spec.sheet = releve_rowspool_sheet;
   rc = releve_decode_start(&d->loop, &spec, on_decoded, d);
   if (rc) {
     /* No decoder (fork failed, out of memory): nothing was decided about the

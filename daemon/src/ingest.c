@@ -1,6 +1,8 @@
-/* ingest.c -- one file, one transaction (see ingest.h). Figures are written
- * inside the open transaction as the rows stream by, so that memory does
- * not grow with the file; any problem rolls the whole file back. */
+/* ingest.c -- one file, one transaction (see ingest.h). The transaction
+ * opens at the first row handed to the ingest, once the plugin is done
+ * (its rows wait in a rowspool meanwhile); figures are then written as
+ * the rows stream by, so that memory does not grow with the file, and any
+ * problem rolls the whole file back. */
 #include "ingest.h"
 
 #include <errno.h>
@@ -19,10 +21,10 @@
 #include "reader.h"
 #include "receipt.h"
 #include "report.h"
+#include "rowspool.h"
 #include "store_sql.h"
 #include "validate.h"
 #include "workbook.h"
-#include "workbook_host.h"
 
 struct releve_ingest {
   const releve_ingest_env *env;
@@ -38,12 +40,11 @@ struct releve_ingest {
   char *refusal;           /* the whole file is refused, before any row */
   long long duplicate_of;  /* submission that already stored these bytes */
   releve_ingest_result *recorded; /* recorded just before a crash (last_recorded) */
-  int in_txn;
+  int in_txn;              /* BEGIN IMMEDIATE done (open_txn) */
   long long submission;
   char received_at[32];    /* the submission's time, shared by its figures */
   releve_mapper *mapper;
   int columns_seen;
-  unsigned long rows;      /* decoded so far, for progress */
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
@@ -57,7 +58,6 @@ struct releve_ingest {
   releve_cellset *cells; /* (indicator, period, geography) given so far */
   releve_cellset *pairs; /* (indicator, period), also in temp.ingest_pairs */
   releve_cellset *quartiers; /* quartier codes already recorded by this file */
-  releve_workbook_host book; /* when the plugin reads the file as a workbook here */
 };
 
 static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -634,12 +634,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     goto done; /* nothing to read, check or write */
   if (in->refusal == NULL && (rc = find_duplicate(in)) != 0)
     goto fail;
-  if ((rc = releve_store_begin(env->store)) != 0)
-    goto fail;
-  in->in_txn = 1;
   if (in->refusal == NULL && in->duplicate_of == 0) {
-    if ((rc = prepare_statements(in)) != 0 || (rc = insert_submission(in, "accepted", "")) != 0)
-      goto fail;
     /* The actor's mapping is its first plugin's; any other reader's rows
      * are the collection table's, one figure each. */
     in->mapper = releve_mapper_new(in->choice.primary ? in->actor->mapping : NULL, on_candidate,
@@ -656,6 +651,25 @@ done:
 fail:
   ingest_free(in);
   return rc;
+}
+
+/* Takes the write lock, once the plugin is done: from here to the COMMIT
+ * or ROLLBACK in finish() only the core's work runs. The bytes may have
+ * been stored by another writer while they were decoded (the same file
+ * given to `releve ingest`): checked again under the lock. */
+static int open_txn(releve_ingest *in) {
+  int rc;
+  if (in->in_txn)
+    return 0;
+  if ((rc = releve_store_begin(in->env->store)) != 0)
+    return sys_fail(in, rc);
+  in->in_txn = 1;
+  if (in->mapper == NULL || in->duplicate_of)
+    return 0;
+  if ((rc = find_duplicate(in)) == 0 && in->duplicate_of == 0 &&
+      (rc = prepare_statements(in)) == 0)
+    rc = insert_submission(in, "accepted", "");
+  return rc ? sys_fail(in, rc) : 0;
 }
 
 /* A count never above its total: checked once every figure of the file is
@@ -698,6 +712,10 @@ int releve_ingest_fd(const releve_ingest *in) { return in->fd; }
 
 static int svc_columns(void *ctx, const char *const *names, size_t n) {
   releve_ingest *in = ctx;
+  if (open_txn(in) != 0)
+    return in->sys_error;
+  if (in->duplicate_of)
+    return -ECANCELED;
   if (in->columns_seen++)
     return 0;
   if (releve_mapper_columns(in->mapper, names, n) != 0) {
@@ -707,15 +725,12 @@ static int svc_columns(void *ctx, const char *const *names, size_t n) {
   return 0;
 }
 
-/* Every 4096 rows: where the plugin's reading has got to. */
-#define PROGRESS_EVERY 4096
-
 static int svc_row(void *ctx, unsigned long line, const releve_cell *cells, size_t n) {
   releve_ingest *in = ctx;
-  if (in->req.progress && in->rows++ % PROGRESS_EVERY == 0) {
-    off_t at = lseek(in->fd, 0, SEEK_CUR);
-    in->req.progress(in->req.progress_ud, at > 0 ? (unsigned long long)at : 0, in->size);
-  }
+  if (open_txn(in) != 0)
+    return in->sys_error;
+  if (in->duplicate_of)
+    return -ECANCELED;
   if (in->stop)
     return in->sys_error ? in->sys_error : -ECANCELED;
   if (!in->columns_seen) {
@@ -762,14 +777,15 @@ int releve_ingest_sheet(void *ctx, const char *name) {
   return releve_report_sheet(&in->report, name);
 }
 
-/* The workbook services, for a plugin run in this process (releve ingest);
- * in the daemon the child reads the workbook (rowpipe.c). */
-RELEVE_WORKBOOK_HOST_SERVICES(svc, releve_ingest, book)
-
-static const releve_host_services services = {
-    sizeof(releve_host_services), svc_columns,        svc_row,
-    svc_error,                    svc_log,            svc_workbook_open,
-    svc_workbook_sheet,           svc_workbook_row,   svc_workbook_close};
+/* What a rowspool replays into the ingest. The plugin itself never calls
+ * these: it writes to a rowspool, whose writer reads a workbook where the
+ * plugin runs (rowpipe.c), and the sheet names come back through
+ * releve_ingest_sheet(). */
+static const releve_host_services services = {.struct_size = sizeof(releve_host_services),
+                                              .columns = svc_columns,
+                                              .row = svc_row,
+                                              .error = svc_error,
+                                              .log = svc_log};
 
 const releve_host_services *releve_ingest_services(void) { return &services; }
 
@@ -890,8 +906,9 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
     ingest_free(in);
     return 0;
   }
+  open_txn(in); /* a failure sets sys_error */
   if (in->mapper && !in->stop && in->report.n_problems == 0 && decode_rc == 0 &&
-      in->refusal == NULL) {
+      in->refusal == NULL && in->duplicate_of == 0) {
     releve_mapper_finish(in->mapper);
     if (in->report.n_problems == 0 && !in->stop && (rc = check_totals(in)) != 0)
       in->sys_error = rc;
@@ -969,10 +986,54 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
 
 void releve_ingest_abort(releve_ingest *in) { ingest_free(in); }
 
+int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s, int file) {
+  char *dir = releve_path_dirname(env->cfg->database);
+  int rc = dir ? releve_rowspool_open(s, dir, file) : -ENOMEM;
+  if (rc)
+    releve_err("cannot make a temporary file in %s: %s", dir ? dir : "?", strerror(-rc));
+  free(dir);
+  return rc;
+}
+
+int releve_ingest_replay(releve_ingest *in, releve_rowspool *s, int *decode_rc) {
+  int stopped = 0, rc = releve_rowspool_failed(s);
+  if (rc == 0)
+    rc = releve_rowspool_replay(s, &services, releve_ingest_sheet, in, &stopped);
+  if (rc) {
+    releve_err("ingest %s: the decoded rows could not be kept: %s", in->name, strerror(-rc));
+    return rc;
+  }
+  if (stopped)
+    *decode_rc = stopped;
+  return 0;
+}
+
+/* releve_ingest_file's decoding in this process: the plugin's calls go to
+ * a rowspool, as a child's do in the daemon; rows are counted for the
+ * progress callback. */
+typedef struct local_decode {
+  releve_rowspool spool; /* first: the rowspool's services take this as theirs */
+  releve_ingest *in;
+  unsigned long rows;
+} local_decode;
+
+/* Every 4096 rows: where the plugin's reading has got to. */
+#define PROGRESS_EVERY 4096
+
+static int local_row(void *ctx, unsigned long line, const releve_cell *cells, size_t n) {
+  local_decode *ld = ctx;
+  releve_ingest *in = ld->in;
+  if (in->req.progress && ld->rows++ % PROGRESS_EVERY == 0) {
+    off_t at = lseek(in->fd, 0, SEEK_CUR);
+    in->req.progress(in->req.progress_ud, at > 0 ? (unsigned long long)at : 0, in->size);
+  }
+  return releve_rowspool_services()->row(ctx, line, cells, n);
+}
+
 static ssize_t read_fd(void *ctx, void *buf, size_t n) {
-  releve_ingest *in = ctx;
+  local_decode *ld = ctx;
   for (;;) {
-    ssize_t got = read(in->fd, buf, n);
+    ssize_t got = read(ld->in->fd, buf, n);
     if (got >= 0 || errno != EINTR)
       return got < 0 ? -errno : got;
   }
@@ -986,16 +1047,30 @@ int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request
   if (rc)
     return rc;
   if (releve_ingest_wants_rows(in)) {
+    releve_host_services local = *releve_rowspool_services();
     releve_decode_args args;
+    local_decode ld;
+    if ((rc = releve_ingest_open_spool(env, &ld.spool, in->fd)) != 0) {
+      releve_ingest_abort(in);
+      return rc;
+    }
+    ld.in = in;
+    ld.rows = 0;
+    local.row = local_row;
     memset(&args, 0, sizeof args);
     args.struct_size = sizeof args;
-    args.host = &services;
-    args.host_ctx = in;
+    args.host = &local;
+    args.host_ctx = &ld;
     args.read = read_fd;
     args.file_name = in->name;
     args.options = in->options;
-    in->book = (releve_workbook_host){in->fd, &services, in, releve_ingest_sheet, in};
     decode_rc = in->plugin->decode(&args);
+    rc = releve_ingest_replay(in, &ld.spool, &decode_rc);
+    releve_rowspool_close(&ld.spool);
+    if (rc) {
+      releve_ingest_abort(in);
+      return rc;
+    }
   }
   return releve_ingest_finish(in, decode_rc, NULL, res);
 }

@@ -11,18 +11,25 @@
  * stored.
  *
  * The decode step is separate so that the daemon can run the plugin in a
- * child process and feed its rows here through the same services:
+ * child process. No transaction is open while the plugin runs (it may take
+ * minutes, and the write lock would stop every other writer): what it
+ * reports is kept in a rowspool (rowspool.h) and handed to the ingest
+ * afterwards, under one short BEGIN IMMEDIATE … COMMIT:
  *
  *   releve_ingest_begin()          open, hash, recognise a file seen before
- *   releve_ingest_services()       columns / row / error / log, ctx = the ingest
- *   releve_ingest_finish()         validate, commit or roll back, report
+ *   releve_ingest_open_spool()     where the plugin's rows wait
+ *   (decode, no lock held)         the plugin writes into the rowspool
+ *   releve_ingest_replay()         BEGIN IMMEDIATE at the first row; map,
+ *                                  validate and write every figure
+ *   releve_ingest_finish()         commit or roll back, report
  *
- * releve_ingest_file() does all three with the plugin in this process. */
+ * releve_ingest_file() does it all with the plugin in this process. */
 #ifndef RELEVE_INGEST_H
 #define RELEVE_INGEST_H
 
 #include "config.h"
 #include "plugin_host.h"
+#include "rowspool.h"
 #include "store.h"
 
 typedef struct releve_ingest_env {
@@ -80,9 +87,10 @@ typedef struct releve_ingest_result {
 typedef struct releve_ingest releve_ingest;
 
 /* Opens and hashes the file, picks its reader among the actor's plugins
- * (reader.h) with its options, and starts the transaction. On success *out
- * is the ingest to feed; when the file cannot be taken at all (not a
- * regular file, unknown actor, no plugin recognises it, bad options) the ingest is still returned and finish() refuses
+ * (reader.h) with its options; no transaction is opened yet. On success
+ * *out is the ingest to feed; when the file cannot be taken at all (not a
+ * regular file, unknown actor, no plugin recognises it, bad options) the
+ * ingest is still returned and finish() refuses
  * it with the reason. Returns a negative errno value only when the system
  * failed (database busy or broken, out of memory): the file must then be
  * left where it is and retried. */
@@ -95,11 +103,23 @@ const releve_plugin *releve_ingest_plugin(const releve_ingest *in);
 const releve_option_value *releve_ingest_options(const releve_ingest *in);
 /* The open file descriptor of the file, positioned at its start. */
 int releve_ingest_fd(const releve_ingest *in);
-/* Host services to give the plugin, with releve_ingest* as ctx. */
+/* Host services that take rows, with releve_ingest* as ctx; the first
+ * row or column list opens the transaction (BEGIN IMMEDIATE). */
 const releve_host_services *releve_ingest_services(void);
 /* The rows that follow come from this sheet of a workbook: the report then
- * locates problems as "Feuil1!E12". ctx is the ingest. 0 or -ENOMEM. */
+ * locates problems as "Feuil1!E12". ctx is the ingest; the replay of a
+ * rowspool calls it. 0 or -ENOMEM. */
 int releve_ingest_sheet(void *ctx, const char *name);
+/* Opens s, an empty rowspool in the database's folder, for the plugin's
+ * rows; file as releve_rowspool_open() takes it (the ingest's fd when the
+ * plugin runs in this process, -1 in a child). Returns 0 or a negative
+ * errno value (logged). */
+int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s, int file);
+/* Hands what the plugin left in s to the ingest (the transaction opens
+ * here). When a service asked to stop, *decode_rc gets its value. Returns
+ * 0, or a negative errno value when s could not be written or read back:
+ * a system failure (abort, the file is retried). */
+int releve_ingest_replay(releve_ingest *in, releve_rowspool *s, int *decode_rc);
 /* Ends the ingest: decode_rc is what decode() returned (or, from a child,
  * -ECHILD); failure, when not NULL, is a French sentence saying why decoding
  * stopped ("le module caf a échoué : signal 11", "délai dépassé"). Commits

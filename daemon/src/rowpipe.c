@@ -141,7 +141,7 @@ __attribute__((format(printf, 3, 4))) static void w_log(void *ctx, int level, co
 
 /* The workbook is read here, in the child, which has the file; the parent
  * only learns which sheet the rows come from. */
-static int w_sheet_frame(void *ctx, const char *name) {
+int releve_rowpipe_writer_sheet(void *ctx, const char *name) {
   releve_rowpipe_writer *w = ctx;
   if (w->failed)
     return w->failed;
@@ -161,7 +161,7 @@ const releve_host_services *releve_rowpipe_writer_services(void) { return &write
 void releve_rowpipe_writer_init(releve_rowpipe_writer *w, int out, int file) {
   memset(w, 0, sizeof *w);
   w->fd = out;
-  w->book = (releve_workbook_host){file, &writer_services, w, w_sheet_frame, w};
+  w->book = (releve_workbook_host){file, &writer_services, w, releve_rowpipe_writer_sheet, w};
 }
 
 int releve_rowpipe_writer_end(releve_rowpipe_writer *w, int decode_rc) {
@@ -173,6 +173,10 @@ int releve_rowpipe_writer_end(releve_rowpipe_writer *w, int decode_rc) {
   if (frame_end(w, at))
     return w->failed;
   return flush(w);
+}
+
+int releve_rowpipe_writer_flush(releve_rowpipe_writer *w) {
+  return w->failed ? w->failed : flush(w);
 }
 
 void releve_rowpipe_writer_free(releve_rowpipe_writer *w) { releve_buf_free(&w->buf); }

@@ -42,6 +42,11 @@ void releve_rowpipe_writer_init(releve_rowpipe_writer *w, int out, int file);
 
 /* The services to hand to the plugin, with a releve_rowpipe_writer* as ctx. */
 const releve_host_services *releve_rowpipe_writer_services(void);
+/* Writes a SHEET frame (ctx: the writer): the rows that follow are in
+ * sheet name. Returns 0 or a negative errno value. */
+int releve_rowpipe_writer_sheet(void *ctx, const char *name);
+/* Writes out what is buffered; returns 0 or a negative errno value. */
+int releve_rowpipe_writer_flush(releve_rowpipe_writer *w);
 /* Writes the END frame and flushes; returns 0 or a negative errno value. */
 int releve_rowpipe_writer_end(releve_rowpipe_writer *w, int decode_rc);
 void releve_rowpipe_writer_free(releve_rowpipe_writer *w);

@@ -1,12 +1,14 @@
 /* The child → parent row framing: what the writer encodes comes out the
  * same through the reader, whatever the chunking; malformed streams are
- * refused. */
+ * refused. The rowspool keeps such frames in a temporary file and gives
+ * them back in order, with memory flat. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include <unistd.h>
 
 #include "rowpipe.h"
+#include "rowspool.h"
+#include "testutil.h"
 #include "util.h"
 
 /* What the reader delivered, as text. */
@@ -160,10 +164,74 @@ static void test_service_stop_and_garbage(void **state) {
   }
 }
 
+static int r_sheet(void *ctx, const char *name) {
+  (void)ctx;
+  releve_buf_addf(&seen, "S %s\n", name);
+  return 0;
+}
+
+static void test_rowspool_replays_in_order(void **state) {
+  char *dir = test_dir("rowspool");
+  const releve_host_services *s = releve_rowspool_services();
+  const char *cols[] = {"indicateur", "valeur"};
+  releve_cell cell = {RELEVE_CELL_NUMBER, "7", 7, 2};
+  releve_rowspool sp;
+  int stopped = 1;
+  unsigned long line;
+  char expect[64];
+  (void)state;
+
+  assert_int_equal(releve_rowspool_open(&sp, dir, -1), 0);
+  assert_int_equal(releve_rowspool_sheet(&sp, "Feuil1"), 0);
+  assert_int_equal(s->columns(&sp, cols, 2), 0);
+  /* 200,000 rows: far more than the writer's buffer, which stays bounded
+   * (flushed to the file at 64 KiB). */
+  for (line = 100; line < 200100; line++) { /* the recorder stops at line 99 */
+    assert_int_equal(s->row(&sp, line, &cell, 1), 0);
+    assert_true(sp.w.buf.len < (128u << 10));
+  }
+  assert_int_equal(s->error(&sp, 3, 2, "x", "valeur « %s » illisible", "x"), 0);
+  s->log(&sp, 6, "done");
+  assert_int_equal(releve_rowspool_failed(&sp), 0);
+  seen.len = 0;
+  assert_int_equal(releve_rowspool_replay(&sp, &host, r_sheet, NULL, &stopped), 0);
+  assert_int_equal(stopped, 0);
+  assert_true(strncmp(seen.data, "S Feuil1\nC indicateur valeur\nR100 2:2:7:7\nR101 2:2:7:7\n", 55) == 0);
+  snprintf(expect, sizeof expect, "R200099 2:2:7:7\nE3:2:x:valeur « x » illisible\nL6:done\n");
+  assert_string_equal(seen.data + seen.len - strlen(expect), expect);
+  /* A second replay gives the same; a service that stops is reported as
+   * such, not as a failure. */
+  assert_int_equal(releve_rowspool_replay(&sp, &host, r_sheet, NULL, &stopped), 0);
+  assert_int_equal(stopped, 0);
+  releve_rowspool_close(&sp);
+
+  assert_int_equal(releve_rowspool_open(&sp, dir, -1), 0);
+  for (line = 97; line < 102; line++)
+    assert_int_equal(s->row(&sp, line, &cell, 1), 0);
+  seen.len = 0;
+  assert_int_equal(releve_rowspool_replay(&sp, &host, r_sheet, NULL, &stopped), 0);
+  assert_int_equal(stopped, -ECANCELED);
+  assert_string_equal(seen.data, "R97 2:2:7:7\nR98 2:2:7:7\nR99 2:2:7:7\n");
+  releve_rowspool_close(&sp);
+  /* The spool leaves nothing behind in its folder. */
+  {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int entries = 0;
+    assert_non_null(d);
+    while ((e = readdir(d)) != NULL)
+      entries += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    assert_int_equal(entries, 0);
+  }
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip_any_chunking),
       cmocka_unit_test(test_service_stop_and_garbage),
+      cmocka_unit_test(test_rowspool_replays_in_order),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   releve_buf_free(&seen);
