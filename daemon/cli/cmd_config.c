@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
+#include "plugin_check.h"
 #include "reader.h"
 
 int cmd_init(releve_cli *cli, int argc, char **argv) {
@@ -38,9 +40,10 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
       "usage: releve [-c FILE] check-config\n\n"
       "Checks everything a running daemon needs: JSON syntax (with line and column),\n"
       "unknown keys, types, the référentiel, actors and their mappings, campaigns,\n"
-      "that the database, spool and outbox folders are writable, the plugin folder\n"
-      "safe and every plugin an actor names in it. Prints each problem as\n"
-      "FILE[:LINE:COL]: KEY: error: WHY.\n"
+      "that the database, spool and outbox folders are writable, that the plugin folder\n"
+      "is safe, that every plugin loads (each is tried in a child process first: one that\n"
+      "crashes, exits or hangs while loading is an error), and that every plugin an actor\n"
+      "names is there and its first one takes its options. Prints each problem as\n"      "FILE[:LINE:COL]: KEY: error: WHY.\n"
       "Exit status 0 only when there is no error (warnings are allowed).\n";
   releve_diags d = {0};
   releve_plugins plugins;
@@ -59,8 +62,14 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
   cli->cfg_loaded = 1;
   if (rc == 0)
     releve_config_check_environment(&cli->cfg, &d);
-  if (rc == 0 && releve_plugins_load(&plugins, cli->cfg.plugins) == 0) {
-    releve_readers_check_config(&cli->cfg, &plugins, path ? path : "(built-in default)", &d);
+  if (rc == 0) {
+    int level = releve_log_get_level();
+    releve_log_set_level(RELEVE_ERR - 1); /* the diagnostics below say it all */
+    if (releve_plugins_load(&plugins, cli->cfg.plugins) == 0) {
+      releve_readers_check_config(&cli->cfg, &plugins, path ? path : "(built-in default)", &d);
+      releve_plugins_check(&plugins, &cli->cfg, &d);
+    }
+    releve_log_set_level(level);
     releve_plugins_unload(&plugins);
   }
   releve_diags_print(&d, stdout);

@@ -15,7 +15,11 @@ static void leave_now(int status, void *unused) {
 }
 
 void releve_child_setup(void) {
-  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2};
+  /* The fatal ones too: a handler inherited from the parent (a test
+   * harness, a sanitizer) would turn the plugin's crash into something
+   * else, or carry on running the parent's code in the child. */
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP,  SIGCHLD, SIGQUIT, SIGUSR1, SIGUSR2,
+                             SIGSEGV, SIGBUS, SIGFPE, SIGILL,  SIGABRT, SIGTRAP};
   struct rlimit nocore = {0, 0};
   sigset_t all;
   size_t i;

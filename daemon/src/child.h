@@ -9,7 +9,8 @@
 #ifndef RELEVE_CHILD_H
 #define RELEVE_CHILD_H
 
-/* Resets the usual signals to their default action and unblocks every
+/* Resets the usual and the fatal signals to their default action (a crash
+ * is then seen as the signal it is) and unblocks every
  * signal, ignores SIGPIPE (a parent gone makes write() fail), asks for
  * SIGKILL when the parent dies, forbids core files, and makes exit() in
  * plugin code leave at once with its status, running no inherited

@@ -3,11 +3,18 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/poll.h> /* not <poll.h>: poll.h here is the scheduled pulls */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "jsonx.h"
 #include "log.h"
 #include "util.h"
@@ -74,6 +81,97 @@ static char *check(const releve_plugins *p, releve_loaded_plugin *lp) {
   return NULL;
 }
 
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The probe child: loads and checks the plugin, writes "K" (fit) or "R"
+ * and why it is refused, and leaves. */
+static void probe_child(const releve_plugins *p, releve_loaded_plugin *lp, int out) {
+  char *why;
+  size_t off = 0, len;
+  releve_child_setup();
+  lp->handle = dlopen(lp->file, RTLD_NOW | RTLD_LOCAL);
+  why = lp->handle ? check(p, lp) : releve_aprintf("cannot load: %s", dlerror());
+  len = why ? strlen(why) : 0;
+  if (write(out, why ? "R" : "K", 1) == 1)
+    while (off < len) {
+      ssize_t n = write(out, why + off, len - off);
+      if (n <= 0)
+        break;
+      off += (size_t)n;
+    }
+  _exit(0);
+}
+
+/* Loads and checks the plugin in a child first: a constructor or entry
+ * function that crashes, aborts, exits or hangs costs the child, never the
+ * daemon or the command. Returns why it is refused (malloc'ed), or NULL
+ * when the parent may load it; *broken is set when the plugin misbehaved
+ * while loading (as opposed to being well-behaved but unfit). */
+static char *probe(const releve_plugins *p, releve_loaded_plugin *lp, int *broken) {
+  char msg[512];
+  size_t got = 0;
+  long long deadline = now_ms() + RELEVE_PLUGIN_PROBE_SECONDS * 1000;
+  int fds[2], status = 0, timed_out = 0;
+  pid_t pid, r;
+
+  *broken = 0;
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return releve_aprintf("cannot be checked: %s", strerror(errno));
+  fflush(stdout);
+  fflush(stderr);
+  pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    probe_child(p, lp, fds[1]);
+  }
+  close(fds[1]);
+  if (pid < 0) {
+    close(fds[0]);
+    return releve_aprintf("cannot be checked: fork: %s", strerror(errno));
+  }
+  for (;;) {
+    struct pollfd pf = {fds[0], POLLIN, 0};
+    long long left = deadline - now_ms();
+    ssize_t n;
+    if (left <= 0) {
+      timed_out = 1;
+      break;
+    }
+    if (poll(&pf, 1, (int)left) < 0 && errno != EINTR)
+      break;
+    if (pf.revents == 0)
+      continue;
+    n = read(fds[0], msg + got, sizeof msg - 1 - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0 || (got += (size_t)n) == sizeof msg - 1)
+      break;
+  }
+  close(fds[0]);
+  msg[got] = '\0';
+  if (timed_out)
+    kill(pid, SIGKILL);
+  do
+    r = waitpid(pid, &status, 0);
+  while (r < 0 && errno == EINTR);
+  if (timed_out || WIFSIGNALED(status) || got == 0)
+    *broken = 1;
+  if (timed_out)
+    return releve_aprintf("did not finish loading within %d s (killed)",
+                          RELEVE_PLUGIN_PROBE_SECONDS);
+  if (r == pid && WIFSIGNALED(status))
+    return releve_aprintf("crashed while loading: signal %d (%s)", WTERMSIG(status),
+                          strsignal(WTERMSIG(status)));
+  if (got == 0)
+    return releve_aprintf("exited while loading (exit status %d)",
+                          r == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return msg[0] == 'K' ? NULL : strdup(msg + 1);
+}
+
 static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -136,6 +234,8 @@ int releve_plugins_load(releve_plugins *p, const char *dir) {
       lp->refused = strdup("not a regular file");
     else if ((why = unsafe(&st)) != NULL)
       lp->refused = strdup(why);
+    else if ((lp->refused = probe(p, lp, &lp->broken)) != NULL)
+      ;
     else if ((lp->handle = dlopen(lp->file, RTLD_NOW | RTLD_LOCAL)) == NULL)
       lp->refused = releve_aprintf("cannot load: %s", dlerror());
     else
@@ -175,6 +275,21 @@ const releve_plugin *releve_plugins_find(const releve_plugins *p, const char *na
   for (i = 0; i < p->n; i++)
     if (p->items[i].desc && strcmp(p->items[i].desc->name, name) == 0)
       return p->items[i].desc;
+  return NULL;
+}
+
+const releve_loaded_plugin *releve_plugins_refused(const releve_plugins *p, const char *name) {
+  size_t i, k;
+  for (i = 0; i < p->n; i++) {
+    const char *base = releve_path_basename(p->items[i].file);
+    if (!p->items[i].refused || strlen(base) != strlen(name) + 3 ||
+        strcmp(base + strlen(name), ".so") != 0)
+      continue;
+    for (k = 0; name[k] && (base[k] == name[k] || (base[k] == '_' && name[k] == '-')); k++)
+      ;
+    if (name[k] == '\0')
+      return &p->items[i];
+  }
   return NULL;
 }
 

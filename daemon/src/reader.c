@@ -148,6 +148,7 @@ void releve_readers_check_config(const releve_config *cfg, const releve_plugins 
                        RELEVE_READER_MAX);
     for (k = 0; k < a->n_plugins; k++) {
       releve_buf names = RELEVE_BUF_INIT;
+      const releve_loaded_plugin *refused;
       size_t j;
       if (releve_plugins_find(p, a->plugins[k]))
         continue;
@@ -157,10 +158,15 @@ void releve_readers_check_config(const releve_config *cfg, const releve_plugins 
       if (a->template_implied && strcmp(a->plugins[k], "template") == 0)
         /* Not named by the configuration: said once for the folder below. */
         missing_template++;
+      else if ((refused = releve_plugins_refused(p, a->plugins[k])) != NULL)
+        releve_diags_add(diags, RELEVE_DIAG_ERROR, file, where, 0, 0,
+                         "actor \"%s\": plugin \"%s\" refused (%s: %s); its files would wait "
+                         "in incoming/",
+                         a->id, a->plugins[k], refused->file, refused->refused);
       else
         releve_diags_add(diags, RELEVE_DIAG_ERROR, file, where, 0, 0,
                          "actor \"%s\": no plugin \"%s\" in %s (loaded: %s; see `releve "
-                         "plugins`)",
+                         "plugins`); its files would wait in incoming/",
                          a->id, a->plugins[k], p->dir ? p->dir : cfg->plugins,
                          names.data ? names.data : "none");
       releve_buf_free(&names);

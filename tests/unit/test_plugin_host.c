@@ -57,6 +57,39 @@ static void test_group_writable_file_refused(void **state) {
   free(dir);
 }
 
+/* Plugins that crash, abort, exit or hang while loading are refused as
+ * broken, each with what happened, and the good one beside them loads. */
+static void test_broken_while_loading(void **state) {
+  releve_plugins p;
+  char *dir = test_dir("plugin-broken");
+  char *cmd = releve_aprintf("cp %s/*.so %s/lines.so %s", RELEVE_BAD_LOAD_PLUGIN_DIR,
+                             RELEVE_TEST_PLUGIN_DIR, dir);
+  const releve_loaded_plugin *lp;
+  (void)state;
+  assert_int_equal(system(cmd), 0);
+  chmod(dir, 0755);
+  assert_int_equal(releve_plugins_load(&p, dir), 0);
+  assert_int_equal(p.n, 5);
+  assert_non_null(releve_plugins_find(&p, "lines"));
+  assert_false(by_file(&p, "lines.so")->broken);
+  lp = by_file(&p, "load_crash.so");
+  assert_true(lp->broken);
+  assert_non_null(strstr(lp->refused, "crashed while loading: signal 11"));
+  lp = by_file(&p, "load_abort.so");
+  assert_true(lp->broken);
+  assert_non_null(strstr(lp->refused, "crashed while loading: signal 6"));
+  lp = by_file(&p, "load_exit.so");
+  assert_true(lp->broken);
+  assert_string_equal(lp->refused, "exited while loading (exit status 0)");
+  lp = by_file(&p, "load_hang.so");
+  assert_true(lp->broken);
+  assert_string_equal(lp->refused, "did not finish loading within 5 s (killed)");
+  assert_null(lp->handle);
+  releve_plugins_unload(&p);
+  free(cmd);
+  free(dir);
+}
+
 static void test_options_checked(void **state) {
   releve_plugins p;
   releve_diags d = {0};
@@ -87,6 +120,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_refusals_and_loads),
       cmocka_unit_test(test_group_writable_file_refused),
+      cmocka_unit_test(test_broken_while_loading),
       cmocka_unit_test(test_options_checked),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
