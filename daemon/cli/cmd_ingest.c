@@ -1,9 +1,11 @@
 /* `releve ingest` and `releve plugins`. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "ingest.h"
+#include "plugin_check.h"
 #include "reader.h"
 #include "util.h"
 
@@ -81,6 +83,16 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
             cli->cfg.plugins);
     releve_plugins_unload(&plugins);
     return CLI_FAIL;
+  }
+  if (!forced) {
+    char *why = releve_plugin_fault(&plugins, releve_config_actor(&cli->cfg, actor), NULL);
+    if (why) {
+      fprintf(stderr, "releve: actor %s: %s; nothing was read (see `releve check-config`)\n",
+              actor, why);
+      free(why);
+      releve_plugins_unload(&plugins);
+      return CLI_FAIL;
+    }
   }
   if (cli_open_store(cli, 1)) {
     releve_plugins_unload(&plugins);

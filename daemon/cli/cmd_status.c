@@ -6,7 +6,9 @@
 
 #include "cli.h"
 #include "completeness.h"
+#include "plugin_fault.h"
 #include "remind.h"
+#include "spool.h"
 #include "store_sql.h"
 
 typedef struct tally {
@@ -261,6 +263,53 @@ static int open_for_report(releve_cli *cli, int year, const char *actor) {
   return CLI_OK;
 }
 
+/* ---- actors whose files wait for their plugin (plugin_fault.h) ---------- */
+
+typedef struct faults_ctx {
+  releve_cli *cli;
+  json_t *list; /* --json, else printed */
+  int n;
+} faults_ctx;
+
+static int fault_row(void *ud, const releve_plugin_fault_row *r) {
+  faults_ctx *f = ud;
+  /* A folder this user cannot read (< 0) is said as unknown. */
+  int waiting = releve_spool_waiting(&f->cli->cfg, r->actor, RELEVE_SPOOL_INCOMING);
+  char count[32];
+  if (f->list) {
+    json_array_append_new(f->list, json_pack("{s:s, s:s, s:s, s:s, s:o}", "actor", r->actor,
+                                             "plugin", r->plugin, "problem", r->problem,
+                                             "since", r->since, "waiting",
+                                             waiting < 0 ? json_null() : json_integer(waiting)));
+    return 0;
+  }
+  if (f->n++ == 0)
+    printf("\nacteurs dont les fichiers attendent un module de lecture :\n");
+  if (waiting < 0)
+    snprintf(count, sizeof count, "? fichiers");
+  else
+    snprintf(count, sizeof count, "%d fichier%s", waiting, waiting > 1 ? "s" : "");
+  printf("  %s (module « %s ») : %s dans incoming/ ; depuis %s : %s\n", r->actor, r->plugin,
+         count, r->since, r->problem);
+  return 0;
+}
+
+static json_t *faults_json(releve_cli *cli) {
+  faults_ctx f = {cli, json_array(), 0};
+  if (releve_plugin_faults(&cli->store, fault_row, &f) != 0) {
+    json_decref(f.list);
+    return json_null();
+  }
+  return f.list;
+}
+
+static void faults_print(releve_cli *cli) {
+  faults_ctx f = {cli, NULL, 0};
+  int rc = releve_plugin_faults(&cli->store, fault_row, &f);
+  if (rc)
+    fprintf(stderr, "releve: lecture des modules en défaut impossible : %s\n", strerror(-rc));
+}
+
 int cmd_status(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
       "usage: releve [-c FILE] status [--year Y] [--json]\n\n"
@@ -283,7 +332,9 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
       "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"
       "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
-      "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox)}.\n";
+      "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox),\n"
+      "\"plugin_faults\": [{\"actor\", \"plugin\", \"problem\", \"since\", \"waiting\"}] (actors\n"
+      "whose files wait in incoming/ because their plugin cannot read them here)}.\n";
   status_ctx s;
   json_t *actors = NULL, *files = NULL;
   char today[11];
@@ -315,6 +366,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     json_object_set_new(out, "campaigns", campaigns_json(cli, &s));
     json_object_set_new(out, "sources", cli_pull_status_json(cli));
     json_object_set_new(out, "mail", cli_mail_status_json(cli));
+    json_object_set_new(out, "plugin_faults", faults_json(cli));
     rc = cli_print_json(out);
   } else {
     print_summary(&s, today, year, files);
@@ -323,6 +375,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     print_campaigns(cli, &s);
     cli_pull_status_print(cli);
     cli_mail_status_print(cli);
+    faults_print(cli);
   }
   json_decref(actors);
   json_decref(files);

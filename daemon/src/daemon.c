@@ -28,6 +28,11 @@
  * Folder listings (the scan) run on the loop: they are short local
  * readdir() calls.
  *
+ * An actor whose plugin cannot serve (missing, refused, options it does
+ * not take: plugin_check.h) has its files held: prepare leaves them in
+ * incoming/ (or moves them back there from processing/) and records the
+ * fault once, with one mail to the coordinator (plugin_fault.h).
+ *
  * Mail (reminders, receipts, the outbox) is mailer.c's, on the thread pool
  * with its own SQLite connection. A file's receipt is queued by the ingest,
  * in the transaction that stores its outcome, on this connection; a reload
@@ -50,6 +55,8 @@
 #include "log.h"
 #include "mailer.h"
 #include "notify.h"
+#include "plugin_check.h"
+#include "plugin_fault.h"
 #include "plugin_host.h"
 #include "poll.h"
 #include "spool.h"
@@ -67,7 +74,8 @@ typedef struct item {
 } item;
 
 /* What happened to the file in hand. */
-enum step_result { R_NONE, R_GONE, R_LATER, R_CLAIM_REFUSED, R_INGEST, R_RETRY, R_FAILED };
+enum step_result { R_NONE, R_GONE, R_LATER, R_HELD, R_CLAIM_REFUSED, R_INGEST, R_RETRY,
+                   R_FAILED };
 
 typedef struct current {
   item *it;
@@ -77,6 +85,7 @@ typedef struct current {
   int rc;          /* a negative errno value for R_RETRY / R_FAILED */
   double wait;     /* R_LATER: seconds until the quiet period ends */
   const char *reason; /* R_CLAIM_REFUSED */
+  int new_fault;      /* R_HELD: the fault was recorded (and mailed) just now */
   releve_ingest *in;
   releve_rowspool spool; /* the plugin's rows, until the transaction */
   int spooled;           /* spool is open */
@@ -99,6 +108,9 @@ typedef struct daemon_state {
   releve_ingest_env env;
   long long last_recorded; /* the newest submission at start-up (ingest.h) */
   char **incoming, **processing, **archive, **rejected; /* one per actor */
+  char **fault;  /* per actor: why its plugins cannot serve, or NULL */
+  const char **fault_plugin; /* per actor: the plugin at fault (the actor's string) */
+  int *held;     /* per actor: its fault is recorded in the database */
   releve_watch *watch;
   releve_mailer *mailer; /* NULL with --once */
   releve_poller *poller; /* scheduled pulls; NULL with --once or no sources */
@@ -140,6 +152,49 @@ static int make_dirs(daemon_state *d) {
         return -ENOMEM;
   }
   return 0;
+}
+
+static void free_faults(daemon_state *d) {
+  size_t a;
+  for (a = 0; d->fault && a < d->cfg.n_actors; a++)
+    free(d->fault[a]);
+  free(d->fault);
+  free(d->fault_plugin);
+  free(d->held);
+  d->fault = NULL;
+  d->fault_plugin = NULL;
+  d->held = NULL;
+}
+
+/* Which actors' plugins cannot serve with this configuration; the faults
+ * of the others are forgotten (their waiting files are taken now). Runs
+ * while no file is in hand. */
+static int find_faults(daemon_state *d) {
+  int cleared, rc, *served;
+  size_t a;
+
+  d->fault = calloc(d->cfg.n_actors + 1, sizeof *d->fault);
+  d->fault_plugin = calloc(d->cfg.n_actors + 1, sizeof *d->fault_plugin);
+  d->held = calloc(d->cfg.n_actors + 1, sizeof *d->held);
+  served = calloc(d->cfg.n_actors + 1, sizeof *served);
+  if (d->fault == NULL || d->fault_plugin == NULL || d->held == NULL || served == NULL) {
+    free(served);
+    return -ENOMEM;
+  }
+  for (a = 0; a < d->cfg.n_actors; a++) {
+    const releve_actor *act = &d->cfg.actors[a];
+    d->fault[a] = releve_plugin_fault(&d->plugins, act, &d->fault_plugin[a]);
+    served[a] = d->fault[a] == NULL;
+    if (d->fault[a] && act->configured)
+      releve_warn("%s: its files will wait in incoming/: %s", act->id, d->fault[a]);
+  }
+  rc = releve_plugin_fault_clear(&d->store, &d->cfg, served, &cleared);
+  if (rc == 0 && cleared)
+    releve_info("%d actor%s served again by %s plugin: %s waiting files are taken", cleared,
+                cleared > 1 ? "s" : "", cleared > 1 ? "their" : "its",
+                cleared > 1 ? "their" : "its");
+  free(served);
+  return rc;
 }
 
 /* ---- the queue ---------------------------------------------------------- */
@@ -283,6 +338,27 @@ static void prepare_work(uv_work_t *w) {
   releve_ingest_request req;
   int rc;
 
+  if (d->fault[it->actor]) {
+    /* The server cannot read it: the file waits in incoming/. */
+    if (it->processing) {
+      char *back = NULL;
+      rc = releve_claim_move(d->processing[it->actor], it->name, d->incoming[it->actor], &back);
+      free(back);
+      if (rc) {
+        c->result = rc == -ENOENT ? R_GONE : R_FAILED;
+        c->rc = rc;
+        return;
+      }
+    }
+    c->result = R_HELD;
+    if (!d->held[it->actor]) {
+      c->rc = releve_plugin_fault_hold(&d->store, &d->cfg, &d->cfg.actors[it->actor],
+                                       d->fault_plugin[it->actor], d->fault[it->actor], it->name,
+                                       &c->new_fault);
+      d->held[it->actor] = c->rc == 0;
+    }
+    return;
+  }
   if (!it->processing) {
     if (d->cfg.quiet_seconds > 0) {
       struct stat st;
@@ -508,6 +584,18 @@ static void after_prepare(uv_work_t *w, int status) {
   case R_GONE:
     releve_debug("%s/%s: gone before it was claimed", actor, c->it->name);
     break;
+  case R_HELD:
+    if (c->rc)
+      releve_err("%s/%s: waits in incoming/ (%s); recording why failed: %s", actor, c->it->name,
+                 d->fault[c->it->actor], strerror(-c->rc));
+    else if (c->new_fault)
+      releve_warn("%s/%s: waits in incoming/ (%s); the coordinator is told", actor, c->it->name,
+                  d->fault[c->it->actor]);
+    else
+      releve_debug("%s/%s: waits in incoming/ (%s)", actor, c->it->name, d->fault[c->it->actor]);
+    if (c->new_fault)
+      releve_mailer_kick(d->mailer);
+    break;
   case R_CLAIM_REFUSED:
     d->refused++;
     if (c->rc)
@@ -711,11 +799,12 @@ static void reload(daemon_state *d) {
   d->watch = NULL;
   clear_queue(d);
   free_dirs(d);
+  free_faults(d);
   releve_plugins_unload(&d->plugins);
   releve_config_free(&d->cfg);
   d->cfg = cfg;
   d->plugins = plugins;
-  if (make_dirs(d) != 0) {
+  if (make_dirs(d) != 0 || find_faults(d) == -ENOMEM) {
     releve_err("out of memory after reload: stopping");
     d->stopping = 1;
     return;
@@ -756,6 +845,8 @@ static int start(daemon_state *d) {
     rc = releve_store_newest_submission(&d->store, &d->last_recorded);
   if (rc == 0)
     rc = make_dirs(d);
+  if (rc == 0)
+    rc = find_faults(d);
   if (rc)
     return rc;
   d->env.cfg = &d->cfg;
@@ -826,6 +917,7 @@ int releve_daemon_run(const releve_daemon_options *o) {
                 d->accepted, d->refused, d->duplicates, d->failures);
   clear_queue(d);
   free_dirs(d);
+  free_faults(d);
   releve_mailer_free(d->mailer);
   releve_store_close(&d->store);
   releve_plugins_unload(&d->plugins);

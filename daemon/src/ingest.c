@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "log.h"
 #include "map.h"
+#include "plugin_check.h"
 #include "reader.h"
 #include "receipt.h"
 #include "report.h"
@@ -583,15 +584,13 @@ static int choose_reader(releve_ingest *in) {
   in->options = calloc(releve_plugin_option_count(in->plugin) + 1, sizeof *in->options);
   if (in->options == NULL)
     return -ENOMEM;
-  if (releve_plugin_options(in->plugin, in->choice.primary ? in->actor->options : NULL, "config",
-                            "options", &d, in->options)) {
+  /* Options that do not fit are the configuration's fault: no outcome. */
+  rc = releve_plugin_options(in->plugin, in->choice.primary ? in->actor->options : NULL, "config",
+                             "options", &d, in->options);
+  if (rc)
     releve_diags_print(&d, stderr);
-    refuse(in, "la configuration du module « %s » pour cet acteur est invalide ; "
-               "l'administrateur a été prévenu",
-           in->plugin->name);
-  }
   releve_diags_free(&d);
-  return 0;
+  return rc ? -ENOPKG : 0;
 }
 
 int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
@@ -614,13 +613,20 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     free(in);
     return -ENOENT;
   }
-  rc = open_file(in);
-  if (rc) {
-    if (in->fd >= 0)
-      close(in->fd);
-    free(in);
-    return rc;
+  /* A plugin that cannot serve is the server's problem, not the file's:
+   * no outcome, the caller keeps the file (plugin_fault.h). */
+  if (req->plugin == NULL) {
+    char *fault = releve_plugin_fault(env->plugins, in->actor, NULL);
+    if (fault) {
+      releve_err("ingest %s: actor %s: %s", in->name, in->actor->id, fault);
+      free(fault);
+      rc = -ENOPKG;
+      goto fail;
+    }
   }
+  rc = open_file(in);
+  if (rc)
+    goto fail;
   if (in->fd >= 0 && in->size == 0)
     refuse(in, "le fichier est vide (0 octet) : le dépôt a peut-être été interrompu ; "
                "déposez-le à nouveau");

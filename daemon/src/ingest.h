@@ -89,10 +89,12 @@ typedef struct releve_ingest releve_ingest;
 /* Opens and hashes the file, picks its reader among the actor's plugins
  * (reader.h) with its options; no transaction is opened yet. On success
  * *out is the ingest to feed; when the file cannot be taken at all (not a
- * regular file, unknown actor, no plugin recognises it, bad options) the
- * ingest is still returned and finish() refuses
- * it with the reason. Returns a negative errno value only when the system
- * failed (database busy or broken, out of memory): the file must then be
+ * regular file, empty, no plugin recognises it) the ingest is still
+ * returned and finish() refuses it with the reason. Returns a negative
+ * errno value when the system failed (database busy or broken, out of
+ * memory) and -ENOPKG when a plugin the actor names is not loaded or its
+ * first does not take its options (plugin_check.h says why): the file
+ * must then be
  * left where it is and retried. */
 int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
                         releve_ingest **out);

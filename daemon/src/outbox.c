@@ -39,6 +39,25 @@ int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, ch
   return rc;
 }
 
+int releve_outbox_notify_coordinator(releve_store *s, const char *from, const char *coordinator,
+                                     const char *subject, const char *body, const char *about) {
+  const char *to[2] = {coordinator, NULL};
+  releve_mail m = {0};
+  char why[256];
+  int rc;
+
+  if (coordinator == NULL)
+    return -ENOENT;
+  m.from = from;
+  m.to = to;
+  m.subject = subject;
+  m.body = body;
+  rc = releve_outbox_queue(s, &m, NULL, why, sizeof why);
+  if (rc == -EINVAL)
+    releve_err("%s: the mail to the coordinator was refused: %s", about, why);
+  return rc;
+}
+
 /* The message taken for one attempt. */
 typedef struct taken {
   char *message_id, *recipients, *data;

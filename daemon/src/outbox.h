@@ -27,6 +27,14 @@
 int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, char *why,
                         size_t why_size);
 
+/* A notice to the coordinator (mail.coordinator) about a trouble on the
+ * server, queued like any mail, inside the caller's transaction when one
+ * is open. about names the trouble in the log when the mail is refused.
+ * Returns 0, -ENOENT when no coordinator is configured, or as
+ * releve_outbox_queue(). */
+int releve_outbox_notify_coordinator(releve_store *s, const char *from, const char *coordinator,
+                                     const char *subject, const char *body, const char *about);
+
 typedef struct releve_outbox_run {
   int sent, retry, failed;
   int left; /* due, but beyond this run's limit */

@@ -1,5 +1,6 @@
 /* The coordinator's mail about a source that keeps failing. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -9,10 +10,7 @@
 
 int releve_pull_notify(releve_store *store, const releve_source *src, const char *from,
                        const char *coordinator, const releve_pull_result *res) {
-  const char *to[2] = {coordinator, NULL};
-  releve_mail m = {0};
-  char why[256];
-  char *subject, *body;
+  char *subject, *body, about[128];
   int rc;
 
   if (coordinator == NULL)
@@ -40,13 +38,8 @@ int releve_pull_notify(releve_store *store, const releve_source *src, const char
     free(body);
     return -ENOMEM;
   }
-  m.from = from;
-  m.to = to;
-  m.subject = subject;
-  m.body = body;
-  rc = releve_outbox_queue(store, &m, NULL, why, sizeof why);
-  if (rc == -EINVAL)
-    releve_err("pull %s: the mail to the coordinator was refused: %s", src->id, why);
+  snprintf(about, sizeof about, "pull %s", src->id);
+  rc = releve_outbox_notify_coordinator(store, from, coordinator, subject, body, about);
   free(subject);
   free(body);
   return rc;

@@ -166,6 +166,16 @@ static const char *const releve_sql_migrations[] = {
     "  source TEXT NOT NULL,"
     "  dropped_at TEXT NOT NULL,"
     "  PRIMARY KEY (actor, sha256, source)) WITHOUT ROWID;",
+
+    /* 5: actors whose files wait in incoming/ because their plugin cannot
+     * read them on this server (plugin_fault.h). A row exists from the
+     * first file held until the plugin serves again; it is written with
+     * the coordinator's mail, so that the mail goes once. */
+    "CREATE TABLE plugin_faults("
+    "  actor TEXT PRIMARY KEY,"
+    "  plugin TEXT NOT NULL,"
+    "  problem TEXT NOT NULL,"
+    "  since TEXT NOT NULL);",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -333,6 +343,16 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_PULL_ALL                                                                    \
   "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
   "source"
+
+/* Actors whose plugin cannot read their files (plugin_fault.c). */
+#define RELEVE_SQL_FAULT_NEW                                                                   \
+  "INSERT INTO plugin_faults(actor, plugin, problem, since) VALUES (?, ?, ?, "                 \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(actor) DO NOTHING"
+#define RELEVE_SQL_FAULT_UPDATE                                                                \
+  "UPDATE plugin_faults SET plugin = ?2, problem = ?3 WHERE actor = ?1"
+#define RELEVE_SQL_FAULT_CLEAR "DELETE FROM plugin_faults WHERE actor = ?"
+#define RELEVE_SQL_FAULT_ALL                                                                   \
+  "SELECT actor, plugin, problem, since FROM plugin_faults ORDER BY actor"
 
 /* Reading. */
 #define RELEVE_SQL_HISTORY                                                                     \
