@@ -8,7 +8,10 @@
 . "$(dirname "$0")/../daemon/lib.sh"
 : "${PLUGINS:?}"
 [ -f "$PLUGINS/caf.so" ] || { echo "skipped: partner plugins not built"; exit 0; }
-make_config "c['plugins'] = '$PLUGINS'; c['daemon'].update(decode_timeout_seconds=20)"
+# Every actor on its own partner plugin, as `releve init` writes them (not
+# caf on the test plugin, which is not in this folder: its files would wait).
+make_config "c['plugins'] = '$PLUGINS'; c['daemon'].update(decode_timeout_seconds=20)
+c['actors'] = json.load(open(p))['actors']"
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 GEN=$T/gen
 mkdir -p "$GEN"
