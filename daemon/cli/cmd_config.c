@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "log.h"
 #include "plugin_check.h"
+#include "privacy.h"
 #include "reader.h"
 
 int cmd_init(releve_cli *cli, int argc, char **argv) {
@@ -42,8 +43,10 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
       "unknown keys, types, the référentiel, actors and their mappings, campaigns,\n"
       "that the database, spool and outbox folders are writable, that the plugin folder\n"
       "is safe, that every plugin loads (each is tried in a child process first: one that\n"
-      "crashes, exits or hangs while loading is an error), and that every plugin an actor\n"
-      "names is there and its first one takes its options. Prints each problem as\n"      "FILE[:LINE:COL]: KEY: error: WHY.\n"
+      "crashes, exits or hangs while loading is an error), that every plugin an actor\n"
+      "names is there and its first one takes its options, and that an actor whose\n"
+      "plugin reads personal data says so. Prints each problem as\n"
+      "FILE[:LINE:COL]: KEY: error: WHY.\n"
       "Exit status 0 only when there is no error (warnings are allowed).\n";
   releve_diags d = {0};
   releve_plugins plugins;
@@ -68,6 +71,9 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
     if (releve_plugins_load(&plugins, cli->cfg.plugins) == 0) {
       releve_readers_check_config(&cli->cfg, &plugins, path ? path : "(built-in default)", &d);
       releve_plugins_check(&plugins, &cli->cfg, &d);
+      /* What each actor's plugin declares: one that reads people needs the
+       * personal-data settings in the actor's entry. */
+      releve_privacy_enforce(&cli->cfg, &plugins, &d, RELEVE_DIAG_ERROR);
     }
     releve_log_set_level(level);
     releve_plugins_unload(&plugins);

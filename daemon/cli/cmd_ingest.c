@@ -6,14 +6,21 @@
 #include "cli.h"
 #include "ingest.h"
 #include "plugin_check.h"
+#include "privacy.h"
 #include "reader.h"
 #include "util.h"
 
+/* Loads the plugins; an actor whose plugin reads personal data is handled
+ * as such whatever its entry says (with a warning). */
 static int load_plugins(releve_cli *cli, releve_plugins *p) {
+  releve_diags d = {0};
   if (releve_plugins_load(p, cli->cfg.plugins) != 0) {
     fprintf(stderr, "releve: cannot use the plugin folder %s\n", cli->cfg.plugins);
     return CLI_FAIL;
   }
+  releve_privacy_enforce(&cli->cfg, p, &d, RELEVE_DIAG_WARNING);
+  releve_diags_print(&d, stderr);
+  releve_diags_free(&d);
   return CLI_OK;
 }
 

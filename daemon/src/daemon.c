@@ -59,6 +59,7 @@
 #include "plugin_fault.h"
 #include "plugin_host.h"
 #include "poll.h"
+#include "privacy.h"
 #include "spool.h"
 #include "store.h"
 #include "supervise.h"
@@ -730,6 +731,12 @@ static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugi
     memset(cfg, 0, sizeof *cfg);
     memset(plugins, 0, sizeof *plugins);
     return rc;
+  }
+  if (releve_privacy_enforce(cfg, plugins, &diags, RELEVE_DIAG_WARNING)) {
+    size_t i;
+    for (i = 0; i < diags.n; i++)
+      releve_warn("config %s: %s", diags.items[i].file, diags.items[i].message);
+    releve_diags_free(&diags);
   }
   rc = releve_spool_prepare(cfg);
   if (rc) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cellset.h"
@@ -75,6 +76,16 @@ static void refuse(releve_ingest *in, const char *fmt, ...) {
 }
 
 /* A failure that is not the file's fault (memory, disk): stop feeding. */
+/* The last year an interval period counts a record for: the contract's
+ * last year, or the current one while the contract runs (an open end is
+ * someone still followed today, not in years to come). */
+static int contract_years_so_far(const releve_config *cfg) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900 < cfg->last_year ? tm.tm_year + 1900 : cfg->last_year;
+}
+
 static int sys_fail(releve_ingest *in, int rc) {
   in->stop = 1;
   if (in->sys_error == 0)
@@ -650,6 +661,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
       goto fail;
     }
     releve_mapper_set_addresses(in->mapper, env->cfg->addresses, on_map_note);
+    releve_mapper_set_years(in->mapper, env->cfg->first_year, contract_years_so_far(env->cfg));
   }
 done:
   *out = in;

@@ -1,20 +1,25 @@
 /* map.c -- the mapping engine: long, wide and rows files (see map.h). Rows
  * are looked at once and forgotten; a rows mapping keeps one accumulator per
- * (indicator, period, geography), never the rows. */
+ * (indicator, period, geography), never the rows, and for count_distinct a
+ * set of salted key hashes, never the keys. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "address_match.h"
 #include "geo.h"
+#include "hash.h"
 #include "map.h"
 #include "period.h"
 #include "util.h"
 
 enum { KIND_LONG, KIND_WIDE, KIND_ROWS };
-enum { OP_COUNT, OP_SUM, OP_MEAN, OP_SHARE };
+enum { OP_COUNT, OP_SUM, OP_MEAN, OP_SHARE, OP_DISTINCT };
 enum { L_IND, L_PERIOD, L_GEO, L_VALUE, L_SHARE, L_STATUS, L_COMMENT, L_N };
 enum { A_NUMBER, A_SUFFIX, A_STREET, A_COMPLEMENT, A_POSTCODE, A_CITY, A_N };
 enum { LEVEL_QUARTIER = 1, LEVEL_SCOPE = 2, LEVEL_QP = 4, LEVEL_PARIS = 8 };
@@ -38,20 +43,47 @@ typedef struct filters {
   size_t n;
 } filters;
 
+/* Where a row's period comes from: a fixed value, one column, or an
+ * interval of two columns (start, end) giving every year it overlaps. */
+typedef struct period_rule {
+  const char *value, *format;
+  int column, end_column, interval;
+  json_t *spec;
+} period_rule;
+
+/* The periods one row counts for: a single one, or each year of an
+ * interval. */
+typedef struct span {
+  const char *single; /* NULL for an interval */
+  char buf[16];
+  int from, to; /* an interval's years (from > to: none) */
+} span;
+
 typedef struct target {
   const char *indicator;
   int op;
   int column;       /* wide: value column; rows: summed column */
   int share_column; /* wide */
+  int key_column;   /* count_distinct */
   json_t *where_spec, *of_spec;
   filters where, of;
+  period_rule *period; /* rows: its own period, or the mapping's */
+  period_rule own_period;
+  uint64_t row_key; /* count_distinct: this row's key hash, 0 when none */
 } target;
+
+/* A set of 64-bit key hashes, open addressing (0 is the empty slot). */
+typedef struct key_set {
+  uint64_t *slots;
+  size_t cap, n;
+} key_set;
 
 typedef struct group {
   char *key; /* indicator \x1f period \x1f geography */
   const char *indicator;
   char *period, *geography;
   double sum, matched, whole;
+  key_set distinct;
   struct group *next;
 } group;
 
@@ -61,8 +93,10 @@ struct releve_mapper {
   json_t *mapping;
   int kind;
   int long_cols[L_N];
-  const char *period_value, *period_format;
-  int period_column;
+  period_rule period;
+  int first_year, last_year; /* interval years counted (0: unbounded) */
+  unsigned char salt[16];    /* count_distinct hashes are salted per file */
+  unsigned long distinct_total;
   const char *geo_value, *geo_default;
   json_t *geo_codes;
   int geo_column, geo_skip_unmapped;
@@ -106,6 +140,15 @@ static const char *str(json_t *o, const char *key) {
   return json_string_value(json_object_get(o, key));
 }
 
+/* A "period" object as configured (checked by map_check.c). */
+static void period_rule_init(period_rule *r, json_t *spec) {
+  r->spec = spec;
+  r->value = str(spec, "value");
+  r->format = str(spec, "format");
+  r->interval = json_object_get(spec, "start") != NULL;
+  r->column = r->end_column = -1;
+}
+
 releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candidate,
                                  releve_map_error_cb on_error, void *ud) {
   releve_mapper *m = calloc(1, sizeof *m);
@@ -118,14 +161,17 @@ releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candida
   m->on_candidate = on_candidate;
   m->on_error = on_error;
   m->ud = ud;
-  m->period_column = m->geo_column = -1;
+  m->geo_column = -1;
+  /* Salted so that the hashes held in memory cannot be matched against a
+   * list of known identifiers; a failure only weakens that. */
+  if (getrandom(m->salt, sizeof m->salt, GRND_NONBLOCK) != (ssize_t)sizeof m->salt)
+    memcpy(m->salt, &m, sizeof m < sizeof m->salt ? sizeof m : sizeof m->salt);
   kind = mapping ? str(mapping, "kind") : NULL;
   m->kind = kind == NULL || strcmp(kind, "long") == 0 ? KIND_LONG
             : strcmp(kind, "wide") == 0              ? KIND_WIDE
                                                      : KIND_ROWS;
   p = mapping ? json_object_get(mapping, "period") : NULL;
-  m->period_value = str(p, "value");
-  m->period_format = str(p, "format");
+  period_rule_init(&m->period, p);
   g = mapping ? json_object_get(mapping, "geography") : NULL;
   m->geo_value = str(g, "value");
   m->geo_default = str(g, "default");
@@ -158,11 +204,17 @@ releve_mapper *releve_mapper_new(json_t *mapping, releve_candidate_cb on_candida
       target *t = &m->targets[m->n_targets++];
       const char *op = str(spec, "op");
       t->indicator = id;
-      t->column = t->share_column = -1;
+      t->column = t->share_column = t->key_column = -1;
       t->op = op == NULL || strcmp(op, "count") == 0 ? OP_COUNT
               : strcmp(op, "sum") == 0             ? OP_SUM
               : strcmp(op, "mean") == 0            ? OP_MEAN
+              : strcmp(op, "count_distinct") == 0  ? OP_DISTINCT
                                                    : OP_SHARE;
+      t->period = &m->period;
+      if (json_object_get(spec, "period")) {
+        period_rule_init(&t->own_period, json_object_get(spec, "period"));
+        t->period = &t->own_period;
+      }
       t->where_spec = json_object_get(spec, "where");
       t->of_spec = json_object_get(spec, "of");
     }
@@ -198,6 +250,20 @@ static int need_column(releve_mapper *m, const char *name, int *out) {
   return -EBADMSG;
 }
 
+/* The columns a period rule reads. */
+static int resolve_period(releve_mapper *m, period_rule *r) {
+  const char *c;
+  int rc = 0;
+  if (r->value)
+    return 0;
+  if ((c = str(r->spec, r->interval ? "start" : "column")) != NULL &&
+      need_column(m, c, &r->column))
+    rc = -EBADMSG;
+  if (r->interval && (c = str(r->spec, "end")) != NULL && need_column(m, c, &r->end_column))
+    rc = -EBADMSG;
+  return rc;
+}
+
 static int resolve_filters(releve_mapper *m, json_t *spec, filters *f) {
   const char *col;
   json_t *accepted;
@@ -215,6 +281,11 @@ static int resolve_filters(releve_mapper *m, json_t *spec, filters *f) {
       rc = -EBADMSG;
   }
   return rc;
+}
+
+void releve_mapper_set_years(releve_mapper *m, int first, int last) {
+  m->first_year = first;
+  m->last_year = last;
 }
 
 void releve_mapper_set_addresses(releve_mapper *m, const releve_addr_ref *ref,
@@ -256,11 +327,8 @@ int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) 
     if ((m->names[i] = strdup(names[i])) == NULL)
       return -ENOMEM;
   m->n_names = n;
-  if (!m->period_value) {
-    json_t *p = m->mapping ? json_object_get(m->mapping, "period") : NULL;
-    if ((c = str(p, "column")) != NULL && need_column(m, c, &m->period_column))
-      rc = -EBADMSG;
-  }
+  if (resolve_period(m, &m->period))
+    rc = -EBADMSG;
   if (!m->geo_value) {
     json_t *g = m->mapping ? json_object_get(m->mapping, "geography") : NULL;
     if ((c = str(g, "column")) != NULL && need_column(m, c, &m->geo_column))
@@ -273,16 +341,16 @@ int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) 
   if (m->kind == KIND_LONG) {
     for (i = 0; i < L_N; i++) {
       const char *name = str(cols, long_keys[i]);
-      int mandatory = i == L_IND || i == L_VALUE || (i == L_PERIOD && !m->period_value &&
-                                                     m->period_column < 0) ||
+      int mandatory = i == L_IND || i == L_VALUE || (i == L_PERIOD && !m->period.value &&
+                                                     m->period.column < 0) ||
                       (i == L_GEO && !m->geo_value && m->geo_column < 0);
       m->long_cols[i] = find_column(m, name ? name : long_defaults[i]);
       if (m->long_cols[i] < 0 && mandatory &&
           need_column(m, name ? name : long_defaults[i], &m->long_cols[i]))
         rc = -EBADMSG;
     }
-    if (m->period_column >= 0)
-      m->long_cols[L_PERIOD] = m->period_column;
+    if (m->period.column >= 0)
+      m->long_cols[L_PERIOD] = m->period.column;
     if (m->geo_column >= 0)
       m->long_cols[L_GEO] = m->geo_column;
     return rc;
@@ -294,6 +362,10 @@ int releve_mapper_columns(releve_mapper *m, const char *const *names, size_t n) 
     if (col && need_column(m, col, &t->column))
       rc = -EBADMSG;
     if ((c = str(spec, "share_column")) != NULL && need_column(m, c, &t->share_column))
+      rc = -EBADMSG;
+    if ((c = str(spec, "key")) != NULL && need_column(m, c, &t->key_column))
+      rc = -EBADMSG;
+    if (t->period == &t->own_period && resolve_period(m, t->period))
       rc = -EBADMSG;
     if (resolve_filters(m, t->where_spec, &t->where) || resolve_filters(m, t->of_spec, &t->of))
       rc = -EBADMSG;
@@ -324,26 +396,77 @@ static int matches(const filters *f, const releve_cell *cells, size_t n) {
   return 1;
 }
 
+/* Reads one period cell in the rule's format; reported when unreadable. */
+static int read_period(releve_mapper *m, unsigned long line, const releve_cell *c,
+                       const char *format, releve_period *p) {
+  if (releve_period_parse_as(c->text, format, p) == 0)
+    return 0;
+  map_error(m, line, c->column, c->text, "période illisible ; %s attendue",
+            format && strcmp(format, "school_year") == 0 ? "une année scolaire (2018-2019)"
+            : format && strcmp(format, "date") == 0      ? "une date AAAA-MM-JJ"
+                                                         : "une année (2019, 2019-12, 2019-T4)");
+  return -EINVAL;
+}
+
 /* The row's period as text; NULL (reported) when unreadable. */
 static const char *row_period(releve_mapper *m, unsigned long line, const releve_cell *cells,
-                              size_t n, int column, char *buf, size_t size) {
+                              size_t n, const period_rule *r, int column, char *buf,
+                              size_t size) {
   const releve_cell *c;
   releve_period p;
 
-  if (m->period_value)
-    return m->period_value;
+  if (r->value)
+    return r->value;
   c = cell_at(cells, n, column);
-  if (m->period_format == NULL)
+  if (r->format == NULL)
     return c->text;
-  if (releve_period_parse_as(c->text, m->period_format, &p) != 0) {
-    map_error(m, line, c->column, c->text, "période illisible ; %s attendue",
-              strcmp(m->period_format, "school_year") == 0 ? "une année scolaire (2018-2019)"
-              : strcmp(m->period_format, "date") == 0      ? "une date AAAA-MM-JJ"
-                                                           : "une année (2019, 2019-12, 2019-T4)");
+  if (read_period(m, line, c, r->format, &p) != 0)
     return NULL;
-  }
   releve_period_format(&p, buf, size);
   return buf;
+}
+
+/* The periods a row counts for under rule r. An interval counts the row
+ * for every year its [start, end] overlaps, within the years set by
+ * releve_mapper_set_years; an empty end is still open. Returns 0, or -1
+ * when the row counts for no period (reported when unreadable). */
+static int row_span(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n,
+                    const period_rule *r, span *out) {
+  const releve_cell *end;
+  releve_period start, last;
+  int open_end;
+
+  if (!r->interval) {
+    out->single = row_period(m, line, cells, n, r, r->column, out->buf, sizeof out->buf);
+    return out->single ? 0 : -1;
+  }
+  out->single = NULL;
+  if (read_period(m, line, cell_at(cells, n, r->column), r->format, &start) != 0)
+    return -1;
+  end = cell_at(cells, n, r->end_column);
+  open_end = end->kind == RELEVE_CELL_EMPTY || *end->text == '\0';
+  if (!open_end && read_period(m, line, end, r->format, &last) != 0)
+    return -1;
+  if (open_end) {
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    last.year = m->last_year ? m->last_year : tm.tm_year + 1900;
+  } else if (last.year < start.year) {
+    map_error(m, line, end->column, end->text,
+              "la fin (%d) précède le début (%d) ; la ligne n'est comptée dans aucune année",
+              last.year, start.year);
+    return -1;
+  }
+  out->from = m->first_year && start.year < m->first_year ? m->first_year : start.year;
+  out->to = m->last_year && last.year > m->last_year ? m->last_year : last.year;
+  if (out->to - out->from > 200) { /* a typo, not a person's history */
+    map_error(m, line, 0, NULL, "intervalle de %d à %d : plus de 200 ans ; la ligne n'est "
+                                "comptée dans aucune année",
+              start.year, last.year);
+    return -1;
+  }
+  return 0;
 }
 
 /* The row's geography; NULL when the row is skipped or (reported) wrong. */
@@ -383,7 +506,7 @@ static int emit_long(releve_mapper *m, unsigned long line, const releve_cell *ce
   memset(&c, 0, sizeof c);
   c.line = line;
   c.indicator = cell_at(cells, n, m->long_cols[L_IND])->text;
-  c.period = row_period(m, line, cells, n, m->long_cols[L_PERIOD], pbuf, sizeof pbuf);
+  c.period = row_period(m, line, cells, n, &m->period, m->long_cols[L_PERIOD], pbuf, sizeof pbuf);
   c.geography = row_geography(m, line, cells, n, m->long_cols[L_GEO], gbuf, sizeof gbuf, &skip);
   if (skip) {
     m->skipped++;
@@ -450,35 +573,155 @@ static group *get_group(releve_mapper *m, const char *ind, const char *period, c
   return g;
 }
 
-static int accumulate(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n,
-                      const char *period, const char *geography) {
+/* Adds h to the set; 1 when it was new, 0 when already there, -ENOMEM. */
+static int key_set_add(key_set *set, uint64_t h) {
   size_t i;
-  for (i = 0; i < m->n_targets; i++) {
-    target *t = &m->targets[i];
-    int in_whole = t->op != OP_SHARE || matches(&t->of, cells, n);
-    int in_part = in_whole && matches(&t->where, cells, n);
-    group *g;
-    if (!in_whole)
-      continue;
-    if ((g = get_group(m, t->indicator, period, geography)) == NULL)
+  if (set->n * 2 >= set->cap) {
+    size_t cap = set->cap ? set->cap * 2 : 16, k;
+    uint64_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
       return -ENOMEM;
-    g->whole += 1;
-    if (!in_part)
-      continue;
-    if (t->op == OP_SUM || t->op == OP_MEAN) {
-      const releve_cell *c = cell_at(cells, n, t->column);
-      if (c->kind == RELEVE_CELL_NUMBER) {
-        g->sum += c->number;
-        g->matched += 1;
-      } else if (c->kind != RELEVE_CELL_EMPTY) {
-        map_error(m, line, c->column, c->text, "un nombre est attendu pour « %s »",
-                  m->names[t->column]);
-      }
-    } else {
-      g->matched += 1;
+    for (k = 0; k < set->cap; k++) {
+      if (set->slots[k] == 0)
+        continue;
+      for (i = set->slots[k] & (cap - 1); slots[i]; i = (i + 1) & (cap - 1))
+        ;
+      slots[i] = set->slots[k];
     }
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
+  }
+  for (i = h & (set->cap - 1); set->slots[i]; i = (i + 1) & (set->cap - 1))
+    if (set->slots[i] == h)
+      return 0;
+  set->slots[i] = h;
+  set->n++;
+  return 1;
+}
+
+/* The salted hash of a count_distinct key (never 0, the empty slot). The
+ * key itself is not kept: a person's identifier lives only in the row. */
+static int key_hash(releve_mapper *m, const char *text, uint64_t *out) {
+  size_t len = strlen(text);
+  unsigned char *buf = malloc(sizeof m->salt + len);
+  char hex[65];
+  if (buf == NULL)
+    return -ENOMEM;
+  memcpy(buf, m->salt, sizeof m->salt);
+  memcpy(buf + sizeof m->salt, text, len);
+  releve_sha256_hex(buf, sizeof m->salt + len, hex);
+  free(buf);
+  hex[16] = '\0';
+  *out = strtoull(hex, NULL, 16);
+  if (*out == 0)
+    *out = 1;
+  return 0;
+}
+
+/* What one row brings to a target, worked out once whatever the number of
+ * periods and geographies it counts under. */
+typedef struct contribution {
+  int in_whole, in_part, has_number;
+  double number;
+  uint64_t key; /* count_distinct: 0 when the row has no key */
+} contribution;
+
+static int contribution_of(releve_mapper *m, const target *t, unsigned long line,
+                           const releve_cell *cells, size_t n, contribution *out) {
+  const releve_cell *c;
+  memset(out, 0, sizeof *out);
+  out->in_whole = t->op != OP_SHARE || matches(&t->of, cells, n);
+  out->in_part = out->in_whole && matches(&t->where, cells, n);
+  if (!out->in_part)
+    return 0;
+  if (t->op == OP_SUM || t->op == OP_MEAN) {
+    c = cell_at(cells, n, t->column);
+    if (c->kind == RELEVE_CELL_NUMBER) {
+      out->has_number = 1;
+      out->number = c->number;
+    } else if (c->kind != RELEVE_CELL_EMPTY) {
+      map_error(m, line, c->column, c->text, "un nombre est attendu pour « %s »",
+                m->names[t->column]);
+    }
+  } else if (t->op == OP_DISTINCT) {
+    c = cell_at(cells, n, t->key_column);
+    if (*c->text == '\0') {
+      /* No value is quoted: a key is an identifier. */
+      map_error(m, line, c->column, NULL,
+                "« %s » est vide : la ligne n'est pas comptée pour %s (un identifiant est "
+                "attendu)",
+                m->names[t->key_column], t->indicator);
+      out->in_part = 0;
+      return 0;
+    }
+    return key_hash(m, c->text, &out->key);
   }
   return 0;
+}
+
+/* Counts one row's contribution in the group (target, period, geography). */
+static int add_to_group(releve_mapper *m, const target *t, const contribution *c,
+                        const char *period, const char *geography) {
+  enum { DISTINCT_MAX = 1 << 24 }; /* keys held per file: at most 512 MiB of sets */
+  group *g = get_group(m, t->indicator, period, geography);
+  int rc;
+  if (g == NULL)
+    return -ENOMEM;
+  g->whole += 1;
+  if (!c->in_part)
+    return 0;
+  if (t->op == OP_DISTINCT) {
+    if (m->distinct_total >= DISTINCT_MAX) {
+      map_error(m, 0, 0, NULL, "plus de %d identifiants distincts à compter : fichier trop grand "
+                               "pour être compté en mémoire",
+                DISTINCT_MAX);
+      return -E2BIG;
+    }
+    if ((rc = key_set_add(&g->distinct, c->key)) < 0)
+      return rc;
+    m->distinct_total += (unsigned long)rc;
+    g->matched = (double)g->distinct.n;
+  } else if (t->op == OP_SUM || t->op == OP_MEAN) {
+    if (c->has_number) {
+      g->sum += c->number;
+      g->matched += 1;
+    }
+  } else {
+    g->matched += 1;
+  }
+  return 0;
+}
+
+/* A rows file's row, counted for each target under each of its periods
+ * and each geography in geo. */
+static int accumulate(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n,
+                      const span *shared, const char *const *geo, size_t k) {
+  size_t i, j;
+  int rc = 0;
+  for (i = 0; i < m->n_targets && rc == 0; i++) {
+    const target *t = &m->targets[i];
+    const span *sp = shared;
+    contribution c;
+    span own;
+    int y;
+    if (t->period != &m->period) {
+      if (row_span(m, line, cells, n, t->period, &own) != 0)
+        continue;
+      sp = &own;
+    }
+    if ((rc = contribution_of(m, t, line, cells, n, &c)) != 0 || !c.in_whole)
+      continue;
+    for (j = 0; j < k && rc == 0 && sp->single; j++)
+      rc = add_to_group(m, t, &c, sp->single, geo[j]);
+    for (y = sp->from; !sp->single && y <= sp->to && rc == 0; y++) {
+      char year[16];
+      snprintf(year, sizeof year, "%d", y);
+      for (j = 0; j < k && rc == 0; j++)
+        rc = add_to_group(m, t, &c, year, geo[j]);
+    }
+  }
+  return rc;
 }
 
 /* Notes the line of an unmatched address under its reason (the address
@@ -492,14 +735,13 @@ static void note_missed(releve_mapper *m, unsigned long line, releve_addr_miss m
     releve_buf_adds(&m->missed_lines[miss], "…");
 }
 
-/* A row placed by its address: counted under each configured level. */
-static int accumulate_by_address(releve_mapper *m, unsigned long line, const releve_cell *cells,
-                                 size_t n, const char *period) {
+/* Places a row by its address: the geographies it counts under (one per
+ * configured level), written to geo; returns how many. */
+static size_t place_by_address(releve_mapper *m, unsigned long line, const releve_cell *cells,
+                               size_t n, const char *geo[4]) {
   releve_addr_fields f;
   releve_addr_result r;
-  const char *geo[4];
-  size_t k = 0, i;
-  int rc = 0;
+  size_t k = 0;
 
   f.number = cell_at(cells, n, m->address_cols[A_NUMBER])->text;
   f.suffix = cell_at(cells, n, m->address_cols[A_SUFFIX])->text;
@@ -525,14 +767,13 @@ static int accumulate_by_address(releve_mapper *m, unsigned long line, const rel
     geo[k++] = "QP";
   if (m->levels & LEVEL_PARIS)
     geo[k++] = "PARIS";
-  for (i = 0; i < k && rc == 0; i++)
-    rc = accumulate(m, line, cells, n, period, geo[i]);
-  return rc;
+  return k;
 }
 
 int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *cells, size_t n) {
-  char pbuf[16], gbuf[16];
-  const char *period, *geography;
+  char gbuf[16];
+  const char *geo[4];
+  span period;
   int skip;
 
   if (!matches(&m->row_filters, cells, n)) {
@@ -542,20 +783,20 @@ int releve_mapper_row(releve_mapper *m, unsigned long line, const releve_cell *c
   if (m->kind == KIND_LONG)
     return emit_long(m, line, cells, n);
   if (m->geo_address) {
-    period = row_period(m, line, cells, n, m->period_column, pbuf, sizeof pbuf);
-    return period ? accumulate_by_address(m, line, cells, n, period) : 0;
+    if (row_span(m, line, cells, n, &m->period, &period) != 0)
+      return 0;
+    return accumulate(m, line, cells, n, &period, geo, place_by_address(m, line, cells, n, geo));
   }
-  geography = row_geography(m, line, cells, n, m->geo_column, gbuf, sizeof gbuf, &skip);
+  geo[0] = row_geography(m, line, cells, n, m->geo_column, gbuf, sizeof gbuf, &skip);
   if (skip) {
     m->skipped++;
     return 0;
   }
-  period = row_period(m, line, cells, n, m->period_column, pbuf, sizeof pbuf);
-  if (period == NULL || geography == NULL)
+  if (row_span(m, line, cells, n, &m->period, &period) != 0 || geo[0] == NULL)
     return 0;
   if (m->kind == KIND_WIDE)
-    return emit_wide(m, line, cells, n, period, geography);
-  return accumulate(m, line, cells, n, period, geography);
+    return emit_wide(m, line, cells, n, period.single, geo[0]);
+  return accumulate(m, line, cells, n, &period, geo, 1);
 }
 
 static const target *target_of(const releve_mapper *m, const char *indicator) {
@@ -620,7 +861,8 @@ int releve_mapper_finish(releve_mapper *m) {
       c.geography = g->geography;
       c.value.kind = RELEVE_CELL_NUMBER;
       switch (t->op) {
-      case OP_COUNT: c.value.number = g->matched; break;
+      case OP_COUNT:
+      case OP_DISTINCT: c.value.number = g->matched; break;
       case OP_SUM: c.value.number = g->sum; break;
       case OP_MEAN:
         if (g->matched == 0)
@@ -650,6 +892,7 @@ void releve_mapper_free(releve_mapper *m) {
       free(g->key);
       free(g->period);
       free(g->geography);
+      free(g->distinct.slots);
       free(g);
       g = next;
     }

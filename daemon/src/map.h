@@ -13,7 +13,8 @@
  *   "mapping": {
  *     "kind": "long" | "wide" | "rows",
  *     "columns": {"indicator": "indicateur", "period": "periode", …},    long
- *     "period": {"column": "annee", "format": "year"} | {"value": "2019"},
+ *     "period": {"column": "annee", "format": "year"} | {"value": "2019"}
+ *             | {"start": "date_debut", "end": "date_fin", "format": "date"},  rows
  *     "geography": {"column": "commune", "codes": {"75118": "75118"},
  *                   "default": "QPV", "unmapped": "error" | "skip"}
  *                | {"value": "QPV"}
@@ -28,9 +29,32 @@
  *        "G03.1": {"op": "count", "where": {"ep": ["REP", "REP+"]}},    rows
  *        "G03.2": {"op": "sum", "column": "effectifs", "where": {…}},   rows
  *        "G09.2": {"op": "mean", "column": "ips"},                      rows
- *        "G20.1": {"op": "share", "where": {…}, "of": {…}}              rows
+ *        "G20.1": {"op": "share", "where": {…}, "of": {…}},             rows
+ *        "T27.2": {"op": "count_distinct", "key": "id_jeune",          rows
+ *                  "where": {…}, "period": {…}}
  *     }
  *   }
+ *
+ * count_distinct counts the distinct values of the key column among the
+ * matching rows of each group (a person with two dossiers counts once); a
+ * row with an empty key is reported and not counted. Memory is bounded:
+ * each group holds a set of 64-bit hashes of its keys (8 to 32 bytes per
+ * distinct key, open addressing kept at most half full), and a file may
+ * hold at most 16 777 216 keys across its groups (then it is refused, with
+ * a report). The keys are hashed with a salt drawn for each file; the
+ * keys themselves are never stored, logged or quoted in a report (two keys
+ * sharing a hash, about one chance in 10^7 for a million people, would
+ * count once).
+ *
+ * An interval period ("start" and "end" columns, format "year" or "date")
+ * counts a row for every year Y its [start, end] overlaps: "jeunes en CEJ
+ * en 2019" counts everyone whose CEJ began in 2019 or before and ended in
+ * 2019 or after, or has not ended (an empty end is open). The years are
+ * those of the contract up to the current one (releve_mapper_set_years);
+ * an end before its start is reported. An indicator of a rows mapping may
+ * carry its own "period" (any of the three forms), which replaces the
+ * mapping's for it: sorties counted by the year they ended, presence by
+ * interval, in one mapping.
  *
  * Period formats: "year" (2019, 2019-12, 2019-T4 → 2019), "school_year"
  * (2018-2019), "date" (YYYY-MM-DD → its year). Geography codes map a cell's
@@ -91,6 +115,10 @@ struct releve_addr_ref;
  * mapping refuses the file). Call before releve_mapper_columns(). */
 void releve_mapper_set_addresses(releve_mapper *m, const struct releve_addr_ref *ref,
                                  releve_map_note_cb on_note);
+/* The years an interval period counts (first to last, both included);
+ * without it, from the record's start year to the current year. Call
+ * before the first row. */
+void releve_mapper_set_years(releve_mapper *m, int first, int last);
 /* Rows left out by filters or an unmapped geography set to "skip". */
 unsigned long releve_mapper_skipped(const releve_mapper *m);
 void releve_mapper_free(releve_mapper *m);

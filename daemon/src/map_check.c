@@ -10,7 +10,7 @@
 #include "util.h"
 
 static const char *const kinds[] = {"long", "wide", "rows", NULL};
-static const char *const ops[] = {"count", "sum", "mean", "share", NULL};
+static const char *const ops[] = {"count", "count_distinct", "sum", "mean", "share", NULL};
 static const char *const formats[] = {"year", "school_year", "date", NULL};
 
 static int one_of(const char *s, const char *const *list) {
@@ -59,18 +59,30 @@ static void check_where(const releve_jctx *c, json_t *obj, const char *path, con
   }
 }
 
-static void check_period(const releve_jctx *c, json_t *m, const char *path, int required) {
-  static const char *const keys[] = {"column", "format", "value", NULL};
-  json_t *p;
+/* A "period" object: a value, a column, or (rows only) an interval of a
+ * start and an end column. */
+static void check_period_spec(const releve_jctx *c, json_t *p, const char *where, int rows) {
+  static const char *const keys[] = {"column", "format", "value", "start", "end", NULL};
   const char *s;
-  char where[512];
 
-  if (releve_json_object(c, m, path, "period", required, &p) != 1)
-    return;
-  releve_json_path(where, sizeof where, path, "period");
   releve_json_check_keys(c, p, where, keys);
+  if (json_object_get(p, "start") || json_object_get(p, "end")) {
+    if (!rows)
+      err(c, where, NULL, "an interval (\"start\", \"end\") counts rows: it needs \"kind\": "
+                          "\"rows\"");
+    releve_json_string(c, p, where, "start", 1, &s);
+    releve_json_string(c, p, where, "end", 1, &s);
+    if (json_object_get(p, "column") || json_object_get(p, "value"))
+      err(c, where, NULL, "an interval reads \"start\" and \"end\"; \"column\" and \"value\" "
+                          "do not go with it");
+    if (releve_json_string(c, p, where, "format", 0, &s) == 1 && strcmp(s, "year") &&
+        strcmp(s, "date"))
+      err(c, where, "format", "\"%s\": an interval counts calendar years; \"year\" or "
+                              "\"date\" is expected", s);
+    return;
+  }
   if (json_object_get(p, "column") == NULL && json_object_get(p, "value") == NULL)
-    err(c, where, NULL, "either \"column\" or \"value\" is expected");
+    err(c, where, NULL, "either \"column\", \"value\" or \"start\" and \"end\" is expected");
   releve_json_string(c, p, where, "column", 0, &s);
   if (releve_json_string(c, p, where, "format", 0, &s) == 1 && !one_of(s, formats))
     err(c, where, "format", "\"%s\" is not one of: year, school_year, date", s);
@@ -79,6 +91,17 @@ static void check_period(const releve_jctx *c, json_t *m, const char *path, int 
     if (releve_period_parse(s, &per) != 0)
       err(c, where, "value", "\"%s\" is not a period (2019 or 2018-2019 expected)", s);
   }
+}
+
+static void check_period(const releve_jctx *c, json_t *m, const char *path, int required,
+                         int rows) {
+  json_t *p;
+  char where[512];
+
+  if (releve_json_object(c, m, path, "period", required, &p) != 1)
+    return;
+  releve_json_path(where, sizeof where, path, "period");
+  check_period_spec(c, p, where, rows);
 }
 
 /* {"address": {…columns…}, "levels": …}: rows placed through the address
@@ -169,7 +192,7 @@ static void check_geography(const releve_jctx *c, json_t *m, const char *path, i
 static void check_indicator(const releve_jctx *c, json_t *spec, const char *path,
                             const char *kind) {
   static const char *const wide_keys[] = {"column", "share_column", NULL};
-  static const char *const rows_keys[] = {"op", "column", "where", "of", NULL};
+  static const char *const rows_keys[] = {"op", "column", "key", "where", "of", "period", NULL};
   const char *s;
 
   if (strcmp(kind, "wide") == 0) {
@@ -185,13 +208,17 @@ static void check_indicator(const releve_jctx *c, json_t *spec, const char *path
     return;
   }
   if (!json_is_object(spec)) {
-    err(c, path, NULL, "{\"op\": \"count\"|\"sum\"|\"mean\"|\"share\", …} is expected");
+    err(c, path, NULL, "{\"op\": \"count\"|\"count_distinct\"|\"sum\"|\"mean\"|\"share\", …} "
+                       "is expected");
     return;
   }
   releve_json_check_keys(c, spec, path, rows_keys);
   if (releve_json_string(c, spec, path, "op", 1, &s) == 1) {
     if (!one_of(s, ops))
-      err(c, path, "op", "\"%s\" is not one of: count, sum, mean, share", s);
+      err(c, path, "op", "\"%s\" is not one of: count, count_distinct, sum, mean, share", s);
+    else if (strcmp(s, "count_distinct") == 0 && json_object_get(spec, "key") == NULL)
+      err(c, path, "key", "op \"count_distinct\" needs the key column whose distinct values "
+                          "are counted (\"key\": \"id_jeune\")");
     else if ((strcmp(s, "sum") == 0 || strcmp(s, "mean") == 0) &&
              json_object_get(spec, "column") == NULL)
       err(c, path, "column", "op \"%s\" needs the column to add up", s);
@@ -199,6 +226,8 @@ static void check_indicator(const releve_jctx *c, json_t *spec, const char *path
       err(c, path, "of", "op \"share\" needs \"of\": the filter of the whole (may be {})");
   }
   releve_json_string(c, spec, path, "column", 0, &s);
+  releve_json_string(c, spec, path, "key", 0, &s);
+  check_period(c, spec, path, 0, 1);
   check_where(c, spec, path, "where");
   check_where(c, spec, path, "of");
 }
@@ -233,11 +262,11 @@ void releve_mapping_check(json_t *mapping, const releve_jctx *c, const char *pat
         err(c, sub, NULL, "a column name is expected");
       }
     }
-    check_period(c, mapping, path, 0);
+    check_period(c, mapping, path, 0, 0);
     check_geography(c, mapping, path, 0);
     return;
   }
-  check_period(c, mapping, path, 1);
+  check_period(c, mapping, path, 1, strcmp(kind, "rows") == 0);
   check_geography(c, mapping, path, 1);
   if (releve_json_object(c, mapping, path, "indicators", 1, &inds) != 1)
     return;

@@ -270,6 +270,11 @@ void releve_plugins_unload(releve_plugins *p) {
   memset(p, 0, sizeof *p);
 }
 
+uint32_t releve_plugin_flags(const releve_plugin *plugin) {
+  /* The host never reads past what the plugin was built with. */
+  return RELEVE_PLUGIN_HAS(plugin, flags) ? plugin->flags : 0;
+}
+
 const releve_plugin *releve_plugins_find(const releve_plugins *p, const char *name) {
   size_t i;
   for (i = 0; i < p->n; i++)

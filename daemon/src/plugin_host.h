@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "releve/plugin.h"
@@ -52,6 +53,9 @@ const releve_plugin *releve_plugins_find(const releve_plugins *p, const char *na
  * '_' for '-': load_crash.so for "load-crash"), to say why it is not
  * there; NULL when there is none. */
 const releve_loaded_plugin *releve_plugins_refused(const releve_plugins *p, const char *name);
+/* A loaded descriptor's flags (RELEVE_PLUGIN_*), 0 when its struct_size
+ * ends before them (a plugin built before ABI 1.2). */
+uint32_t releve_plugin_flags(const releve_plugin *plugin);
 
 /* Checks an actor's options object against a plugin's table (unknown keys
  * listed with the allowed ones, types) and fills values (one per table

@@ -59,7 +59,7 @@
 /* The entry point every plugin defines (declared here once for all). */
 RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
 
-/* Defines a plugin's descriptor (ABI 1.1, this build's struct size) and its
+/* Defines a plugin's descriptor (ABI 1.2, this build's struct size) and its
  * entry point, the only exported symbol:
  *   RELEVE_KIT_PLUGIN("caf", "1.0.0", "CAF open data by commune",
  *                     "export open data de la CAF (CSV)", caf_options, caf_decode,
@@ -68,9 +68,14 @@ RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void);
  * NULL; recognise says whether the first bytes of a file are in this format
  * (releve/plugin.h, RECOGNISING A FILE). */
 #define RELEVE_KIT_PLUGIN(name, version, description, format, options, decode, recognise) \
-  static const releve_plugin releve_kit_plugin = {                                     \
-      RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), name, version, description,      \
-      options, decode, recognise, format};                                             \
+  RELEVE_KIT_PLUGIN_FLAGS(name, version, description, format, options, decode, recognise, 0)
+/* The same with descriptor flags (ABI 1.2): RELEVE_PLUGIN_PERSONAL_DATA for
+ * a plugin whose rows are people. */
+#define RELEVE_KIT_PLUGIN_FLAGS(name, version, description, format, options, decode,      \
+                                recognise, flags)                                         \
+  static const releve_plugin releve_kit_plugin = {                                        \
+      RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), name, version, description,         \
+      options, decode, recognise, format, flags};                                         \
   RELEVE_PLUGIN_EXPORT const releve_plugin *releve_plugin_entry_v1(void) {             \
     return &releve_kit_plugin;                                                         \
   }

@@ -2,10 +2,14 @@
  *
  * One record per young person; one output row per record holding only what
  * the référentiel needs (year of birth, address, structure, CEJ, current
- * situation). Names, identifiers and full dates never leave the plugin and
- * never appear in a message. Records are read one at a time, each at most
+ * situation) and a pseudonym of the person's identifier for counting
+ * people once. Names, identifiers and full dates never leave the plugin;
+ * nothing read appears in a message.
+ * The descriptor declares personal data, so the host handles every file as
+ * such. Records are read one at a time, each at most
  * RELEVE_KIT_MAX_RECORD bytes. See README.md. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,13 +28,15 @@ enum column {
   COL_CEJ_ANNEE_FIN,
   COL_SITUATION,
   COL_SORTIE_POSITIVE,
+  COL_ID_JEUNE,
   COL_COUNT
 };
 
 static const char *const column_names[COL_COUNT] = {
     "annee_naissance", "adresse_numero", "adresse_voie", "adresse_complement",
     "code_postal",     "commune",        "structure",    "cej",
-    "cej_annee_debut", "cej_annee_fin",  "situation",    "sortie_positive"};
+    "cej_annee_debut", "cej_annee_fin",  "situation",    "sortie_positive",
+    "id_jeune"};
 
 /* Situations that count as a positive exit, normalised. */
 static const char *const positive[] = {"emploi", "contrat_en_alternance", "formation",
@@ -204,6 +210,25 @@ static int add_situation(person *p, const releve_kit_json_node *rec) {
   return rc < 0 ? rc : releve_kit_row_add(p->row, RELEVE_CELL_TEXT, 0, good ? "oui" : "non");
 }
 
+/* id_jeune: a pseudonym of idJeune (64-bit FNV-1a, 16 hex digits), the
+ * same for every dossier of a person, so that the host counts a person
+ * with two dossiers once (count_distinct) without the identifier itself
+ * leaving the plugin. EMPTY when the record has none. */
+static int add_pseudonym(person *p, const releve_kit_json_node *rec) {
+  const releve_kit_json_node *n = releve_kit_json_get(rec, "idJeune");
+  uint64_t h = 14695981039346656037u;
+  char text[17];
+  if (absent(n) || ((n->type == RELEVE_KIT_JSON_STRING || n->type == RELEVE_KIT_JSON_NUMBER) &&
+                    releve_kit_cell_blank(n->text)))
+    return releve_kit_row_add(p->row, RELEVE_CELL_EMPTY, 0, "");
+  if (n->type != RELEVE_KIT_JSON_STRING && n->type != RELEVE_KIT_JSON_NUMBER)
+    return wrong(p, n, "idJeune", "un texte");
+  for (const char *c = n->text; *c; c++)
+    h = (h ^ (unsigned char)*c) * 1099511628211u;
+  snprintf(text, sizeof text, "%016llx", (unsigned long long)h);
+  return releve_kit_row_add_copy(p->row, RELEVE_CELL_TEXT, 0, text, 16);
+}
+
 /* Builds the row of one record; 1 when it is to be emitted. */
 static int convert(person *p, const releve_kit_json_node *rec) {
   int rc = add_year(p, rec, "dateNaissance", "dateNaissance");
@@ -218,6 +243,8 @@ static int convert(person *p, const releve_kit_json_node *rec) {
     rc = add_cej(p, rec);
   if (rc == 0 && !p->failed)
     rc = add_situation(p, rec);
+  if (rc == 0 && !p->failed)
+    rc = add_pseudonym(p, rec);
   if (rc < 0)
     return rc;
   return p->failed ? 0 : 1;
@@ -367,8 +394,9 @@ static int mission_locale_recognise(const unsigned char *head, size_t n, const c
   return 30;
 }
 
-RELEVE_KIT_PLUGIN("mission-locale", "1.1.0",
-                  "Mission Locale i-milo JSON export: one row per young person, without "
-                  "names, identifiers or birth dates",
-                  "export i-milo de la Mission Locale (JSON)", NULL,
-                  mission_locale_decode, mission_locale_recognise)
+RELEVE_KIT_PLUGIN_FLAGS("mission-locale", "1.2.0",
+                        "Mission Locale i-milo JSON export: one row per young person, without "
+                        "names, identifiers or birth dates (personal data)",
+                        "export i-milo de la Mission Locale (JSON)", NULL,
+                        mission_locale_decode, mission_locale_recognise,
+                        RELEVE_PLUGIN_PERSONAL_DATA)

@@ -197,14 +197,14 @@ static int no_decode(const releve_decode_args *a) {
   return 0;
 }
 static const releve_plugin alpha = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), "alpha", "1",
-                                    "", NULL, no_decode, all, "format alpha"};
+                                    "", NULL, no_decode, all, "format alpha", 0};
 static const releve_plugin beta = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), "beta", "1",
-                                   "", NULL, no_decode, all, NULL};
+                                   "", NULL, no_decode, all, NULL, 0};
 static const releve_plugin gamma_ = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin), "gamma", "1",
-                                     "", NULL, no_decode, never, "format gamma"};
+                                     "", NULL, no_decode, never, "format gamma", 0};
 /* recognise lies past struct_size: the host must not read it. */
 static const releve_plugin legacy = {RELEVE_PLUGIN_ABI_MAJOR, RELEVE_PLUGIN_MIN_SIZE, "legacy",
-                                     "1", "", NULL, no_decode, never, "never read"};
+                                     "1", "", NULL, no_decode, never, "never read", 0};
 
 static releve_plugins synthetic(void) {
   static releve_loaded_plugin items[4];

@@ -23,6 +23,10 @@
  *   ("releve_plugin_entry_v1") once after dlopen(RTLD_NOW|RTLD_LOCAL). It
  *   must return a pointer to a descriptor with static storage duration.
  *
+ *   A plugin that decodes person-level records sets
+ *   RELEVE_PLUGIN_PERSONAL_DATA in flags (ABI 1.2, after format): see
+ *   PERSONAL DATA below.
+ *
  *   The host refuses the plugin, with one log line, when:
  *     - abi_major differs from RELEVE_PLUGIN_ABI_MAJOR;
  *     - struct_size is smaller than RELEVE_PLUGIN_MIN_SIZE (the host never
@@ -119,6 +123,15 @@
  *   RFC 4180 quotes) instead of the archive's bytes: a plugin recognises a
  *   workbook when it recognises one of its sheets; a workbook the host
  *   cannot read is refused with its reason before any plugin is asked.
+ * PERSONAL DATA (ABI 1.2)
+ *   A descriptor whose struct_size covers flags and sets
+ *   RELEVE_PLUGIN_PERSONAL_DATA declares that its rows are people. The
+ *   host enforces the privacy rules on every file of every actor using the
+ *   plugin, even when the actor lacks "personal_data": true (which
+ *   check-config then reports as an error). Such a plugin still passes
+ *   values to error() only when they identify nobody; the host drops them
+ *   from reports anyway. A descriptor built against an older ABI
+ *   (smaller struct_size) has no flags: the host reads 0.
  *
  * MEMORY AND STREAMING
  *   Files can hold millions of rows: read in chunks, keep at most one row in
@@ -248,7 +261,17 @@ typedef struct releve_plugin {
   /* ABI 1.1, appended: see RECOGNISING A FILE. Both may be NULL. */
   int (*recognise)(const unsigned char *head, size_t n, const char *file_name);
   const char *format; /* French, for partners: the format's usual name */
+  /* ABI 1.2, appended: see PERSONAL DATA. */
+  uint32_t flags; /* RELEVE_PLUGIN_* below, or 0 */
 } releve_plugin;
+
+/* flags: the plugin decodes person-level records (one row per person,
+ * names, addresses, identifiers). The host then treats every file this
+ * plugin reads as personal data, whatever the configuration says (rows in
+ * memory only, the file deleted or kept 0700, reports by line number,
+ * nothing personal stored or logged), and `releve check-config` is an
+ * error for an actor using it without "personal_data": true. */
+#define RELEVE_PLUGIN_PERSONAL_DATA 0x1u
 
 /* The most bytes of a file's start given to recognise(). */
 #define RELEVE_PLUGIN_HEAD_MAX 65536

@@ -75,7 +75,7 @@ static int echo_decode(const releve_decode_args *args) {
 
 static const releve_plugin echo_plugin = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin),
                                           "kit-json", "1", "test", NULL, echo_decode,
-                                          NULL, NULL};
+                                          NULL, NULL, 0};
 
 static void run(th_host *h, const char *text, size_t len) {
   th_set_input(h, text, len);

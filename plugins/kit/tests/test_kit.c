@@ -28,7 +28,7 @@ static int lines_decode(const releve_decode_args *args) {
 
 static const releve_plugin lines_plugin = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin),
                                            "kit-lines", "1", "test", NULL, lines_decode,
-                                           NULL, NULL};
+                                           NULL, NULL, 0};
 
 /* "echo": a table whose header holds a "code" column; rows as TEXT. */
 static int echo_is_header(void *ud, const releve_kit_table *t) {
@@ -60,7 +60,7 @@ static int echo_decode(const releve_decode_args *args) {
 
 static const releve_plugin echo_plugin = {RELEVE_PLUGIN_ABI_MAJOR, sizeof(releve_plugin),
                                           "kit-echo", "1", "test", NULL, echo_decode,
-                                          NULL, NULL};
+                                          NULL, NULL, 0};
 
 static void run_text(th_host *h, const releve_plugin *p, const char *text, size_t len) {
   th_set_input(h, text, len);

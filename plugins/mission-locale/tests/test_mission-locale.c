@@ -10,7 +10,7 @@
 #define PLUGIN releve_plugin_entry_v1()
 #define COLUMNS                                                                                   \
   "annee_naissance|adresse_numero|adresse_voie|adresse_complement|code_postal|commune|structure|" \
-  "cej|cej_annee_debut|cej_annee_fin|situation|sortie_positive"
+  "cej|cej_annee_debut|cej_annee_fin|situation|sortie_positive|id_jeune"
 
 static void run_text(th_host *h, const char *text) {
   th_set_input(h, text, strlen(text));
