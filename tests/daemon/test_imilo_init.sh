@@ -1,0 +1,121 @@
+#!/bin/bash
+# An i-milo export dropped into the Mission Locale spool of the configuration
+# `releve init` writes (only the plugin folder changed): 2,000 dossiers for
+# 1,988 young people, with names, e-mails and birth dates. None of them is
+# found anywhere in the state tree (database and its WAL while the daemon
+# runs, archive/, rejected/, personal/, the log, the outbox); T27.2 counts
+# people present in each year by the overlap of their CEJ, each once.
+# Then the entry's "personal_data" is removed: check-config is an error,
+# and the daemon still handles the next file as personal data because the
+# plugin declares it.
+. "$(dirname "$0")/lib.sh"
+: "${PLUGINS:?}"
+[ -f "$PLUGINS/mission-locale.so" ] || { echo "skipped: partner plugins not built"; exit 0; }
+ML=$T/conf/spool/mission-locale
+make_config "c['plugins'] = '$PLUGINS'"
+"$RELEVE" -c "$CONF" check-config > "$T/check.out" || { cat "$T/check.out" >&2; fail "check-config refused the init configuration"; }
+
+# The export and the truth it holds (written beside it, read back below).
+python3 - "$T/export.json" "$T/truth.json" <<'PY'
+import json, random, sys
+rnd = random.Random(16)
+def letters(i):
+    s = ""
+    for _ in range(4):
+        s += chr(ord("A") + i % 26); i //= 26
+    return s
+people, dossiers = [], []
+for i in range(1988):
+    start = rnd.randint(2016, 2023)
+    end = None if rnd.random() < 0.3 else min(start + rnd.randint(0, 2), 2024)
+    people.append((i, start, end))
+# Twelve young people come back for a second CEJ.
+for i in range(12):
+    start = people[i][1] + 1
+    people.append((i, start, None))
+for k, (i, start, end) in enumerate(people):
+    dossiers.append({
+        "idDossier": "D%07d" % (5000000 + k), "idJeune": "JPRIV%05d" % i,
+        "nom": "NOMPRIVE" + letters(i), "prenom": "Prenomprive" + letters(i).lower(),
+        "email": "prive.%s@courriel-jeune.example.net" % letters(i).lower(),
+        "telephone": "06%08d" % (31415926 + i),
+        "adresse": {"numero": str(1 + i % 90), "libelleVoie": "Rue Secretepriv" + letters(i),
+                    "complement": None, "codePostal": "75018", "commune": "Paris"},
+        "dateNaissance": "2003-%02d-%02d" % (1 + i % 12, 1 + i % 28),
+        "structureRattachement": {"codeStructure": "75001"},
+        "accompagnementCEJ": {"accompagnementCEJ": True, "dateDebut": "%d-03-14" % start,
+                              "dateFinPrevue": "%d-03-13" % (start + 1),
+                              "dateFinReelle": None if end is None else "%d-12-20" % end},
+        "situations": [{"etat": "EN_COURS", "categorieSituation": "Emploi",
+                        "dateDebut": "2023-01-09", "dateFin": None}]})
+json.dump({"dateExport": "2024-01-31", "jeunes": dossiers}, open(sys.argv[1], "w"),
+          ensure_ascii=False, indent=1)
+truth = {}
+for y in range(2015, 2024):
+    truth[str(y)] = len({i for i, s, e in people if s <= y <= (2023 if e is None else e)})
+truth["starts2019"] = len({i for i, s, e in people if s == 2019})
+json.dump(truth, open(sys.argv[2], "w"))
+PY
+SECRETS='NOMPRIVE Prenomprive courriel-jeune JPRIV Secretepriv D500000 063141'
+
+# no_personal_data WHERE...: none of the names, e-mails, identifiers or streets.
+no_personal_data() {
+  local w hits
+  for w in $SECRETS; do
+    hits=$(grep -rail -- "$w" "$@" 2>/dev/null || true)
+    [ -z "$hits" ] || fail "\"$w\" found in: $hits"
+  done
+}
+
+start_daemon
+mkdir -p "$ML/incoming"
+cp "$T/export.json" "$ML/incoming/.imilo.json.part"
+mv "$ML/incoming/.imilo.json.part" "$ML/incoming/imilo.json"
+wait_for 60 "test -f '$ML/archive/imilo.json.rapport.txt'" || fail "no report for the export"
+grep -q 'ACCEPTÉ' "$ML/archive/imilo.json.rapport.txt" ||
+  fail "not accepted: $(cat "$ML/archive/imilo.json.rapport.txt")"
+[ -z "$(find "$ML" -type f ! -name '*.rapport.txt')" ] ||
+  fail "the export is still in the spool: $(find "$ML" -type f)"
+ls "$DB"-wal >/dev/null 2>&1 || fail "no WAL to search while the daemon runs"
+no_personal_data "$T/conf" "$LOG"
+stop_daemon
+no_personal_data "$T/conf" "$LOG"
+
+# People present each year, once each, whatever their number of dossiers.
+for y in 2016 2019 2022 2023; do
+  want=$(python3 -c "import json; print(json.load(open('$T/truth.json'))['$y'])")
+  got=$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T27.2' AND period='$y' AND geography='PARIS'")
+  [ "$got" = "$want" ] || fail "T27.2 $y: $got, expected $want"
+done
+starts=$(python3 -c "import json; print(json.load(open('$T/truth.json'))['starts2019'])")
+[ "$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T27.2' AND period='2019'")" -gt "$starts" ] ||
+  fail "T27.2 2019 counts starts ($starts), not presence"
+
+# Without "personal_data": an error for check-config, personal data all the same.
+python3 - "$CONF" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for a in c["actors"]:
+    if a["id"] == "mission-locale":
+        a.pop("personal_data"); a.pop("keep_days")
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+if "$RELEVE" -c "$CONF" check-config > "$T/check.out"; then fail "check-config accepted the actor without personal_data"; fi
+grep -q 'error: actor "mission-locale": plugin "mission-locale" decodes person-level records; add "personal_data": true' "$T/check.out" ||
+  { cat "$T/check.out" >&2; fail "check-config does not say what is missing"; }
+python3 - "$T/export.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["jeunes"] = d["jeunes"][:50]
+d["jeunes"][0]["accompagnementCEJ"]["dateDebut"] = "hier"  # a refused file this time
+json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)
+PY
+cp "$T/export.json" "$ML/incoming/imilo-2.json"
+"$RELEVED" -c "$CONF" --once >>"$LOG" 2>&1 || fail "releved --once failed"
+grep -q 'REFUSÉ' "$ML/rejected/imilo-2.json.rapport.txt" ||
+  fail "the broken export was not refused: $(find "$ML" -type f)"
+[ -z "$(find "$ML" -type f ! -name '*.rapport.txt')" ] ||
+  fail "the export was kept although the plugin declares personal data: $(find "$ML" -type f)"
+grep -q 'plugin "mission-locale" decodes person-level records' "$LOG" || fail "no warning in the log"
+no_personal_data "$T/conf" "$LOG"
+echo "i-milo export through the init configuration: nothing personal in the state; T27.2 by presence: ok"
