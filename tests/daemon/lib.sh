@@ -83,3 +83,14 @@ drop() {
 figure() { printf '%s\nG04.1;Nombre de bénévoles formés par an;%s;QPV;%s;;;%s\n' "$HEADER" "$1" "$2" "${3:-}"; }
 
 count_files() { find "$1" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' | wc -l; }
+
+# no_personal_data WHERE...: none of the words of $SECRETS (names, e-mails,
+# identifiers, streets a test put in a personal-data file) in those files
+# or folders.
+no_personal_data() {
+  local w hits
+  for w in $SECRETS; do
+    hits=$(grep -rail -- "$w" "$@" 2>/dev/null || true)
+    [ -z "$hits" ] || fail "\"$w\" found in: $hits"
+  done
+}

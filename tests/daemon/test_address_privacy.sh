@@ -91,15 +91,6 @@ for i, l in enumerate(sys.stdin.read().splitlines()):
 print("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in out) + "\n]")'
 }
 
-# no_personal_data WHERE...: none of the names and streets anywhere.
-no_personal_data() {
-  local w hits
-  for w in $SECRETS; do
-    hits=$(grep -rail -- "$w" "$@" 2>/dev/null || true)
-    [ -z "$hits" ] || fail "\"$w\" found in: $hits"
-  done
-}
-
 value() { sql "SELECT value FROM observations WHERE indicator='T27.2' AND period='2022' AND geography='$1'"; }
 
 check_counts() {

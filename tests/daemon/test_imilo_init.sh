@@ -58,15 +58,6 @@ json.dump(truth, open(sys.argv[2], "w"))
 PY
 SECRETS='NOMPRIVE Prenomprive courriel-jeune JPRIV Secretepriv D500000 063141'
 
-# no_personal_data WHERE...: none of the names, e-mails, identifiers or streets.
-no_personal_data() {
-  local w hits
-  for w in $SECRETS; do
-    hits=$(grep -rail -- "$w" "$@" 2>/dev/null || true)
-    [ -z "$hits" ] || fail "\"$w\" found in: $hits"
-  done
-}
-
 start_daemon
 mkdir -p "$ML/incoming"
 cp "$T/export.json" "$ML/incoming/.imilo.json.part"
