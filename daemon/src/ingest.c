@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cellset.h"
+#include "encoding.h"
 #include "geo.h"
 #include "hash.h"
 #include "log.h"
@@ -47,6 +48,8 @@ struct releve_ingest {
   char received_at[32];    /* the submission's time, shared by its figures */
   releve_mapper *mapper;
   int columns_seen;
+  unsigned long rows;      /* rows the plugin gave */
+  unsigned long bom_mixed_line; /* a BOM, then bytes that are not UTF-8 from this line */
   int stop;                /* a system failure: stop feeding */
   int sys_error;
   int added, changed, unchanged, empty;
@@ -120,7 +123,10 @@ static int open_file(releve_ingest *in) {
   }
   /* Reading a FIFO or device would block; a regular file is read blocking. */
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  return releve_sha256_fd(fd, in->sha256, &in->size) || lseek(fd, 0, SEEK_SET) != 0 ? -EIO : 0;
+  if (releve_sha256_fd(fd, in->sha256, &in->size) ||
+      releve_encoding_bom_mixed(fd, &in->bom_mixed_line) < 0)
+    return -EIO;
+  return lseek(fd, 0, SEEK_SET) != 0 ? -EIO : 0;
 }
 
 /* A file from the spool that a scheduled pull dropped there came by
@@ -749,6 +755,7 @@ static int svc_row(void *ctx, unsigned long line, const releve_cell *cells, size
     return in->sys_error;
   if (in->duplicate_of)
     return -ECANCELED;
+  in->rows++;
   if (in->stop)
     return in->sys_error ? in->sys_error : -ECANCELED;
   if (!in->columns_seen) {
@@ -944,8 +951,21 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
       in->report.n_problems == 0)
     refuse(in, "aucune ligne d'en-tête n'a été reconnue : le fichier ne contient pas de "
                "données dans le format attendu");
+  /* A header and nothing under it, or an empty JSON list: the partner
+   * sent nothing, and an "accepted" would read as an answer given. */
+  if (in->refusal == NULL && in->duplicate_of == 0 && in->columns_seen && in->rows == 0 &&
+      in->report.n_problems == 0 && decode_rc == 0)
+    refuse(in, "fichier sans données : il ne contient aucune ligne de valeurs (seulement "
+               "l'en-tête, ou une liste vide) ; rien n'a été enregistré et ce dépôt ne compte "
+               "pas comme une réponse");
   if (in->refusal)
     releve_report_problem(&in->report, 0, 0, NULL, in->refusal);
+  if (in->bom_mixed_line && in->duplicate_of == 0)
+    releve_report_warning(&in->report, in->bom_mixed_line,
+                          "le fichier commence par la marque de l'UTF-8 (BOM) mais contient, à "
+                          "partir de cette ligne, des caractères qui ne sont pas en UTF-8 : ils "
+                          "ont été lus en Windows-1252 ; vérifiez les accents et réenregistrez "
+                          "le fichier en « CSV UTF-8 »");
   context = context_lines(in);
   if (in->duplicate_of && in->refusal == NULL) {
     fill_result(in, res, RELEVE_DUPLICATE);
