@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "export.h"
 #include "log.h"
+#include "state.h"
 
 int cli_load_config(releve_cli *cli) {
   releve_diags d = {0};
@@ -32,8 +33,14 @@ int cli_load_config(releve_cli *cli) {
 }
 
 int cli_open_store(releve_cli *cli, int writable) {
-  int rc = releve_store_open(&cli->store, cli->cfg.database,
-                             writable ? RELEVE_STORE_RW : RELEVE_STORE_RO);
+  char why[512];
+  int rc = releve_state_become_owner(&cli->cfg, why, sizeof why);
+  if (rc < 0) {
+    fprintf(stderr, "releve: %s\n", why);
+    return CLI_FAIL;
+  }
+  rc = releve_store_open(&cli->store, cli->cfg.database,
+                         writable ? RELEVE_STORE_RW : RELEVE_STORE_RO);
   if (rc) {
     fprintf(stderr, "releve: cannot open the database %s: %s\n", cli->cfg.database,
             strerror(-rc));

@@ -32,7 +32,11 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
  * CLI_FAIL. */
 int cli_load_config(releve_cli *cli);
 /* Opens the database, read-only unless writable is set; syncs the
- * référentiel when the database is written or is an empty stand-in. */
+ * référentiel when the database is written or is an empty stand-in. Run
+ * as root, it first becomes the owner of the state folder (state.h), so
+ * that nothing it creates (database, WAL, outbox, spool and pull folders)
+ * is left owned by root; it refuses, saying which user to run as, when it
+ * cannot. */
 int cli_open_store(releve_cli *cli, int writable);
 void cli_close(releve_cli *cli);
 

@@ -83,7 +83,9 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
     fprintf(stderr, "releve: no actor \"%s\" (see `releve referentiel --json`)\n", actor);
     return CLI_FAIL;
   }
-  if (load_plugins(cli, &plugins))
+  /* The store first: run as root, it becomes the state's owner before any
+   * plugin is loaded. */
+  if (cli_open_store(cli, 1) || load_plugins(cli, &plugins))
     return CLI_FAIL;
   if (forced && releve_plugins_find(&plugins, forced) == NULL) {
     fprintf(stderr, "releve: no plugin \"%s\" in %s (see `releve plugins`)\n", forced,
@@ -100,10 +102,6 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
       releve_plugins_unload(&plugins);
       return CLI_FAIL;
     }
-  }
-  if (cli_open_store(cli, 1)) {
-    releve_plugins_unload(&plugins);
-    return CLI_FAIL;
   }
   env.cfg = &cli->cfg;
   env.store = &cli->store;

@@ -191,13 +191,14 @@ int cmd_pull(releve_cli *cli, int argc, char **argv) {
     releve_sources_free(&sources);
     return CLI_FAIL;
   }
-  rc = releve_spool_prepare(&cli->cfg);
-  if (rc)
-    fprintf(stderr, "releve: cannot prepare the spool %s: %s\n", cli->cfg.spool, strerror(-rc));
-  else if (cli_open_store(cli, 1) == CLI_OK)
-    rc = pull_one(cli, src) == CLI_OK ? 0 : -EIO;
-  else
+  /* The store first: run as root, it becomes the state's owner before the
+   * spool folders are made. */
+  if (cli_open_store(cli, 1) != CLI_OK)
     rc = -EIO;
+  else if ((rc = releve_spool_prepare(&cli->cfg)) != 0)
+    fprintf(stderr, "releve: cannot prepare the spool %s: %s\n", cli->cfg.spool, strerror(-rc));
+  else
+    rc = pull_one(cli, src) == CLI_OK ? 0 : -EIO;
   releve_sources_free(&sources);
   return rc ? CLI_FAIL : CLI_OK;
 }

@@ -110,6 +110,8 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
          sum.complete, cli_plural(sum.complete, "acteur complet", "acteurs complets"),
          sum.already, cli_plural(sum.already, "déjà relancé", "déjà relancés"));
   printf("acteurs avec un fichier en attente de traitement : %d\n", sum.waiting);
+  printf("acteurs retenus, adresse provisoire de « releve init » à remplacer : %d\n",
+         sum.placeholder);
   if (!sum.due)
     printf("aucune campagne n'a d'étape ce jour-là\n");
   if (sum.errors)

@@ -216,6 +216,31 @@ static void print_summary(const status_ctx *s, const char *today, int year, json
          cli_count(waiting, n[5]));
 }
 
+/* The actors whose address is still `releve init`'s placeholder: no
+ * reminder goes to them (remind.h). */
+static json_t *placeholders_json(const releve_config *cfg) {
+  json_t *list = json_array();
+  size_t i;
+  for (i = 0; list && i < cfg->n_actors; i++)
+    if (cfg->actors[i].placeholder)
+      json_array_append_new(list, json_string(cfg->actors[i].id));
+  return list;
+}
+
+static void print_placeholders(const releve_config *cfg) {
+  json_t *list = placeholders_json(cfg), *v;
+  char n[RELEVE_NUMBER_SIZE];
+  size_t i;
+  if (list && json_array_size(list)) {
+    printf("Adresses provisoires à remplacer (aucune relance ne leur est envoyée) : %s %s — ",
+           cli_count((long long)json_array_size(list), n),
+           cli_plural((long long)json_array_size(list), "acteur", "acteurs"));
+    json_array_foreach(list, i, v) printf("%s%s", i ? ", " : "", json_string_value(v));
+    printf("\n");
+  }
+  json_decref(list);
+}
+
 static int parse_common(int argc, char **argv, const char *usage, int with_actor, int *json,
                         int *year, const char **actor) {
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
@@ -367,9 +392,11 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     json_object_set_new(out, "sources", cli_pull_status_json(cli));
     json_object_set_new(out, "mail", cli_mail_status_json(cli));
     json_object_set_new(out, "plugin_faults", faults_json(cli));
+    json_object_set_new(out, "placeholders", placeholders_json(&cli->cfg));
     rc = cli_print_json(out);
   } else {
     print_summary(&s, today, year, files);
+    print_placeholders(&cli->cfg);
     print_actors(cli, &s, actors);
     print_themes(&s);
     print_campaigns(cli, &s);

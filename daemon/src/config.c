@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -339,12 +340,8 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
       if (!valid_email(act->emails[i]))
         releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, item, 0, 0,
                          "\"%s\" is not a mail address (name@domain expected)", act->emails[i]);
-      else if (strcmp(strchr(act->emails[i], '@'), "@example.org") == 0)
-        /* The placeholder `releve init` writes: reminders would go nowhere. */
-        releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, item, 0, 0,
-                         "\"%s\" is the placeholder written by `releve init`; put the "
-                         "actor's real address here before reminders are sent",
-                         act->emails[i]);
+      else if (releve_email_placeholder(act->emails[i]))
+        act->placeholder = 1; /* listed once for all actors below */
     }
   }
   if (act->n_emails == 0)
@@ -390,12 +387,16 @@ static void load_actors(releve_config *cfg, const releve_jctx *c) {
       load_actor_entry(cfg, c, a, path);
     }
   {
-    releve_buf list = RELEVE_BUF_INIT;
-    size_t n = 0;
+    releve_buf list = RELEVE_BUF_INIT, held = RELEVE_BUF_INIT;
+    size_t n = 0, n_held = 0;
     for (i = 0; i < cfg->n_actors; i++) {
       if (!cfg->actors[i].configured) {
         releve_buf_addf(&list, "%s%s", n ? ", " : "", cfg->actors[i].id);
         n++;
+      }
+      if (cfg->actors[i].placeholder) {
+        releve_buf_addf(&held, "%s%s", n_held ? ", " : "", cfg->actors[i].id);
+        n_held++;
       }
     }
     if (n)
@@ -403,7 +404,15 @@ static void load_actors(releve_config *cfg, const releve_jctx *c) {
                        "%zu actor%s of the référentiel ha%s no entry, so no contact email: "
                        "they can drop files but get no reminder (%s)",
                        n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", list.data);
+    /* One line, however many: the list is what the coordinator edits. */
+    if (n_held)
+      releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, "actors", 0, 0,
+                       "%zu actor%s still ha%s the placeholder address written by `releve "
+                       "init` (@example.org) and get%s no reminder until it is replaced: %s",
+                       n_held, n_held == 1 ? "" : "s", n_held == 1 ? "s" : "ve",
+                       n_held == 1 ? "s" : "", held.data);
     releve_buf_free(&list);
+    releve_buf_free(&held);
   }
 }
 
@@ -595,6 +604,11 @@ void releve_config_free(releve_config *cfg) {
   free(cfg->outbox);
   free(cfg->mail_credentials);
   memset(cfg, 0, sizeof *cfg);
+}
+
+int releve_email_placeholder(const char *address) {
+  const char *at = strchr(address, '@');
+  return at && strcasecmp(at, "@example.org") == 0;
 }
 
 const releve_actor *releve_config_actor(const releve_config *cfg, const char *id) {

@@ -36,6 +36,7 @@ typedef struct releve_actor {
    * overriding each indicator's own; NULL-ended, NULL when not set. */
   const char **scopes;
   int configured;      /* has an entry in "actors" */
+  int placeholder;     /* an address is still the one `releve init` wrote: no reminder */
   int personal_data;   /* one row per person: see privacy.h */
   int keep_days;       /* personal data: days the file is kept after its counts (0: deleted) */
 } releve_actor;
@@ -97,6 +98,10 @@ void releve_config_check_environment(const releve_config *cfg, releve_diags *dia
 void releve_config_free(releve_config *cfg);
 
 const releve_actor *releve_config_actor(const releve_config *cfg, const char *id);
+/* Whether a mail address is the placeholder `releve init` writes
+ * (referent@example.org: any address at example.org itself, which reaches
+ * no one). Reminders skip such an actor and say so. */
+int releve_email_placeholder(const char *address);
 
 /* The built-in default configuration and référentiel (compiled in). */
 extern const char releve_default_config_json[];

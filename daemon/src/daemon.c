@@ -61,6 +61,7 @@
 #include "poll.h"
 #include "privacy.h"
 #include "spool.h"
+#include "state.h"
 #include "store.h"
 #include "supervise.h"
 #include "util.h"
@@ -708,6 +709,18 @@ static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugi
     releve_log(RELEVE_NOTICE, "no configuration file: using the built-in default (database "
                               "and outbox in ./var, spool in ./spool)");
   rc = releve_config_load(cfg, path, &diags);
+  /* State a command run as root made first: say which piece and whose,
+   * before anything fails on it with a bare errno. */
+  if (rc == 0 && releve_state_check(cfg, &diags)) {
+    size_t i;
+    for (i = 0; i < diags.n; i++)
+      if (diags.items[i].severity == RELEVE_DIAG_ERROR)
+        releve_err("state: %s", diags.items[i].message);
+    releve_diags_free(&diags);
+    releve_config_free(cfg);
+    memset(cfg, 0, sizeof *cfg);
+    return -EACCES;
+  }
   if (rc == 0)
     releve_config_check_environment(cfg, &diags);
   if (releve_diags_count(&diags, RELEVE_DIAG_ERROR)) {

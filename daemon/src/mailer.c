@@ -66,9 +66,9 @@ static void after_job(uv_work_t *w, int status) {
   else if (strcmp(m->today, m->ladder_day) != 0) {
     memcpy(m->ladder_day, m->today, sizeof m->ladder_day);
     releve_info("reminders for %s: %d campaign%s with a step due, %d queued, %d complete, %d "
-                "already sent, %d waiting for a file",
+                "already sent, %d waiting for a file, %d held back by a placeholder address",
                 m->today, m->sum.due, m->sum.due == 1 ? "" : "s", m->sum.queued, m->sum.complete,
-                m->sum.already, m->sum.waiting);
+                m->sum.already, m->sum.waiting, m->sum.placeholder);
   }
   if (m->deliver_rc)
     releve_err("outbox: %s; tried again at the next run", strerror(-m->deliver_rc));

@@ -135,6 +135,16 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   r.n_cells = o.n;
   r.to = a->emails;
   r.cc = cc;
+  if (a->placeholder) {
+    x->sum->placeholder++;
+    r.skipped = "adresse provisoire écrite par « releve init » (@example.org) : aucune relance "
+                "tant qu'elle n'est pas remplacée par celle de l'acteur dans la configuration";
+    releve_warn("reminder %s for campaign %d not sent to %s: its address is still the "
+                "placeholder written by releve init",
+                step->name, k->year, a->id);
+    rc = x->cb ? x->cb(x->ud, &r) : 0;
+    goto out;
+  }
   if (releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_INCOMING) > 0 ||
       releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_PROCESSING) > 0) {
     x->sum->waiting++;

@@ -10,7 +10,9 @@
  *   - that already had this step (the reminders table, written in the same
  *     transaction as the outbox row, so a restart never sends it twice),
  *   - that has a file waiting or being processed in its spool folders
- *     (it may well hold the figures: better wait for its outcome). */
+ *     (it may well hold the figures: better wait for its outcome),
+ *   - whose address is still the placeholder `releve init` wrote
+ *     (releve_email_placeholder): skipped, logged and shown as held back. */
 #ifndef RELEVE_REMIND_H
 #define RELEVE_REMIND_H
 
@@ -45,6 +47,7 @@ typedef struct releve_remind_summary {
   int complete; /* actors with every cell given */
   int already;  /* actors that had this step already */
   int waiting;  /* actors with a file waiting in their spool */
+  int placeholder; /* actors skipped: their address is still releve init's placeholder */
   int errors;   /* mails that could not be built (logged) */
 } releve_remind_summary;
 

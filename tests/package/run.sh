@@ -5,7 +5,9 @@
 # (files, the releve user, folders, the enabled unit, systemd-analyze verify
 # and security), builds examples/plugin-minimal out of tree against the
 # installed header with pkg-config and sees `releve plugins` load it, runs
-# check-config and one `releved --once` pass as the releve user, then
+# `releve remind` and `releve ingest` as root (nothing left owned by root),
+# then check-config and one `releved --once` pass as the releve user on that
+# state, then
 # purges the package and checks that nothing is left.
 #
 # Needs root and a Debian system; systemd need not be running (the unit is
@@ -176,12 +178,26 @@ if not want <= loaded or refused:
 PY
 n_plugins=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["plugins"]))' "$work/plugins.json")
 
+# ---- as root, before the daemon ever ran -------------------------------------
+# remind (database, outbox) and ingest (database, WAL, spool) run as root
+# become the owner of /var/lib/releve: nothing they make is left to root.
+releve -c /etc/releve/releve.json remind --date 2024-04-15 >"$work/remind.log" 2>&1 ||
+  { cat "$work/remind.log" >&2; fail "releve remind as root"; }
+ls /var/lib/releve/outbox/* >/dev/null 2>&1 || fail "releve remind as root queued no mail"
+printf 'indicateur;libelle;periode;geographie;valeur;part;statut;commentaire\nG08.1;x;2019;QPV;3;;;\n' \
+  >"$work/dasco.csv"
+releve -c /etc/releve/releve.json ingest --actor dasco "$work/dasco.csv" >"$work/ingest.log" 2>&1 ||
+  grep -q 'REFUSÉ' "$work/ingest.log" || { cat "$work/ingest.log" >&2; fail "releve ingest as root"; }
+[ -f /var/lib/releve/releve.db ] || fail "releve ingest as root made no database"
+root_owned=$(find /var/lib/releve /var/spool/releve -user root)
+[ -z "$root_owned" ] || fail "left owned by root by commands run as root: $root_owned"
+
 # ---- as the service's user ---------------------------------------------------
 as_releve releve -c /etc/releve/releve.json check-config >"$work/check.log" 2>&1 ||
   { cat "$work/check.log" >&2; fail "check-config as releve"; }
 timeout 60 runuser -u releve -- releved -c /etc/releve/releve.json --once >"$work/once.log" 2>&1 ||
   { cat "$work/once.log" >&2; fail "releved --once as releve"; }
-[ -f /var/lib/releve/releve.db ] || fail "releved --once made no database"
+grep -q 'ready:' "$work/once.log" || { cat "$work/once.log" >&2; fail "releved as releve did not start on that state"; }
 [ "$(stat -c '%U %a' /var/spool/releve/caf/incoming)" = "releve 2770" ] ||
   fail "incoming/ is $(stat -c '%U %a' /var/spool/releve/caf/incoming), releve 2770 expected"
 
@@ -196,5 +212,6 @@ for f in /usr/bin/releved /usr/bin/releve "$unit" /etc/releve /var/lib/releve /v
 done
 
 say "$(basename "$deb"): installed ($n_plugins plugins loaded as releve, minimal among them)," \
-  "unit verified, exposure $exposure, check-config and releved --once ok as releve, purged" \
+  "unit verified, exposure $exposure, remind and ingest as root left nothing to root," \
+  "check-config and releved --once ok as releve, purged" \
   "($((SECONDS - start)) s)"
