@@ -89,6 +89,13 @@ static int contract_years_so_far(const releve_config *cfg) {
   return tm.tm_year + 1900 < cfg->last_year ? tm.tm_year + 1900 : cfg->last_year;
 }
 
+/* Whether the file holds personal data: the actor says so, or the plugin
+ * reading it declares person-level records (privacy.h). */
+static int personal(const releve_ingest *in) {
+  return in->actor->personal_data ||
+         (in->plugin && (releve_plugin_flags(in->plugin) & RELEVE_PLUGIN_PERSONAL_DATA));
+}
+
 static int sys_fail(releve_ingest *in, int rc) {
   in->stop = 1;
   if (in->sys_error == 0)
@@ -280,7 +287,7 @@ static void on_map_error(void *ud, unsigned long line, unsigned column, const ch
   releve_ingest *in = ud;
   /* A personal-data file's cells are names and addresses: the report
    * points at the line and column, never repeats the value. */
-  releve_report_problem(&in->report, line, column, in->actor->personal_data ? NULL : value,
+  releve_report_problem(&in->report, line, column, personal(in) ? NULL : value,
                         message);
 }
 
@@ -777,7 +784,7 @@ static int svc_error(void *ctx, unsigned long line, unsigned column, const char 
   va_start(ap, fmt);
   releve_buf_vaddf(&b, fmt, ap);
   va_end(ap);
-  releve_report_problem(&in->report, line, column, in->actor->personal_data ? NULL : value,
+  releve_report_problem(&in->report, line, column, personal(in) ? NULL : value,
                         b.data ? b.data : "erreur");
   releve_buf_free(&b);
   return in->stop ? -ECANCELED : 0;

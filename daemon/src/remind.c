@@ -137,8 +137,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   r.cc = cc;
   if (a->placeholder) {
     x->sum->placeholder++;
-    r.skipped = "adresse provisoire écrite par « releve init » (@example.org) : aucune relance "
-                "tant qu'elle n'est pas remplacée par celle de l'acteur dans la configuration";
+    r.skipped = "adresse provisoire de « releve init » à remplacer : aucune relance d'ici là";
     releve_warn("reminder %s for campaign %d not sent to %s: its address is still the "
                 "placeholder written by releve init",
                 step->name, k->year, a->id);

@@ -15,7 +15,7 @@ grep -q 'actors: warning: 28 actors still have the placeholder address written b
 "$RELEVE" -c "$conf" remind --date 2024-04-15 > "$dir/remind" 2>"$dir/remind.err" ||
   { cat "$dir/remind" "$dir/remind.err" >&2; fail "remind"; }
 grep -q '^DASCO.*campagne 2023' "$dir/remind" || grep -q 'dasco\|DASCO\|Direction des affaires scolaires' "$dir/remind" || fail "dasco not named"
-grep -q 'retenue : adresse provisoire écrite par « releve init »' "$dir/remind" ||
+grep -q 'retenue : adresse provisoire de « releve init » à remplacer' "$dir/remind" ||
   { cat "$dir/remind" >&2; fail "no reason shown"; }
 grep -q '^acteurs retenus, adresse provisoire de « releve init » à remplacer : 23$' "$dir/remind" || { cat "$dir/remind" >&2; fail "no count"; }
 grep -q 'referent@example.org' "$dir/x/var/outbox"/* 2>/dev/null && fail "a mail was written to the placeholder address"
