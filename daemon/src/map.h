@@ -30,7 +30,7 @@
  *        "G03.2": {"op": "sum", "column": "effectifs", "where": {…}},   rows
  *        "G09.2": {"op": "mean", "column": "ips"},                      rows
  *        "G20.1": {"op": "share", "where": {…}, "of": {…}},             rows
- *        "T27.2": {"op": "count_distinct", "key": "id_jeune",          rows
+ *        "T26.1": {"op": "count_distinct", "key": "id_jeune",          rows
  *                  "where": {…}, "period": {…}}
  *     }
  *   }

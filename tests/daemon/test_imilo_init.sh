@@ -1,9 +1,10 @@
 #!/bin/bash
 # An i-milo export dropped into the Mission Locale spool of the configuration
-# `releve init` writes (only the plugin folder changed): 2,000 dossiers for
+# `releve init` writes (its personal-data settings as written; the plugin folder
+# and one presence indicator added): 2,000 dossiers for
 # 1,988 young people, with names, e-mails and birth dates. None of them is
 # found anywhere in the state tree (database and its WAL while the daemon
-# runs, archive/, rejected/, personal/, the log, the outbox); T27.2 counts
+# runs, archive/, rejected/, personal/, the log, the outbox); T26.1 counts
 # people present in each year by the overlap of their CEJ, each once.
 # Then the entry's "personal_data" is removed: check-config is an error,
 # and the daemon still handles the next file as personal data because the
@@ -12,12 +13,20 @@
 : "${PLUGINS:?}"
 [ -f "$PLUGINS/mission-locale.so" ] || { echo "skipped: partner plugins not built"; exit 0; }
 ML=$T/conf/spool/mission-locale
-# The CAF back on its own plugin (lib.sh gives it a test plugin from elsewhere).
+# The CAF back on its own plugin (lib.sh gives it a test plugin from elsewhere);
+# the Mission Locale's mapping as written, plus the one line that counts
+# young people present in each year (T26.1, by the overlap of their CEJ).
 make_config "
 c['plugins'] = '$PLUGINS'
 for a in c['actors']:
     if a['id'] == 'caf':
         a['plugin'] = 'caf'
+    if a['id'] == 'mission-locale':
+        m = a['mapping']
+        for spec in m['indicators'].values():
+            spec.setdefault('period', m['period'])
+        m['period'] = {'start': 'cej_annee_debut', 'end': 'cej_annee_fin', 'format': 'year'}
+        m['indicators']['T26.1'] = {'op': 'count_distinct', 'key': 'id_jeune'}
 "
 "$RELEVE" -c "$CONF" check-config > "$T/check.out" || { cat "$T/check.out" >&2; fail "check-config refused the init configuration"; }
 
@@ -81,12 +90,12 @@ no_personal_data "$T/conf" "$LOG"
 # People present each year, once each, whatever their number of dossiers.
 for y in 2016 2019 2022 2023; do
   want=$(python3 -c "import json; print(json.load(open('$T/truth.json'))['$y'])")
-  got=$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T27.2' AND period='$y' AND geography='PARIS'")
-  [ "$got" = "$want" ] || fail "T27.2 $y: $got, expected $want"
+  got=$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T26.1' AND period='$y' AND geography='PARIS'")
+  [ "$got" = "$want" ] || fail "T26.1 $y: $got, expected $want"
 done
 starts=$(python3 -c "import json; print(json.load(open('$T/truth.json'))['starts2019'])")
-[ "$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T27.2' AND period='2019'")" -gt "$starts" ] ||
-  fail "T27.2 2019 counts starts ($starts), not presence"
+[ "$(sql "SELECT CAST(value AS INTEGER) FROM observations WHERE indicator='T26.1' AND period='2019'")" -gt "$starts" ] ||
+  fail "T26.1 2019 counts starts ($starts), not presence"
 
 # Without "personal_data": an error for check-config, personal data all the same.
 python3 - "$CONF" <<'PY'
@@ -115,4 +124,4 @@ grep -q 'REFUSÉ' "$ML/rejected/imilo-2.json.rapport.txt" ||
   fail "the export was kept although the plugin declares personal data: $(find "$ML" -type f)"
 grep -q 'plugin "mission-locale" decodes person-level records' "$LOG" || fail "no warning in the log"
 no_personal_data "$T/conf" "$LOG"
-echo "i-milo export through the init configuration: nothing personal in the state; T27.2 by presence: ok"
+echo "i-milo export through the init configuration: nothing personal in the state; T26.1 by presence: ok"

@@ -75,7 +75,7 @@ static void test_people_counted_once(void **state) {
   memset(&s, 0, sizeof s);
   m = mapper("{\"kind\": \"rows\", \"period\": {\"column\": \"annee\", \"format\": \"year\"},"
              " \"geography\": {\"value\": \"PARIS\"}, \"indicators\": {"
-             " \"T27.2\": {\"op\": \"count_distinct\", \"key\": \"id_jeune\"},"
+             " \"T26.1\": {\"op\": \"count_distinct\", \"key\": \"id_jeune\"},"
              " \"T26.2\": {\"op\": \"count\"}}}",
              &s);
   assert_int_equal(releve_mapper_columns(m, names, 3), 0);
@@ -90,7 +90,7 @@ static void test_people_counted_once(void **state) {
     assert_int_equal(releve_mapper_row(m, line + 1, cells, 3), 0);
   }
   assert_int_equal(releve_mapper_finish(m), 0);
-  assert_true(figure_of(&s, "T27.2 2019 PARIS") == 1988);
+  assert_true(figure_of(&s, "T26.1 2019 PARIS") == 1988);
   assert_true(figure_of(&s, "T26.2 2019 PARIS") == 2000);
   assert_string_equal(s.errors, "");
   releve_mapper_free(m);
@@ -106,7 +106,7 @@ static void test_empty_key_reported(void **state) {
   memset(&s, 0, sizeof s);
   m = mapper("{\"kind\": \"rows\", \"period\": {\"value\": \"2019\"},"
              " \"geography\": {\"value\": \"PARIS\"}, \"indicators\": {"
-             " \"T27.2\": {\"op\": \"count_distinct\", \"key\": \"id_jeune\"}}}",
+             " \"T26.1\": {\"op\": \"count_distinct\", \"key\": \"id_jeune\"}}}",
              &s);
   assert_int_equal(releve_mapper_columns(m, names, 2), 0);
   cells[0] = text_cell("a1", 1);
@@ -115,7 +115,7 @@ static void test_empty_key_reported(void **state) {
   cells[0] = text_cell("", 1);
   assert_int_equal(releve_mapper_row(m, 3, cells, 2), 0);
   assert_int_equal(releve_mapper_finish(m), 0);
-  assert_true(figure_of(&s, "T27.2 2019 PARIS") == 1);
+  assert_true(figure_of(&s, "T26.1 2019 PARIS") == 1);
   assert_non_null(strstr(s.errors, "3 [-] « id_jeune » est vide"));
   releve_mapper_free(m);
 }
@@ -139,7 +139,7 @@ static void test_interval_counts_presence(void **state) {
   memset(&s, 0, sizeof s);
   m = mapper("{\"kind\": \"rows\", \"period\": {\"start\": \"debut\", \"end\": \"fin\","
              " \"format\": \"year\"}, \"geography\": {\"value\": \"PARIS\"}, \"indicators\": {"
-             " \"T27.2\": {\"op\": \"count_distinct\", \"key\": \"id\"},"
+             " \"T26.1\": {\"op\": \"count_distinct\", \"key\": \"id\"},"
              " \"T26.2\": {\"op\": \"count\", \"period\": {\"column\": \"debut\","
              " \"format\": \"year\"}}}}",
              &s);
@@ -152,11 +152,11 @@ static void test_interval_counts_presence(void **state) {
   }
   assert_int_equal(releve_mapper_finish(m), 0);
   /* a, b, e: 3 people in 2019; counted by start year it would be 1 (e). */
-  assert_true(figure_of(&s, "T27.2 2019 PARIS") == 3);
-  assert_true(figure_of(&s, "T27.2 2016 PARIS") == 1);
-  assert_true(figure_of(&s, "T27.2 2022 PARIS") == 1); /* b, still open */
-  assert_true(figure_of(&s, "T27.2 2023 PARIS") == -1); /* after the years counted */
-  assert_true(figure_of(&s, "T27.2 2015 PARIS") == -1);
+  assert_true(figure_of(&s, "T26.1 2019 PARIS") == 3);
+  assert_true(figure_of(&s, "T26.1 2016 PARIS") == 1);
+  assert_true(figure_of(&s, "T26.1 2022 PARIS") == 1); /* b, still open */
+  assert_true(figure_of(&s, "T26.1 2023 PARIS") == -1); /* after the years counted */
+  assert_true(figure_of(&s, "T26.1 2015 PARIS") == -1);
   /* The indicator with its own period counts dossiers by start year (e's
    * two; f, reported, counts nowhere). */
   assert_true(figure_of(&s, "T26.2 2019 PARIS") == 2);
@@ -171,7 +171,7 @@ static void test_check_rules(void **state) {
   json_t *m = json_loads(
       "{\"kind\": \"rows\", \"period\": {\"start\": \"debut\", \"format\": \"school_year\"},"
       " \"geography\": {\"value\": \"PARIS\"}, \"indicators\": {"
-      " \"T27.2\": {\"op\": \"count_distinct\"}}}",
+      " \"T26.1\": {\"op\": \"count_distinct\"}}}",
       0, &e);
   (void)state;
   assert_non_null(m);
