@@ -113,9 +113,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# systemd-sysusers and systemd-tmpfiles run from postinst; reports give Paris
-# time from tzdata's Europe/Paris; the rest comes from dpkg-shlibdeps.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, tzdata")
+# systemd-sysusers and systemd-tmpfiles run from postinst; the rest comes
+# from dpkg-shlibdeps.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "openssh-server")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION TRUE)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -44,7 +44,6 @@ int main(int argc, char **argv) {
   const releve_command *c;
   int opt, rc;
 
-  releve_time_zone_init();
   memset(&cli, 0, sizeof cli);
   /* "+": stop at the command name; its own options are parsed by it. */
   while ((opt = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {

@@ -27,7 +27,6 @@ int main(int argc, char **argv) {
   releve_daemon_options o;
   int opt;
 
-  releve_time_zone_init();
   memset(&o, 0, sizeof o);
   while ((opt = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
     switch (opt) {

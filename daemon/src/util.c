@@ -247,28 +247,34 @@ void releve_utc_text(time_t t, char out[32]) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void releve_time_zone_init(void) {
-  if (getenv("TZ") == NULL)
-    setenv("TZ", ":/etc/localtime", 0);
+/* Europe/Paris keeps the European Union's rule (directive 2000/84/EC, the
+ * French rule since 1996): UTC+2 from the last Sunday of March to the last
+ * Sunday of October, both at 01:00 UTC, UTC+1 the rest of the year. It is
+ * computed rather than asked of localtime_r under TZ=Europe/Paris: that would
+ * mean changing the environment of a process whose worker threads (libcurl's
+ * resolver, the mailer) read it, and would depend on tzdata being there. */
+static time_t last_sunday_0100_utc(int year, int mon) {
+  struct tm tm;
+  time_t t;
+
+  memset(&tm, 0, sizeof tm);
+  tm.tm_year = year - 1900;
+  tm.tm_mon = mon; /* March or October: both have 31 days */
+  tm.tm_mday = 31;
+  tm.tm_hour = 1;
+  t = timegm(&tm);
+  gmtime_r(&t, &tm);
+  return t - (time_t)tm.tm_wday * 86400;
 }
 
 void releve_paris_text(time_t t, char out[48]) {
-  char *saved;
   struct tm tm;
-  int paris;
+  int summer;
 
-  releve_time_zone_init(); /* a no-op after main's call */
-  saved = strdup(getenv("TZ"));
-  /* The zone is switched around this one conversion: stored times are
-   * UTC and every other local time keeps the process's zone. */
-  setenv("TZ", "Europe/Paris", 1);
-  tzset();
-  localtime_r(&t, &tm);
-  setenv("TZ", saved ? saved : ":/etc/localtime", 1);
-  tzset();
-  free(saved);
-  paris = tm.tm_gmtoff != 0; /* Paris is UTC+1 or UTC+2, never UTC */
-  if (!paris)
-    gmtime_r(&t, &tm);
-  strftime(out, 48, paris ? "%d/%m/%Y à %H:%M (heure de Paris)" : "%d/%m/%Y à %H:%M UTC", &tm);
+  gmtime_r(&t, &tm);
+  summer = t >= last_sunday_0100_utc(tm.tm_year + 1900, 2) &&
+           t < last_sunday_0100_utc(tm.tm_year + 1900, 9);
+  t += summer ? 7200 : 3600;
+  gmtime_r(&t, &tm);
+  strftime(out, 48, "%d/%m/%Y à %H:%M (heure de Paris)", &tm);
 }

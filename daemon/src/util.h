@@ -53,14 +53,7 @@ int releve_read_file(const char *path, char **data, size_t *len);
  * compares as it sorts. */
 void releve_utc_text(time_t t, char out[32]);
 /* t as partners read it, in Europe/Paris local time whatever zone the
- * process runs under (tzdata): "02/12/2026 à 18:05 (heure de Paris)". Where
- * the zone is not installed it says "UTC" rather than pass UTC off as Paris
- * time. */
+ * process runs under: "02/12/2026 à 18:05 (heure de Paris)". */
 void releve_paris_text(time_t t, char out[48]);
-/* Puts TZ in the environment when it is not there (":/etc/localtime", the
- * zone an unset TZ means), so that releve_paris_text() later replaces a
- * value and never grows the environment under another thread (libcurl's
- * resolver reads it). Call at the start of main, before any thread. */
-void releve_time_zone_init(void);
 
 #endif
