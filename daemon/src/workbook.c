@@ -772,7 +772,7 @@ int releve_workbook_heads(int fd, size_t max,
     return rc;
   wb->heads_only = 1;
   for (size_t i = 0; rc == 1 && i < wb->nsheets && i < RELEVE_WORKBOOK_HEAD_SHEETS; i++) {
-    releve_workbook_row row;
+    releve_workbook_row row = {0}; /* -O2 cannot see that next() fills it before use */
     unsigned rows = 0;
     int r = releve_workbook_select(wb, i);
     head.len = 0;
