@@ -80,11 +80,6 @@ static const char *counts_words(const releve_indicator *ind) {
   return ind->unit == RELEVE_UNIT_COUNT ? words[ind->counts] : "";
 }
 
-static const char *unit_words(releve_unit u) {
-  static const char *const words[] = {"nombre", "pourcentage", "montant (euros)", "texte"};
-  return words[u];
-}
-
 static const char *kind_words(releve_target_kind k) {
   static const char *const words[] = {"aucun",  "niveau",     "part",        "hausse",
                                       "plancher", "fourchette", "qualitatif", "baisse"};
@@ -139,7 +134,7 @@ void export_row_cell(const export_row *r, int col, export_cell *out) {
   case COL_LABEL: text_cell(ind->label, out); break;
   case COL_ACTOR: text_cell(ind->actor, out); break;
   case COL_ACTOR_NAME: text_cell(r->actor_name, out); break;
-  case COL_UNIT: text_cell(unit_words(ind->unit), out); break;
+  case COL_UNIT: text_cell(releve_unit_label(ind->unit), out); break;
   case COL_COUNTS: text_cell(counts_words(ind), out); break;
   case COL_TARGET: text_cell(ind->target.text, out); break;
   case COL_TARGET_KIND: text_cell(kind_words(ind->target.kind), out); break;

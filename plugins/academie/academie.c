@@ -279,5 +279,5 @@ RELEVE_KIT_TABLE_RECOGNISER(academie_recognise, academie_format)
 RELEVE_KIT_PLUGIN("academie", "1.1.0",
                   "Education nationale open data by school: annuaire, IPS des collèges, DNB "
                   "par établissement, adresse et géolocalisation",
-                  "export open data de l'Éducation nationale par établissement (CSV)",
+                  "export open data de l'Éducation nationale par établissement (CSV, .xlsx ou .ods)",
                   academie_options, academie_decode, academie_recognise)

@@ -232,5 +232,5 @@ RELEVE_KIT_TABLE_RECOGNISER(caf_recognise, caf_format)
 RELEVE_KIT_PLUGIN("caf", "1.1.0",
                   "CAF open data by commune (data.caf.fr, current portal and older yearly "
                   "files)",
-                  "export open data de la CAF par commune (CSV)",
+                  "export open data de la CAF par commune (CSV, .xlsx ou .ods)",
                   caf_options, caf_decode, caf_recognise)

@@ -240,5 +240,5 @@ RELEVE_KIT_TABLE_RECOGNISER(pole_emploi_recognise, pole_emploi_format)
 RELEVE_KIT_PLUGIN("pole-emploi", "1.1.0",
                   "DARES / France Travail job seekers by commune and quarter "
                   "(dares_defm_communales-brutes)",
-                  "export DARES / France Travail des demandeurs d'emploi par commune (CSV)",
+                  "export DARES / France Travail des demandeurs d'emploi par commune (CSV, .xlsx ou .ods)",
                   pole_emploi_options, pole_emploi_decode, pole_emploi_recognise)

@@ -69,12 +69,12 @@ cp "$SRC/plugins/mission-locale/fixtures/imilo_jeunes_reconstructed.json" "$T/x/
 "$RELEVED" -c "$CONF" --once 2>>"$T/releved.log"
 rep=$T/x/spool/caf/rejected/jeunes.json.rapport.txt
 [ -f "$rep" ] || fail "a JSON file was not refused for the CAF"
-grep -q "ce fichier n'est dans aucun des formats que cet acteur peut envoyer : export open data de la CAF par commune (CSV) (module « caf »), tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module « template »)" "$rep" ||
+grep -q "ce fichier n'est dans aucun des formats que cet acteur peut envoyer : export open data de la CAF par commune (CSV, .xlsx ou .ods) (module « caf »), tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module « template »)" "$rep" ||
   fail "the refusal does not name the formats: $(cat "$rep")"
 grep -q "^Lu comme : aucun format reconnu$" "$rep" || fail "refused file: reader line"
 # The CAF's own export still goes to its plugin, with its mapping.
 out=$(R ingest --actor caf --dry-run "$SRC/plugins/caf/fixtures/caf_current_reconstructed.csv") || true
-grep -q "Lu comme : export open data de la CAF par commune (CSV) (module de lecture « caf »)" <<<"$out" ||
+grep -q "Lu comme : export open data de la CAF par commune (CSV, .xlsx ou .ods) (module de lecture « caf »)" <<<"$out" ||
   fail "the CAF export is not read by the caf plugin: $out"
 # Forced: the template reader on the table, and a name that does not exist.
 out=$(R ingest --actor caf --plugin template --dry-run "$T/modele_caf_2019.csv") || fail "forced ingest: $out"

@@ -147,7 +147,7 @@ static void test_none_recognises(void **state) {
                      "plugins/mission-locale/fixtures/imilo_jeunes_reconstructed.json", &c, &why));
   assert_null(c.plugin);
   assert_non_null(strstr(why, "aucun des formats que cet acteur peut envoyer"));
-  assert_non_null(strstr(why, "export open data de la CAF par commune (CSV) (module « caf »)"));
+  assert_non_null(strstr(why, "export open data de la CAF par commune (CSV, .xlsx ou .ods) (module « caf »)"));
   assert_non_null(strstr(why, "tableau de collecte du référentiel (CSV, .xlsx ou .ods) (module « template »)"));
   assert_null(strstr(why, "Mission"));
   free(why);
