@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +16,50 @@ int releve_claim_name_ok(const char *name) {
          strcmp(name, "..") != 0;
 }
 
-/* "name~N.ext" (the extension kept so that the file still opens). */
-static char *variant(const char *name, int n) {
+/* The start of the last whole UTF-8 character of s[0..n), so that a name
+ * cut at n - 1 bytes never ends inside a character. */
+static size_t utf8_cut(const char *s, size_t n) {
+  while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}
+
+char *releve_claim_variant(const char *name, int n, size_t max_len) {
   const char *dot = strrchr(name, '.');
-  if (dot == NULL || dot == name)
-    return releve_aprintf("%s~%d", name, n);
-  return releve_aprintf("%.*s~%d%s", (int)(dot - name), name, n, dot);
+  size_t len = strlen(name), ext, stem, room;
+  char mark[16];
+
+  if (n == 1 && len <= max_len)
+    return strdup(name);
+  /* An extension longer than a few bytes is part of the name, not a type. */
+  ext = dot == NULL || dot == name || len - (size_t)(dot - name) > 16 ? 0 : len - (size_t)(dot - name);
+  stem = len - ext;
+  snprintf(mark, sizeof mark, "~%d", n);
+  if (max_len < ext + strlen(mark) + 1)
+    return NULL;
+  room = max_len - ext - strlen(mark);
+  if (stem > room)
+    stem = utf8_cut(name, room);
+  return releve_aprintf("%.*s%s%s", (int)stem, name, mark, name + len - ext);
+}
+
+int releve_claim_variant_of(const char *base, const char *name, size_t max_len) {
+  const char *tilde = strrchr(name, '~');
+  char *v, *end;
+  long n;
+  int same;
+
+  if (strcmp(base, name) == 0)
+    return 1;
+  if (tilde == NULL || tilde[1] < '1' || tilde[1] > '9')
+    return 0;
+  n = strtol(tilde + 1, &end, 10);
+  if (n < 1 || n > 100000 || (*end != '\0' && *end != '.'))
+    return 0;
+  v = releve_claim_variant(base, (int)n, max_len);
+  same = v != NULL && strcmp(v, name) == 0;
+  free(v);
+  return same;
 }
 
 /* rename() that fails with -EEXIST instead of replacing. */
@@ -37,13 +76,15 @@ static int rename_noreplace(const char *from, const char *to) {
   return rename(from, to) == 0 ? 0 : -errno;
 }
 
-int releve_claim_move(const char *from_dir, const char *name, const char *to_dir,
-                      char **final_name) {
+int releve_claim_move_as(const char *from_dir, const char *name, const char *to_dir,
+                         const char *as, size_t max_len, releve_claim_before_fn before, void *ud,
+                         char **final_name) {
   char *from, *target = NULL, *to = NULL;
+  struct stat st;
   int rc = -EEXIST, n;
 
   *final_name = NULL;
-  if (!releve_claim_name_ok(name))
+  if (!releve_claim_name_ok(name) || (as && !releve_claim_name_ok(as)))
     return -EINVAL;
   from = releve_aprintf("%s/%s", from_dir, name);
   if (from == NULL)
@@ -51,11 +92,20 @@ int releve_claim_move(const char *from_dir, const char *name, const char *to_dir
   for (n = 1; n < 10000 && rc == -EEXIST; n++) {
     free(target);
     free(to);
-    target = n == 1 ? strdup(name) : variant(name, n);
+    target = releve_claim_variant(as ? as : name, n, max_len);
     to = target ? releve_aprintf("%s/%s", to_dir, target) : NULL;
     if (to == NULL) {
       rc = -ENOMEM;
       break;
+    }
+    if (before) {
+      /* Whatever goes beside the file goes first, under the name the file
+       * will have: skip names already taken, so as not to replace what
+       * belongs to another file. */
+      if (lstat(to, &st) == 0)
+        continue;
+      if ((rc = before(ud, to_dir, target)) != 0)
+        break;
     }
     rc = rename_noreplace(from, to);
   }
@@ -66,6 +116,11 @@ int releve_claim_move(const char *from_dir, const char *name, const char *to_dir
   else
     free(target);
   return rc;
+}
+
+int releve_claim_move(const char *from_dir, const char *name, const char *to_dir,
+                      char **final_name) {
+  return releve_claim_move_as(from_dir, name, to_dir, NULL, NAME_MAX, NULL, NULL, final_name);
 }
 
 int releve_claim_check(const char *dir, const char *name) {
@@ -113,11 +168,13 @@ out:
 const char *releve_claim_reason(releve_claim_kind kind) {
   switch (kind) {
   case RELEVE_CLAIM_SYMLINK:
-    return "refusé : lien symbolique";
+    return "lien symbolique refusé : déposez le fichier lui-même, sous la forme d'un fichier "
+           "ordinaire";
   case RELEVE_CLAIM_NOT_REGULAR:
-    return "refusé : ce n'est pas un fichier ordinaire";
+    return "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique) : déposez le "
+           "fichier lui-même";
   case RELEVE_CLAIM_LINKS:
-    return "refusé : fichier à liens multiples";
+    return "fichier à liens multiples refusé : déposez une copie du fichier";
   case RELEVE_CLAIM_REGULAR:
     break;
   }

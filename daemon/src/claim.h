@@ -11,7 +11,12 @@
  * linked into the spool). FIFOs and devices are never opened.
  *
  * Moves never replace an existing file: when the name is taken in the
- * target folder, "name~2.ext", "name~3.ext"… are used. */
+ * target folder, "name~2.ext", "name~3.ext"… are used. A name longer than
+ * the target allows keeps its extension and loses the end of its stem
+ * ("<stem cut>~1.ext"): names up to NAME_MAX come in, and archive/ needs
+ * room for "<name>.rapport.txt" and its temporary name. */
+
+#include <stddef.h>
 #ifndef RELEVE_CLAIM_H
 #define RELEVE_CLAIM_H
 
@@ -31,6 +36,28 @@ int releve_claim_name_ok(const char *name);
  * file is gone (someone else took it), or another negative errno value. */
 int releve_claim_move(const char *from_dir, const char *name, const char *to_dir,
                       char **final_name);
+
+/* Called with the name chosen in to_dir before the file is moved there
+ * (its report is written first, see spool.h); a non-zero return (a
+ * negative errno value) stops the move. */
+typedef int (*releve_claim_before_fn)(void *ud, const char *to_dir, const char *target);
+
+/* releve_claim_move() under the name as (NULL: name) and its variants, of
+ * at most max_len bytes and, when before is not NULL, with a call to it
+ * before each rename() is tried: names already taken in to_dir are skipped
+ * without a call. Returns as releve_claim_move(), or what before returned. */
+int releve_claim_move_as(const char *from_dir, const char *name, const char *to_dir,
+                         const char *as, size_t max_len, releve_claim_before_fn before,
+                         void *ud, char **final_name);
+
+
+/* The n-th name tried for name (n = 1: name itself when it fits), at most
+ * max_len bytes, cut on a whole UTF-8 character; malloc'ed, NULL when
+ * max_len leaves no room or out of memory. */
+char *releve_claim_variant(const char *name, int n, size_t max_len);
+/* Whether name is base or one of its variants (releve_claim_variant()): a
+ * file claimed under "name~2.csv" because "name.csv" was taken. */
+int releve_claim_variant_of(const char *base, const char *name, size_t max_len);
 
 /* Inspects dir/name without following links or opening anything but a
  * regular file. Returns a releve_claim_kind (>= 0) or a negative errno. */

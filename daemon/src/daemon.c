@@ -40,6 +40,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +77,20 @@ typedef struct item {
 } item;
 
 /* What happened to the file in hand. */
-enum step_result { R_NONE, R_GONE, R_LATER, R_HELD, R_CLAIM_REFUSED, R_INGEST, R_RETRY,
-                   R_FAILED };
+enum step_result { R_NONE, R_GONE, R_LATER, R_HELD, R_INGEST, R_RETRY, R_FAILED };
+
+/* A file in processing/ that could not be opened: after this many tries it
+ * is refused (the partner is told why) rather than retried and logged at
+ * every rescan. */
+#define UNREADABLE_TRIES 3
+
+/* A name in processing/ and how many times it could not be opened. */
+typedef struct unreadable {
+  struct unreadable *next;
+  size_t actor;
+  char *name;
+  int tries;
+} unreadable;
 
 typedef struct current {
   item *it;
@@ -86,7 +99,10 @@ typedef struct current {
   enum step_result result;
   int rc;          /* a negative errno value for R_RETRY / R_FAILED */
   double wait;     /* R_LATER: seconds until the quiet period ends */
-  const char *reason; /* R_CLAIM_REFUSED */
+  const char *refusal; /* refused without being read (releve_ingest_request) */
+  int unreadable;  /* tried UNREADABLE_TRIES times already: refuse it */
+  struct stat claimed; /* size and time when claimed, to see a file still being written */
+  int changed;     /* it was: moved back to incoming/, nothing stored */
   int new_fault;      /* R_HELD: the fault was recorded (and mailed) just now */
   releve_ingest *in;
   releve_rowspool spool; /* the plugin's rows, until the transaction */
@@ -108,7 +124,6 @@ typedef struct daemon_state {
   releve_plugins plugins;
   releve_store store;
   releve_ingest_env env;
-  long long last_recorded; /* the newest submission at start-up (ingest.h) */
   char **incoming, **processing, **archive, **rejected; /* one per actor */
   char **fault;  /* per actor: why its plugins cannot serve, or NULL */
   const char **fault_plugin; /* per actor: the plugin at fault (the actor's string) */
@@ -118,6 +133,7 @@ typedef struct daemon_state {
   releve_poller *poller; /* scheduled pulls; NULL with --once or no sources */
   int poller_closing;    /* a reload waits for the old poller to let go */
   item *head, *tail;
+  unreadable *unreadable;
   current cur;
   int busy, stopping, closing, reload_pending, loop_started;
   unsigned long accepted, refused, duplicates, failures;
@@ -317,6 +333,48 @@ static void on_rescan(uv_timer_t *t) {
   pump(d);
 }
 
+/* ---- files that cannot be opened ------------------------------------------ */
+
+static unreadable **find_unreadable(daemon_state *d, size_t actor, const char *name) {
+  unreadable **u;
+  for (u = &d->unreadable; *u; u = &(*u)->next)
+    if ((*u)->actor == actor && strcmp((*u)->name, name) == 0)
+      break;
+  return u;
+}
+
+static void count_unreadable(daemon_state *d, size_t actor, const char *name) {
+  unreadable **u = find_unreadable(d, actor, name);
+  if (*u == NULL) {
+    if ((*u = calloc(1, sizeof **u)) == NULL || ((*u)->name = strdup(name)) == NULL) {
+      free(*u);
+      *u = NULL;
+      return;
+    }
+    (*u)->actor = actor;
+  }
+  (*u)->tries++;
+}
+
+/* Forgets the tries of a name once it has left processing/. */
+static void forget_unreadable(daemon_state *d, size_t actor, const char *name) {
+  unreadable **u = find_unreadable(d, actor, name), *gone = *u;
+  if (gone) {
+    *u = gone->next;
+    free(gone->name);
+    free(gone);
+  }
+}
+
+static void clear_unreadable(daemon_state *d) {
+  while (d->unreadable) {
+    unreadable *u = d->unreadable;
+    d->unreadable = u->next;
+    free(u->name);
+    free(u);
+  }
+}
+
 /* ---- status ------------------------------------------------------------- */
 
 static void send_status(daemon_state *d) {
@@ -332,12 +390,21 @@ static void on_watchdog(uv_timer_t *t) {
 
 /* ---- one file: prepare (thread pool) ------------------------------------ */
 
+static const char bad_name[] =
+    "nom de fichier refusé : il contient un caractère de contrôle (retour à la ligne, "
+    "tabulation…) ou des octets qui ne sont pas du texte UTF-8 ; renommez le fichier avec des "
+    "lettres, des chiffres, « . », « - » ou « _ » et déposez-le à nouveau";
+static const char unreadable_file[] =
+    "le serveur ne peut pas lire ce fichier (droits d'accès) ; déposez-le à nouveau, lisible "
+    "par le service relevé";
+
 static void prepare_work(uv_work_t *w) {
   daemon_state *d = w->data;
   current *c = &d->cur;
   const item *it = c->it;
   const char *actor = d->cfg.actors[it->actor].id;
   releve_ingest_request req;
+  char *safe = NULL;
   int rc;
 
   if (d->fault[it->actor]) {
@@ -376,7 +443,19 @@ static void prepare_work(uv_work_t *w) {
         }
       }
     }
-    rc = releve_claim_move(d->incoming[it->actor], it->name, d->processing[it->actor], &c->name);
+    /* A name that cannot be logged, reported or mailed as it is: kept
+     * under a safe name, refused with the original escaped in the report. */
+    if (!releve_log_clean_name(it->name)) {
+      if ((safe = releve_log_safe_name(it->name)) == NULL) {
+        c->result = R_FAILED;
+        c->rc = -ENOMEM;
+        return;
+      }
+      c->refusal = bad_name;
+    }
+    rc = releve_claim_move_as(d->incoming[it->actor], it->name, d->processing[it->actor], safe,
+                              NAME_MAX, NULL, NULL, &c->name);
+    free(safe);
     if (rc) {
       c->result = rc == -ENOENT ? R_GONE : R_FAILED;
       c->rc = rc;
@@ -387,27 +466,21 @@ static void prepare_work(uv_work_t *w) {
     c->rc = -ENOMEM;
     return;
   }
-  rc = releve_claim_check(d->processing[it->actor], c->name);
-  if (rc < 0) {
-    c->result = rc == -ENOENT ? R_GONE : R_RETRY;
-    c->rc = rc;
-    return;
-  }
-  if (rc != RELEVE_CLAIM_REGULAR) {
-    char *report;
-    c->result = R_CLAIM_REFUSED;
-    c->reason = releve_claim_reason((releve_claim_kind)rc);
-    report = releve_spool_refusal_report(actor, it->name, c->reason);
-    c->rc = report ? releve_spool_settle(d->processing[it->actor], c->name,
-                                         d->rejected[it->actor], report, &c->final_name)
-                   : -ENOMEM;
-    free(report);
-    return;
+  if (c->unreadable) {
+    c->refusal = unreadable_file;
+  } else if (c->refusal == NULL) {
+    rc = releve_claim_check(d->processing[it->actor], c->name);
+    if (rc < 0) {
+      c->result = rc == -ENOENT ? R_GONE : R_RETRY;
+      c->rc = rc;
+      return;
+    }
+    c->refusal = releve_claim_reason((releve_claim_kind)rc);
   }
   c->path = releve_aprintf("%s/%s", d->processing[it->actor], c->name);
-  if (c->path == NULL) {
-    c->result = R_RETRY;
-    c->rc = -ENOMEM;
+  if (c->path == NULL || lstat(c->path, &c->claimed) != 0) {
+    c->result = c->path == NULL ? R_RETRY : R_GONE;
+    c->rc = c->path == NULL ? -ENOMEM : -errno;
     return;
   }
   memset(&req, 0, sizeof req);
@@ -416,7 +489,8 @@ static void prepare_work(uv_work_t *w) {
   req.name = it->name; /* as the partner named it */
   req.channel = "spool";
   req.receipt = 1;
-  req.last_recorded = it->processing ? d->last_recorded : 0;
+  req.retry = it->processing;
+  req.refusal = c->refusal;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
   if (rc == 0 && releve_ingest_wants_rows(c->in)) {
     if ((rc = releve_ingest_open_spool(&d->env, &c->spool, -1)) != 0) {
@@ -429,6 +503,15 @@ static void prepare_work(uv_work_t *w) {
   c->rc = rc;
 }
 
+/* Whether the file was written to after it was claimed (a partner writing
+ * it in place, without a temporary name): then it is not complete yet. */
+static int still_written(const current *c) {
+  struct stat st;
+  return lstat(c->path, &st) == 0 &&
+         (st.st_size != c->claimed.st_size || st.st_mtim.tv_sec != c->claimed.st_mtim.tv_sec ||
+          st.st_mtim.tv_nsec != c->claimed.st_mtim.tv_nsec);
+}
+
 /* ---- one file: finish (thread pool) ------------------------------------- */
 
 static void finish_work(uv_work_t *w) {
@@ -437,6 +520,17 @@ static void finish_work(uv_work_t *w) {
   size_t a = c->it->actor;
   int rc = 0;
 
+  if (c->refusal == NULL && still_written(c)) {
+    /* Nothing stored: the file waits in incoming/ again, for its quiet
+     * period, and is read whole once its writer is done. */
+    char *back = NULL;
+    releve_ingest_abort(c->in);
+    c->in = NULL;
+    c->changed = 1;
+    c->finish_rc = releve_claim_move(d->processing[a], c->name, d->incoming[a], &back);
+    free(back);
+    return;
+  }
   if (c->spooled && (rc = releve_ingest_replay(c->in, &c->spool, &c->decode_rc)) != 0) {
     releve_ingest_abort(c->in); /* nothing decided: the file stays in processing/ */
     c->in = NULL;
@@ -495,7 +589,14 @@ static void after_finish(uv_work_t *w, int status) {
   const char *actor = d->cfg.actors[c->it->actor].id;
   (void)status;
 
-  if (c->finish_rc) {
+  if (c->changed) {
+    if (c->finish_rc)
+      releve_err("%s/%s: written to while it was read; moving it back to incoming/ failed (%s): "
+                 "retried at the next rescan", actor, c->name, strerror(-c->finish_rc));
+    else
+      releve_warn("%s/%s: written to while it was read: nothing stored, back in incoming/ "
+                  "until it is complete", actor, c->it->name);
+  } else if (c->finish_rc) {
     d->failures++;
     releve_err("%s/%s: not stored (%s); left in processing/, retried at the next rescan", actor,
                c->name, strerror(-c->finish_rc));
@@ -520,6 +621,7 @@ static void after_finish(uv_work_t *w, int status) {
              outcome_word(c->res.outcome));
     send_status(d);
     releve_mailer_kick(d->mailer); /* the receipt */
+    forget_unreadable(d, c->it->actor, c->name);
   }
   file_done(d);
 }
@@ -598,18 +700,10 @@ static void after_prepare(uv_work_t *w, int status) {
     if (c->new_fault)
       releve_mailer_kick(d->mailer);
     break;
-  case R_CLAIM_REFUSED:
-    d->refused++;
-    if (c->rc)
-      releve_err("%s/%s: %s; moving it to rejected/ failed: %s", actor, c->it->name, c->reason,
-                 strerror(-c->rc));
-    else
-      releve_warn("%s/%s: refused (%s) -> rejected/%s", actor, c->it->name,
-                  c->reason + strlen("refusé : "), c->final_name);
-    snprintf(d->last, sizeof d->last, "%s/%s refused", actor, c->it->name);
-    send_status(d);
-    break;
   case R_RETRY:
+    if (c->rc == -EACCES || c->rc == -EPERM)
+      count_unreadable(d, c->it->actor, c->name);
+    /* fall through */
   case R_FAILED:
     d->failures++;
     releve_err("%s/%s: %s (%s); retried at the next rescan", actor, c->it->name,
@@ -646,6 +740,10 @@ static void pump(daemon_state *d) {
   if (d->head == NULL)
     d->tail = NULL;
   d->cur.it->next = NULL;
+  if (d->cur.it->processing) {
+    unreadable *u = *find_unreadable(d, d->cur.it->actor, d->cur.it->name);
+    d->cur.unreadable = u && u->tries >= UNREADABLE_TRIES;
+  }
   d->work.data = d;
   uv_queue_work(&d->loop, &d->work, prepare_work, after_prepare);
 }
@@ -859,10 +957,6 @@ static int start(daemon_state *d) {
   rc = releve_store_open(&d->store, d->cfg.database, RELEVE_STORE_RW);
   if (rc == 0)
     rc = releve_store_sync(&d->store, &d->cfg, NULL);
-  /* Before anything is ingested: a file left in processing/ by a crash can
-   * only be the one recorded last. */
-  if (rc == 0)
-    rc = releve_store_newest_submission(&d->store, &d->last_recorded);
   if (rc == 0)
     rc = make_dirs(d);
   if (rc == 0)
@@ -936,6 +1030,7 @@ int releve_daemon_run(const releve_daemon_options *o) {
     releve_info("stopped: %lu accepted, %lu refused, %lu already received, %lu to retry",
                 d->accepted, d->refused, d->duplicates, d->failures);
   clear_queue(d);
+  clear_unreadable(d);
   free_dirs(d);
   free_faults(d);
   releve_mailer_free(d->mailer);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cellset.h"
+#include "claim.h"
 #include "encoding.h"
 #include "geo.h"
 #include "hash.h"
@@ -33,6 +35,7 @@ struct releve_ingest {
   const releve_ingest_env *env;
   releve_ingest_request req;
   const char *name;
+  char *name_escaped; /* the name as recorded and reported, when it needed escaping */
   int fd;
   char sha256[65];
   unsigned long long size;
@@ -42,7 +45,7 @@ struct releve_ingest {
   releve_option_value *options;
   char *refusal;           /* the whole file is refused, before any row */
   long long duplicate_of;  /* submission that already stored these bytes */
-  releve_ingest_result *recorded; /* recorded just before a crash (last_recorded) */
+  releve_ingest_result *recorded; /* recorded before a crash or a failed move (retry) */
   int in_txn;              /* BEGIN IMMEDIATE done (open_txn) */
   long long submission;
   char received_at[32];    /* the submission's time, shared by its figures */
@@ -154,7 +157,7 @@ static int find_channel(releve_ingest *in) {
   return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
-/* A file from processing/ that the last submission already recorded. */
+/* A file from processing/ that a submission already recorded. */
 static int find_recorded(releve_ingest *in) {
   releve_ingest_result *r;
   sqlite3_stmt *st;
@@ -163,10 +166,9 @@ static int find_recorded(releve_ingest *in) {
     return rc;
   sqlite3_bind_text(st, 1, in->actor->id, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, in->sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 4, in->req.last_recorded);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (!releve_claim_variant_of((const char *)sqlite3_column_text(st, 8), in->name, NAME_MAX))
+      continue;
     if ((r = in->recorded = calloc(1, sizeof *r)) == NULL ||
         (r->report = strdup((const char *)sqlite3_column_text(st, 7))) == NULL) {
       sqlite3_finalize(st);
@@ -183,9 +185,11 @@ static int find_recorded(releve_ingest *in) {
     r->warnings = sqlite3_column_int(st, 6);
     r->size = in->size;
     memcpy(r->sha256, in->sha256, sizeof r->sha256);
+    rc = SQLITE_DONE;
+    break;
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
 static int find_duplicate(releve_ingest *in) {
@@ -275,6 +279,7 @@ static void ingest_free(releve_ingest *in) {
     releve_store_rollback(in->env->store);
   if (in->fd >= 0)
     close(in->fd);
+  free(in->name_escaped);
   releve_mapper_free(in->mapper);
   releve_report_free(&in->report);
   free(in->options);
@@ -630,10 +635,20 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   in->fd = -1;
   releve_utc_text(time(NULL), in->received_at);
   in->name = req->name ? req->name : releve_path_basename(req->path);
+  /* A name with a newline or bytes that are not UTF-8 is recorded,
+   * reported and mailed escaped. */
+  if (!releve_log_clean_name(in->name)) {
+    if ((in->name_escaped = releve_log_escape(in->name)) == NULL) {
+      free(in);
+      return -ENOMEM;
+    }
+    in->name = in->name_escaped;
+  }
   strcpy(in->sha256, "-");
   in->actor = releve_config_actor(env->cfg, req->actor);
   if (in->actor == NULL) {
     releve_err("ingest %s: no actor \"%s\"", in->name, req->actor);
+    free(in->name_escaped);
     free(in);
     return -ENOENT;
   }
@@ -648,17 +663,25 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
       goto fail;
     }
   }
-  rc = open_file(in);
-  if (rc)
+  if (req->refusal) {
+    struct stat st;
+    refuse(in, "%s", req->refusal);
+    /* A regular file is still hashed when it can be read, so that the
+     * refusal is recorded with its bytes; nothing else is ever opened. */
+    if (lstat(req->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+        open_file(in) != 0)
+      strcpy(in->sha256, "-");
+  } else if ((rc = open_file(in)) != 0) {
     goto fail;
+  }
   if (in->fd >= 0 && in->size == 0)
     refuse(in, "le fichier est vide (0 octet) : le dépôt a peut-être été interrompu ; "
                "déposez-le à nouveau");
-  if (in->fd >= 0 && in->size > 0 && (rc = choose_reader(in)) != 0)
+  if (in->refusal == NULL && in->fd >= 0 && in->size > 0 && (rc = choose_reader(in)) != 0)
     goto fail;
   if ((rc = find_channel(in)) != 0)
     goto fail;
-  if (in->req.last_recorded && in->fd >= 0 && (rc = find_recorded(in)) != 0)
+  if (in->req.retry && in->fd >= 0 && (rc = find_recorded(in)) != 0)
     goto fail;
   if (in->recorded)
     goto done; /* nothing to read, check or write */

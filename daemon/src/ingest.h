@@ -52,12 +52,18 @@ typedef struct releve_ingest_request {
    * the outcome: a file is never stored without its mail, and a crash
    * before the COMMIT leaves neither. */
   int receipt;
-  /* For a file found in processing/ (a retry): the submission the daemon
-   * recorded last before it started, 0 if none. When that submission is
-   * this actor's, these same bytes under this same name, the daemon died
-   * after recording the file and before moving it: that outcome and report
-   * are given back, nothing is recorded or mailed twice. */
-  long long last_recorded;
+  /* A file found in processing/ (a retry): the daemon died, or could not
+   * move it out, after recording it. When a submission of this actor
+   * recorded these same bytes under this name (or the name it was claimed
+   * under, "name~2.csv"), that outcome and report are given back: nothing
+   * is recorded or mailed twice, however many times the file is retried.
+   * (The same file sent again under the same name and caught by a crash
+   * before its "déjà reçu" is recorded gets no second receipt either.) */
+  int retry;
+  /* Refuse the file without opening it, for this French reason (a link, a
+   * FIFO, a file the server cannot read, a name that cannot be kept): it
+   * is recorded as refused with its receipt like any refused file. */
+  const char *refusal;
   /* Optional, for a terminal: called as the file is read in this process
    * (releve_ingest_file), first at the first row, with the bytes read so far
    * and the file's size. Never called when decoding happens elsewhere. */

@@ -80,12 +80,12 @@ char *releve_spool_personal_path(const releve_config *cfg, const char *actor) {
   return releve_aprintf("%s/%s/personal", cfg->spool, actor);
 }
 
-/* Writes dir/<name>.rapport.txt, or <name>~2.rapport.txt… when taken. */
+/* Writes dir/<name>.rapport.txt, or <name~2>.rapport.txt… when taken. */
 static int write_report_alone(const char *dir, const char *name, const char *report,
                               char **final_name) {
   int i;
   for (i = 1; i < 1000; i++) {
-    char *base = i == 1 ? strdup(name) : releve_aprintf("%s~%d", name, i);
+    char *base = releve_claim_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
     char *path = base ? releve_aprintf("%s/%s.rapport.txt", dir, base) : NULL;
     struct stat st;
     int rc;
@@ -248,45 +248,37 @@ int releve_spool_list(const char *dir, char ***names, size_t *n) {
   return 0;
 }
 
+/* The report goes into to_dir under the name the file is about to take:
+ * a crash between the two leaves the file in processing/ (run again) and
+ * a report that the next attempt rewrites, never a file without its
+ * report. */
+static int write_report_first(void *ud, const char *to_dir, const char *target) {
+  const char *report = ud;
+  char *path = releve_aprintf("%s/%s.rapport.txt", to_dir, target);
+  int rc = path ? releve_write_file_atomic(path, report, strlen(report), 0640) : -ENOMEM;
+  if (rc)
+    releve_err("cannot write the report %s: %s", path ? path : target, strerror(-rc));
+  free(path);
+  return rc;
+}
+
 int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
                         const char *report, char **final_name) {
-  char *final = NULL, *rpath = NULL;
+  char *final = NULL;
   int rc;
 
   if (final_name)
     *final_name = NULL;
-  rc = releve_claim_move(from_dir, name, to_dir, &final);
+  rc = releve_claim_move_as(from_dir, name, to_dir, NULL, RELEVE_SPOOL_KEPT_NAME_MAX,
+                            report ? write_report_first : NULL, (void *)report, &final);
   if (rc)
     return rc;
-  if (report) {
-    rpath = releve_aprintf("%s/%s.rapport.txt", to_dir, final);
-    rc = rpath ? releve_write_file_atomic(rpath, report, strlen(report), 0640) : -ENOMEM;
-    if (rc)
-      releve_err("cannot write the report %s: %s", rpath ? rpath : final, strerror(-rc));
-  } else {
-    rc = releve_fsync_dir(to_dir);
-  }
+  rc = releve_fsync_dir(to_dir);
   if (rc == 0)
     rc = releve_fsync_dir(from_dir);
-  free(rpath);
   if (final_name)
     *final_name = final;
   else
     free(final);
   return rc;
-}
-
-char *releve_spool_refusal_report(const char *actor, const char *name, const char *reason) {
-  char when[48];
-
-  releve_paris_text(time(NULL), when);
-  return releve_aprintf("Fichier : %s\n"
-                        "Partenaire : %s\n"
-                        "Reçu le : %s\n"
-                        "Résultat : %s\n"
-                        "\n"
-                        "Ce fichier n'a pas été lu et aucune donnée n'a été enregistrée.\n"
-                        "Merci de déposer le fichier lui-même, sous la forme d'un fichier "
-                        "ordinaire, dans votre dossier de dépôt (incoming/).\n",
-                        name, actor, when, reason);
 }

@@ -38,11 +38,18 @@ void releve_spool_names_free(char **names);
  * negative errno value. */
 int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
 
-/* Moves from_dir/name into to_dir (never replacing a file there, see
- * claim.h), then writes report beside it as "<final name>.rapport.txt"
- * durably, and syncs both folders. *final_name (malloc'ed, may be NULL)
- * gets the name in to_dir. A crash between the two steps leaves the file
- * moved without its report, never the report without the file. */
+/* The longest name a file keeps in archive/ or rejected/: room is left
+ * for ".rapport.txt" (12 bytes) and for the temporary name of its atomic
+ * write (".", ".<pid>.tmp": 16 bytes) within NAME_MAX (255). A longer
+ * name is cut (claim.h); the report gives the name as sent. */
+#define RELEVE_SPOOL_KEPT_NAME_MAX 227
+
+/* Writes report durably as "<final name>.rapport.txt" in to_dir, then
+ * moves from_dir/name there under that final name (never replacing a file
+ * there, see claim.h), and syncs both folders. *final_name (malloc'ed, may
+ * be NULL) gets the name in to_dir. A crash between the two steps leaves
+ * the file in from_dir and a report the next settle rewrites: never a file
+ * settled without its report. */
 int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
                         const char *report, char **final_name);
 
@@ -60,9 +67,5 @@ int releve_spool_settle_personal(const char *from_dir, const char *name, const c
 /* Deletes the files of personal_dir older than keep_days days. Returns the
  * number deleted, or a negative errno value. */
 int releve_spool_prune_personal(const char *personal_dir, int keep_days);
-
-/* The French report for a file refused before it was read (reason as
- * releve_claim_reason() gives it), malloc'ed. */
-char *releve_spool_refusal_report(const char *actor, const char *name, const char *reason);
 
 #endif

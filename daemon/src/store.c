@@ -82,17 +82,6 @@ int releve_store_user_version(releve_store *s) {
   return v;
 }
 
-int releve_store_newest_submission(releve_store *s, long long *id) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_SUB_NEWEST, &st);
-  if (rc)
-    return rc;
-  rc = sqlite3_step(st);
-  *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 0 : releve_store_errno(rc);
-}
-
 static int migrate(releve_store *s) {
   int v = releve_store_user_version(s), rc = 0;
 

@@ -27,8 +27,6 @@ void releve_store_close(releve_store *s);
 /* The schema version this build writes, and the one found on disk. */
 int releve_store_schema_version(void);
 int releve_store_user_version(releve_store *s);
-/* The id of the submission recorded last (0: none yet). */
-int releve_store_newest_submission(releve_store *s, long long *id);
 
 /* Mirrors the configuration's référentiel and actors into the database.
  * A changed référentiel is recorded as a new version with its changes;

@@ -223,12 +223,12 @@ static const char *const releve_sql_migrations[] = {
  * row. */
 #define RELEVE_SQL_SUB_FIND_ACCEPTED                                                           \
   "SELECT id, received_at FROM submissions WHERE actor = ? AND sha256 = ? AND outcome = 'accepted'"
-/* The submission recorded last, and whether it is a given file's: to
- * recognise a file recorded just before a crash (ingest.h, last_recorded). */
-#define RELEVE_SQL_SUB_NEWEST "SELECT coalesce(max(id), 0) FROM submissions"
+/* The submissions that recorded these bytes for this actor, newest
+ * first: a file found in processing/ may be one of them, recorded just
+ * before a crash or stuck there (ingest.h, retry). */
 #define RELEVE_SQL_SUB_RECORDED                                                                \
-  "SELECT id, outcome, added, changed, unchanged, refused, warnings, report FROM submissions " \
-  "WHERE id = ?4 AND actor = ?1 AND sha256 = ?2 AND name = ?3"
+  "SELECT id, outcome, added, changed, unchanged, refused, warnings, report, name "            \
+  "FROM submissions WHERE actor = ?1 AND sha256 = ?2 ORDER BY id DESC"
 #define RELEVE_SQL_SUB_INSERT                                                                  \
   "INSERT INTO submissions(actor, channel, name, size, sha256, plugin, received_at, outcome, " \
   "added, changed, unchanged, refused, warnings, report) "                                     \

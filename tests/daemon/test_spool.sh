@@ -1,7 +1,8 @@
 #!/bin/bash
 # The running daemon takes a file renamed into incoming/, stores its figures
 # and archives it with its report; leaves upload names alone; recognises a
-# file sent twice; refuses links, FIFOs and hard-linked files with a report;
+# file sent twice; refuses links, FIFOs and hard-linked files with a report
+# and a receipt;
 # tells systemd it is ready; reloads on SIGHUP, refusing a broken config;
 # stops cleanly on SIGTERM.
 . "$(dirname "$0")/lib.sh"
@@ -61,9 +62,16 @@ figure 2016 4 > "$T/hard.csv"
 ln "$T/hard.csv" "$SPOOL/incoming/dur.csv"
 wait_for 6 "test -f '$SPOOL/rejected/lien.csv.rapport.txt' -a -f '$SPOOL/rejected/tube.csv.rapport.txt' -a -f '$SPOOL/rejected/dur.csv.rapport.txt'" ||
   fail "link, FIFO or hard link not refused"
-grep -q "refusé : lien symbolique" "$SPOOL/rejected/lien.csv.rapport.txt" || fail "symlink report"
-grep -q "refusé : ce n'est pas un fichier ordinaire" "$SPOOL/rejected/tube.csv.rapport.txt" || fail "FIFO report"
-grep -q "refusé : fichier à liens multiples" "$SPOOL/rejected/dur.csv.rapport.txt" || fail "hard link report"
+grep -q "lien symbolique refusé" "$SPOOL/rejected/lien.csv.rapport.txt" || fail "symlink report"
+grep -q "ce n'est pas un fichier ordinaire" "$SPOOL/rejected/tube.csv.rapport.txt" || fail "FIFO report"
+grep -q "fichier à liens multiples refusé" "$SPOOL/rejected/dur.csv.rapport.txt" || fail "hard link report"
+# Each is recorded as refused and its partner told, once.
+for f in lien.csv tube.csv dur.csv; do
+  [ "$(sql "select count(*) from submissions where name = '$f' and outcome = 'refused'")" = 1 ] ||
+    fail "$f not recorded as refused"
+  [ "$(sql "select count(*) from outbox where instr(subject, ' $f ') > 0")" = 1 ] ||
+    fail "$f: no receipt, or more than one"
+done
 [ -L "$SPOOL/rejected/lien.csv" ] || fail "the symlink itself was not moved"
 [ -p "$SPOOL/rejected/tube.csv" ] || fail "the FIFO was not moved"
 [ -f "$T/outside.csv" ] || fail "the link target moved"

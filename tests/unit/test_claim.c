@@ -94,12 +94,13 @@ static void test_check_kinds(void **state) {
   }
   assert_int_equal(releve_claim_check(out, "dur.csv"), RELEVE_CLAIM_LINKS);
   assert_int_equal(releve_claim_check(out, "absent"), -ENOENT);
-  assert_string_equal(releve_claim_reason(RELEVE_CLAIM_SYMLINK), "refusé : lien symbolique");
+  assert_non_null(strstr(releve_claim_reason(RELEVE_CLAIM_SYMLINK), "lien symbolique refusé"));
   assert_null(releve_claim_reason(RELEVE_CLAIM_REGULAR));
 }
 
 static void test_settle_and_list(void **state) {
-  char *final = NULL, *report, **names;
+  char *final = NULL, **names;
+  const char *report;
   size_t n;
   (void)state;
   free(test_file(in, "b.csv", "b"));
@@ -110,10 +111,8 @@ static void test_settle_and_list(void **state) {
   assert_string_equal(names[1], "b.csv");
   assert_null(names[2]);
   releve_spool_names_free(names);
-  report = releve_spool_refusal_report("caf", "a.csv", "refusé : lien symbolique");
-  assert_non_null(strstr(report, "Résultat : refusé : lien symbolique"));
+  report = "Résultat : aucune donnée enregistrée\n";
   assert_int_equal(releve_spool_settle(in, "a.csv", out, report, &final), 0);
-  free(report);
   assert_string_equal(final, "a.csv");
   free(final);
   {

@@ -49,7 +49,7 @@ static int teardown(void **state) {
 static long long scalar(const char *sql) { return test_scalar(&store, sql); }
 
 static int with_receipt;
-static long long last_recorded;
+static int retry;
 
 static releve_outcome ingest(const char *actor, const char *name, const char *text, int dry,
                              releve_ingest_result *res) {
@@ -57,7 +57,7 @@ static releve_outcome ingest(const char *actor, const char *name, const char *te
   memset(&req, 0, sizeof req);
   req.dry_run = dry;
   req.receipt = with_receipt;
-  req.last_recorded = last_recorded;
+  req.retry = retry;
   return test_ingest_text(&env, dir, actor, name, text, &req, res);
 }
 
@@ -363,7 +363,8 @@ static void test_paris_time_under_utc(void **state) {
   tzset();
 }
 
-/* A file recorded just before a crash is found again in processing/: its
+/* A file recorded just before a crash, or that could not leave
+ * processing/, is found there again, as many times as it is retried: its
  * outcome and report come back, nothing is recorded or queued twice. A
  * recovered file that was not recorded is ingested as any other. */
 static void test_recovered_file_recorded_once(void **state) {
@@ -379,22 +380,33 @@ static void test_recovered_file_recorded_once(void **state) {
                      k ? RELEVE_REFUSED : RELEVE_ACCEPTED);
     subs = scalar("SELECT count(*) FROM submissions");
     mails = scalar("SELECT count(*) FROM outbox");
-    last_recorded = first.submission;
+    retry = 1;
     assert_int_equal(ingest("caf", "crash.csv", text, 0, &again), first.outcome);
-    last_recorded = 0;
+    retry = 0;
     assert_int_equal(again.submission, first.submission);
     assert_string_equal(again.report, first.report);
     assert_int_equal(again.added, first.added);
     assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs);
     assert_int_equal(scalar("SELECT count(*) FROM outbox"), mails);
+    releve_ingest_result_free(&again);
+    /* Retried again (a file that cannot leave processing/), and under the
+     * name it was claimed as when "crash.csv" was taken there. */
+    retry = 1;
+    assert_int_equal(ingest("caf", "crash.csv", text, 0, &again), first.outcome);
+    releve_ingest_result_free(&again);
+    assert_int_equal(ingest("caf", "crash~2.csv", text, 0, &again), first.outcome);
+    retry = 0;
+    assert_int_equal(again.submission, first.submission);
+    assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs);
+    assert_int_equal(scalar("SELECT count(*) FROM outbox"), mails);
     releve_ingest_result_free(&first);
     releve_ingest_result_free(&again);
   }
-  /* Not the last submission's bytes: a real ingest, a new submission. */
-  last_recorded = scalar("SELECT max(id) FROM submissions");
+  /* Bytes no submission recorded: a real ingest, a new submission. */
+  retry = 1;
   assert_int_equal(ingest("caf", "crash.csv", HEADER "G24.2;2017;QPV;9;;;\n", 0, &again),
                    RELEVE_ACCEPTED);
-  last_recorded = 0;
+  retry = 0;
   with_receipt = 0;
   assert_int_equal(again.added, 1);
   assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs + 1);
