@@ -63,6 +63,13 @@ add_custom_target(releve-install-files ALL DEPENDS "${pkg_dir}/releve.json" ${ma
 file(STRINGS "${PROJECT_SOURCE_DIR}/daemon/include/releve/plugin.h" abi_line
      REGEX "^#define RELEVE_PLUGIN_ABI_MAJOR [0-9]+$")
 string(REGEX REPLACE ".* ([0-9]+)$" "\\1" RELEVE_PLUGIN_ABI_MAJOR "${abi_line}")
+# The .pc finds its prefix from where it is installed (${pcfiledir}), so
+# that `cmake --install --prefix DIR` or DESTDIR staging stays true.
+file(RELATIVE_PATH RELEVE_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig"
+     "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" RELEVE_PC_TO_PREFIX "${RELEVE_PC_TO_PREFIX}")
+file(RELATIVE_PATH RELEVE_PC_INCLUDEDIR "${CMAKE_INSTALL_PREFIX}" "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+file(RELATIVE_PATH RELEVE_PC_PLUGINDIR "${CMAKE_INSTALL_PREFIX}" "${RELEVE_PLUGIN_FULL_DIR}")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/releve-plugin.pc.in" "${pkg_dir}/releve-plugin.pc" @ONLY)
 
 install(FILES "${pkg_dir}/releve-plugin.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")

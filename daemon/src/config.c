@@ -158,7 +158,9 @@ static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   if (releve_json_object(c, cfg->root, "", "daemon", 0, &o) == 1)
     releve_json_check_keys(c, o, "daemon", keys);
   cfg->rescan_seconds = int_key(c, o, "daemon", "rescan_seconds", 60, 1, 86400);
-  cfg->quiet_seconds = int_key(c, o, "daemon", "quiet_seconds", 0, 0, 3600);
+  /* A file written in place, without a temporary name, must not be taken
+   * half-written: it waits until unmodified for a few seconds. */
+  cfg->quiet_seconds = int_key(c, o, "daemon", "quiet_seconds", 5, 0, 3600);
   cfg->decode_timeout_seconds = int_key(c, o, "daemon", "decode_timeout_seconds", 300, 1, 86400);
   cfg->decode_memory_mb = int_key(c, o, "daemon", "decode_memory_mb", 1024, 16, 1 << 20);
   cfg->watch = 1;

@@ -61,6 +61,7 @@
 #include "plugin_host.h"
 #include "poll.h"
 #include "privacy.h"
+#include "recover.h"
 #include "spool.h"
 #include "state.h"
 #include "store.h"
@@ -824,9 +825,11 @@ static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugi
   if (releve_diags_count(&diags, RELEVE_DIAG_ERROR)) {
     size_t i;
     for (i = 0; i < diags.n; i++)
-      if (diags.items[i].severity == RELEVE_DIAG_ERROR)
-        releve_err("config %s: %s: %s", diags.items[i].file ? diags.items[i].file : "",
-                   diags.items[i].key ? diags.items[i].key : "-", diags.items[i].message);
+      if (diags.items[i].severity == RELEVE_DIAG_ERROR) {
+        char *line = releve_diag_text(&diags.items[i]);
+        releve_err("config %s", line ? line : "error (out of memory)");
+        free(line);
+      }
     releve_diags_free(&diags);
     releve_config_free(cfg);
     memset(cfg, 0, sizeof *cfg);
@@ -948,6 +951,34 @@ static void on_hup(uv_signal_t *h, int signum) {
 
 static void on_mailer_idle(void *data) { pump(data); }
 
+/* Before anything is taken: the spool's settled files against the
+ * database (recover.h). */
+static int recover_spool(daemon_state *d) {
+  releve_recover_result res;
+  int rc = releve_recover_spool(&d->cfg, &d->store, &res);
+
+  if (rc) {
+    releve_err("cannot check the spool against the database: %s", strerror(-rc));
+    return rc;
+  }
+  if (res.removed)
+    releve_info("removed %d temporary report%s left by a crash", res.removed,
+                res.removed > 1 ? "s" : "");
+  if (res.unknown) {
+    releve_err("%d file%s in the spool's archive/ and rejected/ (first: %s) %s not recorded in "
+               "the database %s: it lost history (a truncated WAL, or a new empty database "
+               "beside a spool that has some). Not starting, so that nothing is taken or mailed "
+               "again. Restore the database with its -wal file from a backup and start again; "
+               "or, to record those files anew, move them (without their .rapport.txt) from "
+               "archive/ and rejected/ back into incoming/ and start again",
+               res.unknown, res.unknown > 1 ? "s" : "", res.example,
+               res.unknown > 1 ? "are" : "is", d->cfg.database);
+    rc = -EUCLEAN;
+  }
+  releve_recover_result_free(&res);
+  return rc;
+}
+
 static int start(daemon_state *d) {
   uint64_t wd;
   int rc = load(d->opts, &d->cfg, &d->plugins);
@@ -957,6 +988,8 @@ static int start(daemon_state *d) {
   rc = releve_store_open(&d->store, d->cfg.database, RELEVE_STORE_RW);
   if (rc == 0)
     rc = releve_store_sync(&d->store, &d->cfg, NULL);
+  if (rc == 0)
+    rc = recover_spool(d);
   if (rc == 0)
     rc = make_dirs(d);
   if (rc == 0)

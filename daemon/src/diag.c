@@ -39,22 +39,29 @@ size_t releve_diags_count(const releve_diags *d, int severity) {
   return n;
 }
 
+char *releve_diag_text(const releve_diag *it) {
+  releve_buf b = RELEVE_BUF_INIT;
+  if (it->file)
+    releve_buf_adds(&b, it->file);
+  if (it->line > 0)
+    releve_buf_addf(&b, ":%d", it->line);
+  if (it->line > 0 && it->column > 0)
+    releve_buf_addf(&b, ":%d", it->column);
+  if (it->file || it->line > 0)
+    releve_buf_adds(&b, ": ");
+  if (it->key)
+    releve_buf_addf(&b, "%s: ", it->key);
+  releve_buf_addf(&b, "%s: %s", it->severity == RELEVE_DIAG_ERROR ? "error" : "warning",
+                  it->message ? it->message : "(out of memory)");
+  return releve_buf_steal(&b);
+}
+
 void releve_diags_print(const releve_diags *d, FILE *out) {
   size_t i;
   for (i = 0; i < d->n; i++) {
-    const releve_diag *it = &d->items[i];
-    if (it->file)
-      fputs(it->file, out);
-    if (it->line > 0)
-      fprintf(out, ":%d", it->line);
-    if (it->line > 0 && it->column > 0)
-      fprintf(out, ":%d", it->column);
-    if (it->file || it->line > 0)
-      fputs(": ", out);
-    if (it->key)
-      fprintf(out, "%s: ", it->key);
-    fprintf(out, "%s: %s\n", it->severity == RELEVE_DIAG_ERROR ? "error" : "warning",
-            it->message ? it->message : "(out of memory)");
+    char *line = releve_diag_text(&d->items[i]);
+    fprintf(out, "%s\n", line ? line : "error: (out of memory)");
+    free(line);
   }
 }
 

@@ -27,7 +27,10 @@ typedef struct releve_diags {
 void releve_diags_add(releve_diags *d, int severity, const char *file, const char *key, int line,
                       int column, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 size_t releve_diags_count(const releve_diags *d, int severity);
-/* One line per problem: "FILE:LINE:COL: KEY: error: MESSAGE". */
+/* One problem as "FILE:LINE:COL: KEY: error: MESSAGE" (the parts known),
+ * malloc'ed, NULL when out of memory. */
+char *releve_diag_text(const releve_diag *it);
+/* One line per problem, as releve_diag_text() gives it. */
 void releve_diags_print(const releve_diags *d, FILE *out);
 void releve_diags_free(releve_diags *d);
 

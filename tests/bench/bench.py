@@ -259,7 +259,7 @@ def latency(mode, n=500):
     # default minute, so that the idle figures are the daemon's own.
     rescan = 60 if mode == "inotify" else 1
     def settings(c):
-        c["daemon"].update(watch=(mode == "inotify"), rescan_seconds=rescan)
+        c["daemon"].update(watch=(mode == "inotify"), rescan_seconds=rescan, quiet_seconds=0)
         # Every receipt in one mailer run, rather than 100 a minute, so that
         # the idle figures start once the work is done.
         c["mail"]["max_per_run"] = n

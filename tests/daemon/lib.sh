@@ -38,7 +38,7 @@ import json, sys
 p, plugins, extra = sys.argv[1], sys.argv[2], sys.argv[3]
 c = json.load(open(p))
 c["plugins"] = plugins
-c["daemon"].update(rescan_seconds=2, decode_timeout_seconds=10)
+c["daemon"].update(rescan_seconds=2, quiet_seconds=0, decode_timeout_seconds=10)
 for a in c["actors"]:
     if a["id"] == "caf":
         a["plugin"] = "crashtest"

@@ -40,7 +40,8 @@ PY
 
 # check_invariants NAME INPUT_DIR: every input file in exactly one place and
 # the right one, every valid file's figures stored once, every recorded
-# file's receipt queued exactly once, integrity ok.
+# file's receipt queued exactly once and no file ever mailed twice, every
+# archived or rejected file beside its report, integrity ok.
 # Prints one table row; fails the test on any breach.
 check_invariants() {
   local name=$1 input=$2 f d places lost=0 duplicated=0 misplaced=0 expected
@@ -68,6 +69,25 @@ check_invariants() {
   # outbox (no two files share a name; a second mail would be a crash's
   # "déjà reçu" for a file already recorded).
   unmailed=$(sql "select count(*) from submissions s where (select count(*) from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
+  # One receipt per file, ever: no input file has two mails (a "déjà reçu"
+  # sent again for a file already recorded), and every settled one has one.
+  local receipts settled=0 resent=0 unreported=0 leftover
+  for f in $(ls "$input"); do
+    receipts=$(sql "select count(*) from outbox where instr(subject, ' $f ') > 0")
+    [ "$receipts" -gt 1 ] && resent=$((resent + 1))
+    if [ -e "$SPOOL/archive/$f" ] || [ -e "$SPOOL/rejected/$f" ]; then
+      settled=$((settled + 1))
+      [ "$receipts" = 1 ] || resent=$((resent + 1))
+    fi
+  done
+  # Every archived or rejected file has its report, and no temporary
+  # report is left behind.
+  for d in archive rejected; do
+    for f in $(find "$SPOOL/$d" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' -printf '%f\n'); do
+      [ -e "$SPOOL/$d/$f.rapport.txt" ] || unreported=$((unreported + 1))
+    done
+  done
+  leftover=$(find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -name '.*.rapport.txt.*.tmp' | wc -l)
   integrity=$(sql "pragma integrity_check")
   printf '%-14s %6s %5d %10d %9d %7d %12d %9d %9s\n' "$name" "$(ls "$input" | wc -l)" "$lost" \
     "$((duplicated + twice))" "$misplaced" "$partial" "$observations" "$expected" "$integrity"
@@ -76,6 +96,9 @@ check_invariants() {
   [ "$observations" = "$expected" ] && [ "$revisions" = "$expected" ] ||
     fail "$name: $observations observations, $revisions revisions, $expected expected"
   [ "$unmailed" = 0 ] || fail "$name: $unmailed recorded files without exactly one receipt"
+  [ "$resent" = 0 ] || fail "$name: $resent files without exactly one receipt ever"
+  [ "$unreported" = 0 ] && [ "$leftover" = 0 ] ||
+    fail "$name: $unreported settled files without their report, $leftover temporary reports left"
   [ "$integrity" = ok ] || fail "$name: integrity_check: $integrity"
 }
 

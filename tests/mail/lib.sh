@@ -66,7 +66,7 @@ emails = {"ars": ["sante@ars.example.org"], "prefecture": ["pref@prefecture.exam
           "gip": ["gip@gip.example.org", "direction@gip.example.org"]}
 c["actors"] = [{"id": a, "emails": e, "plugin": "lines"} for a, e in emails.items()]
 c["campaigns"] = [{"period": 2022, "opens": "2023-01-16", "due": "2023-03-31"}]
-c["daemon"] = {"rescan_seconds": 2, "decode_timeout_seconds": 10}
+c["daemon"] = {"rescan_seconds": 2, "quiet_seconds": 0, "decode_timeout_seconds": 10}
 exec(extra)
 json.dump(c, open(p, "w"), indent=2)
 PY

@@ -77,7 +77,7 @@ import json, os, sys
 p, plugins, sources, extra = sys.argv[1:5]
 c = json.load(open(p))
 c["plugins"] = plugins
-c["daemon"].update(rescan_seconds=2, decode_timeout_seconds=10)
+c["daemon"].update(rescan_seconds=2, quiet_seconds=0, decode_timeout_seconds=10)
 # Only caf, on "lines": the other actors' plugins are not in this folder.
 c["actors"] = [a for a in c["actors"] if a["id"] == "caf"]
 for a in c["actors"]:
