@@ -71,22 +71,18 @@ check_invariants() {
   unmailed=$(sql "select count(*) from submissions s where (select count(*) from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
   # One receipt per file, ever: no input file has two mails (a "déjà reçu"
   # sent again for a file already recorded), and every settled one has one.
-  local receipts settled=0 resent=0 unreported=0 leftover
+  local receipts resent=0 unreported leftover
   for f in $(ls "$input"); do
     receipts=$(sql "select count(*) from outbox where instr(subject, ' $f ') > 0")
     [ "$receipts" -gt 1 ] && resent=$((resent + 1))
     if [ -e "$SPOOL/archive/$f" ] || [ -e "$SPOOL/rejected/$f" ]; then
-      settled=$((settled + 1))
       [ "$receipts" = 1 ] || resent=$((resent + 1))
     fi
   done
   # Every archived or rejected file has its report, and no temporary
   # report is left behind.
-  for d in archive rejected; do
-    for f in $(find "$SPOOL/$d" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' -printf '%f\n'); do
-      [ -e "$SPOOL/$d/$f.rapport.txt" ] || unreported=$((unreported + 1))
-    done
-  done
+  unreported=$(find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -type f ! -name '.*' \
+    ! -name '*.rapport.txt' | while IFS= read -r f; do [ -e "$f.rapport.txt" ] || echo "$f"; done | wc -l)
   leftover=$(find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -name '.*.rapport.txt.*.tmp' | wc -l)
   integrity=$(sql "pragma integrity_check")
   printf '%-14s %6s %5d %10d %9d %7d %12d %9d %9s\n' "$name" "$(ls "$input" | wc -l)" "$lost" \
