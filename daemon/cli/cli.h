@@ -122,5 +122,11 @@ int cli_pull_status_print(releve_cli *cli);
  * or as text ("mails en échec : N" and one line per failed mail). */
 json_t *cli_mail_status_json(releve_cli *cli);
 int cli_mail_status_print(releve_cli *cli);
+/* The spool's part of `releve status` (spool_status.c): uploads left under
+ * a temporary name for more than daemon.stale_upload_hours, as JSON
+ * ({"stale_upload_hours", "stale_uploads": [{"actor", "name"}]}, NULL on
+ * error, said on stderr) or as text (nothing when there is none). */
+json_t *cli_spool_status_json(releve_cli *cli);
+int cli_spool_status_print(releve_cli *cli);
 
 #endif

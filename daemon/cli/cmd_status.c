@@ -359,7 +359,9 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
       "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox),\n"
       "\"plugin_faults\": [{\"actor\", \"plugin\", \"problem\", \"since\", \"waiting\"}] (actors\n"
-      "whose files wait in incoming/ because their plugin cannot read them here)}.\n";
+      "whose files wait in incoming/ because their plugin cannot read them here),\n"
+      "\"spool\": {\"stale_upload_hours\", \"stale_uploads\": [{\"actor\", \"name\"}]}\n"
+      "(uploads left under a temporary name, never read)}.\n";
   status_ctx s;
   json_t *actors = NULL, *files = NULL;
   char today[11];
@@ -393,6 +395,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     json_object_set_new(out, "mail", cli_mail_status_json(cli));
     json_object_set_new(out, "plugin_faults", faults_json(cli));
     json_object_set_new(out, "placeholders", placeholders_json(&cli->cfg));
+    json_object_set_new(out, "spool", cli_spool_status_json(cli));
     rc = cli_print_json(out);
   } else {
     print_summary(&s, today, year, files);
@@ -403,6 +406,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
     cli_pull_status_print(cli);
     cli_mail_status_print(cli);
     faults_print(cli);
+    cli_spool_status_print(cli);
   }
   json_decref(actors);
   json_decref(files);

@@ -150,7 +150,7 @@ static void load_mail(releve_config *cfg, const releve_jctx *c) {
 static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"rescan_seconds", "quiet_seconds", "decode_timeout_seconds",
                                      "decode_memory_mb", "spool_mode", "spool_group", "watch",
-                                     NULL};
+                                     "stale_upload_hours", NULL};
   json_t *o = NULL;
   const char *mode = "2770";
   char *end;
@@ -161,6 +161,7 @@ static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   /* A file written in place, without a temporary name, must not be taken
    * half-written: it waits until unmodified for a few seconds. */
   cfg->quiet_seconds = int_key(c, o, "daemon", "quiet_seconds", 5, 0, 3600);
+  cfg->stale_upload_hours = int_key(c, o, "daemon", "stale_upload_hours", 24, 1, 8760);
   cfg->decode_timeout_seconds = int_key(c, o, "daemon", "decode_timeout_seconds", 300, 1, 86400);
   cfg->decode_memory_mb = int_key(c, o, "daemon", "decode_memory_mb", 1024, 16, 1 << 20);
   cfg->watch = 1;

@@ -68,6 +68,7 @@ typedef struct releve_config {
   /* Daemon settings. */
   int rescan_seconds;
   int quiet_seconds;
+  int stale_upload_hours;  /* an upload name untouched this long is shown and mailed about */
   int decode_timeout_seconds;
   int decode_memory_mb;
   int watch;               /* inotify hints on top of the rescans (default on) */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "completeness.h"
 #include "log.h"
@@ -111,9 +112,11 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   char name[96], *subject = NULL, *body = NULL;
   releve_buf table = RELEVE_BUF_INIT;
   releve_template t;
+  size_t n_stale;
   int rc, done = 0;
 
   memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
   rc = releve_completeness_walk(x->s, x->cfg, a->id, k->year, x->date, collect, &o);
   if (rc || o.expected == 0)
     goto out;
@@ -127,7 +130,6 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
     x->sum->already++;
     goto out;
   }
-  memset(&r, 0, sizeof r);
   r.campaign = k;
   r.step = step;
   r.actor = a;
@@ -153,6 +155,8 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   }
   if (step->copy_coordinator && x->cfg->coordinator)
     cc[0] = x->cfg->coordinator;
+  if ((rc = releve_spool_stale_uploads(x->cfg, a->id, time(NULL), &r.stale, &n_stale)) != 0)
+    goto out;
   snprintf(name, sizeof name, "modele_%s_%d.%s", a->id, k->year,
            releve_template_extension(x->format));
   r.attachment_name = name;
@@ -199,6 +203,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   x->sum->queued++;
   rc = x->cb ? x->cb(x->ud, &r) : 0;
 out:
+  releve_spool_names_free(r.stale);
   free(o.cells);
   releve_buf_free(&table);
   free(subject);

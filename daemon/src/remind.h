@@ -12,7 +12,10 @@
  *   - that has a file waiting or being processed in its spool folders
  *     (it may well hold the figures: better wait for its outcome),
  *   - whose address is still the placeholder `releve init` wrote
- *     (releve_email_placeholder): skipped, logged and shown as held back. */
+ *     (releve_email_placeholder): skipped, logged and shown as held back.
+ * An upload left under a temporary name (".x.csv.part") is never read and
+ * holds nothing back: once older than daemon.stale_upload_hours it is
+ * named in the mail ("un dépôt interrompu attend dans votre dossier"). */
 #ifndef RELEVE_REMIND_H
 #define RELEVE_REMIND_H
 
@@ -38,6 +41,10 @@ typedef struct releve_reminder {
   const char *const *to;
   const char *const *cc; /* NULL-ended, may be empty */
   const char *subject, *body, *attachment_name;
+  /* Uploads of the actor left under a temporary name for more than
+   * daemon.stale_upload_hours (spool.h), named in the mail; NULL-ended,
+   * NULL when none. */
+  char **stale;
   long long mail; /* outbox row, 0 in a dry run or when skipped */
 } releve_reminder;
 

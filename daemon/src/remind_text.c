@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "remind.h"
 #include "spool.h"
 #include "util.h"
@@ -67,6 +68,25 @@ static int add_cells(releve_buf *b, const releve_reminder *r) {
   return rc;
 }
 
+/* Uploads left under a temporary name: never read, so said here. */
+static int add_stale(releve_buf *b, const releve_reminder *r) {
+  size_t i;
+  int rc = 0;
+  if (r->stale == NULL || r->stale[0] == NULL)
+    return 0;
+  rc |= releve_buf_adds(b, r->stale[1] ? "\nDes dépôts interrompus attendent dans votre dossier : "
+                                       : "\nUn dépôt interrompu attend dans votre dossier : ");
+  for (i = 0; r->stale[i]; i++) {
+    char *shown = releve_log_escape(r->stale[i]);
+    rc |= releve_buf_addf(b, "%s%s", i ? ", " : "", shown ? shown : "?");
+    free(shown);
+  }
+  rc |= releve_buf_adds(b, ". Un fichier dont le nom commence par un point ou se termine par "
+                           "« .part » n'est jamais lu : s'il contient vos chiffres, déposez à "
+                           "nouveau le fichier complet sous son nom définitif.\n");
+  return rc;
+}
+
 int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char **subject,
                        char **body) {
   releve_buf b = RELEVE_BUF_INIT;
@@ -101,6 +121,7 @@ int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char 
                         incoming ? incoming : "");
   if (cfg->coordinator)
     rc |= releve_buf_addf(&b, "ou envoyez-le en réponse à ce message (à %s).\n", cfg->coordinator);
+  rc |= add_stale(&b, r);
   rc |= releve_buf_addf(&b,
                         "\nLe fichier joint, %s, est le modèle de collecte pré-rempli pour %d : "
                         "une ligne par chiffre attendu de votre part. Complétez la colonne "

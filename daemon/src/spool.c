@@ -202,6 +202,41 @@ int releve_spool_waiting(const releve_config *cfg, const char *actor, enum relev
   return count;
 }
 
+int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time_t now,
+                               char ***names, size_t *n) {
+  char *dir = releve_spool_path(cfg, actor, RELEVE_SPOOL_INCOMING);
+  size_t i, kept = 0;
+  int rc;
+
+  *names = NULL;
+  *n = 0;
+  if (dir == NULL)
+    return -ENOMEM;
+  rc = releve_spool_list(dir, names, n);
+  for (i = 0; rc == 0 && i < *n; i++) {
+    char *name = (*names)[i], *path = releve_aprintf("%s/%s", dir, name);
+    struct stat st;
+    (*names)[i] = NULL;
+    if (path && releve_spool_ignored_name(name) && lstat(path, &st) == 0 &&
+        S_ISREG(st.st_mode) && difftime(now, st.st_mtime) >= cfg->stale_upload_hours * 3600.0)
+      (*names)[kept++] = name;
+    else
+      free(name);
+    free(path);
+  }
+  free(dir);
+  if (rc)
+    return rc == -ENOENT ? 0 : rc;
+  if (*names)
+    (*names)[kept] = NULL;
+  *n = kept;
+  if (kept == 0) {
+    releve_spool_names_free(*names);
+    *names = NULL;
+  }
+  return 0;
+}
+
 int releve_spool_list(const char *dir, char ***names, size_t *n) {
   DIR *d = opendir(dir);
   struct dirent *e;

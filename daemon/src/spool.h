@@ -15,6 +15,8 @@
 #ifndef RELEVE_SPOOL_H
 #define RELEVE_SPOOL_H
 
+#include <time.h>
+
 #include "config.h"
 
 enum releve_spool_dir { RELEVE_SPOOL_INCOMING, RELEVE_SPOOL_PROCESSING, RELEVE_SPOOL_ARCHIVE,
@@ -28,6 +30,14 @@ int releve_spool_prepare(const releve_config *cfg);
 /* Names a partner may be uploading to, which are never taken: dot files,
  * *.part, *.filepart, *.tmp. */
 int releve_spool_ignored_name(const char *name);
+
+/* The upload names (releve_spool_ignored_name()) of the actor's incoming/
+ * untouched for stale_upload_hours at now: an upload that was interrupted
+ * and will never be renamed, so never read. NULL-ended, malloc'ed (free
+ * with releve_spool_names_free); *names NULL when there is none. Returns 0
+ * or a negative errno value. */
+int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time_t now,
+                               char ***names, size_t *n);
 
 /* The names in dir (no "." or ".."), sorted, as a NULL-ended malloc'ed
  * array (free with releve_spool_names_free). Returns 0 or a negative errno. */
