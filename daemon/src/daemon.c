@@ -112,6 +112,7 @@ typedef struct current {
   char *failure;
   releve_ingest_result res;
   int finish_rc;
+  int settle_rc;    /* recorded, but not moved out of processing/ */
   char *final_name; /* in archive/ or rejected/ */
 } current;
 
@@ -560,9 +561,7 @@ static void finish_work(uv_work_t *w) {
                              c->res.outcome == RELEVE_REFUSED ? d->rejected[a] : d->archive[a],
                              c->res.report, &c->final_name);
   }
-  if (rc)
-    releve_err("%s/%s: stored, but moving it out of processing/ failed: %s",
-               d->cfg.actors[a].id, c->name, strerror(-rc));
+  c->settle_rc = rc;
 }
 
 static void file_done(daemon_state *d) {
@@ -601,6 +600,15 @@ static void after_finish(uv_work_t *w, int status) {
     d->failures++;
     releve_err("%s/%s: not stored (%s); left in processing/, retried at the next rescan", actor,
                c->name, strerror(-c->finish_rc));
+  } else if (c->settle_rc) {
+    /* Found again at each rescan, settled with its recorded outcome: no
+     * second receipt, however long it takes. */
+    d->failures++;
+    releve_err("%s/%s: recorded (submission %lld, %s) but it cannot leave processing/ (%s); "
+               "moved at a later rescan, without a second receipt",
+               actor, c->name, c->res.submission, outcome_word(c->res.outcome),
+               strerror(-c->settle_rc));
+    releve_mailer_kick(d->mailer);
   } else {
     if (c->res.outcome == RELEVE_ACCEPTED)
       d->accepted++;
