@@ -1,5 +1,6 @@
 /* Claiming partner files: moves never replace, links and special files are
- * recognised without being followed or opened; folder listings. */
+ * recognised without being followed or opened; folder listings; odd and
+ * long names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +10,10 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "claim.h"
+#include "log.h"
 #include "spool.h"
 #include "testutil.h"
 
@@ -125,12 +128,57 @@ static void test_settle_and_list(void **state) {
   }
 }
 
+/* Names a partner may send: escaped for logs and reports, made safe for
+ * the spool, cut to fit beside their report. */
+static void test_odd_and_long_names(void **state) {
+  char *e, *v, name[300], *final = NULL;
+  (void)state;
+  e = releve_log_escape("a\nb\\c\x1b[31m\xe9t\xc3\xa9.csv");
+  assert_string_equal(e, "a\\x0ab\\\\c\\x1b[31m\\xe9t\xc3\xa9.csv");
+  free(e);
+  assert_true(releve_log_clean_name("Résultats 2019 (v2).csv"));
+  assert_false(releve_log_clean_name("a\tb.csv"));
+  assert_false(releve_log_clean_name("caf\xe9.csv"));
+  assert_false(releve_log_clean_name("\xc0\xaf.csv"));        /* overlong '/' */
+  assert_false(releve_log_clean_name("\xed\xa0\x80.csv"));    /* a surrogate */
+  assert_false(releve_log_clean_name("\xc2\x85.csv"));        /* C1 NEL */
+  e = releve_log_safe_name("a\nb\xe9\xc3\xa9.csv");
+  assert_string_equal(e, "a_b_\xc3\xa9.csv");
+  free(e);
+  /* 244 bytes of "é…é.csv": cut to 227 at most with its extension, and
+   * between two characters (221 bytes of room for the stem: 220 kept). */
+  for (int i = 0; i < 120; i++)
+    memcpy(name + 2 * i, "\xc3\xa9", 2);
+  strcpy(name + 240, ".csv");
+  v = releve_claim_variant(name, 1, RELEVE_SPOOL_KEPT_NAME_MAX);
+  assert_true(strlen(v) <= RELEVE_SPOOL_KEPT_NAME_MAX);
+  assert_int_equal(strncmp(v + strlen(v) - 6, "~1.csv", 6), 0);
+  assert_true(releve_log_clean_name(v));
+  assert_true(releve_claim_variant_of(name, v, RELEVE_SPOOL_KEPT_NAME_MAX));
+  free(v);
+  v = releve_claim_variant("court.csv", 1, RELEVE_SPOOL_KEPT_NAME_MAX);
+  assert_string_equal(v, "court.csv");
+  free(v);
+  assert_true(releve_claim_variant_of("court.csv", "court~12.csv", 255));
+  assert_false(releve_claim_variant_of("court.csv", "autre~2.csv", 255));
+  assert_false(releve_claim_variant_of("court.csv", "court~x.csv", 255));
+  /* Settled with its report although "<name>.rapport.txt" would not fit. */
+  free(test_file(in, name, "x"));
+  assert_int_equal(releve_spool_settle(in, name, out, "rapport\n", &final), 0);
+  assert_true(strlen(final) <= RELEVE_SPOOL_KEPT_NAME_MAX);
+  v = releve_aprintf("%s/%s.rapport.txt", out, final);
+  assert_int_equal(access(v, F_OK), 0);
+  free(v);
+  free(final);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_move_never_replaces),
       cmocka_unit_test(test_check_kinds),
       cmocka_unit_test(test_settle_and_list),
+      cmocka_unit_test(test_odd_and_long_names),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
