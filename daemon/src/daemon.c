@@ -85,6 +85,9 @@ enum step_result { R_NONE, R_GONE, R_LATER, R_HELD, R_INGEST, R_RETRY, R_FAILED 
  * every rescan. */
 #define UNREADABLE_TRIES 3
 
+/* How long an empty file in incoming/ is left alone at least (seconds). */
+#define EMPTY_QUIET_SECONDS 2
+
 /* A name in processing/ and how many times it could not be opened. */
 typedef struct unreadable {
   struct unreadable *next;
@@ -431,18 +434,21 @@ static void prepare_work(uv_work_t *w) {
     return;
   }
   if (!it->processing) {
-    if (d->cfg.quiet_seconds > 0) {
-      struct stat st;
-      char *p = releve_aprintf("%s/%s", d->incoming[it->actor], it->name);
-      rc = p && lstat(p, &st) == 0 ? 0 : -errno;
-      free(p);
-      if (rc == 0) {
-        double age = difftime(time(NULL), st.st_mtime);
-        if (age < d->cfg.quiet_seconds) {
-          c->result = R_LATER;
-          c->wait = d->cfg.quiet_seconds - age;
-          return;
-        }
+    struct stat st;
+    char *p = releve_aprintf("%s/%s", d->incoming[it->actor], it->name);
+    rc = p && lstat(p, &st) == 0 ? 0 : -errno;
+    free(p);
+    if (rc == 0) {
+      /* An empty file is most often an upload that has just begun: it
+       * gets a short quiet period even when none is configured. */
+      double quiet = st.st_size == 0 && d->cfg.quiet_seconds < EMPTY_QUIET_SECONDS
+                         ? EMPTY_QUIET_SECONDS
+                         : d->cfg.quiet_seconds;
+      double age = difftime(time(NULL), st.st_mtime);
+      if (age < quiet) {
+        c->result = R_LATER;
+        c->wait = quiet - age;
+        return;
       }
     }
     /* A name that cannot be logged, reported or mailed as it is: kept
