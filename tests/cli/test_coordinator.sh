@@ -197,12 +197,15 @@ grep -q "^  acteur : CAF de Paris (Caisse d'allocations familiales) ; unité : n
 grep -q "^  2022  *75101  *1${SP}360 définitif  *[0-9/]* [0-9:]* n° [0-9]*, ligne 6, caf_current_" \
   "$dir/history.txt" || fail "history: 1 360 row: $(sed -n 4p "$dir/history.txt")"
 grep -q "^[0-9]* valeurs reçues$" "$dir/history.txt" || fail "history: end: $(tail -1 "$dir/history.txt")"
-# A file name holding an escape sequence is shown, never sent to the terminal.
+# A file name holding an escape sequence is refused for its name, kept in
+# rejected/ under a safe one, recorded escaped: shown, never sent to the
+# terminal.
 esc=$(printf 'esc\033[31mred.csv')
 printf 'indicateur;periode;territoire;valeur\r\nG08.1;2016;QPV;78\r\n' > "$dir/x/spool/dasco/incoming/$esc"
 "$RELEVED" -c "$conf" --once 2> "$dir/releved.log" || fail "releved: $(tail -5 "$dir/releved.log")"
+[ -f "$dir/x/spool/dasco/rejected/esc_[31mred.csv.rapport.txt" ] || fail "the escape-named file is not in rejected/"
 R submissions > "$dir/subs2.txt" && R status > "$dir/status3.txt" || fail "submissions, status"
-grep -q " esc?\[31mred.csv  *dépôt  *accepté" "$dir/subs2.txt" || fail "escaped name: $(tail -3 "$dir/subs2.txt")"
-grep -q "^  dernier fichier : esc?\[31mred.csv — " "$dir/status3.txt" || fail "escaped name in status"
+grep -q ' esc\\x1b\[31mred.csv  *dépôt  *refusé' "$dir/subs2.txt" || fail "escaped name: $(tail -3 "$dir/subs2.txt")"
+grep -q '^  dernier fichier : esc\\x1b\[31mred.csv — ' "$dir/status3.txt" || fail "escaped name in status: $(grep -A2 DASCO "$dir/status3.txt")"
 if grep -q $'\033' "$dir/subs2.txt" "$dir/status3.txt"; then fail "an escape sequence reached the terminal"; fi
 echo "cli coordinator: status, submissions, missing, history, remind: ok"
