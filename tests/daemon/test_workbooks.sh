@@ -96,6 +96,8 @@ for f in rempli.xlsx rempli.ods; do
   "$RELEVE" init "$conf" >/dev/null
   mkdir -p "$conf/spool/caf/incoming"
   cp "$T/$f" "$conf/spool/caf/incoming/$f"
+  # Dropped a while before this run: past the quiet period of releve init's configuration.
+  touch -d '1 minute ago' "$conf/spool/caf/incoming/$f"
   "$RELEVED" -c "$conf/releve.json" --once >>"$LOG" 2>&1 || fail "releved --once ($f)"
   grep -q "ACCEPTÉ" "$conf/spool/caf/archive/$f.rapport.txt" || fail "$f: $(cat "$conf"/spool/caf/*/"$f".rapport.txt)"
   given=$("$RELEVE" -c "$conf/releve.json" status --json --year 2019 | "$PY" -c '
