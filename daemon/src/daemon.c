@@ -500,7 +500,7 @@ static void prepare_work(uv_work_t *w) {
   req.retry = it->processing;
   req.refusal = c->refusal;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
-  if (rc == 0 && releve_ingest_wants_rows(c->in)) {
+  if (rc == 0 && releve_ingest_wants_reader(c->in)) {
     if ((rc = releve_ingest_open_spool(&d->env, &c->spool, -1)) != 0) {
       releve_ingest_abort(c->in);
       c->in = NULL;
@@ -643,8 +643,25 @@ static void after_finish(uv_work_t *w, int status) {
 
 /* ---- one file: decode (child) -------------------------------------------- */
 
+/* The child's choice of reader; the ingest resolves its options. */
+static int on_chosen(void *data, const releve_reader_choice *choice, const char *why) {
+  daemon_state *d = data;
+  return releve_ingest_set_reader(d->cur.in, choice, why);
+}
+
 static void on_decoded(void *data, int decode_rc, const char *failure) {
   daemon_state *d = data;
+  if (decode_rc == -ENOPKG) {
+    /* The actor's options do not fit its reader: the configuration's
+     * fault, not the file's; it stays in processing/ for a retry. */
+    releve_ingest_abort(d->cur.in);
+    d->cur.in = NULL;
+    d->failures++;
+    releve_err("%s/%s: cannot be ingested now (%s); retried at the next rescan",
+               d->cfg.actors[d->cur.it->actor].id, d->cur.it->name, strerror(-decode_rc));
+    file_done(d);
+    return;
+  }
   d->cur.decode_rc = decode_rc;
   if (failure && (d->cur.failure = strdup(failure)) == NULL)
     d->cur.decode_rc = -ENOMEM;
@@ -656,13 +673,18 @@ static void start_decode(daemon_state *d) {
   releve_decode_spec spec;
   int rc;
 
-  if (!releve_ingest_wants_rows(c->in)) { /* refused already, or a duplicate */
+  if (!releve_ingest_wants_reader(c->in)) { /* refused already, or recorded */
     uv_queue_work(&d->loop, &d->work, finish_work, after_finish);
     return;
   }
   memset(&spec, 0, sizeof spec);
-  spec.plugin = releve_ingest_plugin(c->in);
-  spec.options = releve_ingest_options(c->in);
+  spec.plugins = d->env.plugins;
+  spec.actor = releve_ingest_actor(c->in);
+  spec.forced = releve_ingest_forced(c->in);
+  /* A duplicate is not decoded, but its report names its reader. */
+  spec.choose_only = releve_ingest_is_duplicate(c->in);
+  spec.chosen = on_chosen;
+  spec.chosen_ctx = d;
   spec.fd = releve_ingest_fd(c->in);
   spec.file_name = c->it->name;
   spec.timeout_seconds = d->cfg.decode_timeout_seconds;

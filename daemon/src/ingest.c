@@ -539,87 +539,35 @@ static int on_candidate(void *ud, const releve_candidate *c) {
   return in->stop ? in->sys_error : 0;
 }
 
-typedef struct sheet_heads {
-  releve_reader_head head[RELEVE_WORKBOOK_HEAD_SHEETS];
-  size_t n;
-} sheet_heads;
-
-static int keep_head(void *ud, const unsigned char *head, size_t n) {
-  sheet_heads *h = ud;
-  unsigned char *copy = malloc(n ? n : 1);
-  if (copy == NULL)
-    return -ENOMEM;
-  memcpy(copy, head, n);
-  h->head[h->n++] = (releve_reader_head){copy, n};
-  return 0;
-}
-
-/* A workbook's reader is chosen on the first rows of its sheets, written as
- * CSV lines: 1 with out set, 0 when the file is no workbook, -ENOENT with
- * the refusal recorded when it is a workbook that cannot be read. */
-static int choose_book_reader(releve_ingest *in, char **why) {
-  sheet_heads h = {.n = 0};
-  int rc = releve_workbook_heads(in->fd, RELEVE_PLUGIN_HEAD_MAX, keep_head, &h, why);
-  if (rc == 1) {
-    rc = releve_reader_choose_heads(in->env->plugins, in->actor, in->req.plugin, h.head, h.n,
-                                    in->name, &in->choice, why);
-    rc = rc == 0 ? 1 : rc;
-  } else if (rc < 0 && *why != NULL) {
-    rc = -ENOENT; /* refused: why says why, in French */
-  }
-  for (size_t i = 0; i < h.n; i++)
-    free((void *)h.head[i].bytes);
-  return rc;
-}
-
-/* The reader, among the actor's plugins, from the file's first bytes; its
- * options are the actor's when it is the actor's first plugin, else its
- * defaults. */
-static int choose_reader(releve_ingest *in) {
-  unsigned char *head = malloc(RELEVE_PLUGIN_HEAD_MAX);
-  releve_diags d = {0};
-  ssize_t n;
-  char *why = NULL, *note;
+int releve_ingest_set_reader(releve_ingest *in, const releve_reader_choice *c,
+                             const char *why) {
+  char *note;
   int rc;
 
-  if (head == NULL)
-    return -ENOMEM;
-  do
-    n = pread(in->fd, head, RELEVE_PLUGIN_HEAD_MAX, 0);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) {
-    free(head);
-    return -EIO;
-  }
-  rc = choose_book_reader(in, &why);
-  if (rc == 0)
-    rc = releve_reader_choose(in->env->plugins, in->actor, in->req.plugin, head, (size_t)n,
-                              in->name, &in->choice, &why);
-  else if (rc == 1)
-    rc = 0;
-  free(head);
-  if (rc == -ENOENT) {
+  if (why) {
     refuse(in, "%s", why);
-    free(why);
-    return 0;
+    return in->refusal ? 0 : -ENOMEM;
   }
-  if (rc)
-    return rc;
-  in->plugin = in->choice.plugin;
-  if ((note = releve_reader_note(&in->choice, in->actor)) != NULL) {
+  in->choice = *c;
+  in->plugin = c->plugin;
+  if ((note = releve_reader_note(c, in->actor)) != NULL) {
     releve_report_note(&in->report, note);
     free(note);
   }
-  in->options = calloc(releve_plugin_option_count(in->plugin) + 1, sizeof *in->options);
-  if (in->options == NULL)
-    return -ENOMEM;
-  /* Options that do not fit are the configuration's fault: no outcome. */
-  rc = releve_plugin_options(in->plugin, in->choice.primary ? in->actor->options : NULL, "config",
-                             "options", &d, in->options);
-  if (rc)
-    releve_diags_print(&d, stderr);
-  releve_diags_free(&d);
-  return rc ? -ENOPKG : 0;
+  if ((rc = releve_reader_options(c, in->actor, &in->options)) != 0)
+    return rc;
+  if (in->refusal == NULL && in->duplicate_of == 0 && in->recorded == NULL) {
+    /* The actor's mapping is its first plugin's; any other reader's rows
+     * are the collection table's, one figure each. */
+    in->mapper = releve_mapper_new(c->primary ? in->actor->mapping : NULL, on_candidate,
+                                   on_map_error, in);
+    if (in->mapper == NULL)
+      return -ENOMEM;
+    releve_mapper_set_addresses(in->mapper, in->env->cfg->addresses, on_map_note);
+    releve_mapper_set_years(in->mapper, in->env->cfg->first_year,
+                            contract_years_so_far(in->env->cfg));
+  }
+  return 0;
 }
 
 int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
@@ -677,8 +625,6 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   if (in->fd >= 0 && in->size == 0)
     refuse(in, "le fichier est vide (0 octet) : le dépôt a peut-être été interrompu ; "
                "déposez-le à nouveau");
-  if (in->refusal == NULL && in->fd >= 0 && in->size > 0 && (rc = choose_reader(in)) != 0)
-    goto fail;
   if ((rc = find_channel(in)) != 0)
     goto fail;
   if (in->req.retry && in->fd >= 0 && (rc = find_recorded(in)) != 0)
@@ -687,18 +633,6 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     goto done; /* nothing to read, check or write */
   if (in->refusal == NULL && (rc = find_duplicate(in)) != 0)
     goto fail;
-  if (in->refusal == NULL && in->duplicate_of == 0) {
-    /* The actor's mapping is its first plugin's; any other reader's rows
-     * are the collection table's, one figure each. */
-    in->mapper = releve_mapper_new(in->choice.primary ? in->actor->mapping : NULL, on_candidate,
-                                   on_map_error, in);
-    if (in->mapper == NULL) {
-      rc = -ENOMEM;
-      goto fail;
-    }
-    releve_mapper_set_addresses(in->mapper, env->cfg->addresses, on_map_note);
-    releve_mapper_set_years(in->mapper, env->cfg->first_year, contract_years_so_far(env->cfg));
-  }
 done:
   *out = in;
   return 0;
@@ -757,11 +691,16 @@ static int check_totals(releve_ingest *in) {
   return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
-int releve_ingest_wants_rows(const releve_ingest *in) {
-  return in->refusal == NULL && in->duplicate_of == 0 && in->recorded == NULL && !in->stop;
+int releve_ingest_wants_reader(const releve_ingest *in) {
+  return in->refusal == NULL && in->recorded == NULL && in->plugin == NULL;
 }
-const releve_plugin *releve_ingest_plugin(const releve_ingest *in) { return in->plugin; }
-const releve_option_value *releve_ingest_options(const releve_ingest *in) { return in->options; }
+int releve_ingest_wants_rows(const releve_ingest *in) {
+  return in->plugin && in->refusal == NULL && in->duplicate_of == 0 && in->recorded == NULL &&
+         !in->stop;
+}
+const releve_actor *releve_ingest_actor(const releve_ingest *in) { return in->actor; }
+const char *releve_ingest_forced(const releve_ingest *in) { return in->req.plugin; }
+int releve_ingest_is_duplicate(const releve_ingest *in) { return in->duplicate_of != 0; }
 int releve_ingest_fd(const releve_ingest *in) { return in->fd; }
 
 static int svc_columns(void *ctx, const char *const *names, size_t n) {
@@ -1114,6 +1053,19 @@ int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request
 
   if (rc)
     return rc;
+  if (releve_ingest_wants_reader(in)) {
+    releve_reader_choice choice;
+    char *why = NULL;
+    rc = releve_reader_choose_file(env->plugins, in->actor, req->plugin, in->fd, in->name, NULL,
+                                   &choice, &why);
+    if (rc == 0 || rc == -ENOENT)
+      rc = releve_ingest_set_reader(in, &choice, why);
+    free(why);
+    if (rc) {
+      releve_ingest_abort(in);
+      return rc;
+    }
+  }
   if (releve_ingest_wants_rows(in)) {
     releve_host_services local = *releve_rowspool_services();
     releve_decode_args args;

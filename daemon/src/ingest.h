@@ -18,6 +18,8 @@
  *
  *   releve_ingest_begin()          open, hash, recognise a file seen before
  *   releve_ingest_open_spool()     where the plugin's rows wait
+ *   (choose, no lock held)         the reader is chosen (reader.h) where
+ *   releve_ingest_set_reader()     the plugin runs, and told here
  *   (decode, no lock held)         the plugin writes into the rowspool
  *   releve_ingest_replay()         BEGIN IMMEDIATE at the first row; map,
  *                                  validate and write every figure
@@ -29,6 +31,7 @@
 
 #include "config.h"
 #include "plugin_host.h"
+#include "reader.h"
 #include "rowspool.h"
 #include "store.h"
 
@@ -92,23 +95,39 @@ typedef struct releve_ingest_result {
 
 typedef struct releve_ingest releve_ingest;
 
-/* Opens and hashes the file, picks its reader among the actor's plugins
- * (reader.h) with its options; no transaction is opened yet. On success
+/* Opens and hashes the file and looks for the same bytes seen before; no
+ * transaction is opened yet and no plugin code runs (the reader is chosen
+ * afterwards, where the plugin runs: releve_ingest_set_reader). On success
  * *out is the ingest to feed; when the file cannot be taken at all (not a
- * regular file, empty, no plugin recognises it) the ingest is still
- * returned and finish() refuses it with the reason. Returns a negative
- * errno value when the system failed (database busy or broken, out of
- * memory) and -ENOPKG when a plugin the actor names is not loaded or its
- * first does not take its options (plugin_check.h says why): the file
- * must then be
- * left where it is and retried. */
+ * regular file, empty) the ingest is still returned and finish() refuses
+ * it with the reason. Returns a negative errno value when the system
+ * failed (database busy or broken, out of memory) and -ENOPKG when a
+ * plugin the actor names is not loaded (plugin_fault.h says why): the file
+ * must then be left where it is and retried. */
 int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_request *req,
                         releve_ingest **out);
-/* Whether the file can be decoded (not refused nor a duplicate already). */
+/* Whether the file's reader is still to be chosen: it is neither refused
+ * already nor a file the last submission recorded. A duplicate is still
+ * given its reader, which its report names. */
+int releve_ingest_wants_reader(const releve_ingest *in);
+/* The actor whose file this is, and the plugin the request forces (NULL:
+ * the actor's order decides), for choosing the reader. */
+const releve_actor *releve_ingest_actor(const releve_ingest *in);
+const char *releve_ingest_forced(const releve_ingest *in);
+/* The reader chosen for the file (releve_reader_choose_file), c->plugin
+ * one of the ingest's plugins; or, with why (French) not NULL, the reason
+ * none could be: the file is then refused with it. Adds the choice's note
+ * to the report and resolves the reader's options. Returns 0; -ENOPKG when
+ * the actor's options do not fit the plugin (configuration's fault: abort,
+ * the file is retried); -ENOMEM. */
+int releve_ingest_set_reader(releve_ingest *in, const releve_reader_choice *c, const char *why);
+/* Whether the file can be decoded: its reader is set, it is not refused
+ * nor a duplicate already. */
 int releve_ingest_wants_rows(const releve_ingest *in);
-/* The plugin to decode with and its option values (valid until finish). */
-const releve_plugin *releve_ingest_plugin(const releve_ingest *in);
-const releve_option_value *releve_ingest_options(const releve_ingest *in);
+/* Whether these bytes were already stored for this actor (as far as can
+ * be told before the write lock, which checks again): the file is then
+ * not decoded. */
+int releve_ingest_is_duplicate(const releve_ingest *in);
 /* The open file descriptor of the file, positioned at its start. */
 int releve_ingest_fd(const releve_ingest *in);
 /* Host services that take rows, with releve_ingest* as ctx; the first

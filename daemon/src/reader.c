@@ -2,11 +2,14 @@
 #include "reader.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
+#include "workbook.h"
 
 const char *releve_reader_format(const releve_plugin *plugin) {
   if (RELEVE_PLUGIN_HAS(plugin, format) && plugin->format && *plugin->format)
@@ -18,10 +21,12 @@ const char *releve_reader_format(const releve_plugin *plugin) {
  * plugin that cannot tell (ABI 1.0, or no recognise) takes every file, as
  * it did before readers were chosen. */
 static int recognises(const releve_plugin *plugin, const releve_reader_head *heads, size_t n,
-                      const char *file_name) {
+                      const char *file_name, const releve_reader_probe *probe) {
   int best = 0;
   if (!RELEVE_PLUGIN_HAS(plugin, recognise) || plugin->recognise == NULL)
     return 1;
+  if (probe)
+    probe->asking(probe->ud, plugin->name);
   for (size_t i = 0; i < n; i++) {
     int c = plugin->recognise(heads[i].bytes, heads[i].n, file_name);
     c = c < 0 ? 0 : c > 100 ? 100 : c;
@@ -50,9 +55,9 @@ int releve_reader_choose(const releve_plugins *p, const releve_actor *a, const c
   return releve_reader_choose_heads(p, a, forced, &one, 1, file_name, out, why);
 }
 
-int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
-                               const char *forced, const releve_reader_head *heads, size_t n,
-                               const char *file_name, releve_reader_choice *out, char **why) {
+static int choose(const releve_plugins *p, const releve_actor *a, const char *forced,
+                  const releve_reader_head *heads, size_t n, const char *file_name,
+                  const releve_reader_probe *probe, releve_reader_choice *out, char **why) {
   releve_buf b = RELEVE_BUF_INIT;
   size_t i, missing = 0;
 
@@ -80,7 +85,7 @@ int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
       missing++;
       continue;
     }
-    if ((c = recognises(plugin, heads, n, file_name)) == 0)
+    if ((c = recognises(plugin, heads, n, file_name, probe)) == 0)
       continue;
     if (out->plugin == NULL) {
       out->plugin = plugin;
@@ -112,6 +117,80 @@ int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
 refuse:
   *why = releve_buf_steal(&b);
   return *why ? -ENOENT : -ENOMEM;
+}
+
+int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
+                               const char *forced, const releve_reader_head *heads, size_t n,
+                               const char *file_name, releve_reader_choice *out, char **why) {
+  return choose(p, a, forced, heads, n, file_name, NULL, out, why);
+}
+
+typedef struct sheet_heads {
+  releve_reader_head head[RELEVE_WORKBOOK_HEAD_SHEETS];
+  size_t n;
+} sheet_heads;
+
+static int keep_head(void *ud, const unsigned char *head, size_t n) {
+  sheet_heads *h = ud;
+  unsigned char *copy = malloc(n ? n : 1);
+  if (copy == NULL)
+    return -ENOMEM;
+  memcpy(copy, head, n);
+  h->head[h->n++] = (releve_reader_head){copy, n};
+  return 0;
+}
+
+int releve_reader_choose_file(const releve_plugins *p, const releve_actor *a, const char *forced,
+                              int fd, const char *file_name, const releve_reader_probe *probe,
+                              releve_reader_choice *out, char **why) {
+  unsigned char *head = malloc(RELEVE_PLUGIN_HEAD_MAX);
+  sheet_heads h = {.n = 0};
+  ssize_t n;
+  int rc;
+
+  memset(out, 0, sizeof *out);
+  *why = NULL;
+  if (head == NULL)
+    return -ENOMEM;
+  do
+    n = pread(fd, head, RELEVE_PLUGIN_HEAD_MAX, 0);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    free(head);
+    return -EIO;
+  }
+  /* A workbook's reader is chosen on the first rows of its sheets, written
+   * as CSV lines; any other file on its first bytes. */
+  rc = releve_workbook_heads(fd, RELEVE_PLUGIN_HEAD_MAX, keep_head, &h, why);
+  if (rc == 1) {
+    rc = choose(p, a, forced, h.head, h.n, file_name, probe, out, why);
+  } else if (rc == 0) {
+    releve_reader_head one = {head, (size_t)n};
+    rc = choose(p, a, forced, &one, 1, file_name, probe, out, why);
+  } else if (*why != NULL) {
+    rc = -ENOENT; /* a workbook that cannot be read: why says why, in French */
+  }
+  for (size_t i = 0; i < h.n; i++)
+    free((void *)h.head[i].bytes);
+  free(head);
+  return rc;
+}
+
+int releve_reader_options(const releve_reader_choice *c, const releve_actor *a,
+                          releve_option_value **out) {
+  releve_diags d = {0};
+  int rc;
+
+  *out = calloc(releve_plugin_option_count(c->plugin) + 1, sizeof **out);
+  if (*out == NULL)
+    return -ENOMEM;
+  /* Options that do not fit are the configuration's fault: no outcome. */
+  rc = releve_plugin_options(c->plugin, c->primary ? a->options : NULL, "config", "options", &d,
+                             *out);
+  if (rc)
+    releve_diags_print(&d, stderr);
+  releve_diags_free(&d);
+  return rc ? -ENOPKG : 0;
 }
 
 char *releve_reader_note(const releve_reader_choice *c, const releve_actor *a) {

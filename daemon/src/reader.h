@@ -52,6 +52,33 @@ int releve_reader_choose_heads(const releve_plugins *p, const releve_actor *a,
                                const char *forced, const releve_reader_head *heads, size_t n,
                                const char *file_name, releve_reader_choice *out, char **why);
 
+/* Told, before each plugin's recognise() is called, the plugin's name: a
+ * supervised child (supervise.h) passes it on to the parent, which can then
+ * name the plugin that crashed or hung while judging a file. */
+typedef struct releve_reader_probe {
+  void (*asking)(void *ud, const char *plugin);
+  void *ud;
+} releve_reader_probe;
+
+/* The same, for the file open on fd (read with pread, its offset is left
+ * alone): a workbook (.xlsx, .ods) is opened and each plugin judges its
+ * sheets' heads (releve_workbook_heads), any other file is judged on its
+ * first RELEVE_PLUGIN_HEAD_MAX bytes. probe may be NULL. Returns as
+ * releve_reader_choose(), and -ENOENT with *why when the file is a workbook
+ * that cannot be read; -EIO when fd cannot be read. This runs plugins' code
+ * and parses the file: the daemon and `releve ingest` call it in the
+ * supervised child, never in their own process. */
+int releve_reader_choose_file(const releve_plugins *p, const releve_actor *a, const char *forced,
+                              int fd, const char *file_name, const releve_reader_probe *probe,
+                              releve_reader_choice *out, char **why);
+
+/* The option values of c's plugin for actor a: the actor's options when it
+ * is the actor's first plugin, else the plugin's defaults (*out,
+ * malloc'ed, for releve_decode_args.options). Returns 0; -ENOPKG when the
+ * options do not fit the plugin (said on stderr); -ENOMEM. */
+int releve_reader_options(const releve_reader_choice *c, const releve_actor *a,
+                          releve_option_value **out);
+
 /* The French name of plugin's format, for partners: its format text, else
  * its name. */
 const char *releve_reader_format(const releve_plugin *plugin);

@@ -7,7 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6 };
+enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6, F_PROBE = 7,
+       F_CHOICE = 8 };
 
 #define FLUSH_AT (64u << 10)
 
@@ -150,6 +151,34 @@ int releve_rowpipe_writer_sheet(void *ctx, const char *name) {
   return frame_end(w, at);
 }
 
+/* Flushed at once: the parent must know whose recognise() runs before it
+ * runs, to name it if it never returns. */
+int releve_rowpipe_writer_probe(releve_rowpipe_writer *w, const char *plugin) {
+  size_t at;
+  if (w->failed)
+    return w->failed;
+  at = frame_start(w, F_PROBE);
+  put_str(w, plugin);
+  return frame_end(w, at) ? w->failed : flush(w);
+}
+
+int releve_rowpipe_writer_choice(releve_rowpipe_writer *w, const releve_reader_choice *c,
+                                 const char *why) {
+  size_t at, i;
+  if (w->failed)
+    return w->failed;
+  at = frame_start(w, F_CHOICE);
+  put_str(w, why ? NULL : c->plugin->name);
+  put_u8(w, (uint8_t)(why ? 0 : c->primary));
+  put_u8(w, (uint8_t)(why ? 0 : c->forced));
+  put_u32(w, (uint32_t)(why ? 0 : c->confidence));
+  put_u32(w, (uint32_t)(why ? 0 : c->n_others));
+  for (i = 0; why == NULL && i < c->n_others; i++)
+    put_str(w, c->others[i]);
+  put_str(w, why);
+  return frame_end(w, at) ? w->failed : flush(w);
+}
+
 RELEVE_WORKBOOK_HOST_SERVICES(w, releve_rowpipe_writer, book)
 
 static const releve_host_services writer_services = {
@@ -286,6 +315,35 @@ static int dispatch(releve_rowpipe_reader *r, uint8_t type, cursor *c,
     if (c->bad || c->p != c->end)
       return -EBADMSG;
     return r->sheet != NULL ? r->sheet(ctx, name) : 0;
+  }
+  case F_PROBE: {
+    const char *name = get_str(c);
+    if (c->bad || c->p != c->end || r->chosen)
+      return -EBADMSG;
+    return r->probe != NULL ? r->probe(r->choice_ctx, name) : 0;
+  }
+  case F_CHOICE: {
+    releve_rowpipe_choice ch;
+    memset(&ch, 0, sizeof ch);
+    ch.plugin = get_str(c);
+    ch.primary = get_u8(c);
+    ch.forced = get_u8(c);
+    ch.confidence = (int)get_u32(c);
+    n = get_u32(c);
+    if (c->bad || n > RELEVE_READER_MAX || r->chosen)
+      return -EBADMSG;
+    for (i = 0; i < n; i++)
+      ch.others[i] = get_str(c);
+    ch.n_others = n;
+    ch.why = get_str(c);
+    if (c->bad || c->p != c->end || (*ch.why == '\0') == (*ch.plugin == '\0'))
+      return -EBADMSG;
+    if (*ch.why == '\0')
+      ch.why = NULL;
+    else
+      ch.plugin = NULL;
+    r->chosen = 1;
+    return r->choice != NULL ? r->choice(r->choice_ctx, &ch) : 0;
   }
   case F_END: {
     int32_t v;

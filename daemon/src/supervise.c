@@ -45,6 +45,7 @@ typedef struct job {
   size_t line_len;
   char line[OUTPUT_LINE_MAX];
   int stop_rc;      /* a service asked to stop, or the stream was malformed */
+  int probing;      /* a plugin's recognise() was judging the file */
   int open_handles;
   releve_rowpipe_reader reader;
   releve_decode_spec spec;
@@ -90,7 +91,33 @@ static void limit_memory(int mb) {
   setrlimit(RLIMIT_AS, &rl);
 }
 
+static void child_probe(void *ud, const char *plugin) {
+  releve_rowpipe_writer_probe(ud, plugin);
+}
+
+/* The reader, chosen here under the child's limits, and told to the parent
+ * before any row. Returns 0 with *options set when the file is to be
+ * decoded, 1 when it is not (refused, or choose_only), or a negative errno
+ * value for the END frame. */
+static int child_choose(const releve_decode_spec *spec, child_ctx *c, releve_reader_choice *choice,
+                        releve_option_value **options) {
+  releve_reader_probe probe = {child_probe, &c->w};
+  char *why = NULL;
+  int rc = releve_reader_choose_file(spec->plugins, spec->actor, spec->forced, spec->fd,
+                                     spec->file_name, &probe, choice, &why);
+  if (rc == 0 || rc == -ENOENT)
+    rc = releve_rowpipe_writer_choice(&c->w, choice, rc ? why : NULL) ? c->w.failed
+         : why || spec->choose_only                                   ? 1
+                                                                      : 0;
+  free(why);
+  if (rc == 0)
+    rc = releve_reader_options(choice, spec->actor, options);
+  return rc;
+}
+
 static void child_main(const releve_decode_spec *spec, int out, int output) {
+  releve_reader_choice choice;
+  releve_option_value *options = NULL;
   releve_decode_args args;
   child_ctx c;
   int rc;
@@ -113,11 +140,14 @@ static void child_main(const releve_decode_spec *spec, int out, int output) {
   args.host_ctx = &c;
   args.read = child_read;
   args.file_name = spec->file_name;
-  args.options = spec->options;
-  if (lseek(spec->fd, 0, SEEK_SET) < 0)
+  if ((rc = child_choose(spec, &c, &choice, &options)) == 1) {
+    rc = 0;
+  } else if (rc == 0 && lseek(spec->fd, 0, SEEK_SET) < 0) {
     rc = -errno;
-  else
-    rc = spec->plugin->decode(&args);
+  } else if (rc == 0) {
+    args.options = options;
+    rc = choice.plugin->decode(&args);
+  }
   releve_rowpipe_writer_end(&c.w, rc);
   _exit(0);
 }
@@ -126,7 +156,7 @@ static void child_main(const releve_decode_spec *spec, int out, int output) {
 
 static void on_closed(uv_handle_t *h) {
   job *j = h->data;
-  char failure[256];
+  char failure[320], judged[64], who[96];
   int rc;
 
   if (--j->open_handles > 0)
@@ -136,25 +166,44 @@ static void on_closed(uv_handle_t *h) {
     return;
   }
   failure[0] = '\0';
+  /* While the file was judged: which plugin's recognise() was running, or
+   * the reading of the file itself (a workbook) before any was asked. */
+  if (j->probing)
+    snprintf(judged, sizeof judged, " en reconnaissant le format du fichier");
+  else if (!j->reader.chosen)
+    snprintf(judged, sizeof judged, " avant le choix du module de lecture");
+  else
+    judged[0] = '\0';
+  if (!j->reader.chosen && !j->probing)
+    snprintf(who, sizeof who, "la lecture du fichier");
+  else
+    snprintf(who, sizeof who, "le module %s", j->plugin_name);
   if (j->stop_rc == -EBADMSG) {
     rc = -ECHILD;
-    snprintf(failure, sizeof failure, "le module %s a échoué : données illisibles transmises",
-             j->plugin_name);
+    snprintf(failure, sizeof failure, "%s a échoué%s : données illisibles transmises", who,
+             judged);
   } else if (j->stop_rc) {
     rc = j->stop_rc;
   } else if (j->timed_out) {
     rc = -ECHILD;
-    snprintf(failure, sizeof failure, "délai dépassé (%d s)", j->spec.timeout_seconds);
+    if (j->probing)
+      snprintf(failure, sizeof failure,
+               "délai dépassé (%d s) : %s n'a pas fini de reconnaître le format du fichier",
+               j->spec.timeout_seconds, who);
+    else
+      snprintf(failure, sizeof failure, "délai dépassé (%d s)%s", j->spec.timeout_seconds,
+               judged);
   } else if (WIFSIGNALED(j->status)) {
     rc = -ECHILD;
-    snprintf(failure, sizeof failure, "le module %s a échoué : signal %d", j->plugin_name,
+    snprintf(failure, sizeof failure, "%s a échoué%s : signal %d", who, judged,
              WTERMSIG(j->status));
   } else if (!j->reader.ended || releve_rowpipe_reader_partial(&j->reader)) {
     /* The plugin called exit() (or _exit()) before decode() returned. */
     rc = -ECHILD;
-    snprintf(failure, sizeof failure,
-             "le module %s s'est arrêté (code de sortie %d) avant la fin du fichier",
-             j->plugin_name, WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1);
+    snprintf(failure, sizeof failure, "%s s'est arrêté%s (code de sortie %d) %s", who,
+             j->reader.chosen || j->probing ? "" : "e",
+             WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1,
+             judged[0] ? judged + 1 : "avant la fin du fichier");
   } else if (j->reader.decode_rc == -ENOMEM) {
     rc = -ECHILD;
     snprintf(failure, sizeof failure, "mémoire insuffisante pour lire ce fichier (limite : %d Mo)",
@@ -324,6 +373,38 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   maybe_finish(j);
 }
 
+static int on_probe(void *ctx, const char *plugin) {
+  job *j = ctx;
+  j->probing = 1;
+  snprintf(j->plugin_name, sizeof j->plugin_name, "%s", plugin);
+  return 0;
+}
+
+/* The child's choice, by name: the parent trusts no pointer from it. */
+static int on_choice(void *ctx, const releve_rowpipe_choice *ch) {
+  job *j = ctx;
+  releve_reader_choice c;
+  size_t i;
+
+  j->probing = 0;
+  memset(&c, 0, sizeof c);
+  if (ch->plugin) {
+    if ((c.plugin = releve_plugins_find(j->spec.plugins, ch->plugin)) == NULL)
+      return -EBADMSG;
+    snprintf(j->plugin_name, sizeof j->plugin_name, "%s", c.plugin->name);
+    c.primary = ch->primary;
+    c.forced = ch->forced;
+    c.confidence = ch->confidence;
+    for (i = 0; i < ch->n_others; i++) {
+      const releve_plugin *other = releve_plugins_find(j->spec.plugins, ch->others[i]);
+      if (other == NULL)
+        return -EBADMSG;
+      c.others[c.n_others++] = other->name;
+    }
+  }
+  return j->spec.chosen(j->spec.chosen_ctx, &c, ch->why);
+}
+
 int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
                         releve_decode_done_cb done, void *data) {
   job *j = calloc(1, sizeof *j);
@@ -333,9 +414,11 @@ int releve_decode_start(uv_loop_t *loop, const releve_decode_spec *spec,
     return -ENOMEM;
   j->spec = *spec;
   j->reader.sheet = spec->sheet;
+  j->reader.probe = on_probe;
+  j->reader.choice = on_choice;
+  j->reader.choice_ctx = j;
   j->done = done;
   j->data = data;
-  snprintf(j->plugin_name, sizeof j->plugin_name, "%s", spec->plugin->name);
   if (pipe2(fds, O_CLOEXEC) != 0) {
     rc = -errno;
     free(j);

@@ -1,11 +1,18 @@
-/* supervise.h -- decoding one file in a child process.
+/* supervise.h -- choosing the reader of one file and decoding it in a
+ * child process.
  *
  * A plugin that crashes, loops or eats memory must not take the daemon
- * down. The daemon fork()s a child per file that only decodes: it calls the
- * plugin's decode() on the file descriptor the ingest opened and streams
- * what the plugin reports to the parent over a pipe (rowpipe.h). The parent
- * reads the pipe with a uv_pipe_t, so the loop never blocks, and feeds each
- * frame to the parent-side services (the ingest's) as it arrives.
+ * down, nor must a hostile workbook parsed to judge it. The daemon fork()s
+ * a child per file that does all that runs plugin code or parses the
+ * file's content: it chooses the reader (releve_reader_choose_file: each of
+ * the actor's plugins' recognise(), on the file's head or on a workbook's
+ * sheets), tells the parent its choice, then calls that plugin's decode()
+ * on the file descriptor the ingest opened, and streams what the plugin
+ * reports to the parent over a pipe (rowpipe.h). The parent reads the pipe
+ * with a uv_pipe_t, so the loop never blocks, and feeds each frame to the
+ * parent-side services (the ingest's) as it arrives. Before each
+ * recognise() the child names the plugin (a PROBE frame), so that a crash
+ * or a timeout while the file is judged names the plugin at fault.
  *
  * Why fork() and not uv_spawn() of `releved --decode-child`: the child then
  * inherits the plugin already loaded and checked, the option values already
@@ -35,11 +42,22 @@
 
 #include <uv.h>
 
+#include "reader.h"
 #include "releve/plugin.h"
 
 typedef struct releve_decode_spec {
-  const releve_plugin *plugin;
-  const releve_option_value *options;
+  /* The reader is chosen among the actor's plugins, or forced (may be
+   * NULL), as releve_reader_choose_file() does. */
+  const releve_plugins *plugins;
+  const releve_actor *actor;
+  const char *forced;
+  int choose_only;       /* tell the choice, do not decode (a duplicate) */
+  /* Told, with chosen_ctx, the choice the child made, before any row:
+   * plugin is one of plugins' (NULL with why, the French reason no plugin
+   * reads the file). A negative value stops the child; its value is then
+   * decode_rc. */
+  int (*chosen)(void *chosen_ctx, const releve_reader_choice *c, const char *why);
+  void *chosen_ctx;
   int fd;                /* the file, read from its start */
   const char *file_name; /* base name, for the plugin's messages */
   int timeout_seconds;
@@ -51,10 +69,12 @@ typedef struct releve_decode_spec {
   int (*sheet)(void *host_ctx, const char *name);
 } releve_decode_spec;
 
-/* decode_rc: what decode() returned in the child, what a host service
+/* decode_rc: what decode() returned in the child (0 when the file was
+ * refused by the choice or only chosen for), what a host service or chosen
  * returned when it asked to stop, or -ECHILD when the child failed;
  * failure: NULL, or a French sentence saying why decoding stopped ("le
- * module caf a échoué : signal 11", "délai dépassé (300 s)"). */
+ * module caf a échoué : signal 11", "délai dépassé (300 s)", "le module
+ * caf a échoué en reconnaissant le format du fichier : signal 11"). */
 typedef void (*releve_decode_done_cb)(void *data, int decode_rc, const char *failure);
 
 /* Forks the child and starts supervising it; done is called exactly once,
