@@ -156,7 +156,7 @@ static void child_main(const releve_decode_spec *spec, int out, int output) {
 
 static void on_closed(uv_handle_t *h) {
   job *j = h->data;
-  char failure[320], judged[64], who[96];
+  char failure[320], judged[64], who[96], doing[192];
   int rc;
 
   if (--j->open_handles > 0)
@@ -214,11 +214,19 @@ static void on_closed(uv_handle_t *h) {
   if (j->out_dropped)
     releve_warn("plugin %s, %s: ... %llu more bytes of output dropped", j->plugin_name,
                 j->spec.file_name, j->out_dropped);
+  if (j->reader.chosen)
+    snprintf(doing, sizeof doing, "decoding %s with plugin %s", j->spec.file_name,
+             j->plugin_name);
+  else if (j->probing)
+    snprintf(doing, sizeof doing, "judging %s with the recognise() of plugin %s",
+             j->spec.file_name, j->plugin_name);
+  else
+    snprintf(doing, sizeof doing, "reading %s to choose its reader", j->spec.file_name);
   if (failure[0] && WIFEXITED(j->status) && !j->timed_out && !j->stop_rc)
-    releve_warn("decoding %s with plugin %s failed: exit status %d before the end of the file",
-                j->spec.file_name, j->plugin_name, WEXITSTATUS(j->status));
+    releve_warn("%s failed: exit status %d before the end of the file", doing,
+                WEXITSTATUS(j->status));
   else if (failure[0])
-    releve_warn("decoding %s with plugin %s failed: %s", j->spec.file_name, j->plugin_name,
+    releve_warn("%s failed: %s", doing,
                 WIFSIGNALED(j->status) ? strsignal(WTERMSIG(j->status))
                 : j->timed_out        ? "timeout"
                                       : "unreadable stream");
