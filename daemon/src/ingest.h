@@ -25,7 +25,8 @@
  *                                  validate and write every figure
  *   releve_ingest_finish()         commit or roll back, report
  *
- * releve_ingest_file() does it all with the plugin in this process. */
+ * releve_ingest_file() does it all, with the plugin in a supervised child
+ * (supervise.h) under a loop of its own. */
 #ifndef RELEVE_INGEST_H
 #define RELEVE_INGEST_H
 
@@ -67,9 +68,9 @@ typedef struct releve_ingest_request {
    * FIFO, a file the server cannot read, a name that cannot be kept): it
    * is recorded as refused with its receipt like any refused file. */
   const char *refusal;
-  /* Optional, for a terminal: called as the file is read in this process
-   * (releve_ingest_file), first at the first row, with the bytes read so far
-   * and the file's size. Never called when decoding happens elsewhere. */
+  /* Optional, for a terminal: called as the file is read by
+   * releve_ingest_file, first at the first row, with the bytes read so far
+   * and the file's size. Never called by the daemon's decoding. */
   void (*progress)(void *ud, unsigned long long done, unsigned long long size);
   void *progress_ud;
 } releve_ingest_request;
@@ -161,7 +162,10 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
  * stays where it is and is tried again later. */
 void releve_ingest_abort(releve_ingest *in);
 
-/* begin + decode in this process + finish. */
+/* begin + choose and decode in a supervised child, with the
+ * configuration's decode limits + finish. Returns as finish(), or a
+ * negative errno value when no child could be run (-ENOPKG when the actor's
+ * options do not fit the reader). */
 int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request *req,
                        releve_ingest_result *res);
 void releve_ingest_result_free(releve_ingest_result *res);

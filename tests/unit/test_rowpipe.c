@@ -69,6 +69,16 @@ __attribute__((format(printf, 3, 4))) static void r_log(void *ctx, int level, co
 static const releve_host_services host = {sizeof host, r_columns, r_row, r_error, r_log,
                                           NULL,        NULL,      NULL,  NULL};
 
+/* Closes the writing end fds[1] and reads all of fds[0] into out. */
+static void drain(int fds[2], releve_buf *out) {
+  char buf[4096];
+  ssize_t n;
+  close(fds[1]);
+  while ((n = read(fds[0], buf, sizeof buf)) > 0)
+    releve_buf_add(out, buf, (size_t)n);
+  close(fds[0]);
+}
+
 /* Encodes a small stream into a pipe and returns its bytes. */
 static char *encode(size_t *len, unsigned long last_line) {
   int fds[2];
@@ -77,8 +87,6 @@ static char *encode(size_t *len, unsigned long last_line) {
   const char *cols[] = {"indicateur", "valeur"};
   releve_cell cells[2] = {{RELEVE_CELL_TEXT, "G04.1", 0, 1}, {RELEVE_CELL_NUMBER, "93,2", 93.2, 2}};
   releve_buf out = RELEVE_BUF_INIT;
-  char buf[4096];
-  ssize_t n;
 
   assert_int_equal(pipe(fds), 0);
   memset(&w, 0, sizeof w);
@@ -91,10 +99,7 @@ static char *encode(size_t *len, unsigned long last_line) {
   assert_int_equal(s->row(&w, last_line, cells, 1), 0);
   assert_int_equal(releve_rowpipe_writer_end(&w, -EILSEQ), 0);
   releve_rowpipe_writer_free(&w);
-  close(fds[1]);
-  while ((n = read(fds[0], buf, sizeof buf)) > 0)
-    releve_buf_add(&out, buf, (size_t)n);
-  close(fds[0]);
+  drain(fds, &out);
   *len = out.len;
   return releve_buf_steal(&out);
 }
@@ -164,6 +169,76 @@ static void test_service_stop_and_garbage(void **state) {
   }
 }
 
+static int r_probe(void *ctx, const char *plugin) {
+  (void)ctx;
+  releve_buf_addf(&seen, "P %s\n", plugin);
+  return 0;
+}
+
+static int r_choice(void *ctx, const releve_rowpipe_choice *c) {
+  (void)ctx;
+  releve_buf_addf(&seen, "X %s %d %d %d", c->plugin ? c->plugin : "(null)", c->primary,
+                  c->forced, c->confidence);
+  for (size_t i = 0; i < c->n_others; i++)
+    releve_buf_addf(&seen, " +%s", c->others[i]);
+  releve_buf_addf(&seen, " %s\n", c->why ? c->why : "(null)");
+  return 0;
+}
+
+static void choice_reader(releve_rowpipe_reader *r) {
+  memset(r, 0, sizeof *r);
+  r->probe = r_probe;
+  r->choice = r_choice;
+  seen.len = 0;
+}
+
+/* The child names each plugin it asks, then sends its choice once; the
+ * reader hands both over, and refuses a probe or a choice after the
+ * choice. */
+static void test_choice_frames(void **state) {
+  releve_plugin tpl = {.name = "template"};
+  releve_reader_choice c = {.plugin = &tpl, .confidence = 80, .others = {"caf"}, .n_others = 1};
+  releve_buf out = RELEVE_BUF_INIT;
+  releve_rowpipe_writer w;
+  releve_rowpipe_reader r;
+  ssize_t n;
+  int fds[2];
+  (void)state;
+
+  assert_int_equal(pipe(fds), 0);
+  releve_rowpipe_writer_init(&w, fds[1], -1);
+  assert_int_equal(releve_rowpipe_writer_probe(&w, "caf"), 0);
+  assert_int_equal(releve_rowpipe_writer_probe(&w, "template"), 0);
+  assert_int_equal(releve_rowpipe_writer_choice(&w, &c, NULL), 0);
+  assert_int_equal(releve_rowpipe_writer_choice(&w, NULL, "aucun format reconnu"), 0);
+  assert_int_equal(releve_rowpipe_writer_end(&w, 0), 0);
+  releve_rowpipe_writer_free(&w);
+  drain(fds, &out);
+
+  /* Byte by byte up to the second CHOICE, which is refused. */
+  choice_reader(&r);
+  n = 0;
+  for (size_t off = 0; off < out.len && n == 0; off++)
+    n = releve_rowpipe_reader_feed(&r, out.data + off, 1, &host, NULL);
+  assert_int_equal(n, -EBADMSG);
+  assert_string_equal(seen.data, "P caf\nP template\nX template 0 0 80 +caf (null)\n");
+  releve_rowpipe_reader_free(&r);
+
+  /* A refusal alone, then a probe after it: malformed. */
+  releve_buf_free(&out);
+  assert_int_equal(pipe(fds), 0);
+  releve_rowpipe_writer_init(&w, fds[1], -1);
+  assert_int_equal(releve_rowpipe_writer_choice(&w, NULL, "aucun format reconnu"), 0);
+  assert_int_equal(releve_rowpipe_writer_probe(&w, "caf"), 0);
+  releve_rowpipe_writer_free(&w);
+  drain(fds, &out);
+  choice_reader(&r);
+  assert_int_equal(releve_rowpipe_reader_feed(&r, out.data, out.len, &host, NULL), -EBADMSG);
+  assert_string_equal(seen.data, "X (null) 0 0 0 aucun format reconnu\n");
+  releve_rowpipe_reader_free(&r);
+  releve_buf_free(&out);
+}
+
 static int r_sheet(void *ctx, const char *name) {
   (void)ctx;
   releve_buf_addf(&seen, "S %s\n", name);
@@ -231,6 +306,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip_any_chunking),
       cmocka_unit_test(test_service_stop_and_garbage),
+      cmocka_unit_test(test_choice_frames),
       cmocka_unit_test(test_rowspool_replays_in_order),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -81,7 +81,10 @@
  *       found; lower: the file merely looks like it could be);
  *     - never a negative value, never a host service call: it must not
  *       allocate more than a few kilobytes, read anything else or keep
- *       state, and may run in the daemon's own process.
+ *       state. The host calls it in the supervised child that decodes,
+ *       never in the daemon's process: one that crashes, loops or
+ *       allocates without end costs the file it judges (refused with a
+ *       report naming the plugin), not the daemon.
  *   The host decodes the file with the first plugin, in the actor's order,
  *   that recognises it (the confidence only goes into the log), and refuses
  *   a file that none recognises with a report naming the formats the actor
