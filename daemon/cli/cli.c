@@ -10,6 +10,7 @@
 #include "export.h"
 #include "log.h"
 #include "state.h"
+#include "util.h"
 
 int cli_load_config(releve_cli *cli) {
   releve_diags d = {0};
@@ -162,9 +163,16 @@ const char *cli_share(long long part, long long whole, char out[RELEVE_NUMBER_SI
 
 const char *cli_date(const char *iso, char out[32]) {
   int y, mo, d, h, mi;
-  if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5)
-    snprintf(out, 32, "%02d/%02d/%04d %02d:%02d", d, mo, y, h, mi);
-  else if (strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) == 3)
+  if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) == 5) {
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    releve_paris_tm(timegm(&tm), &tm);
+    strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
+  } else if (strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) == 3)
     snprintf(out, 32, "%02d/%02d/%04d", d, mo, y);
   else
     snprintf(out, 32, "%s", iso);

@@ -63,8 +63,9 @@ const char *cli_count(long long n, char out[RELEVE_NUMBER_SIZE]);
  * returns out. */
 const char *cli_share(long long part, long long whole, char out[RELEVE_NUMBER_SIZE]);
 /* A stored date as a French reader writes it: "31/03/2023" for 2023-03-31,
- * "02/12/2026 17:11" for 2026-12-02T17:11:38Z (times are UTC); anything
- * else is copied as it is. Returns out. */
+ * "02/12/2026 18:11" for 2026-12-02T17:11:38Z (stored times are UTC; they
+ * are shown in Paris time, as reports give them); anything else is copied
+ * as it is. Returns out. */
 const char *cli_date(const char *iso, char out[32]);
 /* An actor's name for a table cell, short as on the export's charts
  * (export_short_name: "CAF de Paris" for "CAF de Paris (Caisse

@@ -40,7 +40,7 @@ static const int history_widths[] = {9, 10, -14, 12, 16, 32};
 /* One value received; the table's header first when asked. */
 static void print_revision(sqlite3_stmt *st, const releve_indicator *ind, int first) {
   static const char *const head[] = {"période", "territoire", "valeur",
-                                     "statut",  "reçu (UTC)", "dépôt, ligne, fichier"};
+                                     "statut",  "reçu (Paris)", "dépôt, ligne, fichier"};
   char value[2 * RELEVE_NUMBER_SIZE], share[RELEVE_NUMBER_SIZE];
   char date[32], source[160];
   const char *row[6];

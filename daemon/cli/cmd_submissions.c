@@ -140,7 +140,7 @@ void cli_actor_files_print(json_t *files, int indent) {
 static void print_table(releve_cli *cli, json_t *subs) {
   /* 100 columns: n°, reçu le, acteur, fichier, canal, résultat, détail. */
   static const int widths[] = {-4, 16, 23, 25, 8, 8, 10};
-  static const char *const head[] = {"n°",    "reçu (UTC)", "acteur", "fichier",
+  static const char *const head[] = {"n°",    "reçu (Paris)", "acteur", "fichier",
                                      "canal", "résultat", "détail"};
   json_t *s;
   size_t i;
@@ -196,7 +196,7 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv) {
       "usage: releve [-c FILE] submissions [--actor ID] [--since YYYY-MM-DD]\n"
       "                                    [--outcome accepted|refused] [--json]\n"
       "       releve [-c FILE] submissions --show ID [--json]\n\n"
-      "Every file that came in, oldest first: number, reception time (UTC), actor, file\n"
+      "Every file that came in, oldest first: number, reception time (Paris time), actor, file\n"
       "name, channel (spool: dropped in the spool folder, poll: fetched by a scheduled\n"
       "pull, cli: `releve ingest`), outcome, and how many values it gave or problems it\n"
       "had. A file sent again with the same bytes is answered \"already received\" and not\n"

@@ -267,14 +267,19 @@ static time_t last_sunday_0100_utc(int year, int mon) {
   return t - (time_t)tm.tm_wday * 86400;
 }
 
-void releve_paris_text(time_t t, char out[48]) {
-  struct tm tm;
+void releve_paris_tm(time_t t, struct tm *out) {
   int summer;
 
-  gmtime_r(&t, &tm);
-  summer = t >= last_sunday_0100_utc(tm.tm_year + 1900, 2) &&
-           t < last_sunday_0100_utc(tm.tm_year + 1900, 9);
+  gmtime_r(&t, out);
+  summer = t >= last_sunday_0100_utc(out->tm_year + 1900, 2) &&
+           t < last_sunday_0100_utc(out->tm_year + 1900, 9);
   t += summer ? 7200 : 3600;
-  gmtime_r(&t, &tm);
+  gmtime_r(&t, out);
+}
+
+void releve_paris_text(time_t t, char out[48]) {
+  struct tm tm;
+
+  releve_paris_tm(t, &tm);
   strftime(out, 48, "%d/%m/%Y à %H:%M (heure de Paris)", &tm);
 }

@@ -55,5 +55,8 @@ void releve_utc_text(time_t t, char out[32]);
 /* t as partners read it, in Europe/Paris local time whatever zone the
  * process runs under: "02/12/2026 à 18:05 (heure de Paris)". */
 void releve_paris_text(time_t t, char out[48]);
+/* The broken-down Europe/Paris local time of t (tm_gmtoff and tm_zone are
+ * not set). */
+void releve_paris_tm(time_t t, struct tm *out);
 
 #endif

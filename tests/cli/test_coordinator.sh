@@ -110,6 +110,14 @@ assert s["count"] == 1 and s["submissions"][0]["name"] == "dasco_faux.csv", s
 assert s["submissions"][0]["actor"] == "dasco" and s["submissions"][0]["outcome"] == "refused"
 PY
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["submissions"][0]["id"])' "$dir/refused.json")
+# The table gives the stored UTC time in Paris time.
+paris=$(python3 -c '
+import datetime, json, sys, zoneinfo
+t = json.load(open(sys.argv[1]))["submissions"][0]["received_at"]
+t = datetime.datetime.fromisoformat(t.replace("Z", "+00:00"))
+print(t.astimezone(zoneinfo.ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y %H:%M"))' "$dir/refused.json")
+grep -q "^ *$id $paris .* dasco_faux.csv " "$dir/subs.txt" ||
+  fail "submissions: dasco_faux.csv not shown at $paris (Paris time): $(grep dasco_faux "$dir/subs.txt")"
 [ "$(R submissions --actor caf --json | python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["count"], *sorted(x["name"] for x in s["submissions"]))')" = \
   "2 caf_2019.csv caf_current_reconstructed.csv" ] || fail "submissions --actor caf"
 [ "$(R submissions --since 2099-01-01 | tail -1)" = "0 dépôt" ] || fail "submissions --since"
