@@ -214,6 +214,8 @@ size_t releve_addr_distance(const char *a, const char *b, size_t max) {
   size_t prev2[KEY_MAX + 1], prev[KEY_MAX + 1], cur[KEY_MAX + 1];
   const size_t big = max + 1;
 
+  if (strcmp(a, b) == 0)
+    return 0; /* also for keys too long for the band below */
   if (n > KEY_MAX || m > KEY_MAX)
     return big;
   if ((n > m ? n - m : m - n) > max)

@@ -5,6 +5,7 @@
  * say why; an accepted one must be what the rest of relevé relies on. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -61,7 +62,14 @@ static void check_accepted(const releve_config *cfg) {
   FUZZ_CHECK(cfg->n_actors == cfg->ref.n_actors);
   for (i = 0; i < cfg->n_actors; i++) {
     const releve_actor *a = &cfg->actors[i];
-    FUZZ_CHECK(a->id && a->name && a->plugin && a->scopes);
+    FUZZ_CHECK(a->id && a->name && a->plugin && a->n_plugins > 0);
+    /* The readers are NULL-ended, the first is plugin, and partners can
+     * always answer in the collection table. scopes is an override: NULL
+     * unless configured. */
+    FUZZ_CHECK(a->plugins[a->n_plugins] == NULL && a->plugins[0] == a->plugin);
+    for (j = 0; j < a->n_plugins && strcmp(a->plugins[j], "template") != 0; j++)
+      ;
+    FUZZ_CHECK(j < a->n_plugins);
     FUZZ_CHECK(releve_config_actor(cfg, a->id) == a);
     /* A configured actor has somewhere to send its reminders. */
     FUZZ_CHECK(!a->configured || (a->emails && a->n_emails > 0));
