@@ -501,7 +501,7 @@ static void prepare_work(uv_work_t *w) {
   req.refusal = c->refusal;
   rc = releve_ingest_begin(&d->env, &req, &c->in);
   if (rc == 0 && releve_ingest_wants_reader(c->in)) {
-    if ((rc = releve_ingest_open_spool(&d->env, &c->spool, -1)) != 0) {
+    if ((rc = releve_ingest_open_spool(&d->env, &c->spool)) != 0) {
       releve_ingest_abort(c->in);
       c->in = NULL;
     }

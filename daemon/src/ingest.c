@@ -994,9 +994,9 @@ int releve_ingest_finish(releve_ingest *in, int decode_rc, const char *failure,
 
 void releve_ingest_abort(releve_ingest *in) { ingest_free(in); }
 
-int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s, int file) {
+int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s) {
   char *dir = releve_path_dirname(env->cfg->database);
-  int rc = dir ? releve_rowspool_open(s, dir, file) : -ENOMEM;
+  int rc = dir ? releve_rowspool_open(s, dir) : -ENOMEM;
   if (rc)
     releve_err("cannot make a temporary file in %s: %s", dir ? dir : "?", strerror(-rc));
   free(dir);
@@ -1104,7 +1104,7 @@ int releve_ingest_file(const releve_ingest_env *env, const releve_ingest_request
   memset(&ld, 0, sizeof ld);
   ld.in = in;
   if (releve_ingest_wants_reader(in)) {
-    if ((rc = releve_ingest_open_spool(env, &ld.spool, -1)) != 0) {
+    if ((rc = releve_ingest_open_spool(env, &ld.spool)) != 0) {
       releve_ingest_abort(in);
       return rc;
     }

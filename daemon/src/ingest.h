@@ -138,11 +138,9 @@ const releve_host_services *releve_ingest_services(void);
  * locates problems as "Feuil1!E12". ctx is the ingest; the replay of a
  * rowspool calls it. 0 or -ENOMEM. */
 int releve_ingest_sheet(void *ctx, const char *name);
-/* Opens s, an empty rowspool in the database's folder, for the plugin's
- * rows; file as releve_rowspool_open() takes it (the ingest's fd when the
- * plugin runs in this process, -1 in a child). Returns 0 or a negative
- * errno value (logged). */
-int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s, int file);
+/* Opens s, an empty rowspool in the database's folder, for the rows the
+ * decoding child relays. Returns 0 or a negative errno value (logged). */
+int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s);
 /* Hands what the plugin left in s to the ingest (the transaction opens
  * here). When a service asked to stop, *decode_rc gets its value. Returns
  * 0, or a negative errno value when s could not be written or read back:

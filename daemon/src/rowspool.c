@@ -11,7 +11,7 @@
 
 #define CHUNK (64u << 10)
 
-int releve_rowspool_open(releve_rowspool *s, const char *dir, int file) {
+int releve_rowspool_open(releve_rowspool *s, const char *dir) {
   int fd;
 
   memset(s, 0, sizeof *s);
@@ -29,7 +29,7 @@ int releve_rowspool_open(releve_rowspool *s, const char *dir, int file) {
   }
   if (fd < 0)
     return -errno;
-  releve_rowpipe_writer_init(&s->w, fd, file);
+  releve_rowpipe_writer_init(&s->w, fd, -1); /* the child reads the file */
   return 0;
 }
 

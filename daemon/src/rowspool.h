@@ -26,11 +26,10 @@ typedef struct releve_rowspool {
   releve_rowpipe_writer w; /* first: the services take the spool as a writer */
 } releve_rowspool;
 
-/* Opens an unlinked temporary file in dir. file is the partner's file, for
- * a plugin that reads it as a workbook through these services (in this
- * process), or -1 when a child reads it (the daemon). Returns 0 or a
- * negative errno value (nothing to close then). */
-int releve_rowspool_open(releve_rowspool *s, const char *dir, int file);
+/* Opens an unlinked temporary file in dir for the frames a decoding child
+ * relays (the child reads the partner's file, workbooks included). Returns
+ * 0 or a negative errno value (nothing to close then). */
+int releve_rowspool_open(releve_rowspool *s, const char *dir);
 /* The services that append to the spool (ctx: the releve_rowspool*). They
  * return a negative errno value once writing failed (a full disk): the
  * file's decoding is then a system failure, not the partner's. */

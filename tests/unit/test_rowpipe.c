@@ -256,7 +256,7 @@ static void test_rowspool_replays_in_order(void **state) {
   char expect[64];
   (void)state;
 
-  assert_int_equal(releve_rowspool_open(&sp, dir, -1), 0);
+  assert_int_equal(releve_rowspool_open(&sp, dir), 0);
   assert_int_equal(releve_rowspool_sheet(&sp, "Feuil1"), 0);
   assert_int_equal(s->columns(&sp, cols, 2), 0);
   /* 200,000 rows: far more than the writer's buffer, which stays bounded
@@ -280,7 +280,7 @@ static void test_rowspool_replays_in_order(void **state) {
   assert_int_equal(stopped, 0);
   releve_rowspool_close(&sp);
 
-  assert_int_equal(releve_rowspool_open(&sp, dir, -1), 0);
+  assert_int_equal(releve_rowspool_open(&sp, dir), 0);
   for (line = 97; line < 102; line++)
     assert_int_equal(s->row(&sp, line, &cell, 1), 0);
   seen.len = 0;
