@@ -103,6 +103,8 @@ installed=yes
 
 unit=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)/releved.service
 plugindir=$(pkg-config --variable=plugindir releve-plugin) || fail "pkg-config finds no releve-plugin"
+# The .pc file is relocatable (paths from ${pcfiledir}): compare the folder, not its spelling.
+plugindir=$(realpath -m "$plugindir")
 for f in /usr/bin/releve /usr/bin/releved /usr/include/releve/plugin.h "$unit" \
   /usr/lib/sysusers.d/releve.conf /usr/lib/tmpfiles.d/releve.conf \
   /etc/releve/releve.json /etc/releve/referentiel.json; do
