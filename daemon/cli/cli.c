@@ -6,11 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "util/diag.h"
 #include "export.h"
-#include "log.h"
-#include "state.h"
-#include "util.h"
+#include "util/log.h"
+#include "store/state.h"
+#include "util/util.h"
 
 int cli_load_config(releve_cli *cli) {
   releve_diags d = {0};

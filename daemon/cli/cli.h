@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "config.h"
-#include "report.h"
-#include "store.h"
+#include "config/config.h"
+#include "report/report.h"
+#include "store/store.h"
 
 typedef struct releve_cli {
   const char *config_opt; /* -c FILE, or NULL */

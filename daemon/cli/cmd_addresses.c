@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "address_csv.h"
-#include "address_match.h"
+#include "address/address_csv.h"
+#include "address/address_match.h"
 #include "cli.h"
 
 static const char usage[] =

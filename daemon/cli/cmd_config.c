@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "log.h"
-#include "plugin_check.h"
-#include "privacy.h"
-#include "reader.h"
+#include "util/log.h"
+#include "decode/plugin_check.h"
+#include "config/privacy.h"
+#include "decode/reader.h"
 
 int cmd_init(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =

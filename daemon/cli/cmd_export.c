@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "completeness.h"
+#include "completeness/completeness.h"
 #include "export.h"
-#include "privacy.h"
-#include "store_sql.h"
-#include "util.h"
+#include "config/privacy.h"
+#include "store/store_sql.h"
+#include "util/util.h"
 
 /* The year whose figures the mid-term evaluation (2019) reported. */
 #define MID_TERM_YEAR 2018

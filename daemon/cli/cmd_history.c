@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "completeness.h"
-#include "store_sql.h"
+#include "completeness/completeness.h"
+#include "store/store_sql.h"
 
 static json_t *column_json(sqlite3_stmt *st, int i) {
   switch (sqlite3_column_type(st, i)) {

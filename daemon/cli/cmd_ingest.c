@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ingest.h"
-#include "plugin_check.h"
-#include "privacy.h"
-#include "reader.h"
-#include "util.h"
+#include "ingest/ingest.h"
+#include "decode/plugin_check.h"
+#include "config/privacy.h"
+#include "decode/reader.h"
+#include "util/util.h"
 
 /* Loads the plugins; an actor whose plugin reads personal data is handled
  * as such whatever its entry says (with a warning). */

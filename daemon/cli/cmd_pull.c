@@ -6,10 +6,10 @@
 #include <uv.h>
 
 #include "cli.h"
-#include "fetch.h"
-#include "pull.h"
-#include "source.h"
-#include "spool.h"
+#include "pull/fetch.h"
+#include "pull/pull.h"
+#include "config/source.h"
+#include "spool/spool.h"
 
 static int load_sources(releve_cli *cli, releve_sources *s) {
   releve_diags d = {0};

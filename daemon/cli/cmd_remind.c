@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mail_send.h"
-#include "outbox.h"
-#include "remind.h"
+#include "mail/mail_send.h"
+#include "mail/outbox.h"
+#include "remind/remind.h"
 
 static void print_list(const char *label, const char *const *list) {
   size_t i;

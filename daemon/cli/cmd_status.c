@@ -5,11 +5,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "completeness.h"
-#include "plugin_fault.h"
-#include "remind.h"
-#include "spool.h"
-#include "store_sql.h"
+#include "completeness/completeness.h"
+#include "decode/plugin_fault.h"
+#include "remind/remind.h"
+#include "spool/spool.h"
+#include "store/store_sql.h"
 
 typedef struct tally {
   char key[64];

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "template.h"
-#include "util.h"
+#include "remind/template.h"
+#include "util/util.h"
 
 /* Without --format: a file named *.csv or *.ods gets that form, any other
  * file a workbook (xlsx), stdout the CSV. */

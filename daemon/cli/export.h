@@ -10,11 +10,11 @@
 #ifndef RELEVE_EXPORT_H
 #define RELEVE_EXPORT_H
 
-#include "config.h"
-#include "progress.h"
-#include "report.h"
-#include "referentiel.h"
-#include "util.h"
+#include "config/config.h"
+#include "referentiel/progress.h"
+#include "report/report.h"
+#include "referentiel/referentiel.h"
+#include "util/util.h"
 
 typedef enum export_kind {
   EXPORT_EMPTY,  /* nothing received */

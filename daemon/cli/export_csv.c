@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "export.h"
-#include "report.h"
+#include "report/report.h"
 
 typedef struct csv_writer {
   export_writer w;

@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "export.h"
 #include "export_svg.h"
-#include "report.h"
+#include "report/report.h"
 
 #define MAX_ROWS 64 /* of one indicator, as many as the geographies shown */
 

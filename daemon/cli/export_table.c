@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "export.h"
-#include "report.h"
+#include "report/report.h"
 
 static const char *const names[EXPORT_COLUMNS] = {
     "theme",           "objectif",        "sous_objectif",      "objectif_operationnel",

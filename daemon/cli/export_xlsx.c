@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "export.h"
-#include "xlsx_file.h"
+#include "util/xlsx_file.h"
 
 #define MAX_SHEETS 8
 #define PAPER_A4 9

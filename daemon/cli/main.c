@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "log.h"
-#include "util.h"
+#include "util/log.h"
+#include "util/util.h"
 
 static const releve_command commands[] = {
     {"init", "write a complete working configuration rooted at DIR", cmd_init},

@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "log.h"
-#include "spool.h"
+#include "util/log.h"
+#include "spool/spool.h"
 
 typedef struct stale_ctx {
   const releve_config *cfg;

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
-#include "daemon.h"
-#include "log.h"
-#include "util.h"
+#include "config/config.h"
+#include "daemon/daemon.h"
+#include "util/log.h"
+#include "util/util.h"
 
 static void usage(FILE *out) {
   fprintf(out, "usage: releved [-c FILE] [--once] [-v]\n\n"

@@ -11,7 +11,7 @@ trap 'rm -rf "$T"' EXIT
 S="$SRC/daemon/src"
 ${CC:-cc} ${CFLAGS:--O2} -std=c11 -D_GNU_SOURCE -I"$S" -I"$SRC/daemon/include" \
   -o "$T/address_bench" "$SRC/tests/bench/address_bench.c" \
-  "$S/address.c" "$S/address_csv.c" "$S/address_near.c" "$S/address_norm.c" "$S/address_match.c" "$S/geo.c" "$S/util.c" "$S/diag.c" \
+  "$S/address/address.c" "$S/address/address_csv.c" "$S/address/address_near.c" "$S/address/address_norm.c" "$S/address/address_match.c" "$S/referentiel/geo.c" "$S/util/util.c" "$S/util/diag.c" \
   $(pkg-config --cflags --libs jansson)
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 0)

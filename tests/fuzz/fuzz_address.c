@@ -9,8 +9,8 @@
  * placed address names its street, commune and a zone of the reference
  * (or none); an unplaced one says why; the readings of a street key fit
  * their buffers; the distance is symmetric and zero on equal strings. */
-#include "address_match.h"
-#include "address_near.h"
+#include "address/address_match.h"
+#include "address/address_near.h"
 #include "fuzz.h"
 
 static releve_addr_ref *ref;

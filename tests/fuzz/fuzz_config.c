@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "fuzz.h"
-#include "log.h"
-#include "util.h"
+#include "util/log.h"
+#include "util/util.h"
 
 static char *scratch, *ref_path, *config_path;
 static FILE *sink;

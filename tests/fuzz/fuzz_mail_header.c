@@ -10,8 +10,8 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "log.h"
-#include "mail_mime.h"
+#include "util/log.h"
+#include "mail/mail_mime.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;

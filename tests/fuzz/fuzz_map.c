@@ -17,14 +17,14 @@
 #include <errno.h>
 #include <math.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "fuzz.h"
-#include "geo.h"
-#include "jsonx.h"
-#include "log.h"
-#include "mail_mime.h"
-#include "map.h"
-#include "period.h"
+#include "referentiel/geo.h"
+#include "util/jsonx.h"
+#include "util/log.h"
+#include "mail/mail_mime.h"
+#include "ingest/map.h"
+#include "referentiel/period.h"
 
 enum { MAX_CELLS = 64 };
 

@@ -4,8 +4,8 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "log.h"
-#include "referentiel.h"
+#include "util/log.h"
+#include "referentiel/referentiel.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;

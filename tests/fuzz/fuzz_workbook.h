@@ -14,7 +14,7 @@
 #include <zip.h>
 
 #include "fuzz.h"
-#include "workbook.h"
+#include "decode/workbook.h"
 
 typedef struct fuzz_part {
   const char *name, *text; /* text NULL: the fuzz input */

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "address.h"
-#include "geo.h"
-#include "config.h"
+#include "address/address.h"
+#include "referentiel/geo.h"
+#include "config/config.h"
 #include "testutil.h"
 #include "testcheck.h"
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "address_match.h"
+#include "address/address_match.h"
 #include "testutil.h"
 
 #define FIX RELEVE_SOURCE_DIR "/tests/fixtures/addresses/"

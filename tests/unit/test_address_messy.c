@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "address_csv.h"
-#include "address_match.h"
+#include "address/address_csv.h"
+#include "address/address_match.h"
 
 #define SET RELEVE_SOURCE_DIR "/tests/fixtures/addresses/messy/"
 #define MAX_CATEGORIES 16

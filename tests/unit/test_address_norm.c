@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address_norm.h"
-#include "util.h"
+#include "address/address_norm.h"
+#include "util/util.h"
 
 static void assert_street(const char *typed, const char *want) {
   char out[RELEVE_ADDR_STREET_MAX];

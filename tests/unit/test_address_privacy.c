@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "address.h"
-#include "privacy.h"
+#include "address/address.h"
+#include "config/privacy.h"
 #include "testutil.h"
 
 #define CELL(g, v) {g, v, 1, 0}

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "claim.h"
-#include "log.h"
-#include "spool.h"
+#include "spool/claim.h"
+#include "util/log.h"
+#include "spool/spool.h"
 #include "testutil.h"
 
 static char *dir, *in, *out;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "completeness.h"
-#include "ingest.h"
+#include "completeness/completeness.h"
+#include "ingest/ingest.h"
 #include "testutil.h"
 #include "testcheck.h"
 

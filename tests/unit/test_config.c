@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "testutil.h"
 #include "testcheck.h"
 

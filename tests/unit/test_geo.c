@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "geo.h"
+#include "referentiel/geo.h"
 
 static void test_quartier_codes_and_their_lists(void **state) {
   char out[32];

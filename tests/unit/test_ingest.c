@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ingest.h"
+#include "ingest/ingest.h"
 #include "testutil.h"
 #include "testcheck.h"
 

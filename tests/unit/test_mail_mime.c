@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail.h"
-#include "mail_mime.h"
-#include "util.h"
+#include "mail/mail.h"
+#include "mail/mail_mime.h"
+#include "util/util.h"
 
 static int hexval(char c) { return c <= '9' ? c - '0' : c - 'A' + 10; }
 

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "diag.h"
-#include "map.h"
+#include "util/diag.h"
+#include "ingest/map.h"
 
 typedef struct figure {
   char key[64];

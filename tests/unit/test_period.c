@@ -7,7 +7,7 @@
 
 #include <errno.h>
 
-#include "period.h"
+#include "referentiel/period.h"
 
 static void test_parse(void **state) {
   releve_period p;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "plugin_host.h"
+#include "decode/plugin_host.h"
 #include "testutil.h"
 
 static const releve_loaded_plugin *by_file(const releve_plugins *p, const char *base) {

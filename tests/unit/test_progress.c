@@ -10,7 +10,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "progress.h"
+#include "referentiel/progress.h"
 
 static releve_indicator indicator(releve_unit unit, releve_target_kind kind, double value) {
   releve_indicator ind;

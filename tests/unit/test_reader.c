@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "reader.h"
-#include "workbook.h"
+#include "decode/reader.h"
+#include "decode/workbook.h"
 #include "testutil.h"
 #include "testcheck.h"
 

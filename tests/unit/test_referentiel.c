@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "referentiel.h"
-#include "util.h"
+#include "config/config.h"
+#include "referentiel/referentiel.h"
+#include "util/util.h"
 
 static releve_referentiel ref;
 

@@ -13,12 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
-#include "outbox.h"
-#include "receipt.h"
-#include "remind.h"
-#include "template.h"
-#include "spool.h"
+#include "util/log.h"
+#include "mail/outbox.h"
+#include "spool/receipt.h"
+#include "remind/remind.h"
+#include "remind/template.h"
+#include "spool/spool.h"
 #include "testutil.h"
 #include "testcheck.h"
 

@@ -11,7 +11,7 @@
 
 #include <math.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define SP RELEVE_NUMBER_SPACE
 

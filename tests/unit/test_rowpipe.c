@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rowpipe.h"
-#include "rowspool.h"
+#include "decode/rowpipe.h"
+#include "decode/rowspool.h"
 #include "testutil.h"
-#include "util.h"
+#include "util/util.h"
 
 /* What the reader delivered, as text. */
 static releve_buf seen;

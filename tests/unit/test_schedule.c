@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "schedule.h"
+#include "util/schedule.h"
 
 static time_t at(int y, int mo, int d, int h, int mi) {
   struct tm tm;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "source.h"
+#include "config/config.h"
+#include "config/source.h"
 #include "testutil.h"
 #include "testcheck.h"
 

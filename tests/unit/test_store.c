@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
-#include "store.h"
-#include "store_sql.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "store/store_sql.h"
 #include "testutil.h"
 #include "testcheck.h"
 

@@ -14,10 +14,10 @@
 
 #include <cmocka.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "testutil.h"
-#include "util.h"
-#include "workbook.h"
+#include "util/util.h"
+#include "decode/workbook.h"
 
 static char *dir;
 static int serial;

@@ -5,10 +5,10 @@
 
 #include <sys/stat.h>
 
-#include "config.h"
-#include "diag.h"
-#include "ingest.h"
-#include "store.h"
+#include "config/config.h"
+#include "util/diag.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
 
 /* A fresh scratch folder holding an empty, safe plugin folder, as a
  * configuration's "plugins" key expects. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "util/util.h"
 
 /* A fresh scratch folder for one test: RELEVE_TEST_TMP/<name>.<pid>. */
 static inline char *test_dir(const char *name) {

@@ -1,6 +1,6 @@
 /*
  * th_book.h -- workbooks (.xlsx, .ods) in plugin tests, read by the core's
- * own reader (daemon/src/workbook.c) through the same host services the
+ * own reader (daemon/src/decode/workbook.c) through the same host services the
  * daemon offers: a test attaches a file to its th_host, runs the plugin,
  * and can check that the rows equal those of the CSV twin of the file.
  */
@@ -8,7 +8,7 @@
 #define RELEVE_TH_BOOK_H
 
 #include "th_assert.h"
-#include "workbook_host.h"
+#include "decode/workbook_host.h"
 
 typedef struct th_book {
   releve_workbook_host host;

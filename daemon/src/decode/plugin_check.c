@@ -1,0 +1,79 @@
+#include "decode/plugin_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/jsonx.h"
+#include "util/util.h"
+
+/* Checks the actor's options into d; 0 when they fit. */
+static int options_fit(const releve_plugin *plugin, const releve_actor *a, const char *file,
+                       const char *path, releve_diags *d) {
+  releve_option_value *v = calloc(releve_plugin_option_count(plugin) + 1, sizeof *v);
+  int rc = v ? releve_plugin_options(plugin, a->options, file, path, d, v) : -1;
+  free(v);
+  return rc;
+}
+
+char *releve_plugin_fault(const releve_plugins *p, const releve_actor *a, const char **plugin) {
+  const releve_plugin *first;
+  const releve_loaded_plugin *lp;
+  releve_diags d = {0};
+  char *why = NULL;
+  size_t k;
+
+  for (k = 0; k < a->n_plugins; k++) {
+    const char *name = a->plugins[k];
+    if (releve_plugins_find(p, name) ||
+        (a->template_implied && a->n_plugins > 1 && strcmp(name, "template") == 0))
+      continue;
+    if (plugin)
+      *plugin = name;
+    if ((lp = releve_plugins_refused(p, name)) != NULL)
+      return releve_aprintf("plugin \"%s\" refused (%s: %s)", name, lp->file, lp->refused);
+    return releve_aprintf("no plugin \"%s\" in %s", name, p->dir ? p->dir : "(none)");
+  }
+  if ((first = releve_plugins_find(p, a->plugin)) == NULL)
+    return NULL; /* the implied collection table, checked above when alone */
+  if (options_fit(first, a, "config", "options", &d) != 0) {
+    if (plugin)
+      *plugin = a->plugin;
+    why = releve_aprintf("plugin \"%s\": options: %s", a->plugin,
+                         d.n ? d.items[0].message : "out of memory");
+  }
+  releve_diags_free(&d);
+  return why;
+}
+
+/* The index of the actor's entry in "actors", or -1. */
+static long actor_index(const releve_config *cfg, const char *id) {
+  json_t *arr = json_object_get(cfg->root, "actors"), *a;
+  size_t i;
+  json_array_foreach(arr, i, a) {
+    const char *s = json_string_value(json_object_get(a, "id"));
+    if (s && strcmp(s, id) == 0)
+      return (long)i;
+  }
+  return -1;
+}
+
+void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, releve_diags *d) {
+  const char *file = cfg->file ? cfg->file : "(built-in default)";
+  char path[96];
+  size_t i;
+
+  for (i = 0; i < p->n; i++)
+    if (p->items[i].refused)
+      releve_diags_add(d, p->items[i].broken ? RELEVE_DIAG_ERROR : RELEVE_DIAG_WARNING, file,
+                       "plugins", 0, 0, "plugin %s %s: %s", p->items[i].file,
+                       p->items[i].broken ? "is broken" : "is refused", p->items[i].refused);
+  for (i = 0; i < cfg->n_actors; i++) {
+    const releve_actor *a = &cfg->actors[i];
+    const releve_plugin *first = releve_plugins_find(p, a->plugin);
+    long at = a->configured ? actor_index(cfg, a->id) : -1;
+    if (first == NULL || at < 0)
+      continue;
+    snprintf(path, sizeof path, "actors[%ld].options", at);
+    options_fit(first, a, file, path, d);
+  }
+}

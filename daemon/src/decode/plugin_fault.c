@@ -1,0 +1,123 @@
+#include "decode/plugin_fault.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "mail/outbox.h"
+#include "store/store_sql.h"
+#include "util/util.h"
+
+static int notify(releve_store *s, const releve_config *cfg, const releve_actor *a,
+                  const char *plugin, const char *problem, const char *file_name) {
+  char *subject = releve_aprintf("relevé : les fichiers de %s attendent (module « %s » "
+                                 "indisponible)",
+                                 a->id, plugin);
+  char *body = releve_aprintf(
+      "Bonjour,\n\n"
+      "Le fichier « %s » de l'acteur %s (%s) attend dans son dossier de dépôt "
+      "(%s/%s/incoming/) : le module de lecture « %s » ne peut pas le lire sur ce "
+      "serveur.\n\n"
+      "Raison (détail technique) : %s\n\n"
+      "Ce fichier n'est pas refusé, et ceux que cet acteur déposera ensuite ne le seront pas "
+      "non plus : ils attendent et seront lus dès que le module sera de nouveau utilisable. "
+      "Merci d'installer ou de corriger le module (ou les options de l'acteur), de vérifier "
+      "avec « releve check-config », puis de recharger le service (« systemctl reload "
+      "releved »). « releve status » montre les acteurs dont des fichiers attendent.\n\n"
+      "Ce message est envoyé une fois, jusqu'à ce que le module serve de nouveau.\n\n"
+      "-- \nrelevé\n",
+      file_name, a->id, a->name ? a->name : a->id, cfg->spool, a->id, plugin, problem);
+  char about[128];
+  int rc;
+
+  snprintf(about, sizeof about, "plugin fault of %s", a->id);
+  rc = subject && body ? releve_outbox_notify_coordinator(s, cfg->mail_from, cfg->coordinator,
+                                                          subject, body, about)
+                       : -ENOMEM;
+  free(subject);
+  free(body);
+  if (rc == -ENOENT) {
+    releve_warn("%s: no mail.coordinator configured: nobody is mailed about its waiting files",
+                a->id);
+    rc = 0;
+  }
+  return rc == -EINVAL ? 0 : rc; /* a refused mail is logged and holds nothing back */
+}
+
+static int step_actor(releve_store *s, const char *sql, const releve_actor *a,
+                      const char *plugin, const char *problem) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, sql, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+  if (problem) {
+    sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, problem, -1, SQLITE_STATIC);
+  }
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+int releve_plugin_fault_hold(releve_store *s, const releve_config *cfg, const releve_actor *a,
+                             const char *plugin, const char *problem, const char *file_name,
+                             int *first) {
+  int rc = releve_store_begin(s);
+
+  *first = 0;
+  if (rc == 0 && (rc = step_actor(s, RELEVE_SQL_FAULT_NEW, a, plugin, problem)) == 0) {
+    if (sqlite3_changes(s->db) == 1) {
+      *first = 1;
+      rc = notify(s, cfg, a, plugin, problem, file_name);
+    } else { /* known: the reason may have changed (another reload) */
+      rc = step_actor(s, RELEVE_SQL_FAULT_UPDATE, a, plugin, problem);
+    }
+  }
+  if (rc == 0)
+    rc = releve_store_commit(s);
+  else
+    releve_store_rollback(s);
+  if (rc)
+    *first = 0;
+  return rc;
+}
+
+int releve_plugin_fault_clear(releve_store *s, const releve_config *cfg, const int *served,
+                              int *cleared) {
+  size_t i;
+  int rc = releve_store_begin(s);
+
+  *cleared = 0;
+  for (i = 0; rc == 0 && i < cfg->n_actors; i++)
+    if (served[i] && (rc = step_actor(s, RELEVE_SQL_FAULT_CLEAR, &cfg->actors[i], NULL, NULL)) == 0)
+      *cleared += sqlite3_changes(s->db);
+  if (rc == 0)
+    rc = releve_store_commit(s);
+  else
+    releve_store_rollback(s);
+  return rc;
+}
+
+int releve_plugin_faults(releve_store *s,
+                         int (*cb)(void *ud, const releve_plugin_fault_row *r), void *ud) {
+  sqlite3_stmt *st;
+  int rc;
+
+  if (sqlite3_prepare_v2(s->db, RELEVE_SQL_FAULT_ALL, -1, &st, NULL) != SQLITE_OK)
+    return 0; /* no such table yet: a database the daemon has not upgraded */
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    releve_plugin_fault_row r;
+    r.actor = (const char *)sqlite3_column_text(st, 0);
+    r.plugin = (const char *)sqlite3_column_text(st, 1);
+    r.problem = (const char *)sqlite3_column_text(st, 2);
+    r.since = (const char *)sqlite3_column_text(st, 3);
+    if ((rc = cb(ud, &r)) != 0) {
+      sqlite3_finalize(st);
+      return rc;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}

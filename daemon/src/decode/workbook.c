@@ -1,0 +1,831 @@
+/* workbook.c -- the archive, its caps, XML streams and row building shared by
+ * the .xlsx and .ods readers (workbook.h). */
+#include "decode/workbook_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report/report.h"
+
+extern const wb_format releve_wb_xlsx, releve_wb_ods;
+
+const releve_workbook_limits releve_workbook_default_limits = {
+    RELEVE_WORKBOOK_MAX_PART, RELEVE_WORKBOOK_MAX_TOTAL, RELEVE_WORKBOOK_MAX_RATIO};
+
+/* A count as a French reader writes it ("1 048 576"). */
+static const char *count_text(unsigned long long v, char out[RELEVE_NUMBER_SIZE]) {
+  return releve_report_format((double)v, 0, RELEVE_NUMBER_GROUPED, out);
+}
+
+int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, const char *fmt,
+            ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (rc < 0) {
+    if (wb->err)
+      return wb->err; /* the first reason is the one that counts */
+    wb->err = rc;
+  }
+  wb->sink.problem(wb->sink.ud, row, column, msg);
+  return rc;
+}
+
+const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]) {
+  if (column == 0) {
+    snprintf(out, 24, "%lu", row);
+    return out;
+  }
+  char letters[8];
+  int n = 0;
+  while (column > 0 && n < 7) {
+    letters[n++] = (char)('A' + (column - 1) % 26);
+    column = (column - 1) / 26;
+  }
+  int o = 0;
+  while (n > 0)
+    out[o++] = letters[--n];
+  if (row > 0)
+    snprintf(out + o, (size_t)(24 - o), "%lu", row);
+  else
+    out[o] = '\0';
+  return out;
+}
+
+int wb_parse_ref(const char *ref, unsigned *column, unsigned long *row) {
+  unsigned long c = 0, r = 0;
+  const char *p = ref;
+  while (*p >= 'A' && *p <= 'Z' && c <= RELEVE_WORKBOOK_MAX_COLUMNS * 26ul)
+    c = c * 26 + (unsigned long)(*p++ - 'A' + 1);
+  while (*p >= '0' && *p <= '9' && r <= RELEVE_WORKBOOK_MAX_ROWS * 10ul)
+    r = r * 10 + (unsigned long)(*p++ - '0');
+  if (*p != '\0' || c == 0 || r == 0 || c > RELEVE_WORKBOOK_MAX_COLUMNS * 26ul ||
+      r > RELEVE_WORKBOOK_MAX_ROWS * 10ul)
+    return -EINVAL;
+  *column = (unsigned)c;
+  *row = r;
+  return 0;
+}
+
+static void number_text(double v, char out[64]);
+
+/* The text a French user sees: a decimal comma, no thousands grouping
+ * (1234,5), which the kit reads back as the same number. */
+static void decimal_comma(char *out) {
+  char *dot = strchr(out, '.');
+  if (dot != NULL)
+    *dot = ',';
+}
+
+void wb_number_text(double v, char out[64]) {
+  number_text(v, out);
+  decimal_comma(out);
+}
+
+static void number_text(double v, char out[64]) {
+  if (!isfinite(v)) {
+    snprintf(out, 64, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
+    return;
+  }
+  if (v == floor(v) && fabs(v) < 1e15) {
+    snprintf(out, 64, "%.0f", v);
+    return;
+  }
+  /* The shortest text that reads back as v, without an exponent. */
+  for (int digits = 15; digits <= 17; digits++) {
+    snprintf(out, 64, "%.*g", digits, v);
+    if (strtod(out, NULL) == v)
+      break;
+  }
+  if (strchr(out, 'e') == NULL)
+    return;
+  if (fabs(v) >= 1e15) {
+    snprintf(out, 64, "%.0f", v);
+    return;
+  }
+  snprintf(out, 64, "%.20f", v);
+  size_t n = strlen(out);
+  while (n > 0 && out[n - 1] == '0')
+    out[--n] = '\0';
+  if (n > 0 && out[n - 1] == '.')
+    out[--n] = '\0';
+}
+
+/* Howard Hinnant's civil_from_days: the date of a count of days since
+ * 1970-01-01. */
+static void civil(long long z, int *y, int *m, int *d) {
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned)(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long long year = (long long)yoe + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(year + (*m <= 2));
+}
+
+int wb_serial_date(double serial, int date1904, char out[32]) {
+  if (!isfinite(serial) || serial < 0 || serial > 2958466)
+    return -EINVAL;
+  double day = floor(serial);
+  long secs = lround((serial - day) * 86400.0);
+  if (secs >= 86400) {
+    day += 1;
+    secs = 0;
+  }
+  /* Days from 1970-01-01 to the system's epoch. The 1900 system counts a
+   * 29 February 1900 that never was (serial 60), as Lotus 1-2-3 did. */
+  long long days;
+  if (date1904)
+    days = (long long)day - 24107;
+  else if (day >= 61)
+    days = (long long)day - 25569;
+  else if (day >= 1 && day < 60)
+    days = (long long)day - 25568;
+  else if (day == 60) {
+    snprintf(out, 32, "1900-02-29");
+    return 0;
+  } else
+    return -EINVAL; /* serial 0: "1900-01-00" */
+  int y, m, d;
+  civil(days, &y, &m, &d);
+  if (secs == 0)
+    snprintf(out, 32, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  else
+    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d:%02d", y % 10000, m % 100, d % 100,
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+  return 0;
+}
+
+/* ---- XML streams -------------------------------------------------------- */
+
+const char *wb_local(const char *name) {
+  const char *bar = strrchr(name, '|');
+  return bar ? bar + 1 : name;
+}
+
+const char *wb_attr(const char **attrs, const char *local) {
+  for (size_t i = 0; attrs[i] != NULL; i += 2)
+    if (strcmp(wb_local(attrs[i]), local) == 0)
+      return attrs[i + 1];
+  return NULL;
+}
+
+/* Workbooks never carry a DTD: refusing any DOCTYPE (and any entity
+ * declaration, should one come without) leaves no room for entity
+ * expansion or external entities. */
+static void on_doctype(void *data, const XML_Char *name, const XML_Char *sysid,
+                       const XML_Char *pubid, int has_internal_subset) {
+  (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
+  wb_stream *s = data;
+  wb_fail(s->wb, -EBADMSG, 0, 0,
+          "partie « %s » du classeur : déclaration DOCTYPE (entités XML) refusée ; un classeur "
+          "enregistré par Excel ou LibreOffice n'en contient pas",
+          s->part);
+  XML_StopParser(s->parser, XML_FALSE);
+}
+
+static void on_entity(void *data, const XML_Char *name, int is_parameter, const XML_Char *value,
+                      int value_length, const XML_Char *base, const XML_Char *sysid,
+                      const XML_Char *pubid, const XML_Char *notation) {
+  (void)name, (void)is_parameter, (void)value, (void)value_length, (void)base, (void)sysid,
+      (void)pubid, (void)notation;
+  on_doctype(data, NULL, NULL, NULL, 0);
+}
+
+static int on_external(XML_Parser p, const XML_Char *context, const XML_Char *base,
+                       const XML_Char *sysid, const XML_Char *pubid) {
+  (void)p, (void)context, (void)base, (void)sysid, (void)pubid;
+  return XML_STATUS_ERROR;
+}
+
+/* The caps every part is read under, judged first on what the archive
+ * declares, then on the bytes actually inflated. */
+static int check_size(releve_workbook *wb, const char *part, uint64_t size, uint64_t comp) {
+  char a[RELEVE_NUMBER_SIZE], b[RELEVE_NUMBER_SIZE];
+  const releve_workbook_limits *l = wb->limits;
+  if (size > l->max_part)
+    return wb_fail(wb, -EFBIG, 0, 0,
+                   "partie « %s » du classeur : %s Mo une fois décompressée, au-delà de la "
+                   "limite de %s Mo ; le fichier ressemble à une « bombe zip » et n'est pas lu",
+                   part, count_text((size + (1u << 20) - 1) >> 20, a), count_text(l->max_part >> 20, b));
+  if (size > RELEVE_WORKBOOK_RATIO_FROM && size / (comp ? comp : 1) > l->max_ratio)
+    return wb_fail(wb, -EFBIG, 0, 0,
+                   "partie « %s » du classeur : taux de compression de %s pour 1, au-delà de la "
+                   "limite de %u pour 1 ; le fichier ressemble à une « bombe zip » et n'est pas lu",
+                   part, count_text(size / (comp ? comp : 1), a), l->max_ratio);
+  return 0;
+}
+
+int wb_stream_open(releve_workbook *wb, wb_stream *s, const char *part, void *ud,
+                   XML_StartElementHandler start, XML_EndElementHandler end,
+                   XML_CharacterDataHandler text) {
+  zip_stat_t st;
+  memset(s, 0, offsetof(wb_stream, buf));
+  zip_int64_t index = zip_name_locate(wb->zip, part, 0);
+  if (index < 0)
+    return 0;
+  zip_stat_init(&st);
+  if (zip_stat_index(wb->zip, (zip_uint64_t)index, 0, &st) != 0)
+    return wb_fail(wb, -EBADMSG, 0, 0, "partie « %s » du classeur illisible : %s", part,
+                   zip_strerror(wb->zip));
+  int rc = check_size(wb, part, st.size, st.comp_size);
+  if (rc < 0)
+    return rc;
+  s->wb = wb;
+  s->ud = ud;
+  s->part = part;
+  s->limit = st.size;
+  s->file = zip_fopen_index(wb->zip, (zip_uint64_t)index, 0);
+  if (s->file == NULL)
+    return wb_fail(wb, -EBADMSG, 0, 0, "partie « %s » du classeur illisible : %s", part,
+                   zip_strerror(wb->zip));
+  s->parser = XML_ParserCreateNS(NULL, '|');
+  if (s->parser == NULL) {
+    wb_stream_close(s);
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  }
+  XML_SetUserData(s->parser, s);
+  XML_SetParamEntityParsing(s->parser, XML_PARAM_ENTITY_PARSING_NEVER);
+  XML_SetStartDoctypeDeclHandler(s->parser, on_doctype);
+  XML_SetEntityDeclHandler(s->parser, on_entity);
+  XML_SetExternalEntityRefHandler(s->parser, on_external);
+  XML_SetElementHandler(s->parser, start, end);
+  XML_SetCharacterDataHandler(s->parser, text);
+  return 1;
+}
+
+void wb_stream_close(wb_stream *s) {
+  if (s->parser)
+    XML_ParserFree(s->parser);
+  if (s->file)
+    zip_fclose(s->file);
+  s->parser = NULL;
+  s->file = NULL;
+}
+
+static int xml_failure(releve_workbook *wb, wb_stream *s) {
+  if (wb->err)
+    return wb->err; /* a handler stopped the parser and said why */
+  return wb_fail(wb, -EBADMSG, 0, 0,
+                 "partie « %s » du classeur : XML illisible ligne %lu, colonne %lu (%s) ; le "
+                 "classeur est abîmé, enregistrez-le de nouveau",
+                 s->part, (unsigned long)XML_GetCurrentLineNumber(s->parser),
+                 (unsigned long)XML_GetCurrentColumnNumber(s->parser) + 1,
+                 XML_ErrorString(XML_GetErrorCode(s->parser)));
+}
+
+int wb_stream_run(releve_workbook *wb, wb_stream *s) {
+  for (;;) {
+    if (wb->err)
+      return wb->err;
+    if (s->suspended) {
+      s->suspended = 0;
+      enum XML_Status st = XML_ResumeParser(s->parser);
+      if (st == XML_STATUS_SUSPENDED) {
+        s->suspended = 1;
+        return 1;
+      }
+      if (st == XML_STATUS_ERROR)
+        return s->done ? 0 : xml_failure(wb, s);
+    }
+    if (s->finished || s->done)
+      return 0;
+    zip_int64_t n = zip_fread(s->file, s->buf, sizeof s->buf);
+    if (n < 0)
+      return wb_fail(wb, -EBADMSG, 0, 0,
+                     "partie « %s » du classeur illisible (%s) : l'archive est abîmée ou "
+                     "tronquée ; enregistrez le classeur de nouveau et renvoyez-le en entier",
+                     s->part, zip_file_strerror(s->file));
+    s->read += (uint64_t)n;
+    wb->total += (uint64_t)n;
+    if (s->read > s->limit || s->read > wb->limits->max_part)
+      return wb_fail(wb, -EFBIG, 0, 0,
+                     "partie « %s » du classeur plus longue que ce que l'archive annonce : le "
+                     "fichier est abîmé ou fabriqué et n'est pas lu",
+                     s->part);
+    if (wb->total > wb->limits->max_total) {
+      char a[RELEVE_NUMBER_SIZE];
+      return wb_fail(wb, -EFBIG, 0, 0,
+                     "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; "
+                     "envoyez la feuille seule, ou au format CSV",
+                     count_text(wb->limits->max_total >> 20, a));
+    }
+    if (n == 0)
+      s->finished = 1;
+    enum XML_Status st = XML_Parse(s->parser, s->buf, (int)n, n == 0);
+    if (st == XML_STATUS_SUSPENDED) {
+      s->suspended = 1;
+      return 1;
+    }
+    if (st == XML_STATUS_ERROR)
+      return s->done ? 0 : xml_failure(wb, s);
+  }
+}
+
+void wb_stream_done(wb_stream *s) {
+  s->done = 1;
+  XML_StopParser(s->parser, XML_FALSE);
+}
+
+int wb_parse_part(releve_workbook *wb, const char *part, void *ud, XML_StartElementHandler start,
+                  XML_EndElementHandler end, XML_CharacterDataHandler text) {
+  wb_stream *s = malloc(sizeof *s);
+  if (s == NULL)
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  int rc = wb_stream_open(wb, s, part, ud, start, end, text);
+  while (rc == 1)
+    rc = wb_stream_run(wb, s) < 0 ? wb->err : 2;
+  if (rc == 2)
+    rc = 1;
+  wb_stream_close(s);
+  free(s);
+  return rc;
+}
+
+int wb_add_sheet(releve_workbook *wb, const char *name) {
+  if (wb->nsheets >= RELEVE_WORKBOOK_MAX_SHEETS)
+    return wb_fail(wb, -EBADMSG, 0, 0, "plus de %u feuilles dans le classeur : il n'est pas lu",
+                   RELEVE_WORKBOOK_MAX_SHEETS);
+  char **v = realloc(wb->names, (wb->nsheets + 1) * sizeof *v);
+  if (v == NULL)
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  wb->names = v;
+  if ((v[wb->nsheets] = strdup(name)) == NULL)
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  wb->nsheets++;
+  return 0;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+void wb_row_begin(releve_workbook *wb, unsigned long r) {
+  wb->row = r;
+  wb->ncells = 0;
+  wb->text.len = 0;
+}
+
+static int reserve_cells(releve_workbook *wb, size_t n) {
+  if (n <= wb->cells_cap)
+    return 0;
+  size_t cap = wb->cells_cap ? wb->cells_cap : 64;
+  while (cap < n)
+    cap *= 2;
+  releve_cell *c = realloc(wb->cells, cap * sizeof *c);
+  if (c != NULL)
+    wb->cells = c;
+  size_t *t = c ? realloc(wb->text_at, cap * sizeof *t) : NULL;
+  if (c == NULL || t == NULL)
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  wb->text_at = t;
+  wb->cells_cap = cap;
+  return 0;
+}
+
+int wb_row_cell(releve_workbook *wb, unsigned c, releve_cell_kind kind, double number,
+                const char *text, size_t len) {
+  char ref[24];
+  if (c == 0 || c > RELEVE_WORKBOOK_MAX_COLUMNS)
+    return wb_fail(wb, -EBADMSG, wb->row, 0,
+                   "valeur au-delà de la dernière colonne permise (%s, cellule %s) : le classeur "
+                   "semble fabriqué et n'est pas lu",
+                   "XFD", releve_workbook_ref(c ? c : RELEVE_WORKBOOK_MAX_COLUMNS + 1, wb->row, ref));
+  if (wb->text.len + len > RELEVE_WORKBOOK_MAX_ROW_BYTES)
+    return wb_fail(wb, -EBADMSG, wb->row, 0,
+                   "ligne de plus de %u Mo de texte : le classeur n'est pas lu",
+                   RELEVE_WORKBOOK_MAX_ROW_BYTES >> 20);
+  if (reserve_cells(wb, c) < 0)
+    return wb->err;
+  for (size_t i = wb->ncells; i < c; i++) {
+    wb->cells[i] = (releve_cell){RELEVE_CELL_EMPTY, "", 0, (unsigned)i + 1};
+    wb->text_at[i] = 0;
+  }
+  if (wb->ncells < c)
+    wb->ncells = c;
+  size_t at = wb->text.len;
+  /* Line breaks inside a cell read "\n", as a CSV field's do, whether the
+   * tool wrote CR LF, CR or LF. */
+  int rc = 0;
+  for (const char *p = text, *end = text + len; rc == 0 && p < end;) {
+    const char *cr = memchr(p, '\r', (size_t)(end - p));
+    rc = releve_buf_add(&wb->text, p, (size_t)((cr ? cr : end) - p));
+    if (cr == NULL)
+      break;
+    if (rc == 0)
+      rc = releve_buf_add(&wb->text, "\n", 1);
+    p = cr + 1 < end && cr[1] == '\n' ? cr + 2 : cr + 1;
+  }
+  if (rc < 0 || releve_buf_add(&wb->text, "", 1) < 0)
+    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  wb->cells[c - 1] = (releve_cell){kind, NULL, number, c};
+  wb->text_at[c - 1] = at + 1;
+  return 0;
+}
+
+int wb_cell_text(wb_stream *s, unsigned col, const char *text, size_t len) {
+  releve_workbook *wb = s->wb;
+  int rc = 0;
+  if (wb->cell.len + len > RELEVE_WORKBOOK_MAX_CELL) {
+    char ref[24];
+    rc = wb_fail(wb, -EBADMSG, wb->row, 0,
+                 "cellule %s de plus de %u Kio de texte : le classeur n'est pas lu",
+                 releve_workbook_ref(col, wb->row, ref), RELEVE_WORKBOOK_MAX_CELL >> 10);
+  } else if (releve_buf_add(&wb->cell, text, len) < 0) {
+    rc = wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+  }
+  if (rc < 0)
+    XML_StopParser(s->parser, XML_FALSE);
+  return rc;
+}
+
+int wb_merge_add(releve_workbook *wb, unsigned long r1, unsigned c1, unsigned long r2,
+                 unsigned c2) {
+  if (r2 < r1 || c2 < c1 || (r1 == r2 && c1 == c2))
+    return 0;
+  if (wb->nmerges >= RELEVE_WORKBOOK_MAX_MERGES)
+    return wb_fail(wb, -EBADMSG, 0, 0, "plus de %u plages fusionnées dans la feuille : elle "
+                   "n'est pas lue", RELEVE_WORKBOOK_MAX_MERGES);
+  if (wb->nmerges == wb->merges_cap) {
+    size_t cap = wb->merges_cap ? wb->merges_cap * 2 : 16;
+    wb_merge *m = realloc(wb->merges, cap * sizeof *m);
+    if (m == NULL)
+      return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+    wb->merges = m;
+    wb->merges_cap = cap;
+  }
+  /* Kept sorted by first row (an insertion: ranges come nearly in order). */
+  size_t i = wb->nmerges;
+  while (i > wb->next_merge && wb->merges[i - 1].r1 > r1) {
+    wb->merges[i] = wb->merges[i - 1];
+    i--;
+  }
+  wb->merges[i] = (wb_merge){r1, r2, c1, c2, RELEVE_CELL_EMPTY, 0, NULL};
+  wb->nmerges++;
+  return 0;
+}
+
+void wb_merges_clear(releve_workbook *wb) {
+  for (size_t i = 0; i < wb->nmerges; i++)
+    free(wb->merges[i].text);
+  wb->nmerges = wb->next_merge = 0;
+}
+
+/* Takes the top-left value of the ranges starting on this row, gives it to
+ * the other cells of every active range, and forgets the ranges that end
+ * here or above. Ranges [0, next_merge) are active. */
+static int apply_merges(releve_workbook *wb) {
+  while (wb->next_merge < wb->nmerges && wb->merges[wb->next_merge].r1 <= wb->row)
+    wb->next_merge++;
+  for (size_t i = 0; i < wb->next_merge; i++) {
+    wb_merge *m = &wb->merges[i];
+    if (m->r1 == wb->row && m->c1 <= wb->ncells && wb->text_at[m->c1 - 1]) {
+      const releve_cell *c = &wb->cells[m->c1 - 1];
+      m->kind = c->kind;
+      m->number = c->number;
+      free(m->text);
+      if ((m->text = strdup(wb->text.data + wb->text_at[m->c1 - 1] - 1)) == NULL)
+        return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
+    }
+    if (m->kind == RELEVE_CELL_EMPTY || m->r2 < wb->row)
+      continue;
+    for (unsigned col = m->c1; col <= m->c2; col++) {
+      if (col - 1 < wb->ncells && wb->text_at[col - 1])
+        continue; /* the top-left cell, or a value written under the range */
+      int rc = wb_row_cell(wb, col, m->kind, m->number, m->text, strlen(m->text));
+      if (rc < 0)
+        return rc;
+    }
+  }
+  /* Drop the ranges that are over. */
+  size_t o = 0;
+  for (size_t i = 0; i < wb->nmerges; i++) {
+    if (i < wb->next_merge && wb->merges[i].r2 <= wb->row) {
+      free(wb->merges[i].text);
+      continue;
+    }
+    wb->merges[o++] = wb->merges[i];
+  }
+  wb->next_merge -= wb->nmerges - o;
+  wb->nmerges = o;
+  return 0;
+}
+
+int wb_row_end(releve_workbook *wb) {
+  char a[RELEVE_NUMBER_SIZE];
+  if (wb->nmerges > 0 && apply_merges(wb) < 0)
+    return wb->err;
+  while (wb->ncells > 0 && wb->cells[wb->ncells - 1].kind == RELEVE_CELL_EMPTY)
+    wb->ncells--;
+  if (wb->ncells == 0) {
+    if (++wb->empty_run > RELEVE_WORKBOOK_MAX_EMPTY_RUN)
+      return wb_fail(wb, -EBADMSG, 0, 0,
+                     "feuille « %s » : plus de %s lignes vides à la suite (jusqu'à la ligne %lu) "
+                     ": le classeur semble abîmé ou fabriqué et n'est pas lu ; supprimez ces "
+                     "lignes et enregistrez-le de nouveau",
+                     wb->names[wb->sheet], count_text(RELEVE_WORKBOOK_MAX_EMPTY_RUN, a), wb->row);
+    return 0;
+  }
+  if (wb->row > RELEVE_WORKBOOK_MAX_ROWS)
+    return wb_fail(wb, -EBADMSG, 0, 0, "feuille « %s » : valeur au-delà de la ligne %lu, la "
+                   "dernière permise ; le classeur n'est pas lu", wb->names[wb->sheet],
+                   RELEVE_WORKBOOK_MAX_ROWS);
+  wb->empty_run = 0;
+  for (size_t i = 0; i < wb->ncells; i++)
+    wb->cells[i].text = wb->text_at[i] ? wb->text.data + wb->text_at[i] - 1 : "";
+  wb->row_ready = 1;
+  XML_StopParser(wb->stream.parser, XML_TRUE);
+  return 0;
+}
+
+/* ---- the archive -------------------------------------------------------- */
+
+/* "EncryptedPackage" as a UTF-16LE directory entry name. */
+static int ole_encrypted(int fd) {
+  static const char name[] = "EncryptedPackage";
+  unsigned char pat[32], buf[65536 + 32];
+  for (size_t i = 0; i < 16; i++) {
+    pat[2 * i] = (unsigned char)name[i];
+    pat[2 * i + 1] = 0;
+  }
+  off_t at = 0;
+  size_t keep = 0;
+  for (;;) {
+    ssize_t n = pread(fd, buf + keep, 65536, at);
+    if (n <= 0)
+      return 0;
+    at += n;
+    size_t len = keep + (size_t)n;
+    for (size_t i = 0; i + sizeof pat <= len; i++)
+      if (buf[i] == 'E' && memcmp(buf + i, pat, sizeof pat) == 0)
+        return 1;
+    keep = len < sizeof pat ? len : sizeof pat - 1;
+    memmove(buf, buf + len - keep, keep);
+  }
+}
+
+/* Checks every entry's declared sizes and encryption before reading any. */
+static int check_archive(releve_workbook *wb) {
+  zip_int64_t n = zip_get_num_entries(wb->zip, 0);
+  uint64_t total = 0;
+  char a[RELEVE_NUMBER_SIZE];
+  for (zip_int64_t i = 0; i < n; i++) {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(wb->zip, (zip_uint64_t)i, 0, &st) != 0)
+      return wb_fail(wb, -EBADMSG, 0, 0, "archive du classeur abîmée : %s",
+                     zip_strerror(wb->zip));
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
+      return wb_fail(wb, -EBADMSG, 0, 0,
+                     "le classeur est protégé par un mot de passe (partie « %s » chiffrée) : il "
+                     "ne peut pas être lu ; enregistrez-le sans mot de passe, au format .xlsx "
+                     "ou .ods",
+                     st.name);
+    int rc = check_size(wb, st.name, st.size, st.comp_size);
+    if (rc < 0)
+      return rc;
+    total += st.size;
+  }
+  if (total > wb->limits->max_total)
+    return wb_fail(wb, -EFBIG, 0, 0,
+                   "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; le "
+                   "fichier ressemble à une « bombe zip » et n'est pas lu",
+                   count_text(wb->limits->max_total >> 20, a));
+  return 0;
+}
+
+static int open_zip(releve_workbook *wb, int fd) {
+  int dupfd = dup(fd), zerr = 0;
+  if (dupfd < 0)
+    return wb_fail(wb, -errno, 0, 0, "le fichier ne peut pas être relu");
+  wb->zip = zip_fdopen(dupfd, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+  if (wb->zip == NULL) {
+    zip_error_t e;
+    close(dupfd);
+    zip_error_init_with_code(&e, zerr);
+    int rc = wb_fail(wb, -EBADMSG, 0, 0,
+                     "archive du classeur abîmée ou tronquée (%s) : enregistrez le classeur de "
+                     "nouveau et renvoyez-le en entier",
+                     zip_error_strerror(&e));
+    zip_error_fini(&e);
+    return rc;
+  }
+  int rc = check_archive(wb);
+  if (rc < 0)
+    return rc;
+  if (zip_name_locate(wb->zip, "xl/workbook.xml", 0) >= 0)
+    wb->format = &releve_wb_xlsx;
+  else if (zip_name_locate(wb->zip, "content.xml", 0) >= 0)
+    wb->format = &releve_wb_ods;
+  else if (zip_name_locate(wb->zip, "EncryptedPackage", 0) >= 0)
+    return wb_fail(wb, -EBADMSG, 0, 0, "le classeur est chiffré : il ne peut pas être lu");
+  else
+    return wb_fail(wb, -EBADMSG, 0, 0,
+                   "archive ZIP qui n'est ni un classeur .xlsx ni un classeur .ods ; enregistrez "
+                   "la feuille au format .xlsx, .ods ou CSV");
+  rc = wb->format->load(wb);
+  if (rc == 0 && wb->nsheets == 0)
+    rc = wb_fail(wb, -EBADMSG, 0, 0, "le classeur ne contient aucune feuille");
+  return rc;
+}
+
+int releve_workbook_open(int fd, const releve_workbook_sink *sink, releve_workbook **out) {
+  unsigned char sig[8];
+  *out = NULL;
+  ssize_t n = pread(fd, sig, sizeof sig, 0);
+  if (n < 4 || (memcmp(sig, "PK\3\4", 4) != 0 && memcmp(sig, "\xD0\xCF\x11\xE0", 4) != 0))
+    return 0;
+  releve_workbook *wb = calloc(1, sizeof *wb);
+  if (wb == NULL)
+    return -ENOMEM;
+  wb->sink = *sink;
+  wb->limits = sink->limits ? sink->limits : &releve_workbook_default_limits;
+  wb->sheet = (size_t)-1;
+  int rc;
+  if (sig[0] == 0xD0) {
+    if (ole_encrypted(fd))
+      rc = wb_fail(wb, -EBADMSG, 0, 0,
+                   "le classeur est protégé par un mot de passe (chiffré) : il ne peut pas être "
+                   "lu ; enregistrez-le sans mot de passe, au format .xlsx ou .ods");
+    else
+      rc = wb_fail(wb, -EBADMSG, 0, 0,
+                   "le fichier est un classeur Excel 97-2003 (.xls), format qui n'est pas lu : "
+                   "enregistrez au format .xlsx ou .ods (Fichier > Enregistrer sous)");
+  } else {
+    rc = open_zip(wb, fd);
+  }
+  if (rc < 0) {
+    releve_workbook_free(wb);
+    return rc;
+  }
+  *out = wb;
+  return 1;
+}
+
+size_t releve_workbook_count(const releve_workbook *wb) { return wb->nsheets; }
+
+const char *releve_workbook_name(const releve_workbook *wb, size_t i) {
+  return i < wb->nsheets ? wb->names[i] : NULL;
+}
+
+int releve_workbook_select(releve_workbook *wb, size_t i) {
+  if (wb->err)
+    return wb->err;
+  if (i >= wb->nsheets)
+    return -EINVAL;
+  if (wb->streaming)
+    wb_stream_close(&wb->stream);
+  wb->streaming = 0;
+  wb_merges_clear(wb);
+  wb->sheet = i;
+  wb->empty_run = 0;
+  wb->row = 0;
+  wb->row_ready = 0;
+  wb->repeat = 0;
+  wb->pending = 1; /* opened at the first row: a sheet passed over costs nothing */
+  return 0;
+}
+
+static int open_sheet(releve_workbook *wb) {
+  wb->pending = 0;
+  int rc = wb->format->select(wb, wb->sheet);
+  if (rc == 0)
+    return wb_fail(wb, -EBADMSG, 0, 0, "feuille « %s » absente de l'archive du classeur",
+                   wb->names[wb->sheet]);
+  if (rc < 0)
+    return rc;
+  wb->streaming = 1;
+  return 0;
+}
+
+int releve_workbook_next(releve_workbook *wb, releve_workbook_row *row) {
+  if (wb->err)
+    return wb->err;
+  if (wb->repeat > 0) { /* the same row again (ODS number-rows-repeated) */
+    wb->repeat--;
+    if (++wb->row > RELEVE_WORKBOOK_MAX_ROWS)
+      return wb_fail(wb, -EBADMSG, 0, 0, "feuille « %s » : valeur au-delà de la ligne %lu, la "
+                     "dernière permise ; le classeur n'est pas lu", wb->names[wb->sheet],
+                     RELEVE_WORKBOOK_MAX_ROWS);
+    row->row = wb->row;
+    return 1;
+  }
+  if (wb->pending && open_sheet(wb) < 0)
+    return wb->err;
+  if (!wb->streaming)
+    return 0;
+  wb->row_ready = 0;
+  int rc = wb_stream_run(wb, &wb->stream);
+  if (rc < 0)
+    return rc;
+  if (!wb->row_ready) { /* the end of the sheet */
+    wb_stream_close(&wb->stream);
+    wb->streaming = 0;
+    return 0;
+  }
+  row->row = wb->row;
+  row->cells = wb->cells;
+  row->n = wb->ncells;
+  return 1;
+}
+
+/* Appends text as one CSV field: quoted when it holds the separator, a
+ * quote or a line break. */
+static int add_field(releve_buf *b, const char *text) {
+  if (strpbrk(text, ";\"\r\n") == NULL)
+    return releve_buf_adds(b, text);
+  int rc = releve_buf_add(b, "\"", 1);
+  for (const char *p = text; rc == 0 && *p; p++)
+    rc = *p == '"' ? releve_buf_add(b, "\"\"", 2) : releve_buf_add(b, p, 1);
+  return rc ? rc : releve_buf_add(b, "\"", 1);
+}
+
+typedef struct heads_why {
+  char **why;
+} heads_why;
+
+static void keep_reason(void *ud, unsigned long row, unsigned column, const char *message) {
+  heads_why *h = ud;
+  (void)row, (void)column;
+  if (*h->why == NULL)
+    *h->why = strdup(message);
+}
+
+int releve_workbook_heads(int fd, size_t max,
+                          int (*each)(void *ud, const unsigned char *head, size_t n), void *ud,
+                          char **why) {
+  heads_why h = {why};
+  releve_workbook_sink sink = {&h, keep_reason, NULL};
+  releve_workbook *wb;
+  releve_buf head = RELEVE_BUF_INIT;
+  *why = NULL;
+  int rc = releve_workbook_open(fd, &sink, &wb);
+  if (rc <= 0)
+    return rc;
+  wb->heads_only = 1;
+  for (size_t i = 0; rc == 1 && i < wb->nsheets && i < RELEVE_WORKBOOK_HEAD_SHEETS; i++) {
+    releve_workbook_row row = {0}; /* -O2 cannot see that next() fills it before use */
+    unsigned rows = 0;
+    int r = releve_workbook_select(wb, i);
+    head.len = 0;
+    while (r == 0 && rows++ < RELEVE_WORKBOOK_HEAD_ROWS && (r = releve_workbook_next(wb, &row)) == 1) {
+      size_t at = head.len;
+      for (size_t c = 0; r == 1 && c < row.n; c++)
+        if ((c && releve_buf_add(&head, ";", 1)) || add_field(&head, row.cells[c].text))
+          r = -ENOMEM;
+      if (r == 1 && releve_buf_add(&head, "\n", 1))
+        r = -ENOMEM;
+      if (r == 1 && head.len >= max) {
+        head.len = at; /* whole lines only */
+        break;
+      }
+      r = r == 1 ? 0 : r;
+    }
+    if (r < 0 && *why == NULL)
+      r = -ENOMEM;
+    if (r < 0) {
+      rc = r;
+      break;
+    }
+    rc = each(ud, (const unsigned char *)(head.data ? head.data : ""), head.len);
+    rc = rc < 0 ? rc : 1;
+  }
+  if (rc >= 0) { /* a row's problem (a formula without value) is decode's to report */
+    free(*why);
+    *why = NULL;
+  } else if (*why == NULL) {
+    *why = strdup("mémoire insuffisante pour lire le classeur");
+  }
+  releve_buf_free(&head);
+  releve_workbook_free(wb);
+  return rc;
+}
+
+void releve_workbook_free(releve_workbook *wb) {
+  if (wb == NULL)
+    return;
+  if (wb->streaming)
+    wb_stream_close(&wb->stream);
+  if (wb->format != NULL && wb->format->free != NULL)
+    wb->format->free(wb);
+  wb_merges_clear(wb);
+  free(wb->merges);
+  for (size_t i = 0; i < wb->nsheets; i++)
+    free(wb->names[i]);
+  free(wb->names);
+  free(wb->cells);
+  free(wb->text_at);
+  releve_buf_free(&wb->text);
+  releve_buf_free(&wb->cell);
+  if (wb->zip != NULL)
+    zip_discard(wb->zip);
+  free(wb);
+}

@@ -1,0 +1,239 @@
+#include "remind/remind.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "completeness/completeness.h"
+#include "util/log.h"
+#include "mail/outbox.h"
+#include "spool/spool.h"
+#include "store/store_sql.h"
+#include "remind/template.h"
+#include "util/util.h"
+
+/* What the completeness walk found for one actor and year. */
+typedef struct owed {
+  releve_remind_cell *cells;
+  size_t n, cap;
+  int expected;
+} owed;
+
+static int collect(void *ud, const releve_expected *e) {
+  owed *o = ud;
+  o->expected++;
+  if (e->given)
+    return 0;
+  if (o->n == o->cap) {
+    size_t cap = o->cap ? 2 * o->cap : 32;
+    releve_remind_cell *p = realloc(o->cells, cap * sizeof *p);
+    if (p == NULL)
+      return -ENOMEM;
+    o->cells = p;
+    o->cap = cap;
+  }
+  o->cells[o->n].indicator = e->indicator;
+  o->cells[o->n].geography = e->geography;
+  releve_period_format(&e->period, o->cells[o->n].period, sizeof o->cells[o->n].period);
+  o->n++;
+  return 0;
+}
+
+static int already_sent(releve_store *s, const char *actor, int year, const char *step, int *done) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_DONE, &st), step_rc;
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, year);
+  sqlite3_bind_text(st, 3, step, -1, SQLITE_STATIC);
+  step_rc = sqlite3_step(st);
+  *done = step_rc == SQLITE_ROW;
+  rc = step_rc == SQLITE_ROW || step_rc == SQLITE_DONE ? 0 : releve_store_errno(step_rc);
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int record_reminder(releve_store *s, const releve_reminder *r) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_INSERT, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, r->actor->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, r->campaign->year);
+  sqlite3_bind_text(st, 3, r->step->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, (sqlite3_int64)r->n_cells);
+  sqlite3_bind_int64(st, 5, r->mail);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+/* The outbox row and the reminders row, together or not at all. 1 when
+ * another process recorded this step first. */
+static int queue(releve_store *s, releve_reminder *r, const releve_mail *m) {
+  char why[256];
+  int rc = releve_store_begin(s);
+
+  if (rc)
+    return rc;
+  rc = releve_outbox_queue(s, m, &r->mail, why, sizeof why);
+  if (rc == -EINVAL)
+    releve_err("reminder %s to %s (campaign %d): %s", r->step->name, r->actor->id,
+               r->campaign->year, why);
+  if (rc == 0)
+    rc = record_reminder(s, r);
+  if (rc == 0)
+    return releve_store_commit(s);
+  releve_store_rollback(s);
+  return rc == -EEXIST ? 1 : rc;
+}
+
+typedef struct run {
+  releve_store *s;
+  const releve_config *cfg;
+  const char *date;
+  int dry_run;
+  releve_remind_cb cb;
+  void *ud;
+  releve_remind_summary *sum;
+  releve_template_format format; /* of the table attached */
+} run;
+
+static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_step *step,
+                        const releve_actor *a) {
+  releve_reminder r;
+  releve_mail_attachment att;
+  releve_mail m;
+  owed o;
+  const char *cc[2] = {NULL, NULL};
+  char name[96], *subject = NULL, *body = NULL;
+  releve_buf table = RELEVE_BUF_INIT;
+  releve_template t;
+  size_t n_stale;
+  int rc, done = 0;
+
+  memset(&o, 0, sizeof o);
+  memset(&r, 0, sizeof r);
+  rc = releve_completeness_walk(x->s, x->cfg, a->id, k->year, x->date, collect, &o);
+  if (rc || o.expected == 0)
+    goto out;
+  if (o.n == 0) {
+    x->sum->complete++;
+    goto out;
+  }
+  if ((rc = already_sent(x->s, a->id, k->year, step->name, &done)) != 0)
+    goto out;
+  if (done) {
+    x->sum->already++;
+    goto out;
+  }
+  r.campaign = k;
+  r.step = step;
+  r.actor = a;
+  r.cells = o.cells;
+  r.n_cells = o.n;
+  r.to = a->emails;
+  r.cc = cc;
+  if (a->placeholder) {
+    x->sum->placeholder++;
+    r.skipped = "adresse provisoire de « releve init » à remplacer : aucune relance d'ici là";
+    releve_warn("reminder %s for campaign %d not sent to %s: its address is still the "
+                "placeholder written by releve init",
+                step->name, k->year, a->id);
+    rc = x->cb ? x->cb(x->ud, &r) : 0;
+    goto out;
+  }
+  if (releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_INCOMING) > 0 ||
+      releve_spool_waiting(x->cfg, a->id, RELEVE_SPOOL_PROCESSING) > 0) {
+    x->sum->waiting++;
+    r.skipped = "un fichier attend dans son dossier de dépôt ; relance une fois le fichier traité";
+    rc = x->cb ? x->cb(x->ud, &r) : 0;
+    goto out;
+  }
+  if (step->copy_coordinator && x->cfg->coordinator)
+    cc[0] = x->cfg->coordinator;
+  if ((rc = releve_spool_stale_uploads(x->cfg, a->id, time(NULL), &r.stale, &n_stale)) != 0)
+    goto out;
+  snprintf(name, sizeof name, "modele_%s_%d.%s", a->id, k->year,
+           releve_template_extension(x->format));
+  r.attachment_name = name;
+  rc = releve_template_build(&t, x->cfg, x->s, a, k->year);
+  if (rc == 0)
+    rc = releve_template_render(&t, x->format, &table);
+  releve_template_free(&t);
+  if (rc == 0)
+    rc = releve_remind_text(x->cfg, &r, &subject, &body);
+  if (rc)
+    goto out;
+  r.subject = subject;
+  r.body = body;
+  if (!x->dry_run) {
+    memset(&m, 0, sizeof m);
+    memset(&att, 0, sizeof att);
+    att.filename = name;
+    att.content_type = releve_template_mime(x->format);
+    att.data = table.data;
+    att.len = table.len;
+    m.from = x->cfg->mail_from;
+    m.to = a->emails;
+    m.cc = cc;
+    m.reply_to = x->cfg->coordinator;
+    m.subject = subject;
+    m.body = body;
+    m.attachment = &att;
+    rc = queue(x->s, &r, &m);
+    if (rc == 1) {
+      x->sum->already++;
+      rc = 0;
+      goto out;
+    }
+    if (rc == -EINVAL) {
+      x->sum->errors++;
+      rc = 0;
+      goto out;
+    }
+    if (rc)
+      goto out;
+    releve_info("reminder %s for campaign %d queued for %s: %zu cells missing (mail %lld)",
+                step->name, k->year, a->id, o.n, r.mail);
+  }
+  x->sum->queued++;
+  rc = x->cb ? x->cb(x->ud, &r) : 0;
+out:
+  releve_spool_names_free(r.stale);
+  free(o.cells);
+  releve_buf_free(&table);
+  free(subject);
+  free(body);
+  return rc;
+}
+
+int releve_remind_run(releve_store *s, const releve_config *cfg, const char *date, int dry_run,
+                      releve_remind_cb cb, void *ud, releve_remind_summary *sum) {
+  releve_ladder_step steps[RELEVE_LADDER_MAX_STEPS];
+  releve_ladder ladder;
+  run x = {s, cfg, date, dry_run, cb, ud, sum, RELEVE_TEMPLATE_XLSX};
+  size_t k, a, n;
+  int rc = releve_ladder_of(cfg, &ladder);
+
+  x.format = (releve_template_format)ladder.template_format;
+  memset(sum, 0, sizeof *sum);
+  if (rc)
+    return rc;
+  for (k = 0; k < cfg->n_campaigns && rc == 0; k++) {
+    const releve_campaign *c = &cfg->campaigns[k];
+    const releve_ladder_step *step;
+    n = releve_ladder_steps(&ladder, c, steps);
+    step = releve_ladder_due(steps, n, date);
+    if (step == NULL)
+      continue;
+    sum->due++;
+    for (a = 0; a < cfg->n_actors && rc == 0; a++)
+      if (cfg->actors[a].n_emails > 0)
+        rc = remind_actor(&x, c, step, &cfg->actors[a]);
+  }
+  return rc;
+}

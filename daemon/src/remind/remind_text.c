@@ -1,0 +1,152 @@
+/* remind_text.c -- what a reminder says, in French. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "remind/remind.h"
+#include "spool/spool.h"
+#include "util/util.h"
+
+void releve_date_french(const char *date, char *out, size_t size) {
+  static const char *const months[] = {"janvier",   "février", "mars",     "avril",
+                                       "mai",       "juin",    "juillet",  "août",
+                                       "septembre", "octobre", "novembre", "décembre"};
+  int y, m, d;
+  if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
+    snprintf(out, size, "%s", date);
+    return;
+  }
+  if (d == 1)
+    snprintf(out, size, "1er %s %d", months[m - 1], y);
+  else
+    snprintf(out, size, "%d %s %d", d, months[m - 1], y);
+}
+
+static int add_intro(releve_buf *b, const releve_reminder *r, const char *due) {
+  int year = r->campaign->year;
+  if (r->step->overdue)
+    return releve_buf_addf(b,
+                           "Les chiffres %d des indicateurs d'évaluation du contrat de ville "
+                           "étaient attendus pour le %s.",
+                           year, due);
+  if (strcmp(r->step->date, r->campaign->opens) == 0)
+    return releve_buf_addf(b,
+                           "La collecte des chiffres %d des indicateurs d'évaluation du contrat de "
+                           "ville est ouverte. Ils sont attendus d'ici le %s.",
+                           year, due);
+  return releve_buf_addf(b,
+                         "Nous vous rappelons que les chiffres %d des indicateurs d'évaluation "
+                         "du contrat de ville sont attendus d'ici le %s.",
+                         year, due);
+}
+
+/* The cells, grouped by action in the order the référentiel gives. */
+static int add_cells(releve_buf *b, const releve_reminder *r) {
+  char *done = calloc(r->n_cells ? r->n_cells : 1, 1);
+  size_t i, j;
+  int rc = 0;
+
+  if (done == NULL)
+    return -ENOMEM;
+  for (i = 0; i < r->n_cells && rc == 0; i++) {
+    const releve_node *action = r->cells[i].indicator->action;
+    if (done[i])
+      continue;
+    rc = releve_buf_addf(b, "\nAction %s : %s\n", action->id, action->name);
+    for (j = i; j < r->n_cells && rc == 0; j++) {
+      const releve_remind_cell *c = &r->cells[j];
+      if (done[j] || c->indicator->action != action)
+        continue;
+      done[j] = 1;
+      rc = releve_buf_addf(b, "  - %s %s : %s, %s\n", c->indicator->id, c->indicator->label,
+                           c->period, c->geography);
+    }
+  }
+  free(done);
+  return rc;
+}
+
+/* Uploads left under a temporary name: never read, so said here. */
+static int add_stale(releve_buf *b, const releve_reminder *r) {
+  size_t i;
+  int rc = 0;
+  if (r->stale == NULL || r->stale[0] == NULL)
+    return 0;
+  rc |= releve_buf_adds(b, r->stale[1] ? "\nDes dépôts interrompus attendent dans votre dossier : "
+                                       : "\nUn dépôt interrompu attend dans votre dossier : ");
+  for (i = 0; r->stale[i]; i++) {
+    char *shown = releve_log_escape(r->stale[i]);
+    rc |= releve_buf_addf(b, "%s%s", i ? ", " : "", shown ? shown : "?");
+    free(shown);
+  }
+  rc |= releve_buf_adds(b, ". Un fichier dont le nom commence par un point ou se termine par "
+                           "« .part » n'est jamais lu : s'il contient vos chiffres, déposez à "
+                           "nouveau le fichier complet sous son nom définitif.\n");
+  return rc;
+}
+
+int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char **subject,
+                       char **body) {
+  releve_buf b = RELEVE_BUF_INIT;
+  char due[40];
+  char *incoming = releve_spool_path(cfg, r->actor->id, RELEVE_SPOOL_INCOMING);
+  const char *s = r->n_cells > 1 ? "s" : "";
+  int rc = 0;
+
+  *subject = *body = NULL;
+  releve_date_french(r->campaign->due, due, sizeof due);
+  if (r->step->overdue)
+    *subject = releve_aprintf("Relance : %zu chiffre%s %d attendu%s depuis le %s", r->n_cells, s,
+                              r->campaign->year, s, due);
+  else if (strcmp(r->step->date, r->campaign->opens) == 0)
+    *subject = releve_aprintf("Ouverture de la collecte %d du contrat de ville : %zu chiffre%s "
+                              "attendu%s d'ici le %s",
+                              r->campaign->year, r->n_cells, s, s, due);
+  else
+    *subject = releve_aprintf("Rappel : %zu chiffre%s %d attendu%s d'ici le %s", r->n_cells, s,
+                              r->campaign->year, s, due);
+
+  rc |= releve_buf_adds(&b, "Bonjour,\n\n");
+  rc |= add_intro(&b, r, due);
+  rc |= releve_buf_addf(&b,
+                        "\n\nIl nous manque encore %zu chiffre%s de la part de %s pour %d "
+                        "(indicateur, période, périmètre) :\n",
+                        r->n_cells, s, r->actor->name, r->campaign->year);
+  rc |= add_cells(&b, r);
+  rc |= releve_buf_addf(&b,
+                        "\nPour nous les transmettre, déposez le fichier complété dans votre "
+                        "dossier de dépôt :\n  %s/\n",
+                        incoming ? incoming : "");
+  if (cfg->coordinator)
+    rc |= releve_buf_addf(&b, "ou envoyez-le en réponse à ce message (à %s).\n", cfg->coordinator);
+  rc |= add_stale(&b, r);
+  rc |= releve_buf_addf(&b,
+                        "\nLe fichier joint, %s, est le modèle de collecte pré-rempli pour %d : "
+                        "une ligne par chiffre attendu de votre part. Complétez la colonne "
+                        "« valeur » (et « part » lorsqu'elle est demandée) et, si besoin, "
+                        "« statut » (provisoire, estimé, secret, nd) et « commentaire ». Un "
+                        "chiffre couvert par le secret statistique ou non disponible compte comme "
+                        "transmis : indiquez-le dans la colonne « statut ». Un zéro est un "
+                        "chiffre ; une case vide n'en est pas un.\n",
+                        r->attachment_name, r->campaign->year);
+  if (r->cc && r->cc[0])
+    rc |=
+        releve_buf_adds(&b, "\nLa coordination du contrat de ville est en copie de ce message.\n");
+  rc |= releve_buf_adds(&b, "\nMerci de votre contribution.\n\nBien cordialement,\n\n-- \n"
+                            "relevé, collecte des indicateurs du contrat de ville\n"
+                            "(message automatique");
+  if (cfg->coordinator)
+    rc |= releve_buf_addf(&b, " ; pour toute question : %s", cfg->coordinator);
+  rc |= releve_buf_adds(&b, ")\n");
+  free(incoming);
+  *body = releve_buf_steal(&b);
+  if (rc || *subject == NULL || *body == NULL) {
+    free(*subject);
+    free(*body);
+    *subject = *body = NULL;
+    return -ENOMEM;
+  }
+  return 0;
+}

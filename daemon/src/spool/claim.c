@@ -1,0 +1,182 @@
+#include "spool/claim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+int releve_claim_name_ok(const char *name) {
+  return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+         strcmp(name, "..") != 0;
+}
+
+/* The start of the last whole UTF-8 character of s[0..n), so that a name
+ * cut at n - 1 bytes never ends inside a character. */
+static size_t utf8_cut(const char *s, size_t n) {
+  while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}
+
+char *releve_claim_variant(const char *name, int n, size_t max_len) {
+  const char *dot = strrchr(name, '.');
+  size_t len = strlen(name), ext, stem, room;
+  char mark[16];
+
+  if (n == 1 && len <= max_len)
+    return strdup(name);
+  /* An extension longer than a few bytes is part of the name, not a type. */
+  ext = dot == NULL || dot == name || len - (size_t)(dot - name) > 16 ? 0 : len - (size_t)(dot - name);
+  stem = len - ext;
+  snprintf(mark, sizeof mark, "~%d", n);
+  if (max_len < ext + strlen(mark) + 1)
+    return NULL;
+  room = max_len - ext - strlen(mark);
+  if (stem > room)
+    stem = utf8_cut(name, room);
+  return releve_aprintf("%.*s%s%s", (int)stem, name, mark, name + len - ext);
+}
+
+int releve_claim_variant_of(const char *base, const char *name, size_t max_len) {
+  const char *tilde = strrchr(name, '~');
+  char *v, *end;
+  long n;
+  int same;
+
+  if (strcmp(base, name) == 0)
+    return 1;
+  if (tilde == NULL || tilde[1] < '1' || tilde[1] > '9')
+    return 0;
+  n = strtol(tilde + 1, &end, 10);
+  if (n < 1 || n > 100000 || (*end != '\0' && *end != '.'))
+    return 0;
+  v = releve_claim_variant(base, (int)n, max_len);
+  same = v != NULL && strcmp(v, name) == 0;
+  free(v);
+  return same;
+}
+
+/* rename() that fails with -EEXIST instead of replacing. */
+static int rename_noreplace(const char *from, const char *to) {
+  struct stat st;
+  if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return 0;
+  if (errno != EINVAL && errno != ENOSYS)
+    return -errno;
+  /* A file system without RENAME_NOREPLACE: the target folders belong to
+   * the daemon alone, so checking first is enough there. */
+  if (lstat(to, &st) == 0)
+    return -EEXIST;
+  return rename(from, to) == 0 ? 0 : -errno;
+}
+
+int releve_claim_move_as(const char *from_dir, const char *name, const char *to_dir,
+                         const char *as, size_t max_len, releve_claim_before_fn before, void *ud,
+                         char **final_name) {
+  char *from, *target = NULL, *to = NULL;
+  struct stat st;
+  int rc = -EEXIST, n;
+
+  *final_name = NULL;
+  if (!releve_claim_name_ok(name) || (as && !releve_claim_name_ok(as)))
+    return -EINVAL;
+  from = releve_aprintf("%s/%s", from_dir, name);
+  if (from == NULL)
+    return -ENOMEM;
+  for (n = 1; n < 10000 && rc == -EEXIST; n++) {
+    free(target);
+    free(to);
+    target = releve_claim_variant(as ? as : name, n, max_len);
+    to = target ? releve_aprintf("%s/%s", to_dir, target) : NULL;
+    if (to == NULL) {
+      rc = -ENOMEM;
+      break;
+    }
+    if (before) {
+      /* Whatever goes beside the file goes first, under the name the file
+       * will have: skip names already taken, so as not to replace what
+       * belongs to another file. */
+      if (lstat(to, &st) == 0)
+        continue;
+      if ((rc = before(ud, to_dir, target)) != 0)
+        break;
+    }
+    rc = rename_noreplace(from, to);
+  }
+  free(from);
+  free(to);
+  if (rc == 0)
+    *final_name = target;
+  else
+    free(target);
+  return rc;
+}
+
+int releve_claim_move(const char *from_dir, const char *name, const char *to_dir,
+                      char **final_name) {
+  return releve_claim_move_as(from_dir, name, to_dir, NULL, NAME_MAX, NULL, NULL, final_name);
+}
+
+int releve_claim_check(const char *dir, const char *name) {
+  struct stat st, fst;
+  char *path;
+  int fd, rc;
+
+  if (!releve_claim_name_ok(name))
+    return -EINVAL;
+  path = releve_aprintf("%s/%s", dir, name);
+  if (path == NULL)
+    return -ENOMEM;
+  if (lstat(path, &st) != 0) {
+    rc = -errno;
+    goto out;
+  }
+  if (S_ISLNK(st.st_mode)) {
+    rc = RELEVE_CLAIM_SYMLINK;
+    goto out;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    rc = RELEVE_CLAIM_NOT_REGULAR;
+    goto out;
+  }
+  /* Open it as the ingest will, and check that it is still what lstat saw. */
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    rc = errno == ELOOP ? RELEVE_CLAIM_SYMLINK : -errno;
+    goto out;
+  }
+  if (fstat(fd, &fst) != 0)
+    rc = -errno;
+  else if (!S_ISREG(fst.st_mode) || fst.st_ino != st.st_ino || fst.st_dev != st.st_dev)
+    rc = RELEVE_CLAIM_NOT_REGULAR;
+  else if (fst.st_nlink != 1)
+    rc = RELEVE_CLAIM_LINKS;
+  else
+    rc = RELEVE_CLAIM_REGULAR;
+  close(fd);
+out:
+  free(path);
+  return rc;
+}
+
+const char *releve_claim_reason(releve_claim_kind kind) {
+  switch (kind) {
+  case RELEVE_CLAIM_SYMLINK:
+    return "lien symbolique refusé : déposez le fichier lui-même, sous la forme d'un fichier "
+           "ordinaire";
+  case RELEVE_CLAIM_NOT_REGULAR:
+    return "ce n'est pas un fichier ordinaire (dossier, tube ou périphérique) : déposez le "
+           "fichier lui-même";
+  case RELEVE_CLAIM_LINKS:
+    return "fichier à liens multiples refusé : déposez une copie du fichier";
+  case RELEVE_CLAIM_REGULAR:
+    break;
+  }
+  return NULL;
+}

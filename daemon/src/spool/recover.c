@@ -1,0 +1,130 @@
+#include "spool/recover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/hash.h"
+#include "util/log.h"
+#include "spool/spool.h"
+#include "store/store_sql.h"
+#include "util/util.h"
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* The report the newest submission of actor with these bytes recorded
+ * (malloc'ed in *report), or *report NULL when none did. */
+static int recorded_report(releve_store *store, const char *actor, const char *sha256,
+                           char **report) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(store, RELEVE_SQL_SUB_RECORDED, &st);
+
+  *report = NULL;
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && (*report = strdup((const char *)sqlite3_column_text(st, 7))) == NULL)
+    rc = SQLITE_NOMEM;
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+/* One settled file: known to the database, and with its report. */
+static int check_file(releve_store *store, const char *actor, const char *dir, const char *name,
+                      releve_recover_result *res) {
+  char *path = releve_aprintf("%s/%s", dir, name), *rpath = NULL, *report = NULL;
+  char sha256[65];
+  unsigned long long size;
+  struct stat st;
+  int fd, rc = 0;
+
+  if (path == NULL)
+    return -ENOMEM;
+  /* Links, FIFOs and files the daemon cannot read were refused unread:
+   * nothing to recognise them by. */
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)
+    goto out;
+  if ((rc = releve_sha256_fd(fd, sha256, &size)) != 0)
+    goto out;
+  if ((rc = recorded_report(store, actor, sha256, &report)) != 0)
+    goto out;
+  if (report == NULL) {
+    if (res->unknown++ == 0) {
+      res->example = path;
+      path = NULL;
+    }
+    goto out;
+  }
+  rpath = releve_aprintf("%s.rapport.txt", path);
+  if (rpath == NULL) {
+    rc = -ENOMEM;
+  } else if (lstat(rpath, &st) != 0 && errno == ENOENT) {
+    rc = releve_write_file_atomic(rpath, report, strlen(report), 0640);
+    if (rc == 0) {
+      res->rewritten++;
+      releve_warn("%s/%s: its report was missing; rewritten from the database", actor, name);
+    }
+  }
+out:
+  if (fd >= 0)
+    close(fd);
+  free(path);
+  free(rpath);
+  free(report);
+  return rc;
+}
+
+static int check_dir(releve_store *store, const char *actor, const char *dir,
+                     releve_recover_result *res) {
+  char **names;
+  size_t n, i;
+  int rc = releve_spool_list(dir, &names, &n);
+
+  if (rc)
+    return rc == -ENOENT ? 0 : rc;
+  for (i = 0; i < n && rc == 0; i++) {
+    const char *name = names[i];
+    if (name[0] == '.' && strstr(name, ".rapport.txt.") && ends_with(name, ".tmp")) {
+      char *path = releve_aprintf("%s/%s", dir, name);
+      if (path && unlink(path) == 0)
+        res->removed++;
+      free(path);
+    } else if (!ends_with(name, ".rapport.txt") && !releve_spool_ignored_name(name)) {
+      rc = check_file(store, actor, dir, name, res);
+    }
+  }
+  releve_spool_names_free(names);
+  if (rc == 0 && (res->removed || res->rewritten))
+    rc = releve_fsync_dir(dir);
+  return rc;
+}
+
+int releve_recover_spool(const releve_config *cfg, releve_store *store,
+                         releve_recover_result *res) {
+  static const enum releve_spool_dir settled[] = {RELEVE_SPOOL_ARCHIVE, RELEVE_SPOOL_REJECTED};
+  size_t a, k;
+  int rc = 0;
+
+  memset(res, 0, sizeof *res);
+  for (a = 0; a < cfg->n_actors && rc == 0; a++)
+    for (k = 0; k < 2 && rc == 0; k++) {
+      char *dir = releve_spool_path(cfg, cfg->actors[a].id, settled[k]);
+      rc = dir ? check_dir(store, cfg->actors[a].id, dir, res) : -ENOMEM;
+      free(dir);
+    }
+  return rc;
+}
+
+void releve_recover_result_free(releve_recover_result *res) {
+  free(res->example);
+  res->example = NULL;
+}

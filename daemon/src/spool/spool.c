@@ -1,0 +1,319 @@
+#include "spool/spool.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spool/claim.h"
+#include "util/log.h"
+#include "util/util.h"
+
+static const char *const dir_names[] = {"incoming", "processing", "archive", "rejected"};
+
+char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
+  return releve_aprintf("%s/%s/%s", cfg->spool, actor, dir_names[d]);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int releve_spool_ignored_name(const char *name) {
+  return name[0] == '.' || ends_with(name, ".part") || ends_with(name, ".filepart") ||
+         ends_with(name, ".tmp");
+}
+
+int releve_spool_prepare(const releve_config *cfg) {
+  gid_t gid = (gid_t)-1;
+  size_t a;
+  int d, rc = 0;
+
+  if (cfg->spool_group) {
+    struct group *g = getgrnam(cfg->spool_group);
+    if (g == NULL) {
+      releve_err("spool group \"%s\" does not exist", cfg->spool_group);
+      return -ENOENT;
+    }
+    gid = g->gr_gid;
+  }
+  for (a = 0; a < cfg->n_actors && rc == 0; a++) {
+    for (d = RELEVE_SPOOL_INCOMING; d <= RELEVE_SPOOL_REJECTED && rc == 0; d++) {
+      char *path = releve_spool_path(cfg, cfg->actors[a].id, (enum releve_spool_dir)d);
+      mode_t mode = d == RELEVE_SPOOL_INCOMING ? (mode_t)cfg->spool_mode : 0750;
+      if (path == NULL)
+        return -ENOMEM;
+      rc = releve_mkdir_p(path, 0750);
+      /* mkdir honours the umask; set the configured mode explicitly so that
+       * partners' upload accounts can write into incoming/. */
+      if (rc == 0 && chmod(path, mode) != 0)
+        rc = -errno;
+      if (rc == 0 && gid != (gid_t)-1 && d == RELEVE_SPOOL_INCOMING && chown(path, (uid_t)-1, gid))
+        rc = -errno;
+      if (rc)
+        releve_err("cannot prepare spool folder %s: %s", path, strerror(-rc));
+      free(path);
+    }
+    if (rc == 0 && cfg->actors[a].personal_data && cfg->actors[a].keep_days > 0) {
+      char *path = releve_spool_personal_path(cfg, cfg->actors[a].id);
+      if (path == NULL)
+        return -ENOMEM;
+      rc = releve_mkdir_p(path, 0700);
+      if (rc == 0 && chmod(path, 0700) != 0)
+        rc = -errno;
+      if (rc)
+        releve_err("cannot prepare spool folder %s: %s", path, strerror(-rc));
+      free(path);
+    }
+  }
+  return rc;
+}
+
+char *releve_spool_personal_path(const releve_config *cfg, const char *actor) {
+  return releve_aprintf("%s/%s/personal", cfg->spool, actor);
+}
+
+/* Writes dir/<name>.rapport.txt, or <name~2>.rapport.txt… when taken. */
+static int write_report_alone(const char *dir, const char *name, const char *report,
+                              char **final_name) {
+  int i;
+  for (i = 1; i < 1000; i++) {
+    char *base = releve_claim_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
+    char *path = base ? releve_aprintf("%s/%s.rapport.txt", dir, base) : NULL;
+    struct stat st;
+    int rc;
+    if (path == NULL) {
+      free(base);
+      return -ENOMEM;
+    }
+    if (lstat(path, &st) == 0) {
+      free(base);
+      free(path);
+      continue;
+    }
+    rc = releve_write_file_atomic(path, report, strlen(report), 0640);
+    free(path);
+    if (rc == 0 && final_name)
+      *final_name = base;
+    else
+      free(base);
+    return rc;
+  }
+  return -EEXIST;
+}
+
+int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
+                                 const char *personal_dir, const char *report,
+                                 char **final_name) {
+  char *kept = NULL, *path;
+  int rc;
+
+  if (final_name)
+    *final_name = NULL;
+  rc = write_report_alone(report_dir, name, report ? report : "", final_name);
+  if (rc) {
+    releve_err("cannot write the report of %s in %s: %s", name, report_dir, strerror(-rc));
+    return rc;
+  }
+  if (personal_dir) {
+    rc = releve_claim_move(from_dir, name, personal_dir, &kept);
+    if (rc == 0) {
+      path = releve_aprintf("%s/%s", personal_dir, kept);
+      /* The keeping period runs from now, not from the partner's upload. */
+      if (path == NULL || chmod(path, 0600) != 0 || utimensat(AT_FDCWD, path, NULL, 0) != 0)
+        rc = path ? -errno : -ENOMEM;
+      free(path);
+    }
+    free(kept);
+    if (rc == 0)
+      rc = releve_fsync_dir(personal_dir);
+  } else {
+    path = releve_aprintf("%s/%s", from_dir, name);
+    rc = path == NULL ? -ENOMEM : unlink(path) == 0 ? 0 : -errno;
+    free(path);
+  }
+  if (rc == 0)
+    rc = releve_fsync_dir(from_dir);
+  return rc;
+}
+
+int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
+  time_t limit = time(NULL) - (time_t)keep_days * 86400;
+  char **names;
+  size_t n, i;
+  int rc = releve_spool_list(personal_dir, &names, &n), deleted = 0;
+
+  if (rc)
+    return rc == -ENOENT ? 0 : rc;
+  for (i = 0; i < n; i++) {
+    char *path = releve_aprintf("%s/%s", personal_dir, names[i]);
+    struct stat st;
+    if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < limit) {
+      if (unlink(path) == 0)
+        deleted++;
+      else
+        releve_err("cannot delete %s after its keeping period: %s", path, strerror(errno));
+    }
+    free(path);
+  }
+  releve_spool_names_free(names);
+  if (deleted)
+    releve_fsync_dir(personal_dir);
+  return deleted;
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void releve_spool_names_free(char **names) {
+  size_t i;
+  if (names == NULL)
+    return;
+  for (i = 0; names[i]; i++)
+    free(names[i]);
+  free(names);
+}
+
+int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
+  char *path = releve_spool_path(cfg, actor, d);
+  char **names = NULL;
+  size_t i, n;
+  int rc, count = 0;
+
+  if (path == NULL)
+    return -ENOMEM;
+  rc = releve_spool_list(path, &names, &n);
+  free(path);
+  if (rc == -ENOENT)
+    return 0;
+  if (rc)
+    return rc;
+  for (i = 0; i < n; i++)
+    count += !releve_spool_ignored_name(names[i]);
+  releve_spool_names_free(names);
+  return count;
+}
+
+int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time_t now,
+                               char ***names, size_t *n) {
+  char *dir = releve_spool_path(cfg, actor, RELEVE_SPOOL_INCOMING);
+  size_t i, kept = 0;
+  int rc;
+
+  *names = NULL;
+  *n = 0;
+  if (dir == NULL)
+    return -ENOMEM;
+  rc = releve_spool_list(dir, names, n);
+  for (i = 0; rc == 0 && i < *n; i++) {
+    char *name = (*names)[i], *path = releve_aprintf("%s/%s", dir, name);
+    struct stat st;
+    (*names)[i] = NULL;
+    if (path && releve_spool_ignored_name(name) && lstat(path, &st) == 0 &&
+        S_ISREG(st.st_mode) && difftime(now, st.st_mtime) >= cfg->stale_upload_hours * 3600.0)
+      (*names)[kept++] = name;
+    else
+      free(name);
+    free(path);
+  }
+  free(dir);
+  if (rc)
+    return rc == -ENOENT ? 0 : rc;
+  if (*names)
+    (*names)[kept] = NULL;
+  *n = kept;
+  if (kept == 0) {
+    releve_spool_names_free(*names);
+    *names = NULL;
+  }
+  return 0;
+}
+
+int releve_spool_list(const char *dir, char ***names, size_t *n) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  char **v = NULL;
+  size_t len = 0, cap = 0;
+  int rc = 0;
+
+  *names = NULL;
+  *n = 0;
+  if (d == NULL)
+    return -errno;
+  while ((errno = 0, e = readdir(d)) != NULL) {
+    if (!releve_claim_name_ok(e->d_name))
+      continue;
+    if (len + 1 >= cap) {
+      char **nv;
+      cap = cap ? cap * 2 : 16;
+      nv = realloc(v, cap * sizeof *v);
+      if (nv == NULL) {
+        rc = -ENOMEM;
+        break;
+      }
+      v = nv;
+    }
+    if ((v[len] = strdup(e->d_name)) == NULL) {
+      rc = -ENOMEM;
+      break;
+    }
+    v[++len] = NULL;
+  }
+  if (rc == 0 && errno != 0)
+    rc = -errno;
+  closedir(d);
+  if (rc) {
+    if (v)
+      v[len] = NULL;
+    releve_spool_names_free(v);
+    return rc;
+  }
+  if (v)
+    qsort(v, len, sizeof *v, cmp_names);
+  *names = v;
+  *n = len;
+  return 0;
+}
+
+/* The report goes into to_dir under the name the file is about to take:
+ * a crash between the two leaves the file in processing/ (run again) and
+ * a report that the next attempt rewrites, never a file without its
+ * report. */
+static int write_report_first(void *ud, const char *to_dir, const char *target) {
+  const char *report = ud;
+  char *path = releve_aprintf("%s/%s.rapport.txt", to_dir, target);
+  int rc = path ? releve_write_file_atomic(path, report, strlen(report), 0640) : -ENOMEM;
+  if (rc)
+    releve_err("cannot write the report %s: %s", path ? path : target, strerror(-rc));
+  free(path);
+  return rc;
+}
+
+int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
+                        const char *report, char **final_name) {
+  char *final = NULL;
+  int rc;
+
+  if (final_name)
+    *final_name = NULL;
+  rc = releve_claim_move_as(from_dir, name, to_dir, NULL, RELEVE_SPOOL_KEPT_NAME_MAX,
+                            report ? write_report_first : NULL, (void *)report, &final);
+  if (rc)
+    return rc;
+  rc = releve_fsync_dir(to_dir);
+  if (rc == 0)
+    rc = releve_fsync_dir(from_dir);
+  if (final_name)
+    *final_name = final;
+  else
+    free(final);
+  return rc;
+}

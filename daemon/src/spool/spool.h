@@ -1,0 +1,81 @@
+/* spool.h -- the per-actor drop folders:
+ *
+ *   SPOOL/<actor>/incoming/    partners put complete files here (rename in)
+ *   SPOOL/<actor>/processing/  claimed by rename(), being decoded and stored
+ *   SPOOL/<actor>/archive/     committed, with their report beside them
+ *   SPOOL/<actor>/rejected/    refused, with their report; nothing stored
+ *
+ * Files are never deleted: they move from one folder to the next. The one
+ * exception is a source carrying personal data (privacy.h): its file never
+ * reaches archive/ or rejected/, where only its report goes; it is deleted
+ * once its outcome is committed, or kept keep_days in
+ *
+ *   SPOOL/<actor>/personal/    mode 0700, the daemon's user only
+ */
+#ifndef RELEVE_SPOOL_H
+#define RELEVE_SPOOL_H
+
+#include <time.h>
+
+#include "config/config.h"
+
+enum releve_spool_dir { RELEVE_SPOOL_INCOMING, RELEVE_SPOOL_PROCESSING, RELEVE_SPOOL_ARCHIVE,
+                        RELEVE_SPOOL_REJECTED };
+
+/* SPOOL/<actor>/<dir>, malloc'ed. */
+char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
+/* Creates every actor's four folders: incoming/ with the configured mode
+ * and group (partners write there), the others 0750. */
+int releve_spool_prepare(const releve_config *cfg);
+/* Names a partner may be uploading to, which are never taken: dot files,
+ * *.part, *.filepart, *.tmp. */
+int releve_spool_ignored_name(const char *name);
+
+/* The upload names (releve_spool_ignored_name()) of the actor's incoming/
+ * untouched for stale_upload_hours at now: an upload that was interrupted
+ * and will never be renamed, so never read. NULL-ended, malloc'ed (free
+ * with releve_spool_names_free); *names NULL when there is none. Returns 0
+ * or a negative errno value. */
+int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time_t now,
+                               char ***names, size_t *n);
+
+/* The names in dir (no "." or ".."), sorted, as a NULL-ended malloc'ed
+ * array (free with releve_spool_names_free). Returns 0 or a negative errno. */
+int releve_spool_list(const char *dir, char ***names, size_t *n);
+void releve_spool_names_free(char **names);
+/* How many files of the actor wait in d (incoming/ or processing/), names
+ * being uploaded left out: 0 when the folder does not exist yet, else a
+ * negative errno value. */
+int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
+
+/* The longest name a file keeps in archive/ or rejected/: room is left
+ * for ".rapport.txt" (12 bytes) and for the temporary name of its atomic
+ * write (".", ".<pid>.tmp": 16 bytes) within NAME_MAX (255). A longer
+ * name is cut (claim.h); the report gives the name as sent. */
+#define RELEVE_SPOOL_KEPT_NAME_MAX 227
+
+/* Writes report durably as "<final name>.rapport.txt" in to_dir, then
+ * moves from_dir/name there under that final name (never replacing a file
+ * there, see claim.h), and syncs both folders. *final_name (malloc'ed, may
+ * be NULL) gets the name in to_dir. A crash between the two steps leaves
+ * the file in from_dir and a report the next settle rewrites: never a file
+ * settled without its report. */
+int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
+                        const char *report, char **final_name);
+
+/* SPOOL/<actor>/personal, malloc'ed. */
+char *releve_spool_personal_path(const releve_config *cfg, const char *actor);
+/* A personal-data file whose outcome is committed: report goes to
+ * report_dir alone (as "<name>.rapport.txt", never replacing a report
+ * there), then the file leaves from_dir: moved into personal_dir (mode
+ * 0600, its time set to now so that the keeping period starts) or, when
+ * personal_dir is NULL, deleted. *final_name gets the report's name
+ * without ".rapport.txt". */
+int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
+                                 const char *personal_dir, const char *report,
+                                 char **final_name);
+/* Deletes the files of personal_dir older than keep_days days. Returns the
+ * number deleted, or a negative errno value. */
+int releve_spool_prune_personal(const char *personal_dir, int keep_days);
+
+#endif
