@@ -15,7 +15,7 @@
 
 #include "util/log.h"
 #include "mail/outbox.h"
-#include "spool/receipt.h"
+#include "receipt/receipt.h"
 #include "remind/remind.h"
 #include "remind/template.h"
 #include "spool/spool.h"

@@ -24,7 +24,7 @@
 #include "ingest/map.h"
 #include "decode/plugin_check.h"
 #include "decode/reader.h"
-#include "spool/receipt.h"
+#include "receipt/receipt.h"
 #include "report/report.h"
 #include "decode/rowspool.h"
 #include "store/store_sql.h"

@@ -1,4 +1,4 @@
-#include "spool/receipt.h"
+#include "receipt/receipt.h"
 
 #include <errno.h>
 #include <stdlib.h>
