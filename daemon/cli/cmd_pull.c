@@ -6,7 +6,7 @@
 #include <uv.h>
 
 #include "cli.h"
-#include "pull/fetch.h"
+#include "pull/transfer.h"
 #include "pull/pull.h"
 #include "config/source.h"
 #include "spool/spool.h"
@@ -56,7 +56,7 @@ static int show_progress(void *ud, curl_off_t total, curl_off_t now, curl_off_t 
 static int transfer(releve_pull *pull, CURL *easy, const char *id) {
   progress shown = {.id = id};
   uv_loop_t loop;
-  releve_fetch *f;
+  releve_transfer *f;
   int rc = uv_loop_init(&loop);
 
   if (rc)
@@ -67,12 +67,12 @@ static int transfer(releve_pull *pull, CURL *easy, const char *id) {
        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &shown) != CURLE_OK ||
        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L) != CURLE_OK))
     shown.line.tty = 0; /* no progress, the transfer all the same */
-  rc = releve_fetch_init(&loop, &f);
+  rc = releve_transfer_init(&loop, &f);
   if (rc == 0) {
-    rc = releve_fetch_add(f, easy, on_transferred, pull);
-    while (rc == 0 && releve_fetch_running(f) > 0 && uv_run(&loop, UV_RUN_ONCE))
+    rc = releve_transfer_add(f, easy, on_transferred, pull);
+    while (rc == 0 && releve_transfer_running(f) > 0 && uv_run(&loop, UV_RUN_ONCE))
       ;
-    releve_fetch_close(f, on_abandoned);
+    releve_transfer_close(f, on_abandoned);
   }
   cli_progress_end(&shown.line);
   uv_run(&loop, UV_RUN_DEFAULT); /* lets the closed handles go */

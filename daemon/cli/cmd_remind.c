@@ -1,4 +1,4 @@
-/* `releve remind`: the reminder ladder for one day, then the outbox. */
+/* `releve remind`: the reminder ladder for one day, then the mail queue. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "mail/mail_send.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "remind/remind.h"
 
 static void print_list(const char *label, const char *const *list) {
@@ -57,7 +57,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
       "for the campaign's year are still missing, listing the missing cells by action, with\n"
       "the pre-filled collection table attached. No mail to an actor whose figures are all\n"
       "in, that already had this step, or that has a file waiting in its spool folder.\n"
-      "The mails are queued in the outbox, then everything due in the outbox is sent\n"
+      "The mails are queued in the mail queue, then everything due in it is sent\n"
       "(mail.smtp, or .eml files in mail.outbox), at most mail.max_per_run.\n"
       "--dry-run prints what would be sent (to, cc, subject, the missing cells) and writes\n"
       "nothing. Exit status 1 when a mail could not be built or was refused for good.\n";
@@ -65,7 +65,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
                                        {"date", required_argument, NULL, 'd'},
                                        {NULL, 0, NULL, 0}};
   releve_remind_summary sum;
-  releve_outbox_run run;
+  releve_mail_queue_run run;
   char date[11], check[11];
   int dry = 0, opt, rc;
 
@@ -124,7 +124,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
     fprintf(stderr, "releve: cannot initialise libcurl\n");
     return CLI_FAIL;
   }
-  rc = releve_outbox_deliver(&cli->store, &cli->cfg, cli->cfg.mail_max_per_run, NULL, &run);
+  rc = releve_mail_queue_deliver(&cli->store, &cli->cfg, cli->cfg.mail_max_per_run, NULL, &run);
   printf("boîte d'envoi : %d %s%s, %d à réessayer, %d en échec définitif%s\n", run.sent,
          cli_plural(run.sent, "envoyé", "envoyés"),
          cli->cfg.smtp_url ? "" : " (écrits dans le dossier mail.outbox)", run.retry,
@@ -132,7 +132,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
          run.left ? " ; il en reste plus que mail.max_per_run n'en permet : relancez la commande"
                   : "");
   if (rc) {
-    fprintf(stderr, "releve: outbox: %s\n", strerror(-rc));
+    fprintf(stderr, "releve: mail queue: %s\n", strerror(-rc));
     return CLI_FAIL;
   }
   return sum.errors || run.failed ? CLI_FAIL : CLI_OK;
@@ -140,7 +140,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
 
 /* ---- the mail part of `releve status` ------------------------------------- */
 
-static int failure_json(void *ud, const releve_outbox_failure *f) {
+static int failure_json(void *ud, const releve_mail_queue_failure *f) {
   return json_array_append_new(ud, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s}", "id",
                                              (json_int_t)f->id, "recipients", f->recipients,
                                              "subject", f->subject, "created_at", f->created_at,
@@ -148,14 +148,14 @@ static int failure_json(void *ud, const releve_outbox_failure *f) {
 }
 
 json_t *cli_mail_status_json(releve_cli *cli) {
-  releve_outbox_counts c;
+  releve_mail_queue_counts c;
   json_t *failures = json_array();
-  int rc = releve_outbox_count(&cli->store, &c);
+  int rc = releve_mail_queue_count(&cli->store, &c);
 
   if (rc == 0 && failures)
-    rc = releve_outbox_failures(&cli->store, failure_json, failures);
+    rc = releve_mail_queue_failures(&cli->store, failure_json, failures);
   if (rc || failures == NULL) {
-    fprintf(stderr, "releve: reading the outbox failed: %s\n", strerror(rc ? -rc : ENOMEM));
+    fprintf(stderr, "releve: reading the mail queue failed: %s\n", strerror(rc ? -rc : ENOMEM));
     json_decref(failures);
     return NULL;
   }
@@ -163,7 +163,7 @@ json_t *cli_mail_status_json(releve_cli *cli) {
                    "sent", c.sent, "failed", c.failed, "failures", failures);
 }
 
-static int failure_print(void *ud, const releve_outbox_failure *f) {
+static int failure_print(void *ud, const releve_mail_queue_failure *f) {
   (void)ud;
   char date[32];
   printf("  mail n° %lld du %s à %s, « %s » : %s\n", f->id, cli_date(f->created_at, date),
@@ -172,18 +172,18 @@ static int failure_print(void *ud, const releve_outbox_failure *f) {
 }
 
 int cli_mail_status_print(releve_cli *cli) {
-  releve_outbox_counts c;
+  releve_mail_queue_counts c;
   char n[3][RELEVE_NUMBER_SIZE];
-  int rc = releve_outbox_count(&cli->store, &c);
+  int rc = releve_mail_queue_count(&cli->store, &c);
 
   if (rc == 0) {
     printf("\nmails en échec : %s\n", cli_count(c.failed, n[0]));
-    rc = releve_outbox_failures(&cli->store, failure_print, NULL);
+    rc = releve_mail_queue_failures(&cli->store, failure_print, NULL);
   }
   if (rc == 0 && c.pending)
     printf("mails en attente d'envoi : %s (dont %s après un essai manqué)\n",
            cli_count(c.pending, n[1]), cli_count(c.retrying, n[2]));
   if (rc)
-    fprintf(stderr, "releve: reading the outbox failed: %s\n", strerror(-rc));
+    fprintf(stderr, "releve: reading the mail queue failed: %s\n", strerror(-rc));
   return rc ? CLI_FAIL : CLI_OK;
 }

@@ -357,7 +357,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
       "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"
       "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
-      "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the outbox),\n"
+      "\"recipients\", \"subject\", \"created_at\", \"attempts\", \"error\"}]} (the mail queue),\n"
       "\"plugin_faults\": [{\"actor\", \"plugin\", \"problem\", \"since\", \"waiting\"}] (actors\n"
       "whose files wait in incoming/ because their plugin cannot read them here),\n"
       "\"spool\": {\"stale_upload_hours\", \"stale_uploads\": [{\"actor\", \"name\"}]}\n"

@@ -18,7 +18,7 @@ static const releve_command commands[] = {
     {"export", "the evaluation table (CSV, XLSX, HTML)", cmd_export},
     {"ingest", "check and store partner files", cmd_ingest},
     {"template", "the collection table an actor fills in", cmd_template},
-    {"remind", "remind partners of missing figures, send the outbox", cmd_remind},
+    {"remind", "remind partners of missing figures, send the mail queue", cmd_remind},
     {"plugins", "the source plugins loaded and refused", cmd_plugins},
     {"pull", "pull one scheduled source now and say what happened", cmd_pull},
     {"addresses", "check where a file's addresses are placed, storing nothing", cmd_addresses},

@@ -49,7 +49,7 @@ grep -q "hors référentiel : 2 valeurs pour l'ensemble de Paris" <(report missi
   fail "mission-locale report: $(report mission-locale)"
 grep -q "48 valeurs reçues : 48 ajoutées" <(report academie) || fail "academie: $(report academie)"
 # The receipts, queued by --once: the first line says what the file filled.
-sqlite3 "$dir/var/releve.db" "SELECT subject, message FROM outbox" > "$dir/outbox.txt"
+sqlite3 "$dir/var/releve.db" "SELECT subject, message FROM mail_queue" > "$dir/outbox.txt"
 grep -q "^Ce fichier a rempli 0 case attendue du r=C3=A9f=C3=A9rentiel" "$dir/outbox.txt" ||
   fail "caf open-data receipt: $(head -40 "$dir/outbox.txt")"
 grep -q "^Ce fichier a rempli 48 cases attendues du r=C3=A9f=C3=A9rentiel" "$dir/outbox.txt" ||

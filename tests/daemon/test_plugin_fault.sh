@@ -31,7 +31,7 @@ grep -q "actors\[$(index ars)\].plugin: error: actor \"ars\": plugin \"lines\" r
 if "$RELEVE" -c "$CONF" ingest --actor caf /dev/null >"$T/ingest.out" 2>&1; then fail "releve ingest read with no plugin"; fi
 grep -q 'no plugin "nothere"' "$T/ingest.out" || fail "releve ingest: $(cat "$T/ingest.out")"
 
-notices() { sql "select count(*) from outbox where subject like '%attendent%' and recipients like '%coordination%'"; }
+notices() { sql "select count(*) from mail_queue where subject like '%attendent%' and recipients like '%coordination%'"; }
 start_daemon
 drop a.csv "$(figure 2019 1)"
 mkdir -p "$T/conf/spool/dasco/incoming" "$T/conf/spool/ars/incoming"

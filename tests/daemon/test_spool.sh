@@ -69,7 +69,7 @@ grep -q "fichier à liens multiples refusé" "$SPOOL/rejected/dur.csv.rapport.tx
 for f in lien.csv tube.csv dur.csv; do
   [ "$(sql "select count(*) from submissions where name = '$f' and outcome = 'refused'")" = 1 ] ||
     fail "$f not recorded as refused"
-  [ "$(sql "select count(*) from outbox where instr(subject, ' $f ') > 0")" = 1 ] ||
+  [ "$(sql "select count(*) from mail_queue where instr(subject, ' $f ') > 0")" = 1 ] ||
     fail "$f: no receipt, or more than one"
 done
 [ -L "$SPOOL/rejected/lien.csv" ] || fail "the symlink itself was not moved"

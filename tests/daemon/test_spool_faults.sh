@@ -14,7 +14,7 @@
 #   7. releved gives line:col for a configuration's JSON error.
 . "$(dirname "$0")/lib.sh"
 make_config
-receipts() { sql "select count(*) from outbox where instr(subject, ' $1 ') > 0"; }
+receipts() { sql "select count(*) from mail_queue where instr(subject, ' $1 ') > 0"; }
 no_report() {
   find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' |
     while IFS= read -r f; do [ -e "$f.rapport.txt" ] || echo "$f"; done | wc -l
@@ -86,7 +86,7 @@ wait_for 30 "test -f '$SPOOL/archive/slow-inplace.csv.rapport.txt'" || fail "slo
   fail "slow-inplace.csv stored in part: $(sql "select added from submissions where name = 'slow-inplace.csv'") of 3000"
 grep -q 'slow-inplace.csv: written to while it was read' "$LOG" || fail "the file was not caught mid-write"
 stop_daemon
-mails=$(sql "select count(*) from outbox")
+mails=$(sql "select count(*) from mail_queue")
 
 # 2. As if a crash had left stuck.csv in processing/ under the name it was
 # claimed as when stuck.csv was taken there.
@@ -97,13 +97,13 @@ rm "$SPOOL/archive/slow-inplace.csv.rapport.txt"
 echo partial > "$SPOOL/archive/.slow-inplace.csv.rapport.txt.4242.tmp"
 start_daemon
 wait_for 5 "test -f '$SPOOL/archive/stuck~2.csv.rapport.txt'" || fail "stuck~2.csv not settled"
-[ "$(sql "select count(*) from outbox")" = "$mails" ] ||
-  fail "stuck~2.csv: mailed again: $(sql "select subject from outbox order by id desc limit 1")"
+[ "$(sql "select count(*) from mail_queue")" = "$mails" ] ||
+  fail "stuck~2.csv: mailed again: $(sql "select subject from mail_queue order by id desc limit 1")"
 [ "$(sql "select count(*) from submissions where name like 'stuck%'")" = 1 ] || fail "stuck~2.csv recorded again"
 grep -q "ACCEPTÉ" "$SPOOL/archive/slow-inplace.csv.rapport.txt" || fail "the lost report was not rewritten"
 [ ! -e "$SPOOL/archive/.slow-inplace.csv.rapport.txt.4242.tmp" ] || fail "the temporary report was left"
 [ "$(no_report)" = 0 ] || fail "$(no_report) settled files without their report"
-[ "$(sql "select count(*) from submissions s where (select count(*) from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")" = 0 ] ||
+[ "$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")" = 0 ] ||
   fail "a recorded file without exactly one receipt"
 stop_daemon
 

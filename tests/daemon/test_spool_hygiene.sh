@@ -29,7 +29,7 @@ R remind --date 2023-01-16 > "$T/remind.txt" || fail "remind failed: $(cat "$T/r
 python3 - "$DB" > "$T/mail.txt" <<'PY'
 import email, sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-for (raw,) in db.execute("select message from outbox where recipients like '%caf%'"):
+for (raw,) in db.execute("select message from mail_queue where recipients like '%caf%'"):
     m = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode())
     for part in m.walk():
         if part.get_content_type() == "text/plain":
@@ -57,6 +57,6 @@ sleep 3 # a rescan more: nothing more is tried
 [ "$(grep -c 'ferme.csv: cannot be ingested now' "$LOG")" = 3 ] || fail "still retried after its refusal"
 [ "$(sql "select count(*) from submissions where name = 'ferme.csv' and outcome = 'refused'")" = 1 ] ||
   fail "ferme.csv not recorded as refused"
-[ "$(sql "select count(*) from outbox where instr(subject, ' ferme.csv ') > 0")" = 1 ] || fail "ferme.csv: not one receipt"
+[ "$(sql "select count(*) from mail_queue where instr(subject, ' ferme.csv ') > 0")" = 1 ] || fail "ferme.csv: not one receipt"
 stop_daemon
 echo "daemon spool hygiene (interrupted uploads in status and reminders, unreadable files refused): ok"

@@ -68,12 +68,12 @@ check_invariants() {
   # A file recorded (accepted or refused) without exactly one receipt in the
   # outbox (no two files share a name; a second mail would be a crash's
   # "déjà reçu" for a file already recorded).
-  unmailed=$(sql "select count(*) from submissions s where (select count(*) from outbox o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
+  unmailed=$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
   # One receipt per file, ever: no input file has two mails (a "déjà reçu"
   # sent again for a file already recorded), and every settled one has one.
   local receipts resent=0 unreported leftover
   for f in $(ls "$input"); do
-    receipts=$(sql "select count(*) from outbox where instr(subject, ' $f ') > 0")
+    receipts=$(sql "select count(*) from mail_queue where instr(subject, ' $f ') > 0")
     [ "$receipts" -gt 1 ] && resent=$((resent + 1))
     if [ -e "$SPOOL/archive/$f" ] || [ -e "$SPOOL/rejected/$f" ]; then
       [ "$receipts" = 1 ] || resent=$((resent + 1))

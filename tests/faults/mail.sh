@@ -34,14 +34,14 @@ for fault in "soft:-r data" "hard:-f rcpt" "disconnect:-q data" "slow:-w 3" "no-
   # The server comes back well: every pending mail is made due and sent.
   start_sink "$T/sink-$name/after"
   for round in 1 2 3 4; do
-    sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds') where state = 'pending'"
+    sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds') where state = 'pending'"
     "$RELEVE" -c "$CONF" remind --date 2023-03-20 >> "$T/run-$name.txt" 2>&1 || true
-    [ "$(sql "select count(*) from outbox where state = 'pending'")" = 0 ] && break
+    [ "$(sql "select count(*) from mail_queue where state = 'pending'")" = 0 ] && break
   done
   stop_sink
-  mails=$(sql "select count(*) from outbox")
-  failed=$(sql "select count(*) from outbox where state = 'failed' and last_error is not null")
-  sent=$(sql "select count(*) from outbox where state = 'sent'")
+  mails=$(sql "select count(*) from mail_queue")
+  failed=$(sql "select count(*) from mail_queue where state = 'failed' and last_error is not null")
+  sent=$(sql "select count(*) from mail_queue where state = 'sent'")
   # Message-IDs of what the sinks stored (smtp-sink dumps with headers).
   ids=$(cat "$T/sink-$name"/*/* 2>/dev/null | grep -i '^Message-ID:' | sort || true)
   delivered=$(echo -n "$ids" | grep -c . || true)

@@ -63,7 +63,7 @@ wait_for 180 "drained && grep -q 'reloaded:' '$LOG'" || fail "spool not drained"
 kill -0 "$DPID" || fail "releved died"
 stop_daemon
 log_grown=$(( $(stat -c %s "$LOG") - log_before ))
-notices=$(sql "select count(*) from outbox where subject like '%ars attendent%'")
+notices=$(sql "select count(*) from mail_queue where subject like '%ars attendent%'")
 table_header
 check_invariants hostile-plugin "$INPUT"
 test -f "$T/conf/spool/ars/incoming/ars.csv" || fail "the missing plugin's file left incoming/"

@@ -32,7 +32,7 @@ mv "$SPOOL/archive" "$T/archive.real" && touch "$SPOOL/archive"
 for f in $(group 0); do drop_as "$f" "$f"; printf '%s\tstuck\t%s\n' "$f" "'$f'" >> "$T/names"; done
 wait_for 30 "[ \$(count_files '$SPOOL/incoming') = 0 ]" || fail "stuck: files not claimed"
 sleep 5.5
-stuck_receipts=$(sql "select count(*) from outbox")
+stuck_receipts=$(sql "select count(*) from mail_queue")
 rm "$SPOOL/archive" && mv "$T/archive.real" "$SPOOL/archive"
 
 # long-name
@@ -90,7 +90,7 @@ import ast, hashlib, os, sqlite3, sys
 inp, spool, dbp, names, log, stuck_receipts = sys.argv[1:7]
 db = sqlite3.connect(dbp)
 db.text_factory = bytes # a name may be anything a partner sent
-subjects = [s for (s,) in db.execute("select subject from outbox")]
+subjects = [s for (s,) in db.execute("select subject from mail_queue")]
 def sha(p): return hashlib.sha256(open(p, "rb").read()).hexdigest()
 where = {}  # sha256 -> [(dir, name)]
 for d in ("incoming", "processing", "archive", "rejected"):

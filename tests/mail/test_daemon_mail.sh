@@ -66,5 +66,5 @@ wait_for 15 "grep -q 'reminders for $today: 1 campaign with a step due, 0 queued
   fail "the restart's ladder run is not logged as sending nothing"
 stop_daemon
 [ "$(received)" = "$n" ] || fail "a reminder was sent twice across a restart"
-[ "$(sql "select count(*) from outbox where state != 'sent'")" = 0 ] || fail "mail left unsent"
+[ "$(sql "select count(*) from mail_queue where state != 'sent'")" = 0 ] || fail "mail left unsent"
 echo "daemon reminders and receipts: ok"

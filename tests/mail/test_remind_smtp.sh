@@ -17,7 +17,7 @@ grep -q "objet : Rappel : 6 chiffres 2022 attendus d'ici le 28 février 2023" "$
 grep -q "copie : " "$T/dry.txt" && fail "coordinator copied before the due date"
 [ "$(grep -c '^    G01\.' "$T/dry.txt")" = 6 ] || fail "dry run cell lines for gip"
 [ "$(received)" = 0 ] || fail "a dry run sent mail"
-[ ! -e "$DB" ] || [ "$(sql 'select count(*) from outbox')$(sql 'select count(*) from reminders')" = 00 ] ||
+[ ! -e "$DB" ] || [ "$(sql 'select count(*) from mail_queue')$(sql 'select count(*) from reminders')" = 00 ] ||
   fail "a dry run wrote"
 
 "$RELEVE" -c "$CONF" remind --date 2023-02-20 > "$T/run.txt" || fail "remind failed: $(cat "$T/run.txt")"
@@ -59,7 +59,7 @@ cmp -s "$T/attached.xlsx" "$T/template.xlsx" || fail "the attachment is not the 
 
 # Recorded once; running again (same day, next day) sends nothing new.
 [ "$(sql "select count(*) from reminders where step='J-14' and campaign=2022 and mail is not null")" = 3 ] || fail "reminders rows"
-[ "$(sql "select count(*) from outbox where state='sent' and attempts=1")" = 3 ] || fail "outbox rows"
+[ "$(sql "select count(*) from mail_queue where state='sent' and attempts=1")" = 3 ] || fail "outbox rows"
 "$RELEVE" -c "$CONF" remind --date 2023-02-20 > "$T/again.txt" || fail "second run failed"
 grep -q "^0 relance mise en file ; 0 acteur complet, 3 déjà relancés à cette étape" "$T/again.txt" || fail "second run: $(tail -2 "$T/again.txt")"
 "$RELEVE" -c "$CONF" remind --date 2023-02-21 >/dev/null || fail "third run failed"

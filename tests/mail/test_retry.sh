@@ -11,11 +11,11 @@ make_config 1 'c["actors"] = [a for a in c["actors"] if a["id"] == "ars"]'
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "a 4xx made remind fail"
 grep -q "^boîte d'envoi : 0 envoyé, 1 à réessayer, 0 en échec définitif" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 0 ] || fail "a refused mail was stored"
-[ "$(sql "select state, attempts from outbox")" = "pending|1" ] || fail "not pending after 451: $(sql 'select * from outbox')"
-sql "select last_error from outbox" | grep -q "451" || fail "last_error: $(sql 'select last_error from outbox')"
+[ "$(sql "select state, attempts from mail_queue")" = "pending|1" ] || fail "not pending after 451: $(sql 'select * from mail_queue')"
+sql "select last_error from mail_queue" | grep -q "451" || fail "last_error: $(sql 'select last_error from mail_queue')"
 # The backoff: the next attempt is about a minute away.
-[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 50 and 61 from outbox")" = 1 ] ||
-  fail "backoff: $(sql 'select next_attempt_at from outbox')"
+[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 50 and 61 from mail_queue")" = 1 ] ||
+  fail "backoff: $(sql 'select next_attempt_at from mail_queue')"
 "$RELEVE" -c "$CONF" status --json > "$T/status.json" || fail "status failed"
 [ "$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["mail"]; print(m["pending"], m["retrying"], m["failed"])' "$T/status.json")" = "1 1 0" ] ||
   fail "status mail: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["mail"])' "$T/status.json")"
@@ -27,24 +27,24 @@ smtp_mode accept
 
 # The connection dropped at the end of DATA: still pending, second attempt.
 smtp_mode drop
-sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "a dropped connection made remind fail"
-[ "$(sql "select state, attempts from outbox")" = "pending|2" ] || fail "not pending after a drop: $(sql 'select * from outbox')"
-[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 110 and 121 from outbox")" = 1 ] ||
-  fail "second backoff: $(sql 'select next_attempt_at from outbox')"
+[ "$(sql "select state, attempts from mail_queue")" = "pending|2" ] || fail "not pending after a drop: $(sql 'select * from mail_queue')"
+[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 110 and 121 from mail_queue")" = 1 ] ||
+  fail "second backoff: $(sql 'select next_attempt_at from mail_queue')"
 
 # The server accepts: delivered exactly once.
 smtp_mode accept
-sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "remind failed"
 grep -q "^boîte d'envoi : 1 envoyé," "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 1 ] || fail "$(received) copies received"
-[ "$(sql "select state, attempts, last_error is null from outbox")" = "sent|3|1" ] || fail "$(sql 'select * from outbox')"
-sql "update outbox set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+[ "$(sql "select state, attempts, last_error is null from mail_queue")" = "sent|3|1" ] || fail "$(sql 'select * from mail_queue')"
+sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 >/dev/null
 [ "$(received)" = 1 ] || fail "sent twice"
 # The same bytes were offered each time: one Message-ID.
-[ "$(parse "$SINK/msg-1.eml" 'm["message_id"]')" = "$(sql 'select message_id from outbox')" ] || fail "Message-ID changed"
+[ "$(parse "$SINK/msg-1.eml" 'm["message_id"]')" = "$(sql 'select message_id from mail_queue')" ] || fail "Message-ID changed"
 
 # A 5xx answer: failed for good, kept, shown by status; remind exits 1.
 smtp_mode hard
@@ -52,8 +52,8 @@ rc=0
 "$RELEVE" -c "$CONF" remind --date 2023-03-28 > "$T/run.txt" || rc=$?
 [ "$rc" = 1 ] || fail "remind exited $rc after a 5xx"
 grep -q "^boîte d'envoi : 0 envoyé, 0 à réessayer, 1 en échec définitif" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
-[ "$(sql "select state, attempts, next_attempt_at is null from outbox where id = 2")" = "failed|1|1" ] || fail "$(sql 'select * from outbox')"
-sql "select last_error from outbox where id = 2" | grep -q "554" || fail "last_error: $(sql 'select last_error from outbox')"
+[ "$(sql "select state, attempts, next_attempt_at is null from mail_queue where id = 2")" = "failed|1|1" ] || fail "$(sql 'select * from mail_queue')"
+sql "select last_error from mail_queue where id = 2" | grep -q "554" || fail "last_error: $(sql 'select last_error from mail_queue')"
 "$RELEVE" -c "$CONF" status > "$T/status.txt" || fail "status failed"
 grep -q "^mails en échec : 1$" "$T/status.txt" || fail "status text: $(tail -5 "$T/status.txt")"
 grep -q "sante@ars.example.org.*554" "$T/status.txt" || fail "status does not show the failure"

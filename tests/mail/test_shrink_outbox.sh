@@ -15,7 +15,7 @@ for f in "$OUTBOX"/*.eml; do
   [ "$(parse "$f" 'm["defects"] == [] and m["crlf_only"] and m["max_line"] <= 78')" = True ] || fail "$f is not a clean message"
   id=$(parse "$f" 'm["message_id"]')
   [ "$(basename "$f")" = "$(echo "$id" | tr -d '<>').eml" ] || fail "$f not named after $id"
-  [ "$(sql "select state from outbox where message_id = '$id'")" = sent ] || fail "$id not marked sent"
+  [ "$(sql "select state from mail_queue where message_id = '$id'")" = sent ] || fail "$id not marked sent"
 done
 M=$(mail_to "$OUTBOX" gip@gip.example.org)
 [ "$(parse "$M" 'm["subject"]')" = "Rappel : 6 chiffres 2022 attendus d'ici le 31 mars 2023" ] || fail "first gip subject"

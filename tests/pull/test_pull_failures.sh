@@ -61,8 +61,8 @@ grep -q "pull bigstream: failed (1 in a row): refused: larger than max_bytes (10
 wait_for 15 "[ \"\$(sql \"select failures from pulls where source='down'\")\" -ge 3 ]" ||
   fail "down's failures not counted"
 grep -q "pull down: 2 failures in a row; mail to the coordinator queued" "$LOG" || fail "no notice"
-[ "$(sql "select count(*) from outbox where subject like '%« down »%'")" = 1 ] ||
-  fail "expected one mail about down: $(sql 'select subject from outbox')"
+[ "$(sql "select count(*) from mail_queue where subject like '%« down »%'")" = 1 ] ||
+  fail "expected one mail about down: $(sql 'select subject from mail_queue')"
 "$RELEVE" -c "$CONF" status --json >"$T/status.json" || fail "status --json"
 python3 - "$T/status.json" <<'PY' || fail "status --json sources: $(cat "$T/status.json")"
 import json, sys

@@ -252,7 +252,7 @@ static void test_receipt_queued_with_the_outcome(void **state) {
       {"r4.csv", HEADER "G24.2;2022;QPV;3;;;\n", 0, RELEVE_ACCEPTED},
   };
   releve_ingest_result r;
-  long long before = scalar("SELECT count(*) FROM outbox");
+  long long before = scalar("SELECT count(*) FROM mail_queue");
   (void)state;
   with_receipt = 1;
   /* Each one after the other: nothing is left open in between. */
@@ -262,16 +262,16 @@ static void test_receipt_queued_with_the_outcome(void **state) {
     releve_ingest_result_free(&r);
   }
   with_receipt = 0;
-  assert_int_equal(scalar("SELECT count(*) FROM outbox") - before, 4);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE recipients LIKE '%a@caf.example.org%' "
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue") - before, 4);
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue WHERE recipients LIKE '%a@caf.example.org%' "
                           "AND (subject LIKE '%r1.csv accepté%' OR subject LIKE '%r1-again.csv%' "
                           "OR subject LIKE '%r2.csv refusé%' OR subject LIKE '%r4.csv accepté%')"),
                    4);
   /* The receipt opens on what the file did for the campaign. */
-  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE subject LIKE '%r4.csv%' AND "
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue WHERE subject LIKE '%r4.csv%' AND "
                           "instr(message, 'Ce fichier a rempli 1 case attendue') > 0"),
                    1);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE subject LIKE '%r2.csv%' AND "
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue WHERE subject LIKE '%r2.csv%' AND "
                           "instr(message, 'Ce fichier a rempli 0 case attendue') > 0"),
                    1);
 }
@@ -379,7 +379,7 @@ static void test_recovered_file_recorded_once(void **state) {
     assert_int_equal(ingest("caf", "crash.csv", text, 0, &first),
                      k ? RELEVE_REFUSED : RELEVE_ACCEPTED);
     subs = scalar("SELECT count(*) FROM submissions");
-    mails = scalar("SELECT count(*) FROM outbox");
+    mails = scalar("SELECT count(*) FROM mail_queue");
     retry = 1;
     assert_int_equal(ingest("caf", "crash.csv", text, 0, &again), first.outcome);
     retry = 0;
@@ -387,7 +387,7 @@ static void test_recovered_file_recorded_once(void **state) {
     assert_string_equal(again.report, first.report);
     assert_int_equal(again.added, first.added);
     assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs);
-    assert_int_equal(scalar("SELECT count(*) FROM outbox"), mails);
+    assert_int_equal(scalar("SELECT count(*) FROM mail_queue"), mails);
     releve_ingest_result_free(&again);
     /* Retried again (a file that cannot leave processing/), and under the
      * name it was claimed as when "crash.csv" was taken there. */
@@ -398,7 +398,7 @@ static void test_recovered_file_recorded_once(void **state) {
     retry = 0;
     assert_int_equal(again.submission, first.submission);
     assert_int_equal(scalar("SELECT count(*) FROM submissions"), subs);
-    assert_int_equal(scalar("SELECT count(*) FROM outbox"), mails);
+    assert_int_equal(scalar("SELECT count(*) FROM mail_queue"), mails);
     releve_ingest_result_free(&first);
     releve_ingest_result_free(&again);
   }

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "util/log.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "receipt/receipt.h"
 #include "remind/remind.h"
 #include "remind/template.h"
@@ -321,7 +321,7 @@ static void test_dry_run_writes_nothing(void **state) {
   assert_int_equal(s.cells[0], 2);
   assert_string_equal(s.names[1], "gip");
   assert_int_equal(s.cells[1], 6);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox"), 0);
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue"), 0);
   assert_int_equal(scalar("SELECT count(*) FROM reminders"), 0);
 }
 
@@ -331,12 +331,12 @@ static void test_once_per_step(void **state) {
   (void)state;
   assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-20", 0, NULL, NULL, &sum), 0);
   assert_int_equal(sum.queued, 3);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox WHERE state = 'pending'"), 3);
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue WHERE state = 'pending'"), 3);
   assert_int_equal(scalar("SELECT count(*) FROM reminders WHERE step = 'J-14' AND campaign = "
                           "2022 AND mail IS NOT NULL"),
                    3);
   assert_int_equal(scalar("SELECT cells FROM reminders WHERE actor = 'gip'"), 6);
-  msg = text_of("SELECT message FROM outbox o JOIN reminders r ON r.mail = o.id "
+  msg = text_of("SELECT message FROM mail_queue o JOIN reminders r ON r.mail = o.id "
                 "WHERE r.actor = 'gip'");
   assert_non_null(strstr(msg, "To: gip@gip.example.org,\r\n dir@gip.example.org\r\n"));
   assert_null(strstr(msg, "\r\nCc:"));
@@ -350,11 +350,11 @@ static void test_once_per_step(void **state) {
   assert_int_equal(sum.already, 3);
   assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-21", 0, NULL, NULL, &sum), 0);
   assert_int_equal(sum.queued, 0);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox"), 3);
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue"), 3);
   /* The next step is a new mail. */
   assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-28", 0, NULL, NULL, &sum), 0);
   assert_int_equal(sum.queued, 3);
-  assert_int_equal(scalar("SELECT count(*) FROM outbox"), 6);
+  assert_int_equal(scalar("SELECT count(*) FROM mail_queue"), 6);
 }
 
 static void test_coordinator_copied_after_n(void **state) {
@@ -367,7 +367,7 @@ static void test_coordinator_copied_after_n(void **state) {
     char *sql, *msg;
     assert_int_equal(releve_remind_run(&store, &cfg, dates[i], 0, NULL, NULL, &sum), 0);
     assert_int_equal(sum.queued, 3);
-    sql = releve_aprintf("SELECT message FROM outbox WHERE id = (SELECT max(id) FROM outbox)");
+    sql = releve_aprintf("SELECT message FROM mail_queue WHERE id = (SELECT max(id) FROM mail_queue)");
     msg = text_of(sql);
     assert_int_equal(strstr(msg, "\r\nCc: coord@paris.example.org\r\n") != NULL, copied[i]);
     assert_non_null(strstr(msg, "\r\nReply-To: coord@paris.example.org\r\n"));
@@ -434,10 +434,10 @@ static void test_receipt(void **state) {
   res.report = "Fichier gip_2022.csv : REFUSÉ\nligne 3, colonne 4 : « abc » n'est pas un nombre\n";
   assert_int_equal(releve_receipt_queue(&store, &cfg, "gip", "gip\r\n2022.csv", &res, &id), 0);
   assert_true(id > 0);
-  msg = text_of("SELECT subject FROM outbox");
+  msg = text_of("SELECT subject FROM mail_queue");
   assert_string_equal(msg, "relevé : fichier gip??2022.csv refusé");
   free(msg);
-  msg = text_of("SELECT recipients FROM outbox");
+  msg = text_of("SELECT recipients FROM mail_queue");
   assert_string_equal(msg, "gip@gip.example.org,dir@gip.example.org");
   free(msg);
   /* No address: nothing queued, no error. */
@@ -459,22 +459,22 @@ static int count_eml(const char *folder) {
 
 static void test_outbox_folder(void **state) {
   releve_remind_summary sum;
-  releve_outbox_run run;
-  releve_outbox_counts c;
+  releve_mail_queue_run run;
+  releve_mail_queue_counts c;
   (void)state;
   assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-20", 0, NULL, NULL, &sum), 0);
-  assert_int_equal(releve_outbox_deliver(&store, &cfg, 2, NULL, &run), 0);
+  assert_int_equal(releve_mail_queue_deliver(&store, &cfg, 2, NULL, &run), 0);
   assert_int_equal(run.sent, 2);
   assert_int_equal(run.left, 1);
-  assert_int_equal(releve_outbox_deliver(&store, &cfg, 100, NULL, &run), 0);
+  assert_int_equal(releve_mail_queue_deliver(&store, &cfg, 100, NULL, &run), 0);
   assert_int_equal(run.sent, 1);
   assert_int_equal(run.left, 0);
   assert_int_equal(count_eml(cfg.outbox), 3);
-  assert_int_equal(releve_outbox_count(&store, &c), 0);
+  assert_int_equal(releve_mail_queue_count(&store, &c), 0);
   assert_int_equal(c.sent, 3);
   assert_int_equal(c.pending, 0);
   /* Nothing is sent twice. */
-  assert_int_equal(releve_outbox_deliver(&store, &cfg, 100, NULL, &run), 0);
+  assert_int_equal(releve_mail_queue_deliver(&store, &cfg, 100, NULL, &run), 0);
   assert_int_equal(run.sent, 0);
   assert_int_equal(count_eml(cfg.outbox), 3);
 }

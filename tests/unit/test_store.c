@@ -63,7 +63,7 @@ static void test_fresh_database_is_migrated(void **state) {
   assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
   assert_true(releve_store_schema_version() >= 2);
   assert_int_equal(test_scalar(&s, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                              "('observations','revisions','submissions','outbox','reminders')"),
+                              "('observations','revisions','submissions','mail_queue','reminders')"),
                    5);
   assert_int_equal(test_scalar(&s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
   assert_int_equal(test_scalar(&s, "PRAGMA synchronous"), 2); /* FULL */
@@ -103,7 +103,7 @@ static void test_migration_from_version_one(void **state) {
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
-  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM mail_queue"), 0);
   releve_store_close(&s);
   free(db);
 }

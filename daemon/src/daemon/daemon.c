@@ -59,7 +59,7 @@
 #include "decode/plugin_check.h"
 #include "decode/plugin_fault.h"
 #include "decode/plugin_host.h"
-#include "pull/poll.h"
+#include "pull/scheduler.h"
 #include "config/privacy.h"
 #include "spool/recover.h"
 #include "spool/spool.h"
@@ -135,7 +135,7 @@ typedef struct daemon_state {
   int *held;     /* per actor: its fault is recorded in the database */
   releve_watch *watch;
   releve_mailer *mailer; /* NULL with --once */
-  releve_poller *poller; /* scheduled pulls; NULL with --once or no sources */
+  releve_scheduler *poller; /* scheduled pulls; NULL with --once or no sources */
   int poller_closing;    /* a reload waits for the old poller to let go */
   item *head, *tail;
   unreadable *unreadable;
@@ -802,7 +802,7 @@ static void close_handles(daemon_state *d) {
   close_if((uv_handle_t *)&d->quiet);
   releve_mailer_close(d->mailer);
   if (d->poller)
-    releve_poller_close(d->poller, NULL, NULL);
+    releve_scheduler_close(d->poller, NULL, NULL);
   d->poller = NULL;
   releve_watch_close(d->watch);
   d->watch = NULL;
@@ -902,7 +902,7 @@ static int load(const releve_daemon_options *o, releve_config *cfg, releve_plugi
  * the rescans find it. The poller keeps a copy of its configuration; on
  * reload the new one starts once the old one has released its files. */
 static int start_poller(daemon_state *d) {
-  int rc = releve_poller_start(&d->loop, &d->cfg, &d->poller);
+  int rc = releve_scheduler_start(&d->loop, &d->cfg, &d->poller);
   if (rc)
     releve_err("cannot start the scheduled pulls: %s", strerror(-rc));
   return rc;
@@ -918,7 +918,7 @@ static void on_poller_closed(void *data) {
 static void restart_poller(daemon_state *d) {
   if (d->poller) {
     d->poller_closing = 1;
-    releve_poller_close(d->poller, on_poller_closed, d);
+    releve_scheduler_close(d->poller, on_poller_closed, d);
     d->poller = NULL;
   } else if (!d->poller_closing) {
     start_poller(d);

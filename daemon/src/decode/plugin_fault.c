@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "util/log.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "store/store_sql.h"
 #include "util/util.h"
 
@@ -32,7 +32,7 @@ static int notify(releve_store *s, const releve_config *cfg, const releve_actor 
   int rc;
 
   snprintf(about, sizeof about, "plugin fault of %s", a->id);
-  rc = subject && body ? releve_outbox_notify_coordinator(s, cfg->mail_from, cfg->coordinator,
+  rc = subject && body ? releve_mail_queue_notify_coordinator(s, cfg->mail_from, cfg->coordinator,
                                                           subject, body, about)
                        : -ENOMEM;
   free(subject);

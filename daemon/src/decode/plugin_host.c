@@ -4,7 +4,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/poll.h> /* not <poll.h>: poll.h here is the scheduled pulls */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  *                           and its secret files, opens the staging file,
  *                           builds the curl handle (conditional request:
  *                           If-None-Match / If-Modified-Since)
- *   the transfer            on a loop (fetch.h); received bytes go to the
+ *   the transfer            on a loop (transfer.h); received bytes go to the
  *                           staging file, refused beyond max_bytes
  *   releve_pull_finish()    blocking: fsync, sha256; a body different from
  *                           the last one is moved into the actor's

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "util/log.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "pull/pull.h"
 #include "util/util.h"
 
@@ -39,7 +39,7 @@ int releve_pull_notify(releve_store *store, const releve_source *src, const char
     return -ENOMEM;
   }
   snprintf(about, sizeof about, "pull %s", src->id);
-  rc = releve_outbox_notify_coordinator(store, from, coordinator, subject, body, about);
+  rc = releve_mail_queue_notify_coordinator(store, from, coordinator, subject, body, about);
   free(subject);
   free(body);
   return rc;

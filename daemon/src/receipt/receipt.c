@@ -7,7 +7,7 @@
 #include "completeness/completeness.h"
 #include "util/log.h"
 #include "mail/mail_mime.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "remind/remind_ladder.h"
 #include "report/report.h"
 #include "util/util.h"
@@ -78,7 +78,7 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
     m.reply_to = cfg->coordinator;
     m.subject = subject;
     m.body = body;
-    rc = releve_outbox_queue(s, &m, mail, why, sizeof why);
+    rc = releve_mail_queue_queue(s, &m, mail, why, sizeof why);
     if (rc == -EINVAL)
       releve_err("receipt of %s/%s: %s", actor, name, why);
   }

@@ -8,7 +8,7 @@
 
 #include "util/log.h"
 #include "mail/mail_send.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "remind/remind.h"
 #include "store/store.h"
 
@@ -31,7 +31,7 @@ struct releve_mailer {
   char today[11];
   int remind_rc, deliver_rc;
   releve_remind_summary sum;
-  releve_outbox_run run;
+  releve_mail_queue_run run;
 };
 
 static void today(char out[11]) {
@@ -50,7 +50,7 @@ static void job(uv_work_t *w) {
   if (strcmp(m->today, m->ladder_day) != 0)
     m->remind_rc = releve_remind_run(&m->store, m->cfg, m->today, 0, NULL, NULL, &m->sum);
   m->deliver_rc =
-      releve_outbox_deliver(&m->store, m->cfg, m->cfg->mail_max_per_run, &m->stop, &m->run);
+      releve_mail_queue_deliver(&m->store, m->cfg, m->cfg->mail_max_per_run, &m->stop, &m->run);
 }
 
 static void on_tick(uv_timer_t *t);
@@ -71,9 +71,9 @@ static void after_job(uv_work_t *w, int status) {
                 m->sum.already, m->sum.waiting, m->sum.placeholder);
   }
   if (m->deliver_rc)
-    releve_err("outbox: %s; tried again at the next run", strerror(-m->deliver_rc));
+    releve_err("mail queue: %s; tried again at the next run", strerror(-m->deliver_rc));
   if (m->run.sent || m->run.retry || m->run.failed)
-    releve_info("outbox: %d sent, %d to retry, %d failed%s", m->run.sent, m->run.retry,
+    releve_info("mail queue: %d sent, %d to retry, %d failed%s", m->run.sent, m->run.retry,
                 m->run.failed, m->run.left ? ", more waiting for the next minute" : "");
   /* Something was queued meanwhile. What a run could not send (beyond
    * mail.max_per_run) waits for the next tick: that is the rate limit. */

@@ -1,5 +1,5 @@
 /* mailer.h -- releved's mail work: the reminder ladder (remind.h) at
- * start-up and then once a day, and the outbox sender (outbox.h) every
+ * start-up and then once a day, and the mail queue sender (mail_queue.h) every
  * minute and whenever a receipt is queued.
  *
  * The work runs on the libuv thread pool, one job at a time, so that SMTP

@@ -8,7 +8,7 @@
 
 #include "completeness/completeness.h"
 #include "util/log.h"
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
 #include "remind/template.h"
@@ -79,7 +79,7 @@ static int queue(releve_store *s, releve_reminder *r, const releve_mail *m) {
 
   if (rc)
     return rc;
-  rc = releve_outbox_queue(s, m, &r->mail, why, sizeof why);
+  rc = releve_mail_queue_queue(s, m, &r->mail, why, sizeof why);
   if (rc == -EINVAL)
     releve_err("reminder %s to %s (campaign %d): %s", r->step->name, r->actor->id,
                r->campaign->year, why);

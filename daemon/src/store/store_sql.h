@@ -176,6 +176,10 @@ static const char *const releve_sql_migrations[] = {
     "  plugin TEXT NOT NULL,"
     "  problem TEXT NOT NULL,"
     "  since TEXT NOT NULL);",
+
+    /* 6: "outbox" now names only the folder mails are written to without
+     * mail.smtp; the table is the queue every mail waits in. */
+    "ALTER TABLE outbox RENAME TO mail_queue;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -284,35 +288,35 @@ static const char *const releve_sql_migrations[] = {
   "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
   "ORDER BY a.line"
 
-/* Mail outbox (outbox.c). Times are UTC text, which compares as it sorts. */
-#define RELEVE_SQL_OUTBOX_INSERT                                                               \
-  "INSERT INTO outbox(message_id, recipients, subject, message, created_at, state, "           \
+/* The mail queue (mail_queue.c). Times are UTC text, which compares as it sorts. */
+#define RELEVE_SQL_MAIL_QUEUE_INSERT                                                               \
+  "INSERT INTO mail_queue(message_id, recipients, subject, message, created_at, state, "           \
   "attempts) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'pending', 0)"
-#define RELEVE_SQL_OUTBOX_DUE                                                                  \
-  "SELECT id FROM outbox WHERE state = 'pending' AND (next_attempt_at IS NULL OR "             \
+#define RELEVE_SQL_MAIL_QUEUE_DUE                                                                  \
+  "SELECT id FROM mail_queue WHERE state = 'pending' AND (next_attempt_at IS NULL OR "             \
   "next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) ORDER BY id LIMIT ?"
-#define RELEVE_SQL_OUTBOX_CLAIM                                                                \
-  "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = "                              \
+#define RELEVE_SQL_MAIL_QUEUE_CLAIM                                                                \
+  "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = "                              \
   "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?1) WHERE id = ?2 AND state = 'pending' AND "          \
   "(next_attempt_at IS NULL OR next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) "      \
   "RETURNING message_id, recipients, message, attempts"
-#define RELEVE_SQL_OUTBOX_SENT                                                                 \
-  "UPDATE outbox SET state = 'sent', sent_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "         \
+#define RELEVE_SQL_MAIL_QUEUE_SENT                                                                 \
+  "UPDATE mail_queue SET state = 'sent', sent_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "         \
   "next_attempt_at = NULL, last_error = NULL WHERE id = ?"
-#define RELEVE_SQL_OUTBOX_FAILED                                                               \
-  "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE id = "     \
+#define RELEVE_SQL_MAIL_QUEUE_FAILED                                                               \
+  "UPDATE mail_queue SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE id = "     \
   "?"
-#define RELEVE_SQL_OUTBOX_RETRY                                                                \
-  "UPDATE outbox SET state = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "     \
+#define RELEVE_SQL_MAIL_QUEUE_RETRY                                                                \
+  "UPDATE mail_queue SET state = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "     \
   "?3)   THEN 'failed' ELSE 'pending' END, last_error = CASE WHEN created_at < "               \
   "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?3)   THEN 'gave up retrying: ' || ?1 ELSE ?1 "        \
   "END, next_attempt_at = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "        \
   "?3)   THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now', ?2) END WHERE id = ?4 "           \
   "RETURNING state"
-#define RELEVE_SQL_OUTBOX_COUNTS                                                               \
-  "SELECT state, count(*), count(last_error) FROM outbox GROUP BY state"
-#define RELEVE_SQL_OUTBOX_FAILURES                                                             \
-  "SELECT id, recipients, subject, created_at, attempts, last_error FROM outbox WHERE "        \
+#define RELEVE_SQL_MAIL_QUEUE_COUNTS                                                               \
+  "SELECT state, count(*), count(last_error) FROM mail_queue GROUP BY state"
+#define RELEVE_SQL_MAIL_QUEUE_FAILURES                                                             \
+  "SELECT id, recipients, subject, created_at, attempts, last_error FROM mail_queue WHERE "        \
   "state = 'failed' ORDER BY id"
 
 /* Reminders sent, never twice for the same actor, campaign and step. */

@@ -1,10 +1,10 @@
-#include "pull/poll.h"
+#include "pull/scheduler.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pull/fetch.h"
+#include "pull/transfer.h"
 #include "util/log.h"
 #include "pull/pull.h"
 #include "config/source.h"
@@ -13,7 +13,7 @@
 enum job { JOB_NONE, JOB_PREPARE, JOB_FINISH };
 
 typedef struct entry {
-  releve_poller *p;
+  releve_scheduler *p;
   const releve_source *src;
   char *incoming, *staging;
   releve_pull_dirs dirs;
@@ -29,14 +29,14 @@ typedef struct entry {
   int notify_rc;
 } entry;
 
-struct releve_poller {
+struct releve_scheduler {
   uv_loop_t *loop;
   releve_sources sources;
   entry *entries;
   size_t n;
   releve_store store;
   int store_open;
-  releve_fetch *fetch;
+  releve_transfer *fetch;
   char *from, *coordinator;
   uv_work_t work;
   entry *job_head, *job_tail, *job_running;
@@ -46,8 +46,8 @@ struct releve_poller {
   void *closed_data;
 };
 
-static void run_jobs(releve_poller *p);
-static void maybe_free(releve_poller *p);
+static void run_jobs(releve_scheduler *p);
+static void maybe_free(releve_scheduler *p);
 
 /* ---- scheduling ----------------------------------------------------------- */
 
@@ -77,7 +77,7 @@ static time_t retry_at(const entry *e, time_t from) {
 }
 
 static void queue_job(entry *e, enum job job) {
-  releve_poller *p = e->p;
+  releve_scheduler *p = e->p;
   e->job = job;
   e->next_job = NULL;
   if (p->job_tail)
@@ -103,7 +103,7 @@ static void on_timer(uv_timer_t *t) {
 /* ---- steps on the thread pool ------------------------------------------ */
 
 static void job_work(uv_work_t *w) {
-  releve_poller *p = w->data;
+  releve_scheduler *p = w->data;
   entry *e = p->job_running;
 
   if (e->job == JOB_PREPARE) {
@@ -126,7 +126,7 @@ static void on_transferred(void *data, CURL *easy, CURLcode result) {
 }
 
 static void after_prepare(entry *e) {
-  releve_poller *p = e->p;
+  releve_scheduler *p = e->p;
   CURL *easy;
   int rc;
 
@@ -149,7 +149,7 @@ static void after_prepare(entry *e) {
   }
   easy = releve_pull_handle(e->pull);
   if (easy && !p->closing) {
-    rc = releve_fetch_add(p->fetch, easy, on_transferred, e);
+    rc = releve_transfer_add(p->fetch, easy, on_transferred, e);
     if (rc == 0)
       return;
     releve_pull_transferred(e->pull, CURLE_FAILED_INIT);
@@ -158,7 +158,7 @@ static void after_prepare(entry *e) {
 }
 
 static void after_finish(entry *e) {
-  releve_poller *p = e->p;
+  releve_scheduler *p = e->p;
   const releve_pull_result *r = &e->res;
   time_t now = time(NULL), due;
 
@@ -203,7 +203,7 @@ static void after_finish(entry *e) {
 }
 
 static void after_job(uv_work_t *w, int status) {
-  releve_poller *p = w->data;
+  releve_scheduler *p = w->data;
   entry *e = p->job_running;
   enum job job = e->job;
   (void)status;
@@ -218,7 +218,7 @@ static void after_job(uv_work_t *w, int status) {
   maybe_free(p);
 }
 
-static void run_jobs(releve_poller *p) {
+static void run_jobs(releve_scheduler *p) {
   entry *e;
 
   while (p->job_running == NULL && (e = p->job_head) != NULL) {
@@ -245,7 +245,7 @@ static void run_jobs(releve_poller *p) {
 
 static int load_row(void *ud, const char *source, time_t last_attempt, time_t last_success,
                     int failures, const char *last_error) {
-  releve_poller *p = ud;
+  releve_scheduler *p = ud;
   size_t i;
   (void)last_success;
   (void)last_error;
@@ -264,7 +264,7 @@ static int load_row(void *ud, const char *source, time_t last_attempt, time_t la
   return 0;
 }
 
-static void free_poller(releve_poller *p) {
+static void free_poller(releve_scheduler *p) {
   size_t i;
   for (i = 0; i < p->n; i++) {
     free(p->entries[i].incoming);
@@ -279,7 +279,7 @@ static void free_poller(releve_poller *p) {
   free(p);
 }
 
-static void maybe_free(releve_poller *p) {
+static void maybe_free(releve_scheduler *p) {
   void (*closed)(void *) = p->closed;
   void *data = p->closed_data;
   if (!p->closing || p->open_timers || p->job_running || p->job_head)
@@ -291,7 +291,7 @@ static void maybe_free(releve_poller *p) {
 
 static void on_timer_closed(uv_handle_t *h) {
   entry *e = h->data;
-  releve_poller *p = e->p;
+  releve_scheduler *p = e->p;
   p->open_timers--;
   maybe_free(p);
 }
@@ -302,7 +302,7 @@ static void on_abandoned(void *data, CURL *easy) {
   queue_job(e, JOB_FINISH); /* removes the staging file, records nothing */
 }
 
-void releve_poller_close(releve_poller *p, void (*closed)(void *data), void *data) {
+void releve_scheduler_close(releve_scheduler *p, void (*closed)(void *data), void *data) {
   size_t i;
 
   if (p->closing)
@@ -310,15 +310,15 @@ void releve_poller_close(releve_poller *p, void (*closed)(void *data), void *dat
   p->closing = 1;
   p->closed = closed;
   p->closed_data = data;
-  releve_fetch_close(p->fetch, on_abandoned);
+  releve_transfer_close(p->fetch, on_abandoned);
   p->fetch = NULL;
   for (i = 0; i < p->n; i++) {
     uv_close((uv_handle_t *)&p->entries[i].timer, on_timer_closed);
   }
 }
 
-int releve_poller_start(uv_loop_t *loop, const releve_config *cfg, releve_poller **out) {
-  releve_poller *p;
+int releve_scheduler_start(uv_loop_t *loop, const releve_config *cfg, releve_scheduler **out) {
+  releve_scheduler *p;
   releve_diags diags = {0};
   releve_jctx c = {cfg->file ? cfg->file : "(built-in default)", &diags};
   time_t now = time(NULL);
@@ -356,7 +356,7 @@ int releve_poller_start(uv_loop_t *loop, const releve_config *cfg, releve_poller
   if (rc == 0)
     rc = releve_pull_rows(&p->store, load_row, p);
   if (rc == 0)
-    rc = releve_fetch_init(loop, &p->fetch);
+    rc = releve_transfer_init(loop, &p->fetch);
   if (rc) {
     free_poller(p);
     return rc;

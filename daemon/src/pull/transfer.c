@@ -1,4 +1,4 @@
-#include "pull/fetch.h"
+#include "pull/transfer.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,18 +7,18 @@
 typedef struct watched {
   uv_poll_t poll;
   curl_socket_t fd;
-  releve_fetch *f;
+  releve_transfer *f;
   struct watched *prev, *next;
 } watched;
 
 typedef struct transfer {
   CURL *easy;
-  releve_fetch_cb cb;
+  releve_transfer_cb cb;
   void *data;
   struct transfer *prev, *next;
 } transfer;
 
-struct releve_fetch {
+struct releve_transfer {
   uv_loop_t *loop;
   CURLM *multi;
   uv_timer_t timer;
@@ -41,7 +41,7 @@ static void unwatch(watched *w) {
   uv_close((uv_handle_t *)&w->poll, on_watched_closed);
 }
 
-static void forget(releve_fetch *f, transfer *t) {
+static void forget(releve_transfer *f, transfer *t) {
   if (t->prev)
     t->prev->next = t->next;
   else
@@ -52,7 +52,7 @@ static void forget(releve_fetch *f, transfer *t) {
 }
 
 /* Hands every finished transfer to its callback. */
-static void reap(releve_fetch *f) {
+static void reap(releve_transfer *f) {
   CURLMsg *m;
   int left;
 
@@ -74,7 +74,7 @@ static void reap(releve_fetch *f) {
 
 static void on_socket_event(uv_poll_t *p, int status, int events) {
   watched *w = p->data;
-  releve_fetch *f = w->f;
+  releve_transfer *f = w->f;
   int flags = 0, running;
 
   if (status < 0)
@@ -88,14 +88,14 @@ static void on_socket_event(uv_poll_t *p, int status, int events) {
 }
 
 static void on_timer(uv_timer_t *t) {
-  releve_fetch *f = t->data;
+  releve_transfer *f = t->data;
   int running;
   curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
   reap(f);
 }
 
 static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp) {
-  releve_fetch *f = userp;
+  releve_transfer *f = userp;
   watched *w = socketp;
   int events = 0;
   (void)easy;
@@ -132,7 +132,7 @@ static int on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, v
 }
 
 static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp) {
-  releve_fetch *f = userp;
+  releve_transfer *f = userp;
   (void)multi;
   if (timeout_ms < 0)
     uv_timer_stop(&f->timer);
@@ -141,8 +141,8 @@ static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp) {
   return 0;
 }
 
-int releve_fetch_init(uv_loop_t *loop, releve_fetch **out) {
-  releve_fetch *f = calloc(1, sizeof *f);
+int releve_transfer_init(uv_loop_t *loop, releve_transfer **out) {
+  releve_transfer *f = calloc(1, sizeof *f);
   int rc;
 
   *out = NULL;
@@ -169,7 +169,7 @@ int releve_fetch_init(uv_loop_t *loop, releve_fetch **out) {
   return 0;
 }
 
-int releve_fetch_add(releve_fetch *f, CURL *easy, releve_fetch_cb cb, void *data) {
+int releve_transfer_add(releve_transfer *f, CURL *easy, releve_transfer_cb cb, void *data) {
   transfer *t = calloc(1, sizeof *t);
 
   if (t == NULL)
@@ -193,11 +193,11 @@ int releve_fetch_add(releve_fetch *f, CURL *easy, releve_fetch_cb cb, void *data
   return 0;
 }
 
-unsigned releve_fetch_running(const releve_fetch *f) { return f->running; }
+unsigned releve_transfer_running(const releve_transfer *f) { return f->running; }
 
 static void on_timer_closed(uv_handle_t *h) { free(h->data); }
 
-void releve_fetch_close(releve_fetch *f, void (*abandoned)(void *data, CURL *easy)) {
+void releve_transfer_close(releve_transfer *f, void (*abandoned)(void *data, CURL *easy)) {
   while (f->transfers) {
     transfer *t = f->transfers;
     forget(f, t);

@@ -1,4 +1,4 @@
-#include "mail/outbox.h"
+#include "mail/mail_queue.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +14,7 @@
 #define BACKOFF_MAX (4 * 3600) /* never more than this between two attempts */
 #define GIVE_UP "-5 days"      /* a message this old is not retried again */
 
-int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, char *why,
+int releve_mail_queue_queue(releve_store *s, const releve_mail *m, long long *id, char *why,
                         size_t why_size) {
   releve_mail_built b;
   sqlite3_stmt *st;
@@ -22,7 +22,7 @@ int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, ch
 
   if (rc)
     return rc;
-  rc = releve_store_prepare(s, RELEVE_SQL_OUTBOX_INSERT, &st);
+  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_INSERT, &st);
   if (rc == 0) {
     sqlite3_bind_text(st, 1, b.message_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, b.recipients, -1, SQLITE_STATIC);
@@ -30,7 +30,7 @@ int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, ch
     sqlite3_bind_blob(st, 4, b.message, (int)b.len, SQLITE_STATIC);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_errno(sqlite3_errcode(s->db));
     if (rc)
-      snprintf(why, why_size, "cannot store it in the outbox: %s", sqlite3_errmsg(s->db));
+      snprintf(why, why_size, "cannot store it in the mail queue: %s", sqlite3_errmsg(s->db));
     else if (id)
       *id = sqlite3_last_insert_rowid(s->db);
     sqlite3_finalize(st);
@@ -39,7 +39,7 @@ int releve_outbox_queue(releve_store *s, const releve_mail *m, long long *id, ch
   return rc;
 }
 
-int releve_outbox_notify_coordinator(releve_store *s, const char *from, const char *coordinator,
+int releve_mail_queue_notify_coordinator(releve_store *s, const char *from, const char *coordinator,
                                      const char *subject, const char *body, const char *about) {
   const char *to[2] = {coordinator, NULL};
   releve_mail m = {0};
@@ -52,7 +52,7 @@ int releve_outbox_notify_coordinator(releve_store *s, const char *from, const ch
   m.to = to;
   m.subject = subject;
   m.body = body;
-  rc = releve_outbox_queue(s, &m, NULL, why, sizeof why);
+  rc = releve_mail_queue_queue(s, &m, NULL, why, sizeof why);
   if (rc == -EINVAL)
     releve_err("%s: the mail to the coordinator was refused: %s", about, why);
   return rc;
@@ -76,7 +76,7 @@ static void taken_free(taken *t) {
 static int claim(releve_store *s, const releve_config *cfg, long long id, taken *t) {
   sqlite3_stmt *st;
   char lease[32];
-  int rc = releve_store_prepare(s, RELEVE_SQL_OUTBOX_CLAIM, &st), step;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
 
   if (rc)
     return rc;
@@ -113,8 +113,8 @@ enum outcome { SENT, FAILED, RETRY };
  * the message in (pending, or failed once it is too old). */
 static int record(releve_store *s, enum outcome o, long long id, const char *error, int attempts,
                   char *state, size_t state_size) {
-  static const char *const sql[] = {RELEVE_SQL_OUTBOX_SENT, RELEVE_SQL_OUTBOX_FAILED,
-                                    RELEVE_SQL_OUTBOX_RETRY};
+  static const char *const sql[] = {RELEVE_SQL_MAIL_QUEUE_SENT, RELEVE_SQL_MAIL_QUEUE_FAILED,
+                                    RELEVE_SQL_MAIL_QUEUE_RETRY};
   sqlite3_stmt *st;
   char delay[32];
   int rc = releve_store_prepare(s, sql[o], &st), step;
@@ -143,7 +143,7 @@ static int record(releve_store *s, enum outcome o, long long id, const char *err
 }
 
 static int send_one(releve_store *s, const releve_config *cfg, long long id,
-                    const atomic_int *stop, releve_outbox_run *run) {
+                    const atomic_int *stop, releve_mail_queue_run *run) {
   releve_mail_envelope e;
   char error[512], state[16] = "";
   taken t;
@@ -188,8 +188,8 @@ static int send_one(releve_store *s, const releve_config *cfg, long long id,
   return rc;
 }
 
-int releve_outbox_deliver(releve_store *s, const releve_config *cfg, int limit,
-                          const atomic_int *stop, releve_outbox_run *run) {
+int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int limit,
+                          const atomic_int *stop, releve_mail_queue_run *run) {
   sqlite3_stmt *st;
   long long *ids;
   int n = 0, i, rc, step;
@@ -200,7 +200,7 @@ int releve_outbox_deliver(releve_store *s, const releve_config *cfg, int limit,
   ids = calloc((size_t)limit + 1, sizeof *ids);
   if (ids == NULL)
     return -ENOMEM;
-  rc = releve_store_prepare(s, RELEVE_SQL_OUTBOX_DUE, &st);
+  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_DUE, &st);
   if (rc) {
     free(ids);
     return rc;
@@ -223,9 +223,9 @@ int releve_outbox_deliver(releve_store *s, const releve_config *cfg, int limit,
   return rc;
 }
 
-int releve_outbox_count(releve_store *s, releve_outbox_counts *c) {
+int releve_mail_queue_count(releve_store *s, releve_mail_queue_counts *c) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_OUTBOX_COUNTS, &st), step;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_COUNTS, &st), step;
 
   memset(c, 0, sizeof *c);
   if (rc)
@@ -252,15 +252,15 @@ static const char *text(sqlite3_stmt *st, int col) {
   return s ? s : "";
 }
 
-int releve_outbox_failures(releve_store *s, int (*cb)(void *ud, const releve_outbox_failure *f),
+int releve_mail_queue_failures(releve_store *s, int (*cb)(void *ud, const releve_mail_queue_failure *f),
                            void *ud) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_OUTBOX_FAILURES, &st), step = SQLITE_DONE;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_FAILURES, &st), step = SQLITE_DONE;
 
   if (rc)
     return rc;
   while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    releve_outbox_failure f;
+    releve_mail_queue_failure f;
     f.id = sqlite3_column_int64(st, 0);
     f.recipients = text(st, 1);
     f.subject = text(st, 2);
