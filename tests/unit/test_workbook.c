@@ -365,6 +365,30 @@ static void test_ods_values(void **state) {
   free(path);
 }
 
+/* Rows and cells nested where ODS has none (a row in a row, a cell in a cell
+ * or outside a row) are passed over whole: the rows around them keep their
+ * numbers, each given once. */
+static void test_ods_misplaced(void **state) {
+  (void)state;
+  char *path = make_ods(
+      "<table:table table:name=\"T\"><table:table-cell office:value-type=\"string\">"
+      "<text:p>hors ligne</text:p></table:table-cell>"
+      "<table:table-row><table:table-row table:number-rows-repeated=\"3\"><table:table-cell "
+      "office:value-type=\"string\"><text:p>a</text:p></table:table-cell></table:table-row>"
+      "<table:table-cell office:value-type=\"string\"><text:p>b<table:table-cell "
+      "office:value-type=\"string\"><text:p>c</text:p></table:table-cell></text:p>"
+      "</table:table-cell></table:table-row>"
+      "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>d</text:p>"
+      "</table:table-cell></table:table-row></table:table>");
+  run r;
+  read_book(&r, path, 0, NULL);
+  EXPECT(r, "1: A=T'b'\n"
+            "2: A=T'd'\n");
+  assert_int_equal(r.rc, 0);
+  done(&r);
+  free(path);
+}
+
 static void test_not_a_workbook(void **state) {
   (void)state;
   char *path = test_file(dir, "plain.csv", "indicateur;valeur\nA;1\n");
@@ -635,6 +659,7 @@ int main(void) {
       cmocka_unit_test(test_xlsx_merged_hidden_trailing),
       cmocka_unit_test(test_xlsx_sheets),
       cmocka_unit_test(test_ods_values),
+      cmocka_unit_test(test_ods_misplaced),
       cmocka_unit_test(test_not_a_workbook),
       cmocka_unit_test(test_xls_and_encrypted_ole),
       cmocka_unit_test(test_encrypted_zip_entry),

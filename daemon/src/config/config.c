@@ -150,7 +150,7 @@ static void load_mail(releve_config *cfg, const releve_jctx *c) {
 static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"rescan_seconds", "quiet_seconds", "decode_timeout_seconds",
                                      "decode_memory_mb", "spool_mode", "spool_group", "watch",
-                                     "stale_upload_hours", NULL};
+                                     "stale_upload_hours", "max_jobs", NULL};
   json_t *o = NULL;
   const char *mode = "2770";
   char *end;
@@ -164,6 +164,9 @@ static void load_daemon(releve_config *cfg, const releve_jctx *c) {
   cfg->stale_upload_hours = int_key(c, o, "daemon", "stale_upload_hours", 24, 1, 8760);
   cfg->decode_timeout_seconds = int_key(c, o, "daemon", "decode_timeout_seconds", 300, 1, 86400);
   cfg->decode_memory_mb = int_key(c, o, "daemon", "decode_memory_mb", 1024, 16, 1 << 20);
+  /* Files of different actors decoded side by side: a hung plugin holds
+   * back its own actor's files only. */
+  cfg->max_jobs = int_key(c, o, "daemon", "max_jobs", 2, 1, 64);
   cfg->watch = 1;
   releve_json_bool(c, o, "daemon", "watch", 0, &cfg->watch);
   if (o) {

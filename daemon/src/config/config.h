@@ -71,6 +71,7 @@ typedef struct releve_config {
   int stale_upload_hours;  /* an upload name untouched this long is shown and mailed about */
   int decode_timeout_seconds;
   int decode_memory_mb;
+  int max_jobs;            /* files (of different actors) in hand at once */
   int watch;               /* inotify hints on top of the rescans (default on) */
   int spool_mode;          /* mode of incoming/ folders */
   const char *spool_group; /* group owning incoming/, may be NULL */

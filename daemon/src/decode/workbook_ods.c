@@ -17,6 +17,8 @@ typedef struct ods {
   /* the row */
   unsigned long next_row, rows_repeated;
   unsigned col;
+  int in_row;
+  unsigned stray;        /* rows and cells open inside a row or cell, passed over */
   /* the cell */
   int in_cell, in_p, paragraphs;
   unsigned annotation;   /* depth inside office:annotation (comments) */
@@ -196,11 +198,21 @@ static void rows_start(void *data, const XML_Char *name, const XML_Char **attrs)
   }
   if (!o->in_target || o->depth != 1)
     return;
-  if (strcmp(local, "table-row") == 0) {
+  int is_row = strcmp(local, "table-row") == 0;
+  int is_cell = strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0;
+  /* A row inside a row, or a cell inside a cell or outside any row, is not
+   * ODS; read as such it would end the enclosing row twice and give a row
+   * number again. Its whole content is passed over instead. */
+  if (o->stray > 0 || (is_row && o->in_row) || (is_cell && (o->in_cell || !o->in_row))) {
+    o->stray += is_row || is_cell;
+    return;
+  }
+  if (is_row) {
+    o->in_row = 1;
     o->rows_repeated = count_attr(attrs, "number-rows-repeated", RELEVE_WORKBOOK_MAX_ROWS);
     wb_row_begin(wb, o->next_row);
     o->col = 1;
-  } else if (strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0) {
+  } else if (is_cell) {
     cell_start(s, o, attrs, local[0] == 'c');
   } else if (!o->in_cell) {
     return;
@@ -235,7 +247,13 @@ static void rows_end(void *data, const XML_Char *name) {
   }
   if (!o->in_target || o->depth != 1)
     return;
-  if (strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0) {
+  int is_row = strcmp(local, "table-row") == 0;
+  int is_cell = strcmp(local, "table-cell") == 0 || strcmp(local, "covered-table-cell") == 0;
+  if (o->stray > 0) {
+    o->stray -= is_row || is_cell;
+    return;
+  }
+  if (is_cell) {
     o->in_cell = 0;
     if (put_cell(s, o) < 0)
       XML_StopParser(s->parser, XML_FALSE);
@@ -244,7 +262,8 @@ static void rows_end(void *data, const XML_Char *name) {
     o->annotation--;
   } else if (strcmp(local, "p") == 0) {
     o->in_p = 0;
-  } else if (strcmp(local, "table-row") == 0) {
+  } else if (is_row) {
+    o->in_row = 0;
     o->next_row += o->rows_repeated;
     if (wb_row_end(wb) < 0)
       XML_StopParser(s->parser, XML_FALSE);
@@ -256,7 +275,7 @@ static void rows_end(void *data, const XML_Char *name) {
 static void rows_text(void *data, const XML_Char *text, int len) {
   wb_stream *s = data;
   ods *o = s->ud;
-  if (o->in_target && o->in_cell && o->in_p && !o->annotation)
+  if (o->in_target && o->in_cell && o->in_p && !o->annotation && o->stray == 0)
     add_text(s, text, (size_t)len);
 }
 
@@ -264,8 +283,8 @@ static int ods_select(releve_workbook *wb, size_t i) {
   ods *o = wb->fmt;
   o->target = i;
   o->table = o->depth = 0;
-  o->in_target = o->in_cell = o->in_p = 0;
-  o->annotation = 0;
+  o->in_target = o->in_row = o->in_cell = o->in_p = 0;
+  o->annotation = o->stray = 0;
   o->next_row = 1;
   return wb_stream_open(wb, &wb->stream, "content.xml", o, rows_start, rows_end, rows_text);
 }
