@@ -15,6 +15,7 @@
 #include "spool/claim.h"
 #include "util/log.h"
 #include "spool/spool.h"
+#include "util/name.h"
 #include "testutil.h"
 
 static char *dir, *in, *out;
@@ -150,18 +151,18 @@ static void test_odd_and_long_names(void **state) {
   for (int i = 0; i < 120; i++)
     memcpy(name + 2 * i, "\xc3\xa9", 2);
   strcpy(name + 240, ".csv");
-  v = releve_claim_variant(name, 1, RELEVE_SPOOL_KEPT_NAME_MAX);
+  v = releve_name_variant(name, 1, RELEVE_SPOOL_KEPT_NAME_MAX);
   assert_true(strlen(v) <= RELEVE_SPOOL_KEPT_NAME_MAX);
   assert_int_equal(strncmp(v + strlen(v) - 6, "~1.csv", 6), 0);
   assert_true(releve_log_clean_name(v));
-  assert_true(releve_claim_variant_of(name, v, RELEVE_SPOOL_KEPT_NAME_MAX));
+  assert_true(releve_name_variant_of(name, v, RELEVE_SPOOL_KEPT_NAME_MAX));
   free(v);
-  v = releve_claim_variant("court.csv", 1, RELEVE_SPOOL_KEPT_NAME_MAX);
+  v = releve_name_variant("court.csv", 1, RELEVE_SPOOL_KEPT_NAME_MAX);
   assert_string_equal(v, "court.csv");
   free(v);
-  assert_true(releve_claim_variant_of("court.csv", "court~12.csv", 255));
-  assert_false(releve_claim_variant_of("court.csv", "autre~2.csv", 255));
-  assert_false(releve_claim_variant_of("court.csv", "court~x.csv", 255));
+  assert_true(releve_name_variant_of("court.csv", "court~12.csv", 255));
+  assert_false(releve_name_variant_of("court.csv", "autre~2.csv", 255));
+  assert_false(releve_name_variant_of("court.csv", "court~x.csv", 255));
   /* Settled with its report although "<name>.rapport.txt" would not fit. */
   free(test_file(in, name, "x"));
   assert_int_equal(releve_spool_settle(in, name, out, "rapport\n", &final), 0);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ingest/ingest.h"
+#include "receipt/receipt.h"
 #include "testutil.h"
 #include "testcheck.h"
 
@@ -56,7 +57,8 @@ static releve_outcome ingest(const char *actor, const char *name, const char *te
   releve_ingest_request req;
   memset(&req, 0, sizeof req);
   req.dry_run = dry;
-  req.receipt = with_receipt;
+  if (with_receipt)
+    req.on_outcome = releve_receipt_on_outcome;
   req.retry = retry;
   return test_ingest_text(&env, dir, actor, name, text, &req, res);
 }

@@ -42,6 +42,8 @@ typedef struct releve_ingest_env {
   const releve_plugins *plugins;
 } releve_ingest_env;
 
+struct releve_ingest_result;
+
 typedef struct releve_ingest_request {
   const char *actor;
   const char *path;    /* the file to read (opened O_NOFOLLOW|O_NONBLOCK) */
@@ -52,10 +54,16 @@ typedef struct releve_ingest_request {
    * file (reader.h). */
   const char *plugin;
   int dry_run;         /* check everything, store nothing */
-  /* Queue the partner's receipt (receipt.h) in the transaction that records
-   * the outcome: a file is never stored without its mail, and a crash
-   * before the COMMIT leaves neither. */
-  int receipt;
+  /* Called in the transaction that records the outcome, just before its
+   * COMMIT (never for a dry run), with the result as it will be returned:
+   * what must be committed with the outcome or not at all, such as the
+   * partner's receipt (receipt.h). A file is then never stored
+   * without it, and a crash before the COMMIT leaves neither. A negative
+   * errno value rolls everything back: the file has no outcome and is
+   * retried. NULL: nothing more is written. */
+  int (*on_outcome)(void *ud, const releve_ingest_env *env, const char *actor,
+                    const char *name, const struct releve_ingest_result *res);
+  void *on_outcome_ud;
   /* A file found in processing/ (a retry): the daemon died, or could not
    * move it out, after recording it. When a submission of this actor
    * recorded these same bytes under this name (or the name it was claimed

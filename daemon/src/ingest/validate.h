@@ -13,20 +13,6 @@
 #include "referentiel/period.h"
 #include "util/util.h"
 
-typedef struct releve_figure {
-  const releve_indicator *indicator;
-  releve_period period;
-  char period_text[16];
-  char geography[16];
-  int has_value;
-  double value;
-  const char *text;   /* text indicators */
-  int has_share;
-  double share;
-  const char *status; /* normal, provisional, estimated, suppressed, not_available */
-  const char *comment;
-} releve_figure;
-
 enum { RELEVE_VALID = 0, RELEVE_EMPTY = 1, RELEVE_INVALID = -1 };
 
 /* Checks c for actor. RELEVE_VALID fills out; RELEVE_EMPTY means the row

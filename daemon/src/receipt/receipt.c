@@ -88,3 +88,10 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   free(body);
   return rc;
 }
+
+int releve_receipt_on_outcome(void *ud, const releve_ingest_env *env, const char *actor,
+                              const char *name, const releve_ingest_result *res) {
+  int rc = releve_receipt_queue(env->store, env->cfg, actor, name, res, NULL);
+  (void)ud;
+  return rc == -EINVAL ? 0 : rc;
+}

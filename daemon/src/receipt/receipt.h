@@ -16,4 +16,13 @@
 int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *actor,
                          const char *file_name, const releve_ingest_result *res, long long *mail);
 
+/* An ingest's on_outcome (ingest.h) that queues the partner's receipt in the
+ * transaction recording the outcome: a file is never stored without its
+ * mail, and a crash before the COMMIT leaves neither. A mail the outbox
+ * refuses to build (an address it cannot use, -EINVAL) is logged and does
+ * not hold the figures back; any other failure rolls the file back. ud is
+ * unused. The spool's job sets it; `releve ingest` mails nothing. */
+int releve_receipt_on_outcome(void *ud, const releve_ingest_env *env, const char *actor,
+                              const char *name, const releve_ingest_result *res);
+
 #endif

@@ -11,10 +11,9 @@
  * linked into the spool). FIFOs and devices are never opened.
  *
  * Moves never replace an existing file: when the name is taken in the
- * target folder, "name~2.ext", "name~3.ext"… are used. A name longer than
- * the target allows keeps its extension and loses the end of its stem
- * ("<stem cut>~1.ext"): names up to NAME_MAX come in, and archive/ needs
- * room for "<name>.rapport.txt" and its temporary name. */
+ * target folder, its variants are used (name.h, "name~2.ext"…): names up
+ * to NAME_MAX come in, and archive/ needs room for "<name>.rapport.txt"
+ * and its temporary name. */
 
 #include <stddef.h>
 #ifndef RELEVE_CLAIM_H
@@ -50,14 +49,6 @@ int releve_claim_move_as(const char *from_dir, const char *name, const char *to_
                          const char *as, size_t max_len, releve_claim_before_fn before,
                          void *ud, char **final_name);
 
-
-/* The n-th name tried for name (n = 1: name itself when it fits), at most
- * max_len bytes, cut on a whole UTF-8 character; malloc'ed, NULL when
- * max_len leaves no room or out of memory. */
-char *releve_claim_variant(const char *name, int n, size_t max_len);
-/* Whether name is base or one of its variants (releve_claim_variant()): a
- * file claimed under "name~2.csv" because "name.csv" was taken. */
-int releve_claim_variant_of(const char *base, const char *name, size_t max_len);
 
 /* Inspects dir/name without following links or opening anything but a
  * regular file. Returns a releve_claim_kind (>= 0) or a negative errno. */

@@ -11,6 +11,7 @@
 
 #include "decode/plugin_fault.h"
 #include "decode/supervise.h"
+#include "receipt/receipt.h"
 #include "spool/claim.h"
 #include "spool/spool.h"
 #include "util/log.h"
@@ -254,7 +255,7 @@ static void prepare_work(uv_work_t *w) {
   req.path = j->path;
   req.name = j->found; /* as the partner named it */
   req.channel = "spool";
-  req.receipt = 1;
+  req.on_outcome = releve_receipt_on_outcome;
   req.retry = j->processing;
   req.refusal = j->refusal;
   rc = releve_ingest_begin(e->ingest, &req, &j->in);

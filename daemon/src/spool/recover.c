@@ -10,7 +10,7 @@
 #include "util/hash.h"
 #include "util/log.h"
 #include "spool/spool.h"
-#include "store/store_sql.h"
+#include "store/submission.h"
 #include "util/util.h"
 
 static int ends_with(const char *s, const char *suffix) {
@@ -18,30 +18,12 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* The report the newest submission of actor with these bytes recorded
- * (malloc'ed in *report), or *report NULL when none did. */
-static int recorded_report(releve_store *store, const char *actor, const char *sha256,
-                           char **report) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare(store, RELEVE_SQL_SUB_RECORDED, &st);
-
-  *report = NULL;
-  if (rc)
-    return rc;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW && (*report = strdup((const char *)sqlite3_column_text(st, 7))) == NULL)
-    rc = SQLITE_NOMEM;
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
-}
-
 /* One settled file: known to the database, and with its report. */
 static int check_file(releve_store *store, const char *actor, const char *dir, const char *name,
                       releve_recover_result *res) {
   char *path = releve_aprintf("%s/%s", dir, name), *rpath = NULL, *report = NULL;
   char sha256[65];
+  releve_submission_found found;
   unsigned long long size;
   struct stat st;
   int fd, rc = 0;
@@ -55,8 +37,10 @@ static int check_file(releve_store *store, const char *actor, const char *dir, c
     goto out;
   if ((rc = releve_sha256_fd(fd, sha256, &size)) != 0)
     goto out;
-  if ((rc = recorded_report(store, actor, sha256, &report)) != 0)
+  if ((rc = releve_submission_recorded(store, actor, sha256, NULL, 0, &found)) < 0)
     goto out;
+  report = found.report;
+  rc = 0;
   if (report == NULL) {
     if (res->unknown++ == 0) {
       res->example = path;

@@ -13,6 +13,7 @@
 
 #include "spool/claim.h"
 #include "util/log.h"
+#include "util/name.h"
 #include "util/util.h"
 
 static const char *const dir_names[] = {"incoming", "processing", "archive", "rejected"};
@@ -85,7 +86,7 @@ static int write_report_alone(const char *dir, const char *name, const char *rep
                               char **final_name) {
   int i;
   for (i = 1; i < 1000; i++) {
-    char *base = releve_claim_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
+    char *base = releve_name_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
     char *path = base ? releve_aprintf("%s/%s.rapport.txt", dir, base) : NULL;
     struct stat st;
     int rc;

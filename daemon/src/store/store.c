@@ -57,13 +57,17 @@ int releve_store_exec(releve_store *s, const char *sql) {
 int releve_store_begin(releve_store *s) { return releve_store_exec(s, "BEGIN IMMEDIATE"); }
 
 int releve_store_commit(releve_store *s) {
-  int rc = releve_store_exec(s, "COMMIT");
+  /* Not logged here: the caller knows what was not committed and what
+   * becomes of it (a file left in processing/, a reminder sent later). */
+  int rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
   /* A failed COMMIT (disk full, I/O error) leaves the transaction open;
    * roll it back so the connection stays usable and nothing half-done
    * remains. */
-  if (rc)
+  if (rc != SQLITE_OK) {
     releve_store_rollback(s);
-  return rc;
+    return releve_store_errno(rc);
+  }
+  return 0;
 }
 
 void releve_store_rollback(releve_store *s) {

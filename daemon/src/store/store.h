@@ -35,6 +35,8 @@ int releve_store_user_version(releve_store *s);
 int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed);
 
 int releve_store_begin(releve_store *s);    /* BEGIN IMMEDIATE */
+/* COMMIT, or on failure ROLLBACK and a negative errno value, not logged:
+ * the caller says what was lost. */
 int releve_store_commit(releve_store *s);
 void releve_store_rollback(releve_store *s);
 

@@ -266,6 +266,8 @@ static const char *const releve_sql_migrations[] = {
   "INSERT INTO revisions(indicator, period, geography, value, text, share, status, comment, "  \
   "submission, line, received_at) "                                                            \
   "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+/* One (indicator, period) pair of the file being ingested. */
+#define RELEVE_SQL_PAIR_INSERT "INSERT INTO temp.ingest_pairs VALUES (?, ?)"
 /* Parts above their whole, for the cells a submission wrote (listed in
  * temp.ingest_pairs): a count for QPV or QVA above QP, any part above
  * PARIS. Driven by the file's (indicator, period) pairs and primary-key

@@ -1,0 +1,49 @@
+/* submission.h -- the submissions table as a file's ingest and the
+ * spool's recovery use it: one row per file taken (actor, channel, name,
+ * size, sha256, plugin, outcome, counts, report). The statements are in
+ * store_sql.h. Errors are returned as negative errno values and never
+ * logged here: the caller knows which file failed and what happens next. */
+#ifndef RELEVE_SUBMISSION_H
+#define RELEVE_SUBMISSION_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+typedef struct releve_submission {
+  const char *actor, *channel, *name, *sha256, *plugin;
+  const char *outcome;     /* "accepted" or "refused" */
+  const char *received_at; /* UTC text, shared by the file's figures */
+  const char *report;      /* NULL: empty */
+  unsigned long long size;
+  int added, changed, unchanged, refused, warnings;
+} releve_submission;
+
+/* Records sub; *id gets its id. 0 or a negative errno value. */
+int releve_submission_insert(releve_store *s, const releve_submission *sub, long long *id);
+/* Sets the counts (sub's added, changed, unchanged, refused, warnings) and
+ * the report of submission id, once its figures are in. */
+int releve_submission_set_counts(releve_store *s, long long id, const releve_submission *sub);
+/* The accepted submission of actor with these bytes, in *id; 0 when none. */
+int releve_submission_find_accepted(releve_store *s, const char *actor, const char *sha256,
+                                    long long *id);
+/* Whether a scheduled pull dropped these bytes in the actor's spool
+ * (pull.c notes each body before it lands): 1 or 0, or a negative errno. */
+int releve_submission_pulled(releve_store *s, const char *actor, const char *sha256);
+
+/* What a submission recorded, as found again. */
+typedef struct releve_submission_found {
+  long long id;
+  int accepted; /* else refused */
+  int added, changed, unchanged, refused, warnings;
+  char *report; /* malloc'ed */
+} releve_submission_found;
+
+/* The newest submission of actor that recorded these bytes under name or
+ * one of its variants of at most max_len bytes (name.h), or under any name
+ * when name is NULL. Returns 1 with *out filled (free out->report), 0 when
+ * there is none, or a negative errno value. */
+int releve_submission_recorded(releve_store *s, const char *actor, const char *sha256,
+                               const char *name, size_t max_len, releve_submission_found *out);
+
+#endif
