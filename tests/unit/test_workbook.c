@@ -169,7 +169,7 @@ static void read_book(run *r, const char *path, size_t index,
           assert_string_equal(c->text, "");
           continue;
         }
-        releve_buf_addf(&r->out, " %s=%c'%s'", releve_workbook_ref(c->column, 0, ref),
+        releve_buf_addf(&r->out, " %s=%c'%s'", releve_report_cell_ref(c->column, 0, ref),
                         c->kind == RELEVE_CELL_NUMBER ? 'N' : 'T', c->text);
         if (c->kind == RELEVE_CELL_NUMBER)
           releve_buf_addf(&r->out, "(%.15g)", c->number);
@@ -644,10 +644,10 @@ static void test_million_empty_rows(void **state) {
 static void test_refs(void **state) {
   (void)state;
   char out[24];
-  assert_string_equal(releve_workbook_ref(5, 12, out), "E12");
-  assert_string_equal(releve_workbook_ref(26, 1, out), "Z1");
-  assert_string_equal(releve_workbook_ref(27, 1, out), "AA1");
-  assert_string_equal(releve_workbook_ref(16384, 1048576, out), "XFD1048576");
+  assert_string_equal(releve_report_cell_ref(5, 12, out), "E12");
+  assert_string_equal(releve_report_cell_ref(26, 1, out), "Z1");
+  assert_string_equal(releve_report_cell_ref(27, 1, out), "AA1");
+  assert_string_equal(releve_report_cell_ref(16384, 1048576, out), "XFD1048576");
 }
 
 int main(void) {

@@ -38,27 +38,6 @@ int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, con
   return rc;
 }
 
-const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]) {
-  if (column == 0) {
-    snprintf(out, 24, "%lu", row);
-    return out;
-  }
-  char letters[8];
-  int n = 0;
-  while (column > 0 && n < 7) {
-    letters[n++] = (char)('A' + (column - 1) % 26);
-    column = (column - 1) / 26;
-  }
-  int o = 0;
-  while (n > 0)
-    out[o++] = letters[--n];
-  if (row > 0)
-    snprintf(out + o, (size_t)(24 - o), "%lu", row);
-  else
-    out[o] = '\0';
-  return out;
-}
-
 int wb_parse_ref(const char *ref, unsigned *column, unsigned long *row) {
   unsigned long c = 0, r = 0;
   const char *p = ref;
@@ -398,7 +377,7 @@ int wb_row_cell(releve_workbook *wb, unsigned c, releve_cell_kind kind, double n
     return wb_fail(wb, -EBADMSG, wb->row, 0,
                    "valeur au-delà de la dernière colonne permise (%s, cellule %s) : le classeur "
                    "semble fabriqué et n'est pas lu",
-                   "XFD", releve_workbook_ref(c ? c : RELEVE_WORKBOOK_MAX_COLUMNS + 1, wb->row, ref));
+                   "XFD", releve_report_cell_ref(c ? c : RELEVE_WORKBOOK_MAX_COLUMNS + 1, wb->row, ref));
   if (wb->text.len + len > RELEVE_WORKBOOK_MAX_ROW_BYTES)
     return wb_fail(wb, -EBADMSG, wb->row, 0,
                    "ligne de plus de %u Mo de texte : le classeur n'est pas lu",
@@ -438,7 +417,7 @@ int wb_cell_text(wb_stream *s, unsigned col, const char *text, size_t len) {
     char ref[24];
     rc = wb_fail(wb, -EBADMSG, wb->row, 0,
                  "cellule %s de plus de %u Kio de texte : le classeur n'est pas lu",
-                 releve_workbook_ref(col, wb->row, ref), RELEVE_WORKBOOK_MAX_CELL >> 10);
+                 releve_report_cell_ref(col, wb->row, ref), RELEVE_WORKBOOK_MAX_CELL >> 10);
   } else if (releve_buf_add(&wb->cell, text, len) < 0) {
     rc = wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
   }

@@ -105,8 +105,4 @@ int releve_workbook_heads(int fd, size_t max,
                           int (*each)(void *ud, const unsigned char *head, size_t n), void *ud,
                           char **why);
 
-/* "E12" for column 5, row 12 (column 0: "12", row 0: "E"); out holds at
- * least 24 bytes. */
-const char *releve_workbook_ref(unsigned column, unsigned long row, char out[24]);
-
 #endif

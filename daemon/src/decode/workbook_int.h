@@ -9,6 +9,7 @@
 
 #include "util/util.h"
 #include "decode/workbook.h"
+#include "report/report.h" /* cell references in messages */
 
 /* What a numeric cell style means. */
 enum { WB_STYLE_PLAIN = 0, WB_STYLE_DATE = 1, WB_STYLE_PERCENT = 2 };

@@ -107,7 +107,7 @@ static int put_cell(wb_stream *s, ods *o) {
     wb_fail(wb, 0, wb->row, o->col,
             "formule sans valeur calculée (cellule %s) : ouvrez le classeur dans LibreOffice ou "
             "Excel et enregistrez-le, pour que la valeur y soit écrite",
-            releve_workbook_ref(o->col, wb->row, ref));
+            releve_report_cell_ref(o->col, wb->row, ref));
     return 0;
   }
   if ((strcmp(o->type, "float") == 0 || strcmp(o->type, "currency") == 0 ||

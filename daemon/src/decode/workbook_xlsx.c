@@ -331,7 +331,7 @@ static void cell_done(wb_stream *s, xlsx *x) {
     wb_fail(wb, 0, wb->row, x->col,
             "formule sans valeur calculée (cellule %s) : ouvrez le classeur dans Excel ou "
             "LibreOffice et enregistrez-le, pour que la valeur y soit écrite",
-            releve_workbook_ref(x->col, wb->row, ref));
+            releve_report_cell_ref(x->col, wb->row, ref));
     return;
   }
   if (!x->has_v && strcmp(x->type, "inlineStr") != 0)
@@ -342,7 +342,7 @@ static void cell_done(wb_stream *s, xlsx *x) {
     if (*v == '\0' || *end != '\0' || i >= x->nss) {
       wb_fail(wb, 0, wb->row, x->col,
               "cellule %s : renvoi vers le texte partagé n° %s, absent du classeur (abîmé ?)",
-              releve_workbook_ref(x->col, wb->row, ref), v);
+              releve_report_cell_ref(x->col, wb->row, ref), v);
       return;
     }
     const char *t = x->ss.data + x->ss_at[i];

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "decode/workbook.h"
 
 static int keep(int *n) { return ++*n <= RELEVE_REPORT_MAX_LINES; }
 
@@ -45,6 +44,27 @@ static void sheet_name(const char *name, char *out, size_t size) {
   out[o] = '\0';
 }
 
+const char *releve_report_cell_ref(unsigned column, unsigned long row, char out[24]) {
+  if (column == 0) {
+    snprintf(out, 24, "%lu", row);
+    return out;
+  }
+  char letters[8];
+  int n = 0;
+  while (column > 0 && n < 7) {
+    letters[n++] = (char)('A' + (column - 1) % 26);
+    column = (column - 1) / 26;
+  }
+  int o = 0;
+  while (n > 0)
+    out[o++] = letters[--n];
+  if (row > 0)
+    snprintf(out + o, (size_t)(24 - o), "%lu", row);
+  else
+    out[o] = '\0';
+  return out;
+}
+
 const char *releve_report_where(const releve_report *r, unsigned long line, unsigned column,
                                 char out[192]) {
   char name[136], ref[24];
@@ -57,7 +77,7 @@ const char *releve_report_where(const releve_report *r, unsigned long line, unsi
   else {
     sheet_name(r->sheet, name, sizeof name);
     if (column)
-      snprintf(out, 192, "cellule %s!%s", name, releve_workbook_ref(column, line, ref));
+      snprintf(out, 192, "cellule %s!%s", name, releve_report_cell_ref(column, line, ref));
     else
       snprintf(out, 192, "%s, ligne %lu", name, line);
   }

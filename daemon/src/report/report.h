@@ -24,6 +24,10 @@ typedef struct releve_report {
  * "ligne 12, colonne 5". Returns 0 or -ENOMEM. */
 int releve_report_sheet(releve_report *r, const char *name);
 
+/* "E12" for column 5, row 12 (column 0: "12", row 0: "E"), as a
+ * spreadsheet names its cells; out holds at least 24 bytes. */
+const char *releve_report_cell_ref(unsigned column, unsigned long row, char out[24]);
+
 /* Where line and column lie, as the report says it: "ligne 12, colonne 5",
  * "ligne 12", "cellule Feuil1!E12", "Feuil1, ligne 12", or "fichier" for
  * line 0. Returns out. */
