@@ -263,3 +263,14 @@ void releve_report_free(releve_report *r) {
   free(r->sheet);
   r->sheet = NULL;
 }
+
+char *releve_report_path(const char *dir, const char *name) {
+  return releve_aprintf("%s/%s" RELEVE_REPORT_SUFFIX, dir, name);
+}
+
+int releve_report_write(const char *dir, const char *name, const char *text) {
+  char *path = releve_report_path(dir, name);
+  int rc = path ? releve_write_file_atomic(path, text, strlen(text), 0640) : -ENOMEM;
+  free(path);
+  return rc;
+}

@@ -92,6 +92,16 @@ const char *releve_report_channel(const char *channel, int brief);
 
 /* The whole text, malloc'ed. */
 char *releve_report_render(const releve_report *r, const releve_report_head *h);
+
+/* A report's file lies beside the file it is about, in archive/ or
+ * rejected/, under its name and this suffix. */
+#define RELEVE_REPORT_SUFFIX ".rapport.txt"
+/* dir/<name>.rapport.txt, malloc'ed; NULL when out of memory. */
+char *releve_report_path(const char *dir, const char *name);
+/* Writes text durably as releve_report_path(dir, name): an atomic write
+ * (a temporary name, then rename), mode 0640. Returns 0 or a negative
+ * errno value. */
+int releve_report_write(const char *dir, const char *name, const char *text);
 void releve_report_free(releve_report *r);
 
 #endif

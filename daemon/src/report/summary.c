@@ -1,6 +1,9 @@
 #include "report/summary.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int releve_report_context_kinds(releve_report *r, const int by_kind[RELEVE_GEO_NETWORK + 1],
                                 int qva) {
@@ -71,4 +74,48 @@ char *releve_report_conclude(const releve_report *r, releve_report_head *h,
   text = releve_report_render(r, h);
   h->summary = NULL; /* it was this function's */
   return text;
+}
+
+static const char *verdict_word(releve_verdict v) {
+  return v == RELEVE_VERDICT_DUPLICATE ? "déjà reçu" : v == RELEVE_VERDICT_REFUSED ? "refusé"
+                                                                                  : "accepté";
+}
+
+static const char *meaning(releve_verdict v) {
+  if (v == RELEVE_VERDICT_DUPLICATE)
+    return "Nous avions déjà reçu ce même fichier : rien n'a changé.";
+  if (v == RELEVE_VERDICT_REFUSED)
+    return "Aucun de ses chiffres n'a été enregistré ; le détail suit.";
+  return "Ses chiffres sont enregistrés.";
+}
+
+int releve_report_receipt_text(const releve_report_receipt *r, char **subject, char **body) {
+  char filled[RELEVE_NUMBER_SIZE], owes[RELEVE_NUMBER_SIZE];
+  size_t n = strlen(r->report);
+
+  /* The report's own closing lines are enough. */
+  while (n && r->report[n - 1] == '\n')
+    n--;
+  *subject = releve_aprintf("relevé : fichier %s %s", r->file_name, verdict_word(r->verdict));
+  /* What the file did for the campaign comes first: the cells it filled,
+   * and what this actor still owes after it. */
+  *body = releve_aprintf("Ce fichier a rempli %s case%s attendue%s du référentiel ; il vous "
+                         "en reste %s à fournir pour la campagne en cours (chiffres de %d, "
+                         "à rendre le %.2s/%.2s/%.4s).\n\n"
+                         "Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "
+                         "avez transmis : il est %s. %s\n\n%.*s\n\nBien cordialement,\n\n-- \n"
+                         "relevé, collecte des indicateurs du contrat de ville\n"
+                         "(message automatique%s%s)\n",
+                         count_text(r->filled, filled), plural(r->filled), plural(r->filled),
+                         count_text(r->owed, owes), r->year, r->due + 8, r->due + 5, r->due,
+                         r->file_name, verdict_word(r->verdict), meaning(r->verdict), (int)n,
+                         r->report, r->coordinator ? " ; pour toute question : " : "",
+                         r->coordinator ? r->coordinator : "");
+  if (*subject == NULL || *body == NULL) {
+    free(*subject);
+    free(*body);
+    *subject = *body = NULL;
+    return -ENOMEM;
+  }
+  return 0;
 }

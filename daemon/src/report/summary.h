@@ -1,6 +1,7 @@
 /* summary.h -- the verdict and summary sentence that open a file's report,
- * and the lines about figures kept for information, in the words a
- * partner uses: "ACCEPTÉ", "1 360 valeurs reçues : 1 200 ajoutées…". */
+ * the lines about figures kept for information, and the receipt mailed
+ * around the report, in the words a partner uses: "ACCEPTÉ", "1 360
+ * valeurs reçues : 1 200 ajoutées…". */
 #ifndef RELEVE_SUMMARY_H
 #define RELEVE_SUMMARY_H
 
@@ -34,5 +35,20 @@ int releve_report_context_kinds(releve_report *r, const int by_kind[RELEVE_GEO_N
  * of memory. */
 char *releve_report_conclude(const releve_report *r, releve_report_head *h,
                              const releve_report_tally *t);
+
+/* What a receipt says around the report (receipt.h). */
+typedef struct releve_report_receipt {
+  releve_verdict verdict;  /* accepted, refused or duplicate */
+  const char *file_name;   /* as the partner named it, kept printable */
+  const char *report;      /* the file's report, kept printable */
+  int filled;              /* cells of the référentiel the file filled */
+  int owed, year;          /* what the actor still owes for the campaign of year */
+  const char *due;         /* when it is due, YYYY-MM-DD */
+  const char *coordinator; /* whom to ask, NULL: nobody named */
+} releve_report_receipt;
+
+/* The receipt's subject and body, malloc'ed. Returns 0 or -ENOMEM (then
+ * both are NULL). */
+int releve_report_receipt_text(const releve_report_receipt *r, char **subject, char **body);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "util/hash.h"
 #include "util/log.h"
+#include "report/report.h"
 #include "spool/spool.h"
 #include "store/submission.h"
 #include "util/util.h"
@@ -48,11 +49,11 @@ static int check_file(releve_store *store, const char *actor, const char *dir, c
     }
     goto out;
   }
-  rpath = releve_aprintf("%s.rapport.txt", path);
+  rpath = releve_report_path(dir, name);
   if (rpath == NULL) {
     rc = -ENOMEM;
   } else if (lstat(rpath, &st) != 0 && errno == ENOENT) {
-    rc = releve_write_file_atomic(rpath, report, strlen(report), 0640);
+    rc = releve_report_write(dir, name, report);
     if (rc == 0) {
       res->rewritten++;
       releve_warn("%s/%s: its report was missing; rewritten from the database", actor, name);
@@ -77,12 +78,12 @@ static int check_dir(releve_store *store, const char *actor, const char *dir,
     return rc == -ENOENT ? 0 : rc;
   for (i = 0; i < n && rc == 0; i++) {
     const char *name = names[i];
-    if (name[0] == '.' && strstr(name, ".rapport.txt.") && ends_with(name, ".tmp")) {
+    if (name[0] == '.' && strstr(name, RELEVE_REPORT_SUFFIX ".") && ends_with(name, ".tmp")) {
       char *path = releve_aprintf("%s/%s", dir, name);
       if (path && unlink(path) == 0)
         res->removed++;
       free(path);
-    } else if (!ends_with(name, ".rapport.txt") && !releve_spool_ignored_name(name)) {
+    } else if (!ends_with(name, RELEVE_REPORT_SUFFIX) && !releve_spool_ignored_name(name)) {
       rc = check_file(store, actor, dir, name, res);
     }
   }

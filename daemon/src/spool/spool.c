@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "report/report.h"
 #include "spool/claim.h"
 #include "util/log.h"
 #include "util/name.h"
@@ -87,20 +88,20 @@ static int write_report_alone(const char *dir, const char *name, const char *rep
   int i;
   for (i = 1; i < 1000; i++) {
     char *base = releve_name_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
-    char *path = base ? releve_aprintf("%s/%s.rapport.txt", dir, base) : NULL;
+    char *path = base ? releve_report_path(dir, base) : NULL;
     struct stat st;
     int rc;
     if (path == NULL) {
       free(base);
       return -ENOMEM;
     }
-    if (lstat(path, &st) == 0) {
+    rc = lstat(path, &st);
+    free(path);
+    if (rc == 0) {
       free(base);
-      free(path);
       continue;
     }
-    rc = releve_write_file_atomic(path, report, strlen(report), 0640);
-    free(path);
+    rc = releve_report_write(dir, base, report);
     if (rc == 0 && final_name)
       *final_name = base;
     else
@@ -290,11 +291,9 @@ int releve_spool_list(const char *dir, char ***names, size_t *n) {
  * report. */
 static int write_report_first(void *ud, const char *to_dir, const char *target) {
   const char *report = ud;
-  char *path = releve_aprintf("%s/%s.rapport.txt", to_dir, target);
-  int rc = path ? releve_write_file_atomic(path, report, strlen(report), 0640) : -ENOMEM;
+  int rc = releve_report_write(to_dir, target, report);
   if (rc)
-    releve_err("cannot write the report %s: %s", path ? path : target, strerror(-rc));
-  free(path);
+    releve_err("cannot write the report of %s in %s: %s", target, to_dir, strerror(-rc));
   return rc;
 }
 
