@@ -116,7 +116,7 @@ static void test_settle_and_list(void **state) {
   assert_null(names[2]);
   releve_spool_names_free(names);
   report = "Résultat : aucune donnée enregistrée\n";
-  assert_int_equal(releve_spool_settle(in, "a.csv", out, report, &final), 0);
+  assert_int_equal(releve_claim_settle(in, "a.csv", out, report, &final), 0);
   assert_string_equal(final, "a.csv");
   free(final);
   {
@@ -151,13 +151,13 @@ static void test_odd_and_long_names(void **state) {
   for (int i = 0; i < 120; i++)
     memcpy(name + 2 * i, "\xc3\xa9", 2);
   strcpy(name + 240, ".csv");
-  v = releve_name_variant(name, 1, RELEVE_SPOOL_KEPT_NAME_MAX);
-  assert_true(strlen(v) <= RELEVE_SPOOL_KEPT_NAME_MAX);
+  v = releve_name_variant(name, 1, RELEVE_CLAIM_KEPT_NAME_MAX);
+  assert_true(strlen(v) <= RELEVE_CLAIM_KEPT_NAME_MAX);
   assert_int_equal(strncmp(v + strlen(v) - 6, "~1.csv", 6), 0);
   assert_true(releve_log_clean_name(v));
-  assert_true(releve_name_variant_of(name, v, RELEVE_SPOOL_KEPT_NAME_MAX));
+  assert_true(releve_name_variant_of(name, v, RELEVE_CLAIM_KEPT_NAME_MAX));
   free(v);
-  v = releve_name_variant("court.csv", 1, RELEVE_SPOOL_KEPT_NAME_MAX);
+  v = releve_name_variant("court.csv", 1, RELEVE_CLAIM_KEPT_NAME_MAX);
   assert_string_equal(v, "court.csv");
   free(v);
   assert_true(releve_name_variant_of("court.csv", "court~12.csv", 255));
@@ -165,8 +165,8 @@ static void test_odd_and_long_names(void **state) {
   assert_false(releve_name_variant_of("court.csv", "court~x.csv", 255));
   /* Settled with its report although "<name>.rapport.txt" would not fit. */
   free(test_file(in, name, "x"));
-  assert_int_equal(releve_spool_settle(in, name, out, "rapport\n", &final), 0);
-  assert_true(strlen(final) <= RELEVE_SPOOL_KEPT_NAME_MAX);
+  assert_int_equal(releve_claim_settle(in, name, out, "rapport\n", &final), 0);
+  assert_true(strlen(final) <= RELEVE_CLAIM_KEPT_NAME_MAX);
   v = releve_aprintf("%s/%s.rapport.txt", out, final);
   assert_int_equal(access(v, F_OK), 0);
   free(v);

@@ -291,12 +291,12 @@ static int settle(releve_job *j) {
   char *kept;
   int rc;
   if (!act->personal_data)
-    return releve_spool_settle(e->processing[j->actor], j->name, to, j->res.report,
+    return releve_claim_settle(e->processing[j->actor], j->name, to, j->res.report,
                                &j->final_name);
   kept = act->keep_days > 0 ? releve_spool_personal_path(e->cfg, act->id) : NULL;
   rc = act->keep_days > 0 && kept == NULL
            ? -ENOMEM
-           : releve_spool_settle_personal(e->processing[j->actor], j->name, to, kept,
+           : releve_claim_settle_personal(e->processing[j->actor], j->name, to, kept,
                                           j->res.report, &j->final_name);
   free(kept);
   return rc;

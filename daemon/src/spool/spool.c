@@ -11,10 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/report.h"
 #include "spool/claim.h"
 #include "util/log.h"
-#include "util/name.h"
 #include "util/util.h"
 
 static const char *const dir_names[] = {"incoming", "processing", "archive", "rejected"};
@@ -80,70 +78,6 @@ int releve_spool_prepare(const releve_config *cfg) {
 
 char *releve_spool_personal_path(const releve_config *cfg, const char *actor) {
   return releve_aprintf("%s/%s/personal", cfg->spool, actor);
-}
-
-/* Writes dir/<name>.rapport.txt, or <name~2>.rapport.txt… when taken. */
-static int write_report_alone(const char *dir, const char *name, const char *report,
-                              char **final_name) {
-  int i;
-  for (i = 1; i < 1000; i++) {
-    char *base = releve_name_variant(name, i, RELEVE_SPOOL_KEPT_NAME_MAX);
-    char *path = base ? releve_report_path(dir, base) : NULL;
-    struct stat st;
-    int rc;
-    if (path == NULL) {
-      free(base);
-      return -ENOMEM;
-    }
-    rc = lstat(path, &st);
-    free(path);
-    if (rc == 0) {
-      free(base);
-      continue;
-    }
-    rc = releve_report_write(dir, base, report);
-    if (rc == 0 && final_name)
-      *final_name = base;
-    else
-      free(base);
-    return rc;
-  }
-  return -EEXIST;
-}
-
-int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
-                                 const char *personal_dir, const char *report,
-                                 char **final_name) {
-  char *kept = NULL, *path;
-  int rc;
-
-  if (final_name)
-    *final_name = NULL;
-  rc = write_report_alone(report_dir, name, report ? report : "", final_name);
-  if (rc) {
-    releve_err("cannot write the report of %s in %s: %s", name, report_dir, strerror(-rc));
-    return rc;
-  }
-  if (personal_dir) {
-    rc = releve_claim_move(from_dir, name, personal_dir, &kept);
-    if (rc == 0) {
-      path = releve_aprintf("%s/%s", personal_dir, kept);
-      /* The keeping period runs from now, not from the partner's upload. */
-      if (path == NULL || chmod(path, 0600) != 0 || utimensat(AT_FDCWD, path, NULL, 0) != 0)
-        rc = path ? -errno : -ENOMEM;
-      free(path);
-    }
-    free(kept);
-    if (rc == 0)
-      rc = releve_fsync_dir(personal_dir);
-  } else {
-    path = releve_aprintf("%s/%s", from_dir, name);
-    rc = path == NULL ? -ENOMEM : unlink(path) == 0 ? 0 : -errno;
-    free(path);
-  }
-  if (rc == 0)
-    rc = releve_fsync_dir(from_dir);
-  return rc;
 }
 
 int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
@@ -283,37 +217,4 @@ int releve_spool_list(const char *dir, char ***names, size_t *n) {
   *names = v;
   *n = len;
   return 0;
-}
-
-/* The report goes into to_dir under the name the file is about to take:
- * a crash between the two leaves the file in processing/ (run again) and
- * a report that the next attempt rewrites, never a file without its
- * report. */
-static int write_report_first(void *ud, const char *to_dir, const char *target) {
-  const char *report = ud;
-  int rc = releve_report_write(to_dir, target, report);
-  if (rc)
-    releve_err("cannot write the report of %s in %s: %s", target, to_dir, strerror(-rc));
-  return rc;
-}
-
-int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
-                        const char *report, char **final_name) {
-  char *final = NULL;
-  int rc;
-
-  if (final_name)
-    *final_name = NULL;
-  rc = releve_claim_move_as(from_dir, name, to_dir, NULL, RELEVE_SPOOL_KEPT_NAME_MAX,
-                            report ? write_report_first : NULL, (void *)report, &final);
-  if (rc)
-    return rc;
-  rc = releve_fsync_dir(to_dir);
-  if (rc == 0)
-    rc = releve_fsync_dir(from_dir);
-  if (final_name)
-    *final_name = final;
-  else
-    free(final);
-  return rc;
 }

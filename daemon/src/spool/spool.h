@@ -11,7 +11,9 @@
  * once its outcome is committed, or kept keep_days in
  *
  *   SPOOL/<actor>/personal/    mode 0700, the daemon's user only
- */
+ *
+ * This file names the folders and lists them; moving a file from one to
+ * the next is claim.h's. */
 #ifndef RELEVE_SPOOL_H
 #define RELEVE_SPOOL_H
 
@@ -48,32 +50,8 @@ void releve_spool_names_free(char **names);
  * negative errno value. */
 int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
 
-/* The longest name a file keeps in archive/ or rejected/: room is left
- * for ".rapport.txt" (12 bytes) and for the temporary name of its atomic
- * write (".", ".<pid>.tmp": 16 bytes) within NAME_MAX (255). A longer
- * name is cut (claim.h); the report gives the name as sent. */
-#define RELEVE_SPOOL_KEPT_NAME_MAX 227
-
-/* Writes report durably as "<final name>.rapport.txt" in to_dir, then
- * moves from_dir/name there under that final name (never replacing a file
- * there, see claim.h), and syncs both folders. *final_name (malloc'ed, may
- * be NULL) gets the name in to_dir. A crash between the two steps leaves
- * the file in from_dir and a report the next settle rewrites: never a file
- * settled without its report. */
-int releve_spool_settle(const char *from_dir, const char *name, const char *to_dir,
-                        const char *report, char **final_name);
-
 /* SPOOL/<actor>/personal, malloc'ed. */
 char *releve_spool_personal_path(const releve_config *cfg, const char *actor);
-/* A personal-data file whose outcome is committed: report goes to
- * report_dir alone (as "<name>.rapport.txt", never replacing a report
- * there), then the file leaves from_dir: moved into personal_dir (mode
- * 0600, its time set to now so that the keeping period starts) or, when
- * personal_dir is NULL, deleted. *final_name gets the report's name
- * without ".rapport.txt". */
-int releve_spool_settle_personal(const char *from_dir, const char *name, const char *report_dir,
-                                 const char *personal_dir, const char *report,
-                                 char **final_name);
 /* Deletes the files of personal_dir older than keep_days days. Returns the
  * number deleted, or a negative errno value. */
 int releve_spool_prune_personal(const char *personal_dir, int keep_days);
