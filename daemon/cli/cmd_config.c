@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "util/log.h"
 #include "decode/plugin_check.h"
-#include "config/privacy.h"
 #include "decode/reader.h"
 
 int cmd_init(releve_cli *cli, int argc, char **argv) {

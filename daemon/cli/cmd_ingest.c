@@ -6,7 +6,6 @@
 #include "cli.h"
 #include "ingest/ingest.h"
 #include "decode/plugin_check.h"
-#include "config/privacy.h"
 #include "decode/reader.h"
 #include "util/util.h"
 

@@ -5,7 +5,6 @@
 
 #include "address/address.h"
 #include "referentiel/geo.h"
-#include "decode/plugin_host.h"
 
 void releve_privacy_actor_load(releve_actor *act, const releve_jctx *c, json_t *entry,
                                const char *path) {
@@ -28,38 +27,6 @@ void releve_privacy_actor_load(releve_actor *act, const releve_jctx *c, json_t *
                      "%lld is out of range; 0 (delete once counted) to 366 days expected", days);
   else
     act->keep_days = (int)days;
-}
-
-size_t releve_privacy_enforce(releve_config *cfg, const releve_plugins *plugins,
-                              releve_diags *diags, int severity) {
-  size_t a, forced = 0;
-  for (a = 0; a < cfg->n_actors; a++) {
-    releve_actor *act = &cfg->actors[a];
-    const char *named = NULL;
-    size_t k;
-    if (!act->configured || act->personal_data)
-      continue;
-    /* Any plugin that may read the actor's files: each file is read by
-     * one of them. */
-    for (k = 0; named == NULL && act->plugins && act->plugins[k]; k++) {
-      const releve_plugin *p = releve_plugins_find(plugins, act->plugins[k]);
-      if (p && (releve_plugin_flags(p) & RELEVE_PLUGIN_PERSONAL_DATA))
-        named = act->plugins[k];
-    }
-    if (named == NULL)
-      continue;
-    act->personal_data = 1;
-    forced++;
-    releve_diags_add(diags, severity, cfg->file ? cfg->file : "(built-in default)", "actors", 0,
-                     0,
-                     "actor \"%s\": plugin \"%s\" decodes person-level records; add "
-                     "\"personal_data\": true (and \"keep_days\", 0 to delete each file once "
-                     "counted) to its entry%s",
-                     act->id, named,
-                     severity == RELEVE_DIAG_ERROR ? "" : "; its files are handled as personal "
-                                                           "data meanwhile");
-  }
-  return forced;
 }
 
 void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c) {

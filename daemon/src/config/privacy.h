@@ -8,7 +8,7 @@
  * root-only folder spool/<actor>/personal/ (mode 0700), then deleted.
  * A plugin that declares person-level records (RELEVE_PLUGIN_PERSONAL_DATA)
  * makes every actor using it such a source, whatever its configuration
- * says (releve_privacy_enforce).
+ * says (releve_privacy_enforce, plugin_check.h).
  *
  * Statistical secrecy on output ("secrecy": {"threshold": 5}): a count
  * from 1 to threshold-1 is shown as "secret", and so is a second cell
@@ -31,14 +31,6 @@
  * in "actors", path its key path). */
 void releve_privacy_actor_load(releve_actor *act, const releve_jctx *c, json_t *entry,
                                const char *path);
-struct releve_plugins;
-/* Marks personal_data on every configured actor whose plugin declares
- * person-level records. An actor whose configuration did not say so gets
- * one diag of the given severity naming it and what to write (an error
- * for check-config; a warning where the host enforces it and goes on).
- * Returns how many actors were marked that way. */
-size_t releve_privacy_enforce(releve_config *cfg, const struct releve_plugins *plugins,
-                              releve_diags *diags, int severity);
 /* Reads the top-level "secrecy" (default threshold 5). */
 void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c);
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "config/privacy.h"
 #include "daemon/daemon_int.h"
 #include "decode/plugin_check.h"
 #include "decode/plugin_fault.h"

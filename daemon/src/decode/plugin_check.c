@@ -77,3 +77,35 @@ void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, rel
     options_fit(first, a, file, path, d);
   }
 }
+
+size_t releve_privacy_enforce(releve_config *cfg, const releve_plugins *plugins,
+                              releve_diags *diags, int severity) {
+  size_t a, forced = 0;
+  for (a = 0; a < cfg->n_actors; a++) {
+    releve_actor *act = &cfg->actors[a];
+    const char *named = NULL;
+    size_t k;
+    if (!act->configured || act->personal_data)
+      continue;
+    /* Any plugin that may read the actor's files: each file is read by
+     * one of them. */
+    for (k = 0; named == NULL && act->plugins && act->plugins[k]; k++) {
+      const releve_plugin *p = releve_plugins_find(plugins, act->plugins[k]);
+      if (p && (releve_plugin_flags(p) & RELEVE_PLUGIN_PERSONAL_DATA))
+        named = act->plugins[k];
+    }
+    if (named == NULL)
+      continue;
+    act->personal_data = 1;
+    forced++;
+    releve_diags_add(diags, severity, cfg->file ? cfg->file : "(built-in default)", "actors", 0,
+                     0,
+                     "actor \"%s\": plugin \"%s\" decodes person-level records; add "
+                     "\"personal_data\": true (and \"keep_days\", 0 to delete each file once "
+                     "counted) to its entry%s",
+                     act->id, named,
+                     severity == RELEVE_DIAG_ERROR ? "" : "; its files are handled as personal "
+                                                           "data meanwhile");
+  }
+  return forced;
+}
