@@ -314,6 +314,25 @@ static void test_xlsx_sheets(void **state) {
   free(path);
 }
 
+/* The same in an .xlsx: a row inside a cell of a row, a cell outside any row. */
+static void test_xlsx_misplaced(void **state) {
+  (void)state;
+  char *path = make_xlsx(
+      NULL,
+      "<c r=\"A1\" t=\"inlineStr\"><is><t>hors ligne</t></is></c>"
+      "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>a<row r=\"2\"><c r=\"B2\"><v>5</v>"
+      "</c></row></t></is></c><c><c><v>6</v></c><v>7</v></c></row>"
+      "<row><c><v>8</v></c></row>",
+      NULL, NULL);
+  run r;
+  read_book(&r, path, 0, NULL);
+  EXPECT(r, "1: A=T'a' B=N'7'(7)\n"
+            "2: A=N'8'(8)\n");
+  assert_int_equal(r.rc, 0);
+  done(&r);
+  free(path);
+}
+
 static void test_ods_values(void **state) {
   (void)state;
   char *path = make_ods(
@@ -658,6 +677,7 @@ int main(void) {
       cmocka_unit_test(test_xlsx_formulas),
       cmocka_unit_test(test_xlsx_merged_hidden_trailing),
       cmocka_unit_test(test_xlsx_sheets),
+      cmocka_unit_test(test_xlsx_misplaced),
       cmocka_unit_test(test_ods_values),
       cmocka_unit_test(test_ods_misplaced),
       cmocka_unit_test(test_not_a_workbook),

@@ -29,7 +29,8 @@ typedef struct xlsx {
   unsigned next_col, col;
   char type[16];
   unsigned style_of_cell;
-  int in_v, in_is, has_f, has_v, in_cell;
+  int in_v, in_is, has_f, has_v, in_cell, in_row;
+  unsigned stray; /* rows and cells open inside a row or cell, passed over */
 } xlsx;
 
 /* ---- workbook.xml and its relationships --------------------------------- */
@@ -381,7 +382,15 @@ static void sheet_start(void *data, const XML_Char *name, const XML_Char **attrs
   xlsx *x = s->ud;
   releve_workbook *wb = s->wb;
   const char *local = wb_local(name);
-  if (strcmp(local, "row") == 0) {
+  int is_row = strcmp(local, "row") == 0, is_cell = strcmp(local, "c") == 0;
+  /* A row inside a row, or a cell inside a cell or outside any row, is not
+   * SpreadsheetML; read as such it would end the enclosing row twice and
+   * give a row number again. Its whole content is passed over instead. */
+  if (x->stray > 0 || (is_row && x->in_row) || (is_cell && (x->in_cell || !x->in_row))) {
+    x->stray += is_row || is_cell;
+    return;
+  }
+  if (is_row) {
     const char *r = wb_attr(attrs, "r");
     unsigned long n = r ? strtoul(r, NULL, 10) : 0;
     if (n == 0 || n < x->next_row)
@@ -389,7 +398,8 @@ static void sheet_start(void *data, const XML_Char *name, const XML_Char **attrs
     wb_row_begin(wb, n);
     x->next_row = n + 1;
     x->next_col = 1;
-  } else if (strcmp(local, "c") == 0) {
+    x->in_row = 1;
+  } else if (is_cell) {
     const char *r = wb_attr(attrs, "r"), *t = wb_attr(attrs, "t"), *st = wb_attr(attrs, "s");
     unsigned col;
     unsigned long row;
@@ -422,7 +432,12 @@ static void sheet_end(void *data, const XML_Char *name) {
   wb_stream *s = data;
   xlsx *x = s->ud;
   const char *local = wb_local(name);
-  if (strcmp(local, "c") == 0) {
+  int is_row = strcmp(local, "row") == 0, is_cell = strcmp(local, "c") == 0;
+  if (x->stray > 0) {
+    x->stray -= is_row || is_cell;
+    return;
+  }
+  if (is_cell) {
     x->in_cell = 0;
     cell_done(s, x);
   } else if (strcmp(local, "v") == 0) {
@@ -433,7 +448,8 @@ static void sheet_end(void *data, const XML_Char *name) {
     x->in_rph = 0;
   } else if (strcmp(local, "t") == 0) {
     x->in_t = 0;
-  } else if (strcmp(local, "row") == 0) {
+  } else if (is_row) {
+    x->in_row = 0;
     if (wb_row_end(s->wb) < 0)
       XML_StopParser(s->parser, XML_FALSE);
   } else if (strcmp(local, "sheetData") == 0) {
@@ -444,7 +460,7 @@ static void sheet_end(void *data, const XML_Char *name) {
 static void sheet_text(void *data, const XML_Char *text, int len) {
   wb_stream *s = data;
   xlsx *x = s->ud;
-  if (x->in_v || (x->in_t && !x->in_rph))
+  if (x->stray == 0 && (x->in_v || (x->in_t && !x->in_rph)))
     wb_cell_text(s, x->col, text, (size_t)len);
 }
 
@@ -458,7 +474,8 @@ static int xlsx_select(releve_workbook *wb, size_t i) {
   if (rc <= 0)
     return rc;
   x->next_row = 1;
-  x->in_cell = 0;
+  x->in_cell = x->in_row = 0;
+  x->stray = 0;
   return wb_stream_open(wb, &wb->stream, part, x, sheet_start, sheet_end, sheet_text);
 }
 
