@@ -1,9 +1,9 @@
-/* workbook.c -- the archive, its caps, XML streams and row building shared by
- * the .xlsx and .ods readers (workbook.h). */
+/* workbook.c -- the archive, its sheets and the rows built from their cells,
+ * shared by the .xlsx and .ods readers (workbook.h); their XML parts are
+ * read by workbook_xml.c, their values written by workbook_value.c. */
 #include "decode/workbook_int.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +16,6 @@ extern const wb_format releve_wb_xlsx, releve_wb_ods;
 
 const releve_workbook_limits releve_workbook_default_limits = {
     RELEVE_WORKBOOK_MAX_PART, RELEVE_WORKBOOK_MAX_TOTAL, RELEVE_WORKBOOK_MAX_RATIO};
-
-/* A count as a French reader writes it ("1 048 576"). */
-static const char *count_text(unsigned long long v, char out[RELEVE_NUMBER_SIZE]) {
-  return releve_report_format((double)v, 0, RELEVE_NUMBER_GROUPED, out);
-}
 
 int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, const char *fmt,
             ...) {
@@ -35,299 +30,6 @@ int wb_fail(releve_workbook *wb, int rc, unsigned long row, unsigned column, con
     wb->err = rc;
   }
   wb->sink.problem(wb->sink.ud, row, column, msg);
-  return rc;
-}
-
-int wb_parse_ref(const char *ref, unsigned *column, unsigned long *row) {
-  unsigned long c = 0, r = 0;
-  const char *p = ref;
-  while (*p >= 'A' && *p <= 'Z' && c <= RELEVE_WORKBOOK_MAX_COLUMNS * 26ul)
-    c = c * 26 + (unsigned long)(*p++ - 'A' + 1);
-  while (*p >= '0' && *p <= '9' && r <= RELEVE_WORKBOOK_MAX_ROWS * 10ul)
-    r = r * 10 + (unsigned long)(*p++ - '0');
-  if (*p != '\0' || c == 0 || r == 0 || c > RELEVE_WORKBOOK_MAX_COLUMNS * 26ul ||
-      r > RELEVE_WORKBOOK_MAX_ROWS * 10ul)
-    return -EINVAL;
-  *column = (unsigned)c;
-  *row = r;
-  return 0;
-}
-
-static void number_text(double v, char out[64]);
-
-/* The text a French user sees: a decimal comma, no thousands grouping
- * (1234,5), which the kit reads back as the same number. */
-static void decimal_comma(char *out) {
-  char *dot = strchr(out, '.');
-  if (dot != NULL)
-    *dot = ',';
-}
-
-void wb_number_text(double v, char out[64]) {
-  number_text(v, out);
-  decimal_comma(out);
-}
-
-static void number_text(double v, char out[64]) {
-  if (!isfinite(v)) {
-    snprintf(out, 64, "%s", isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
-    return;
-  }
-  if (v == floor(v) && fabs(v) < 1e15) {
-    snprintf(out, 64, "%.0f", v);
-    return;
-  }
-  /* The shortest text that reads back as v, without an exponent. */
-  for (int digits = 15; digits <= 17; digits++) {
-    snprintf(out, 64, "%.*g", digits, v);
-    if (strtod(out, NULL) == v)
-      break;
-  }
-  if (strchr(out, 'e') == NULL)
-    return;
-  if (fabs(v) >= 1e15) {
-    snprintf(out, 64, "%.0f", v);
-    return;
-  }
-  snprintf(out, 64, "%.20f", v);
-  size_t n = strlen(out);
-  while (n > 0 && out[n - 1] == '0')
-    out[--n] = '\0';
-  if (n > 0 && out[n - 1] == '.')
-    out[--n] = '\0';
-}
-
-/* Howard Hinnant's civil_from_days: the date of a count of days since
- * 1970-01-01. */
-static void civil(long long z, int *y, int *m, int *d) {
-  z += 719468;
-  long long era = (z >= 0 ? z : z - 146096) / 146097;
-  unsigned doe = (unsigned)(z - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long long year = (long long)yoe + era * 400;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(year + (*m <= 2));
-}
-
-int wb_serial_date(double serial, int date1904, char out[32]) {
-  if (!isfinite(serial) || serial < 0 || serial > 2958466)
-    return -EINVAL;
-  double day = floor(serial);
-  long secs = lround((serial - day) * 86400.0);
-  if (secs >= 86400) {
-    day += 1;
-    secs = 0;
-  }
-  /* Days from 1970-01-01 to the system's epoch. The 1900 system counts a
-   * 29 February 1900 that never was (serial 60), as Lotus 1-2-3 did. */
-  long long days;
-  if (date1904)
-    days = (long long)day - 24107;
-  else if (day >= 61)
-    days = (long long)day - 25569;
-  else if (day >= 1 && day < 60)
-    days = (long long)day - 25568;
-  else if (day == 60) {
-    snprintf(out, 32, "1900-02-29");
-    return 0;
-  } else
-    return -EINVAL; /* serial 0: "1900-01-00" */
-  int y, m, d;
-  civil(days, &y, &m, &d);
-  if (secs == 0)
-    snprintf(out, 32, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-  else
-    snprintf(out, 32, "%04d-%02d-%02d %02d:%02d:%02d", y % 10000, m % 100, d % 100,
-             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-  return 0;
-}
-
-/* ---- XML streams -------------------------------------------------------- */
-
-const char *wb_local(const char *name) {
-  const char *bar = strrchr(name, '|');
-  return bar ? bar + 1 : name;
-}
-
-const char *wb_attr(const char **attrs, const char *local) {
-  for (size_t i = 0; attrs[i] != NULL; i += 2)
-    if (strcmp(wb_local(attrs[i]), local) == 0)
-      return attrs[i + 1];
-  return NULL;
-}
-
-/* Workbooks never carry a DTD: refusing any DOCTYPE (and any entity
- * declaration, should one come without) leaves no room for entity
- * expansion or external entities. */
-static void on_doctype(void *data, const XML_Char *name, const XML_Char *sysid,
-                       const XML_Char *pubid, int has_internal_subset) {
-  (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
-  wb_stream *s = data;
-  wb_fail(s->wb, -EBADMSG, 0, 0,
-          "partie « %s » du classeur : déclaration DOCTYPE (entités XML) refusée ; un classeur "
-          "enregistré par Excel ou LibreOffice n'en contient pas",
-          s->part);
-  XML_StopParser(s->parser, XML_FALSE);
-}
-
-static void on_entity(void *data, const XML_Char *name, int is_parameter, const XML_Char *value,
-                      int value_length, const XML_Char *base, const XML_Char *sysid,
-                      const XML_Char *pubid, const XML_Char *notation) {
-  (void)name, (void)is_parameter, (void)value, (void)value_length, (void)base, (void)sysid,
-      (void)pubid, (void)notation;
-  on_doctype(data, NULL, NULL, NULL, 0);
-}
-
-static int on_external(XML_Parser p, const XML_Char *context, const XML_Char *base,
-                       const XML_Char *sysid, const XML_Char *pubid) {
-  (void)p, (void)context, (void)base, (void)sysid, (void)pubid;
-  return XML_STATUS_ERROR;
-}
-
-/* The caps every part is read under, judged first on what the archive
- * declares, then on the bytes actually inflated. */
-static int check_size(releve_workbook *wb, const char *part, uint64_t size, uint64_t comp) {
-  char a[RELEVE_NUMBER_SIZE], b[RELEVE_NUMBER_SIZE];
-  const releve_workbook_limits *l = wb->limits;
-  if (size > l->max_part)
-    return wb_fail(wb, -EFBIG, 0, 0,
-                   "partie « %s » du classeur : %s Mo une fois décompressée, au-delà de la "
-                   "limite de %s Mo ; le fichier ressemble à une « bombe zip » et n'est pas lu",
-                   part, count_text((size + (1u << 20) - 1) >> 20, a), count_text(l->max_part >> 20, b));
-  if (size > RELEVE_WORKBOOK_RATIO_FROM && size / (comp ? comp : 1) > l->max_ratio)
-    return wb_fail(wb, -EFBIG, 0, 0,
-                   "partie « %s » du classeur : taux de compression de %s pour 1, au-delà de la "
-                   "limite de %u pour 1 ; le fichier ressemble à une « bombe zip » et n'est pas lu",
-                   part, count_text(size / (comp ? comp : 1), a), l->max_ratio);
-  return 0;
-}
-
-int wb_stream_open(releve_workbook *wb, wb_stream *s, const char *part, void *ud,
-                   XML_StartElementHandler start, XML_EndElementHandler end,
-                   XML_CharacterDataHandler text) {
-  zip_stat_t st;
-  memset(s, 0, offsetof(wb_stream, buf));
-  zip_int64_t index = zip_name_locate(wb->zip, part, 0);
-  if (index < 0)
-    return 0;
-  zip_stat_init(&st);
-  if (zip_stat_index(wb->zip, (zip_uint64_t)index, 0, &st) != 0)
-    return wb_fail(wb, -EBADMSG, 0, 0, "partie « %s » du classeur illisible : %s", part,
-                   zip_strerror(wb->zip));
-  int rc = check_size(wb, part, st.size, st.comp_size);
-  if (rc < 0)
-    return rc;
-  s->wb = wb;
-  s->ud = ud;
-  s->part = part;
-  s->limit = st.size;
-  s->file = zip_fopen_index(wb->zip, (zip_uint64_t)index, 0);
-  if (s->file == NULL)
-    return wb_fail(wb, -EBADMSG, 0, 0, "partie « %s » du classeur illisible : %s", part,
-                   zip_strerror(wb->zip));
-  s->parser = XML_ParserCreateNS(NULL, '|');
-  if (s->parser == NULL) {
-    wb_stream_close(s);
-    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
-  }
-  XML_SetUserData(s->parser, s);
-  XML_SetParamEntityParsing(s->parser, XML_PARAM_ENTITY_PARSING_NEVER);
-  XML_SetStartDoctypeDeclHandler(s->parser, on_doctype);
-  XML_SetEntityDeclHandler(s->parser, on_entity);
-  XML_SetExternalEntityRefHandler(s->parser, on_external);
-  XML_SetElementHandler(s->parser, start, end);
-  XML_SetCharacterDataHandler(s->parser, text);
-  return 1;
-}
-
-void wb_stream_close(wb_stream *s) {
-  if (s->parser)
-    XML_ParserFree(s->parser);
-  if (s->file)
-    zip_fclose(s->file);
-  s->parser = NULL;
-  s->file = NULL;
-}
-
-static int xml_failure(releve_workbook *wb, wb_stream *s) {
-  if (wb->err)
-    return wb->err; /* a handler stopped the parser and said why */
-  return wb_fail(wb, -EBADMSG, 0, 0,
-                 "partie « %s » du classeur : XML illisible ligne %lu, colonne %lu (%s) ; le "
-                 "classeur est abîmé, enregistrez-le de nouveau",
-                 s->part, (unsigned long)XML_GetCurrentLineNumber(s->parser),
-                 (unsigned long)XML_GetCurrentColumnNumber(s->parser) + 1,
-                 XML_ErrorString(XML_GetErrorCode(s->parser)));
-}
-
-int wb_stream_run(releve_workbook *wb, wb_stream *s) {
-  for (;;) {
-    if (wb->err)
-      return wb->err;
-    if (s->suspended) {
-      s->suspended = 0;
-      enum XML_Status st = XML_ResumeParser(s->parser);
-      if (st == XML_STATUS_SUSPENDED) {
-        s->suspended = 1;
-        return 1;
-      }
-      if (st == XML_STATUS_ERROR)
-        return s->done ? 0 : xml_failure(wb, s);
-    }
-    if (s->finished || s->done)
-      return 0;
-    zip_int64_t n = zip_fread(s->file, s->buf, sizeof s->buf);
-    if (n < 0)
-      return wb_fail(wb, -EBADMSG, 0, 0,
-                     "partie « %s » du classeur illisible (%s) : l'archive est abîmée ou "
-                     "tronquée ; enregistrez le classeur de nouveau et renvoyez-le en entier",
-                     s->part, zip_file_strerror(s->file));
-    s->read += (uint64_t)n;
-    wb->total += (uint64_t)n;
-    if (s->read > s->limit || s->read > wb->limits->max_part)
-      return wb_fail(wb, -EFBIG, 0, 0,
-                     "partie « %s » du classeur plus longue que ce que l'archive annonce : le "
-                     "fichier est abîmé ou fabriqué et n'est pas lu",
-                     s->part);
-    if (wb->total > wb->limits->max_total) {
-      char a[RELEVE_NUMBER_SIZE];
-      return wb_fail(wb, -EFBIG, 0, 0,
-                     "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; "
-                     "envoyez la feuille seule, ou au format CSV",
-                     count_text(wb->limits->max_total >> 20, a));
-    }
-    if (n == 0)
-      s->finished = 1;
-    enum XML_Status st = XML_Parse(s->parser, s->buf, (int)n, n == 0);
-    if (st == XML_STATUS_SUSPENDED) {
-      s->suspended = 1;
-      return 1;
-    }
-    if (st == XML_STATUS_ERROR)
-      return s->done ? 0 : xml_failure(wb, s);
-  }
-}
-
-void wb_stream_done(wb_stream *s) {
-  s->done = 1;
-  XML_StopParser(s->parser, XML_FALSE);
-}
-
-int wb_parse_part(releve_workbook *wb, const char *part, void *ud, XML_StartElementHandler start,
-                  XML_EndElementHandler end, XML_CharacterDataHandler text) {
-  wb_stream *s = malloc(sizeof *s);
-  if (s == NULL)
-    return wb_fail(wb, -ENOMEM, 0, 0, "mémoire insuffisante");
-  int rc = wb_stream_open(wb, s, part, ud, start, end, text);
-  while (rc == 1)
-    rc = wb_stream_run(wb, s) < 0 ? wb->err : 2;
-  if (rc == 2)
-    rc = 1;
-  wb_stream_close(s);
-  free(s);
   return rc;
 }
 
@@ -510,7 +212,7 @@ int wb_row_end(releve_workbook *wb) {
                      "feuille « %s » : plus de %s lignes vides à la suite (jusqu'à la ligne %lu) "
                      ": le classeur semble abîmé ou fabriqué et n'est pas lu ; supprimez ces "
                      "lignes et enregistrez-le de nouveau",
-                     wb->names[wb->sheet], count_text(RELEVE_WORKBOOK_MAX_EMPTY_RUN, a), wb->row);
+                     wb->names[wb->sheet], wb_count_text(RELEVE_WORKBOOK_MAX_EMPTY_RUN, a), wb->row);
     return 0;
   }
   if (wb->row > RELEVE_WORKBOOK_MAX_ROWS)
@@ -568,7 +270,7 @@ static int check_archive(releve_workbook *wb) {
                      "ne peut pas être lu ; enregistrez-le sans mot de passe, au format .xlsx "
                      "ou .ods",
                      st.name);
-    int rc = check_size(wb, st.name, st.size, st.comp_size);
+    int rc = wb_check_size(wb, st.name, st.size, st.comp_size);
     if (rc < 0)
       return rc;
     total += st.size;
@@ -577,7 +279,7 @@ static int check_archive(releve_workbook *wb) {
     return wb_fail(wb, -EFBIG, 0, 0,
                    "classeur de plus de %s Mo une fois décompressé : au-delà de la limite ; le "
                    "fichier ressemble à une « bombe zip » et n'est pas lu",
-                   count_text(wb->limits->max_total >> 20, a));
+                   wb_count_text(wb->limits->max_total >> 20, a));
   return 0;
 }
 

@@ -92,6 +92,9 @@ int wb_stream_open(releve_workbook *wb, wb_stream *s, const char *part, void *ud
 /* Parses until a handler suspends the parser (1), the part ends (0), or an
  * error (negative, reported). */
 int wb_stream_run(releve_workbook *wb, wb_stream *s);
+/* The caps a part of size bytes (comp compressed) is read under: 0, or a
+ * negative errno value with the reason given to the sink. */
+int wb_check_size(releve_workbook *wb, const char *part, uint64_t size, uint64_t comp);
 void wb_stream_close(wb_stream *s);
 /* From a handler: nothing more is needed from this part; wb_stream_run
  * then returns 0. */
@@ -128,6 +131,8 @@ void wb_merges_clear(releve_workbook *wb);
 /* A number in plain decimal notation with a decimal comma (1234,5), as a
  * French user writes it and the kit reads it. */
 void wb_number_text(double v, char out[64]);
+/* A count as a French reader writes it ("1 048 576"), for messages. */
+const char *wb_count_text(unsigned long long v, char out[RELEVE_NUMBER_SIZE]);
 /* The date of a serial day number ("YYYY-MM-DD", with " HH:MM:SS" when it
  * has a time): 0, or -EINVAL when out of the years 1900..9999. */
 int wb_serial_date(double serial, int date1904, char out[32]);
