@@ -40,16 +40,16 @@ static int teardown(void **state) {
 
 static void test_names(void **state) {
   (void)state;
-  assert_true(releve_claim_name_ok("a.csv"));
-  assert_false(releve_claim_name_ok(""));
-  assert_false(releve_claim_name_ok("."));
-  assert_false(releve_claim_name_ok(".."));
-  assert_false(releve_claim_name_ok("a/b"));
-  assert_false(releve_claim_name_ok(NULL));
-  assert_true(releve_spool_ignored_name(".x.part"));
-  assert_true(releve_spool_ignored_name("x.filepart"));
-  assert_true(releve_spool_ignored_name("x.tmp"));
-  assert_false(releve_spool_ignored_name("x.csv"));
+  assert_true(releve_name_ok("a.csv"));
+  assert_false(releve_name_ok(""));
+  assert_false(releve_name_ok("."));
+  assert_false(releve_name_ok(".."));
+  assert_false(releve_name_ok("a/b"));
+  assert_false(releve_name_ok(NULL));
+  assert_true(releve_name_ignored(".x.part"));
+  assert_true(releve_name_ignored("x.filepart"));
+  assert_true(releve_name_ignored("x.tmp"));
+  assert_false(releve_name_ignored("x.csv"));
 }
 
 static void test_move_never_replaces(void **state) {

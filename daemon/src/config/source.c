@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spool/claim.h"
-#include "spool/spool.h"
+#include "util/name.h"
 #include "util/util.h"
 
 static const char *const source_keys[] = {
@@ -86,7 +85,7 @@ static char *name_from_url(CURLU *u) {
     for (p = name; *p; p++)
       if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' && *p != '_')
         *p = '_';
-    if (releve_spool_ignored_name(name)) {
+    if (releve_name_ignored(name)) {
       free(name);
       name = NULL;
     }
@@ -307,7 +306,7 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
   if (releve_json_string(c, o, path, "file_name", 0, &file_name) == -1) {
     bad = 1;
   } else if (file_name) {
-    if (!releve_claim_name_ok(file_name) || releve_spool_ignored_name(file_name) ||
+    if (!releve_name_ok(file_name) || releve_name_ignored(file_name) ||
         strlen(file_name) > 200) {
       diag(c, RELEVE_DIAG_ERROR, path, "file_name",
            "\"%s\" cannot be used in incoming/: a plain name, no '/', not starting with '.', "

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "daemon/daemon_int.h"
-#include "spool/claim.h"
 #include "spool/spool.h"
 #include "util/log.h"
+#include "util/name.h"
 
 static int same(const item *it, size_t actor, int processing, const char *name) {
   return it->actor == actor && it->processing == processing && strcmp(it->name, name) == 0;
@@ -16,7 +16,7 @@ static int same(const item *it, size_t actor, int processing, const char *name) 
 void releve__queue_add(daemon_state *d, size_t actor, int processing, const char *name) {
   item *it;
 
-  if (d->stopping || !releve_claim_name_ok(name) || releve_spool_ignored_name(name))
+  if (d->stopping || !releve_name_ok(name) || releve_name_ignored(name))
     return;
   /* A file in hand is in processing/ under a name a pool thread may be
    * choosing right now: leave that actor's processing/ to a later scan. */

@@ -14,11 +14,6 @@
 #include "util/name.h"
 #include "util/util.h"
 
-int releve_claim_name_ok(const char *name) {
-  return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
-         strcmp(name, "..") != 0;
-}
-
 /* rename() that fails with -EEXIST instead of replacing. */
 static int rename_noreplace(const char *from, const char *to) {
   struct stat st;
@@ -41,7 +36,7 @@ int releve_claim_move_as(const char *from_dir, const char *name, const char *to_
   int rc = -EEXIST, n;
 
   *final_name = NULL;
-  if (!releve_claim_name_ok(name) || (as && !releve_claim_name_ok(as)))
+  if (!releve_name_ok(name) || (as && !releve_name_ok(as)))
     return -EINVAL;
   from = releve_aprintf("%s/%s", from_dir, name);
   if (from == NULL)
@@ -85,7 +80,7 @@ int releve_claim_check(const char *dir, const char *name) {
   char *path;
   int fd, rc;
 
-  if (!releve_claim_name_ok(name))
+  if (!releve_name_ok(name))
     return -EINVAL;
   path = releve_aprintf("%s/%s", dir, name);
   if (path == NULL)

@@ -27,10 +27,6 @@ typedef enum releve_claim_kind {
   RELEVE_CLAIM_LINKS
 } releve_claim_kind;
 
-/* Whether a directory entry name may be handled at all (not empty, no '/',
- * not "." or ".."). */
-int releve_claim_name_ok(const char *name);
-
 /* Moves from_dir/name into to_dir without replacing anything there;
  * *final_name (malloc'ed) gets the name used. Returns 0, -ENOENT when the
  * file is gone (someone else took it), or another negative errno value. */

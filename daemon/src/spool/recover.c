@@ -9,6 +9,7 @@
 
 #include "util/hash.h"
 #include "util/log.h"
+#include "util/name.h"
 #include "report/report.h"
 #include "spool/spool.h"
 #include "store/submission.h"
@@ -83,7 +84,7 @@ static int check_dir(releve_store *store, const char *actor, const char *dir,
       if (path && unlink(path) == 0)
         res->removed++;
       free(path);
-    } else if (!ends_with(name, RELEVE_REPORT_SUFFIX) && !releve_spool_ignored_name(name)) {
+    } else if (!ends_with(name, RELEVE_REPORT_SUFFIX) && !releve_name_ignored(name)) {
       rc = check_file(store, actor, dir, name, res);
     }
   }

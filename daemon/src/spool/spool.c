@@ -13,22 +13,13 @@
 
 #include "spool/claim.h"
 #include "util/log.h"
+#include "util/name.h"
 #include "util/util.h"
 
 static const char *const dir_names[] = {"incoming", "processing", "archive", "rejected"};
 
 char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
   return releve_aprintf("%s/%s/%s", cfg->spool, actor, dir_names[d]);
-}
-
-static int ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-int releve_spool_ignored_name(const char *name) {
-  return name[0] == '.' || ends_with(name, ".part") || ends_with(name, ".filepart") ||
-         ends_with(name, ".tmp");
 }
 
 int releve_spool_prepare(const releve_config *cfg) {
@@ -133,7 +124,7 @@ int releve_spool_waiting(const releve_config *cfg, const char *actor, enum relev
   if (rc)
     return rc;
   for (i = 0; i < n; i++)
-    count += !releve_spool_ignored_name(names[i]);
+    count += !releve_name_ignored(names[i]);
   releve_spool_names_free(names);
   return count;
 }
@@ -153,7 +144,7 @@ int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time
     char *name = (*names)[i], *path = releve_aprintf("%s/%s", dir, name);
     struct stat st;
     (*names)[i] = NULL;
-    if (path && releve_spool_ignored_name(name) && lstat(path, &st) == 0 &&
+    if (path && releve_name_ignored(name) && lstat(path, &st) == 0 &&
         S_ISREG(st.st_mode) && difftime(now, st.st_mtime) >= cfg->stale_upload_hours * 3600.0)
       (*names)[kept++] = name;
     else
@@ -185,7 +176,7 @@ int releve_spool_list(const char *dir, char ***names, size_t *n) {
   if (d == NULL)
     return -errno;
   while ((errno = 0, e = readdir(d)) != NULL) {
-    if (!releve_claim_name_ok(e->d_name))
+    if (!releve_name_ok(e->d_name))
       continue;
     if (len + 1 >= cap) {
       char **nv;

@@ -29,11 +29,7 @@ char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve
 /* Creates every actor's four folders: incoming/ with the configured mode
  * and group (partners write there), the others 0750. */
 int releve_spool_prepare(const releve_config *cfg);
-/* Names a partner may be uploading to, which are never taken: dot files,
- * *.part, *.filepart, *.tmp. */
-int releve_spool_ignored_name(const char *name);
-
-/* The upload names (releve_spool_ignored_name()) of the actor's incoming/
+/* The upload names (releve_name_ignored(), util/name.h) of the actor's incoming/
  * untouched for stale_upload_hours at now: an upload that was interrupted
  * and will never be renamed, so never read. NULL-ended, malloc'ed (free
  * with releve_spool_names_free); *names NULL when there is none. Returns 0

@@ -6,6 +6,21 @@
 
 #include "util/util.h"
 
+int releve_name_ok(const char *name) {
+  return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
+         strcmp(name, "..") != 0;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+int releve_name_ignored(const char *name) {
+  return name[0] == '.' || ends_with(name, ".part") || ends_with(name, ".filepart") ||
+         ends_with(name, ".tmp");
+}
+
 /* The start of the last whole UTF-8 character of s[0..n), so that a name
  * cut at n - 1 bytes never ends inside a character. */
 static size_t utf8_cut(const char *s, size_t n) {

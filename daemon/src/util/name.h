@@ -9,6 +9,13 @@
 
 #include <stddef.h>
 
+/* Whether a directory entry name may be handled at all (not empty, no '/',
+ * not "." or ".."). */
+int releve_name_ok(const char *name);
+/* Names a partner may be uploading to, which are never taken: dot files,
+ * *.part, *.filepart, *.tmp. */
+int releve_name_ignored(const char *name);
+
 /* The n-th name tried for name (n = 1: name itself when it fits), at most
  * max_len bytes; malloc'ed, NULL when max_len leaves no room or out of
  * memory. */
