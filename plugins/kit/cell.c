@@ -216,33 +216,6 @@ int releve_kit_cell_date(const char *text, int *year, int *month, int *day) {
 
 /* ---- names ---- */
 
-/* ASCII transliteration of U+00C0..U+00FF; "" for the two signs. */
-static const char *const latin1[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
-
-/* U+0100..U+017F by ranges. */
-static const struct {
-  unsigned short last;
-  const char *ascii;
-} latin_ext_a[] = {{0x0105, "a"},  {0x010D, "c"}, {0x0111, "d"}, {0x011B, "e"}, {0x0123, "g"},
-                   {0x0127, "h"},  {0x0131, "i"}, {0x0133, "ij"}, {0x0135, "j"}, {0x0138, "k"},
-                   {0x0142, "l"},  {0x014B, "n"}, {0x0151, "o"}, {0x0153, "oe"}, {0x0159, "r"},
-                   {0x0161, "s"},  {0x0167, "t"}, {0x0173, "u"}, {0x0175, "w"}, {0x0178, "y"},
-                   {0x017E, "z"},  {0x017F, "s"}};
-
-static const char *transliterate(unsigned cp) {
-  if (cp >= 0xC0 && cp <= 0xFF)
-    return latin1[cp - 0xC0];
-  if (cp >= 0x100 && cp <= 0x17F)
-    for (size_t i = 0; i < sizeof latin_ext_a / sizeof latin_ext_a[0]; i++)
-      if (cp <= latin_ext_a[i].last)
-        return latin_ext_a[i].ascii;
-  return "";
-}
-
 size_t releve_kit_cell_normalize(const char *text, char *out, size_t size) {
   size_t o = 0;
   int gap = 0;
@@ -266,7 +239,7 @@ size_t releve_kit_cell_normalize(const char *text, char *out, size_t size) {
       ascii[0] = (char)cp;
       piece = alnum ? ascii : "";
     } else {
-      piece = transliterate(cp);
+      piece = releve_kit_utf8_ascii(cp);
     }
     if (*piece == '\0') {
       gap = 1;

@@ -16,7 +16,7 @@
  *   The kit is layered:
  *     host     checks the decode arguments and talks to the host services
  *              (French error texts, English logs, stop requests);
- *     utf8     checking and writing UTF-8;
+ *     utf8     checking and writing UTF-8, Latin letters spelled in ASCII;
  *     source   buffered bytes over args->read;
  *     reader   lines: BOM, encoding, end-of-line, length cap;
  *     csv      records from lines: separator, quotes, quoted newlines;
@@ -122,7 +122,7 @@ int releve_kit_host_option_bool(const releve_decode_args *args, const releve_opt
                                 size_t index);
 
 /* ------------------------------------------------------------------------
- * utf8 -- checking and writing UTF-8
+ * utf8 -- checking and writing UTF-8, Latin letters spelled in ASCII
  * ------------------------------------------------------------------------ */
 
 /* Length of the valid UTF-8 character at text (reading at most n bytes,
@@ -140,6 +140,12 @@ size_t releve_kit_utf8_encode(char out[4], unsigned cp);
 /* Length of the longest prefix of text[0..len) that does not end inside a
  * character. */
 size_t releve_kit_utf8_cut(const char *text, size_t len);
+
+/* The ASCII spelling, in lower case, of a letter of Latin-1 or Latin
+ * Extended-A (U+00C0..U+017F) without its accents: "e" for é, "oe" for œ,
+ * "ae" for æ, "ss" for ß, "th" for þ; "" for × and ÷ and for any other
+ * code point. The one accent fold of the kit and the core. */
+const char *releve_kit_utf8_ascii(unsigned cp);
 
 /* ------------------------------------------------------------------------
  * source -- buffered bytes over args->read

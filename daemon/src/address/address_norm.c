@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kit/kit.h"
+
 #define MAX_TOKENS 48
 #define FOLD_MAX 512
 
@@ -18,26 +20,20 @@ typedef struct tokens {
 
 /* ---- folding to upper-case ASCII ----------------------------------------- */
 
-/* Latin-1 letters U+00C0..U+00FF without their accents; '*' marks the ones
- * spelled with two letters, ' ' the signs (×, ÷). */
-static const char latin1[] = "AAAAAA*CEEEEIIIIDNOOOOO OUUUUY*S"
-                             "AAAAAA*CEEEEIIIIDNOOOOO OUUUUY*Y";
-
+/* Appends s upper-cased (s is ASCII). */
 static size_t put(char *out, size_t k, const char *s) {
-  while (*s && k < FOLD_MAX - 2)
-    out[k++] = *s++;
+  for (; *s && k < FOLD_MAX - 2; s++)
+    out[k++] = *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s;
   return k;
 }
 
-/* One code point as ASCII: letters without accents, separators as space. */
+/* One code point as ASCII: letters without accents (the kit's fold),
+ * separators as space. */
 static size_t put_cp(char *out, size_t k, unsigned long cp) {
-  if (cp >= 0xC0 && cp <= 0xFF) {
-    char c = latin1[cp - 0xC0];
-    if (c == '*')
-      return put(out, k, cp == 0xC6 || cp == 0xE6 ? "AE" : cp == 0xDE || cp == 0xFE ? "TH" : "SS");
-    return put(out, k, c == ' ' ? " " : (char[]){c, 0});
-  }
-  if (cp == 0x152 || cp == 0x153 || cp == 0x8C || cp == 0x9C) /* Œ œ, and as Windows-1252 */
+  const char *ascii = releve_kit_utf8_ascii((unsigned)cp);
+  if (*ascii)
+    return put(out, k, ascii);
+  if (cp == 0x8C || cp == 0x9C) /* Œ œ as Windows-1252 bytes */
     return put(out, k, "OE");
   if (cp < 0x100 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x2BC || cp == 0x2212)
     return put(out, k, " "); /* NBSP, °, quotes, dashes, apostrophes */
@@ -47,29 +43,15 @@ static size_t put_cp(char *out, size_t k, unsigned long cp) {
 /* Decodes UTF-8; a byte that does not start a valid sequence is read as
  * Latin-1 (partners' Windows-1252 exports). */
 static unsigned long next_cp(const unsigned char **p) {
-  const unsigned char *s = *p;
-  unsigned long cp;
-  int len, i;
+  unsigned cp;
+  size_t len = releve_kit_utf8_decode((const char *)*p, 4, &cp);
 
-  if (s[0] < 0x80) {
-    *p = s + 1;
-    return s[0];
+  if (len == 0) {
+    cp = **p;
+    len = 1;
   }
-  len = s[0] >= 0xF0 && s[0] < 0xF8 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
-  if (len >= 2 && len <= 4 && s[0] < 0xF8) {
-    cp = s[0] & (0x7F >> len);
-    for (i = 1; i < len; i++) {
-      if ((s[i] & 0xC0) != 0x80)
-        break;
-      cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (i == len) {
-      *p = s + len;
-      return cp;
-    }
-  }
-  *p = s + 1;
-  return s[0];
+  *p += len;
+  return cp;
 }
 
 /* Upper-case ASCII words separated by spaces; ',' and ';' kept as ','

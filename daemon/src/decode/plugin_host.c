@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "decode/child.h"
+#include "util/fd.h"
 #include "util/jsonx.h"
 #include "util/log.h"
 #include "util/util.h"
@@ -145,9 +146,7 @@ static char *probe(const releve_plugins *p, releve_loaded_plugin *lp, int *broke
       break;
     if (pf.revents == 0)
       continue;
-    n = read(fds[0], msg + got, sizeof msg - 1 - got);
-    if (n < 0 && errno == EINTR)
-      continue;
+    n = releve_fd_read(fds[0], msg + got, sizeof msg - 1 - got);
     if (n <= 0 || (got += (size_t)n) == sizeof msg - 1)
       break;
   }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fd.h"
 #include "util/log.h"
 #include "util/util.h"
 #include "decode/workbook.h"
@@ -152,9 +153,7 @@ int releve_reader_choose_file(const releve_plugins *p, const releve_actor *a, co
   *why = NULL;
   if (head == NULL)
     return -ENOMEM;
-  do
-    n = pread(fd, head, RELEVE_PLUGIN_HEAD_MAX, 0);
-  while (n < 0 && errno == EINTR);
+  n = releve_fd_pread(fd, head, RELEVE_PLUGIN_HEAD_MAX, 0);
   if (n < 0) {
     free(head);
     return -EIO;

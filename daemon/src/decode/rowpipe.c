@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fd.h"
+
 enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6, F_PROBE = 7,
        F_CHOICE = 8 };
 
@@ -15,15 +17,9 @@ enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6,
 /* ---- child side ------------------------------------------------------- */
 
 static int flush(releve_rowpipe_writer *w) {
-  size_t off = 0;
-  while (off < w->buf.len) {
-    ssize_t n = write(w->fd, w->buf.data + off, w->buf.len - off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return w->failed = -errno;
-    off += (size_t)n;
-  }
+  int rc = releve_fd_write_all(w->fd, w->buf.data, w->buf.len);
+  if (rc)
+    return w->failed = rc;
   w->buf.len = 0;
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fd.h"
 #include "util/util.h"
 
 #define CHUNK (64u << 10)
@@ -117,11 +118,9 @@ int releve_rowspool_replay(releve_rowspool *s, const releve_host_services *host,
   memset(&r, 0, sizeof r);
   r.sheet = r_sheet;
   for (;;) {
-    ssize_t n = read(s->w.fd, buf, CHUNK);
-    if (n < 0 && errno == EINTR)
-      continue;
+    ssize_t n = releve_fd_read(s->w.fd, buf, CHUNK);
     if (n <= 0) {
-      rc = n < 0 ? -errno : releve_rowpipe_reader_partial(&r) ? -EBADMSG : 0;
+      rc = n < 0 ? (int)n : releve_rowpipe_reader_partial(&r) ? -EBADMSG : 0;
       break;
     }
     if ((rc = releve_rowpipe_reader_feed(&r, buf, (size_t)n, &relayed, &to)) != 0)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "decode/child.h"
+#include "util/fd.h"
 #include "util/log.h"
 #include "decode/rowpipe.h"
 
@@ -65,11 +66,7 @@ typedef struct child_ctx {
 
 static ssize_t child_read(void *ctx, void *buf, size_t n) {
   child_ctx *c = ctx;
-  ssize_t r;
-  do
-    r = read(c->in, buf, n);
-  while (r < 0 && errno == EINTR);
-  return r < 0 ? -errno : r;
+  return releve_fd_read(c->in, buf, n);
 }
 
 static void limit_memory(int mb) {

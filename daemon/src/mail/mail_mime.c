@@ -6,32 +6,15 @@
 
 #include <openssl/evp.h>
 
+#include "kit/kit.h"
+
 static const char hex[] = "0123456789ABCDEF";
 
-/* Length of the valid UTF-8 sequence starting at s, 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s) {
-  size_t n, i;
-  unsigned long cp;
-
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2, cp = s[0] & 0x1f;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    n = 3, cp = s[0] & 0x0f;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    n = 4, cp = s[0] & 0x07;
-  else
-    return 0;
-  for (i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = cp << 6 | (s[i] & 0x3f);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff))
-    return 0;
-  return n;
+/* Length of the valid UTF-8 sequence at s (of at most n bytes, never past
+ * a NUL), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned cp;
+  return releve_kit_utf8_decode((const char *)s, n, &cp);
 }
 
 static int is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
@@ -46,7 +29,7 @@ int releve_mime_header_ok(const char *s) {
 int releve_mime_utf8_ok(const char *s) {
   const unsigned char *p = (const unsigned char *)s;
   while (*p) {
-    size_t n = utf8_len(p);
+    size_t n = utf8_len(p, 4);
     if (n == 0)
       return 0;
     p += n;
@@ -109,7 +92,7 @@ int releve_mime_header_text(releve_buf *out, const char *name, const char *value
   p = (const unsigned char *)value;
   while (*p && rc == 0) {
     char enc[12];
-    size_t n = utf8_len(p), k = q_char(p, n, enc);
+    size_t n = utf8_len(p, 4), k = q_char(p, n, enc);
     if (word == 0) {
       /* A long header name may leave no room on its line: fold first. */
       if (used + 1 + open + k + close > RELEVE_MIME_LINE) {
@@ -143,7 +126,7 @@ static int qp_line(releve_buf *out, const unsigned char *s, size_t len) {
 
   while (i < len && rc == 0) {
     char tok[12];
-    size_t k = 0, n = s[i] >= 0x80 ? utf8_len(s + i) : 1, j;
+    size_t k = 0, n = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 1, j;
     unsigned char c = s[i];
     int last, literal;
 
@@ -218,7 +201,7 @@ char *releve_mime_printable(const char *s, int multiline) {
   int rc = 0;
 
   while (*p && rc == 0) {
-    size_t n = utf8_len(p);
+    size_t n = utf8_len(p, 4);
     if (n == 0 || (n == 1 && is_control(*p) && !(multiline && (*p == '\n' || *p == '\t')))) {
       rc = releve_buf_add(&b, "?", 1);
       p++;

@@ -6,6 +6,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "util/fd.h"
 #include "util/log.h"
 
 struct releve_watch {
@@ -35,10 +36,8 @@ static void on_events(uv_poll_t *h, int status, int events) {
     return;
   }
   for (;;) {
-    ssize_t len = read(w->fd, buf, sizeof buf);
+    ssize_t len = releve_fd_read(w->fd, buf, sizeof buf);
     char *p;
-    if (len < 0 && errno == EINTR)
-      continue;
     if (len <= 0)
       break;
     for (p = buf; p < buf + len;) {

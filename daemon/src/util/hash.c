@@ -2,7 +2,8 @@
 
 #include <errno.h>
 #include <openssl/evp.h>
-#include <unistd.h>
+
+#include "util/fd.h"
 
 static void to_hex(const unsigned char *md, unsigned n, char *out) {
   static const char digits[] = "0123456789abcdef";
@@ -33,11 +34,9 @@ int releve_sha256_fd(int fd, char out[65], unsigned long long *size) {
     return -ENOMEM;
   }
   for (;;) {
-    ssize_t got = read(fd, chunk, sizeof chunk);
+    ssize_t got = releve_fd_read(fd, chunk, sizeof chunk);
     if (got < 0) {
-      if (errno == EINTR)
-        continue;
-      rc = -errno;
+      rc = (int)got;
       break;
     }
     if (got == 0)

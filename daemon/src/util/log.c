@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kit/kit.h"
+
 static int max_level = RELEVE_INFO;
 
 void releve_log_set_level(int level) { max_level = level; }
@@ -16,25 +18,9 @@ int releve_log_get_level(void) { return max_level; }
  * sequence, or a code point above U+10FFFF. */
 static size_t printable_char(const unsigned char *s) {
   unsigned cp;
-  size_t n, i;
+  size_t n = releve_kit_utf8_decode((const char *)s, 4, &cp);
 
-  if (s[0] < 0x80)
-    return s[0] >= 0x20 && s[0] != 0x7f ? 1 : 0;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    n = 2, cp = s[0] & 0x1fu;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    n = 3, cp = s[0] & 0x0fu;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    n = 4, cp = s[0] & 0x07u;
-  else
-    return 0;
-  for (i = 1; i < n; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return 0;
-    cp = cp << 6 | (s[i] & 0x3fu);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-      (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+  if (n == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
     return 0;
   return n;
 }

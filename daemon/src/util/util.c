@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fd.h"
+
 static int buf_reserve(releve_buf *b, size_t extra) {
   size_t need = b->len + extra + 1;
   size_t cap;
@@ -160,21 +162,6 @@ int releve_fsync_dir(const char *dir) {
   return rc;
 }
 
-static int write_all(int fd, const void *data, size_t len) {
-  const char *p = data;
-  while (len > 0) {
-    ssize_t n = write(fd, p, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -errno;
-    }
-    p += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
 int releve_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode) {
   char *dir = releve_path_dirname(path);
   char *tmp = releve_aprintf("%s/.%s.%ld.tmp", dir ? dir : ".", releve_path_basename(path),
@@ -190,7 +177,7 @@ int releve_write_file_atomic(const char *path, const void *data, size_t len, mod
     rc = -errno;
     goto out;
   }
-  rc = write_all(fd, data, len);
+  rc = releve_fd_write_all(fd, data, len);
   if (rc == 0 && fsync(fd) != 0)
     rc = -errno;
   if (close(fd) != 0 && rc == 0)
@@ -217,11 +204,9 @@ int releve_read_file(const char *path, char **data, size_t *len) {
   if (fd < 0)
     return -errno;
   for (;;) {
-    ssize_t n = read(fd, chunk, sizeof chunk);
+    ssize_t n = releve_fd_read(fd, chunk, sizeof chunk);
     if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      rc = -errno;
+      rc = (int)n;
       break;
     }
     if (n == 0)
