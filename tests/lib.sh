@@ -1,5 +1,6 @@
 # lib.sh -- what every shell test library shares (sourced by
-# tests/{daemon,pull,mail}/lib.sh, which define DB).
+# tests/{daemon,pull,mail}/lib.sh, which define DB, CONF, LOG, RELEVED
+# and fail).
 #
 # wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
 # TIME_FACTOR (default 1) stretches the bound for a slowed-down daemon
@@ -15,3 +16,24 @@ wait_for() {
 # sql QUERY: one query on the test's database, waiting out the daemon's
 # write locks.
 sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+
+# start_daemon [ARG...]: releved on $CONF, its output appended to $LOG, its
+# pid in DPID. The log outlives restarts: it waits for one more "ready:"
+# than the log held before.
+start_daemon() {
+  local before
+  before=$(grep -c 'ready:' "$LOG" 2>/dev/null || true)
+  "$RELEVED" -c "$CONF" "$@" >>"$LOG" 2>&1 &
+  DPID=$!
+  wait_for 10 "[ \$(grep -c 'ready:' '$LOG') -gt ${before:-0} ]" || fail "releved did not start"
+}
+
+# stop_daemon: SIGTERM, expect exit 0 within 15 s (stretched by TIME_FACTOR).
+stop_daemon() {
+  local rc=0
+  kill -TERM "$DPID"
+  wait_for 15 "! kill -0 $DPID 2>/dev/null" || fail "releved did not stop on SIGTERM"
+  wait "$DPID" || rc=$?
+  DPID=
+  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
+}

@@ -49,29 +49,6 @@ json.dump(c, open(p, "w"), indent=2)
 PY
 }
 
-start_daemon() {
-  # The log outlives restarts: wait for one more "ready:" than before.
-  local before
-  before=$(grep -c 'ready:' "$LOG" 2>/dev/null || true)
-  "$RELEVED" -c "$CONF" "$@" >>"$LOG" 2>&1 &
-  DPID=$!
-  wait_for 10 "[ \$(grep -c 'ready:' '$LOG') -gt ${before:-0} ]" || fail "releved did not start"
-}
-
-# stop_daemon: SIGTERM, expect exit 0 within 15 s.
-stop_daemon() {
-  local i rc=0
-  kill -TERM "$DPID"
-  for i in $(seq $((150 * ${TIME_FACTOR:-1}))); do
-    kill -0 "$DPID" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -0 "$DPID" 2>/dev/null && fail "releved did not stop on SIGTERM"
-  wait "$DPID" || rc=$?
-  DPID=
-  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
-}
-
 # drop NAME CONTENT: writes a temporary name in incoming/ and renames it, as
 # partners are asked to.
 drop() {

@@ -12,20 +12,6 @@ due=$(date -d "$today + 30 days" +%F)
 make_config 1 "c['campaigns'] = [{'period': 2022, 'opens': '$opens', 'due': '$due'}]"
 HEADER='indicateur;periode;geographie;valeur;part;statut;commentaire'
 
-start_daemon() {
-  "$RELEVED" -c "$CONF" >>"$LOG" 2>&1 &
-  DPID=$!
-  wait_for 10 "grep -q 'ready:' '$LOG'" || fail "releved did not start"
-}
-stop_daemon() {
-  local rc=0
-  kill -TERM "$DPID"
-  wait_for 15 "! kill -0 $DPID 2>/dev/null" || fail "releved did not stop on SIGTERM"
-  wait "$DPID" || rc=$?
-  DPID=
-  [ "$rc" = 0 ] || fail "releved exited with $rc"
-}
-
 start_daemon
 wait_for 15 "[ \$(received) -ge 3 ]" || fail "no reminders at start-up ($(received) mails)"
 M=$(mail_to "$SINK" gip@gip.example.org)

@@ -106,23 +106,6 @@ json.dump(c, open(sys.argv[1], "w"))
 PY
 }
 
-start_daemon() {
-  "$RELEVED" -c "$CONF" >>"$LOG" 2>&1 &
-  DPID=$!
-  wait_for 10 "grep -q 'ready:' '$LOG'" || fail "releved did not start"
-}
-
-# stop_daemon: SIGTERM, expect exit 0 within 15 s.
-stop_daemon() {
-  local i rc=0
-  kill -TERM "$DPID"
-  for i in $(seq 150); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$DPID" 2>/dev/null && fail "releved did not stop on SIGTERM"
-  wait "$DPID" || rc=$?
-  DPID=
-  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
-}
-
 # publish NAME CONTENT: what the server serves at /files/NAME, written by
 # rename so that it never serves half a file; the mtime is moved forward so
 # that Last-Modified changes even within the same second.
