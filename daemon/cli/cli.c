@@ -6,11 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/diag.h"
 #include "export.h"
-#include "util/log.h"
 #include "store/state.h"
-#include "util/util.h"
+#include "util/clock.h"
+#include "util/diag.h"
+#include "util/log.h"
 
 int cli_load_config(releve_cli *cli) {
   releve_diags d = {0};
@@ -170,7 +170,7 @@ const char *cli_date(const char *iso, char out[32]) {
     tm.tm_mday = d;
     tm.tm_hour = h;
     tm.tm_min = mi;
-    releve_paris_tm(timegm(&tm), &tm);
+    releve_clock_paris_tm(timegm(&tm), &tm);
     strftime(out, 32, "%d/%m/%Y %H:%M", &tm);
   } else if (strlen(iso) == 10 && sscanf(iso, "%4d-%2d-%2d", &y, &mo, &d) == 3)
     snprintf(out, 32, "%02d/%02d/%04d", d, mo, y);

@@ -8,10 +8,11 @@
 
 #include "cli.h"
 #include "completeness/completeness.h"
-#include "export.h"
 #include "config/privacy.h"
+#include "export.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/fs.h"
 
 /* The year whose figures the mid-term evaluation (2019) reported. */
 #define MID_TERM_YEAR 2018
@@ -390,7 +391,7 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
   free(ctx.actors);
   if (rc == 0) {
     if (output)
-      rc = releve_write_file_atomic(output, b.data, b.len, 0644);
+      rc = releve_fs_write_atomic(output, b.data, b.len, 0644);
     else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout) != 0)
       rc = -EIO;
   }

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ingest/ingest.h"
 #include "decode/plugin_check.h"
 #include "decode/reader.h"
-#include "util/util.h"
+#include "ingest/ingest.h"
+#include "util/path.h"
 
 /* Loads the plugins; an actor whose plugin reads personal data is handled
  * as such whatever its entry says (with a warning). */

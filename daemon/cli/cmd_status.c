@@ -10,6 +10,7 @@
 #include "remind/remind.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
+#include "util/buf.h"
 
 typedef struct tally {
   char key[64];

@@ -7,7 +7,8 @@
 
 #include "cli.h"
 #include "remind/template.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/fs.h"
 
 /* Without --format: a file named *.csv or *.ods gets that form, any other
  * file a workbook (xlsx), stdout the CSV. */
@@ -101,7 +102,7 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
   releve_template_free(&t);
   if (rc == 0) {
     if (output)
-      rc = releve_write_file_atomic(output, out.data, out.len, 0644);
+      rc = releve_fs_write_atomic(output, out.data, out.len, 0644);
     else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
       rc = -EIO;
   }

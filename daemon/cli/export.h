@@ -12,9 +12,9 @@
 
 #include "config/config.h"
 #include "referentiel/progress.h"
-#include "report/report.h"
 #include "referentiel/referentiel.h"
-#include "util/util.h"
+#include "report/report.h"
+#include "util/buf.h"
 
 typedef enum export_kind {
   EXPORT_EMPTY,  /* nothing received */

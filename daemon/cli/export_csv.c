@@ -7,6 +7,7 @@
 
 #include "export.h"
 #include "report/report.h"
+#include "util/buf.h"
 
 typedef struct csv_writer {
   export_writer w;

@@ -14,6 +14,8 @@
 #include "export.h"
 #include "export_svg.h"
 #include "report/report.h"
+#include "util/buf.h"
+#include "util/clock.h"
 
 #define MAX_ROWS 64 /* of one indicator, as many as the geographies shown */
 
@@ -244,7 +246,7 @@ static int page_top(const html_writer *h, releve_buf *b) {
     free(names);
     return -ENOMEM;
   }
-  releve_paris_text(time(NULL), when);
+  releve_clock_paris_text(time(NULL), when);
   rc = releve_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
                           "<meta name=\"viewport\" content=\"width=device-width\">\n"
                           "<title>relevé — tableau d'évaluation</title>\n");

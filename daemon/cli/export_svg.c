@@ -8,6 +8,7 @@
 #include "export.h"
 #include "export_svg.h"
 #include "report/report.h"
+#include "util/buf.h"
 
 /* Colours of the territories' lines, then of the marks. */
 static const char *const palette[] = {"#1f5fa8", "#c0392b", "#2e8b57", "#8e44ad", "#d68910"};

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "export.h"
+#include "util/buf.h"
 #include "util/xlsx_file.h"
 
 #define MAX_SHEETS 8

@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "util/log.h"
-#include "util/util.h"
 
 static const releve_command commands[] = {
     {"init", "write a complete working configuration rooted at DIR", cmd_init},

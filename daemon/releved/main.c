@@ -7,7 +7,6 @@
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "util/log.h"
-#include "util/util.h"
 
 static void usage(FILE *out) {
   fprintf(out, "usage: releved [-c FILE] [--once] [-v]\n\n"

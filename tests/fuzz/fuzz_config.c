@@ -11,7 +11,8 @@
 #include "config/config.h"
 #include "fuzz.h"
 #include "util/log.h"
-#include "util/util.h"
+#include "util/str.h"
+#include "util/fs.h"
 
 static char *scratch, *ref_path, *config_path;
 static FILE *sink;
@@ -38,13 +39,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;
   (void)argv;
   releve_log_set_level(0);
-  scratch = releve_aprintf("%s/releve-fuzz-config.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  scratch = releve_str_printf("%s/releve-fuzz-config.XXXXXX", tmp && *tmp ? tmp : "/tmp");
   if (scratch == NULL || mkdtemp(scratch) == NULL)
     abort();
-  if (releve_read_file(RELEVE_FUZZ_REFERENTIEL, &ref_text, &ref_len) != 0)
+  if (releve_fs_read_file(RELEVE_FUZZ_REFERENTIEL, &ref_text, &ref_len) != 0)
     abort();
-  ref_path = releve_aprintf("%s/referentiel.json", scratch);
-  config_path = releve_aprintf("%s/releve.json", scratch);
+  ref_path = releve_str_printf("%s/referentiel.json", scratch);
+  config_path = releve_str_printf("%s/releve.json", scratch);
   if (ref_path == NULL || config_path == NULL || (sink = fopen("/dev/null", "w")) == NULL)
     abort();
   write_all(ref_path, ref_text, ref_len);

@@ -12,6 +12,7 @@
 #include "fuzz.h"
 #include "util/log.h"
 #include "mail/mail_mime.h"
+#include "util/buf.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc;

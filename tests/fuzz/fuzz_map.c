@@ -20,7 +20,7 @@
 #include "config/config.h"
 #include "fuzz.h"
 #include "referentiel/geo.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "mail/mail_mime.h"
 #include "ingest/map.h"

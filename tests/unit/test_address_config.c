@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
 
 static char *dir;
 
@@ -117,7 +118,7 @@ static void test_addresses_file_problems(void **state) {
   releve_diags_free(&d);
   free(test_file(dir, "bad.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
                                  "1;;Rue Myrha;75018;QP75012;\n"));
-  text = releve_aprintf("{" BASE ", \"addresses\": {\"file\": \"bad.csv\", "
+  text = releve_str_printf("{" BASE ", \"addresses\": {\"file\": \"bad.csv\", "
                         "\"format\": \"plain\"}}");
   assert_int_equal(load(text, &d, &cfg), 1);
   assert_int_equal(d.items[d.n - 1].line, 2);
@@ -190,7 +191,7 @@ static void test_qva_pattern(void **state) {
   char *ref = test_file(dir, "qva.csv", "numero;suffixe;voie;code_postal;qpv;qva\n"
                                         "1;;Rue Curial;75019;;QVA-19-01\n"
                                         "2;;Rue Curial;75019;QP075014;\n");
-  char *text = releve_aprintf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
+  char *text = releve_str_printf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
                               "\"plain\", \"qva_pattern\": \"QVA-##-##\"}, \"actors\": []}",
                               ref);
   (void)state;
@@ -203,7 +204,7 @@ static void test_qva_pattern(void **state) {
   releve_diags_free(&d);
   free(text);
   /* Without the pattern the same file is refused, naming the code. */
-  text = releve_aprintf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
+  text = releve_str_printf("{" BASE ", \"addresses\": {\"file\": \"%s\", \"format\": "
                         "\"plain\"}, \"actors\": []}", ref);
   expect_error(text, "addresses", "\"QVA-19-01\" is not a quartier code");
   free(text);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "address/address_norm.h"
-#include "util/util.h"
+#include "util/str.h"
 
 static void assert_street(const char *typed, const char *want) {
   char out[RELEVE_ADDR_STREET_MAX];
@@ -207,7 +207,7 @@ static void test_communes(void **state) {
  * types knows is expanded to one of the full words the list gives it: the
  * normaliser never contradicts the lists it comes from. */
 static void test_agrees_with_bano_list(void **state) {
-  char *path = releve_aprintf("%s/tests/fixtures/addresses/bano_abrev_type_voie.txt",
+  char *path = releve_str_printf("%s/tests/fixtures/addresses/bano_abrev_type_voie.txt",
                               RELEVE_SOURCE_DIR);
   FILE *f = fopen(path, "r");
   char line[256], seen[300][16];

@@ -17,16 +17,18 @@
 #include "spool/spool.h"
 #include "util/name.h"
 #include "testutil.h"
+#include "util/str.h"
+#include "util/fs.h"
 
 static char *dir, *in, *out;
 
 static int setup(void **state) {
   (void)state;
   dir = test_dir("claim");
-  in = releve_aprintf("%s/in", dir);
-  out = releve_aprintf("%s/out", dir);
-  assert_int_equal(releve_mkdir_p(in, 0755), 0);
-  assert_int_equal(releve_mkdir_p(out, 0755), 0);
+  in = releve_str_printf("%s/in", dir);
+  out = releve_str_printf("%s/out", dir);
+  assert_int_equal(releve_fs_mkdir_p(in, 0755), 0);
+  assert_int_equal(releve_fs_mkdir_p(out, 0755), 0);
   return 0;
 }
 
@@ -78,20 +80,20 @@ static void test_check_kinds(void **state) {
   (void)state;
   free(test_file(out, "plain.csv", "x"));
   assert_int_equal(releve_claim_check(out, "plain.csv"), RELEVE_CLAIM_REGULAR);
-  p = releve_aprintf("%s/lien.csv", out);
+  p = releve_str_printf("%s/lien.csv", out);
   assert_int_equal(symlink("/etc/passwd", p), 0);
   free(p);
   assert_int_equal(releve_claim_check(out, "lien.csv"), RELEVE_CLAIM_SYMLINK);
-  p = releve_aprintf("%s/tube", out);
+  p = releve_str_printf("%s/tube", out);
   assert_int_equal(mkfifo(p, 0600), 0);
   free(p);
   assert_int_equal(releve_claim_check(out, "tube"), RELEVE_CLAIM_NOT_REGULAR);
-  p = releve_aprintf("%s/dossier", out);
+  p = releve_str_printf("%s/dossier", out);
   assert_int_equal(mkdir(p, 0700), 0);
   free(p);
   assert_int_equal(releve_claim_check(out, "dossier"), RELEVE_CLAIM_NOT_REGULAR);
   {
-    char *a = releve_aprintf("%s/plain.csv", out), *b = releve_aprintf("%s/dur.csv", out);
+    char *a = releve_str_printf("%s/plain.csv", out), *b = releve_str_printf("%s/dur.csv", out);
     assert_int_equal(link(a, b), 0);
     free(a);
     free(b);
@@ -120,9 +122,9 @@ static void test_settle_and_list(void **state) {
   assert_string_equal(final, "a.csv");
   free(final);
   {
-    char *r = releve_aprintf("%s/a.csv.rapport.txt", out), *data;
+    char *r = releve_str_printf("%s/a.csv.rapport.txt", out), *data;
     size_t len;
-    assert_int_equal(releve_read_file(r, &data, &len), 0);
+    assert_int_equal(releve_fs_read_file(r, &data, &len), 0);
     assert_non_null(strstr(data, "aucune donnée"));
     free(data);
     free(r);
@@ -167,7 +169,7 @@ static void test_odd_and_long_names(void **state) {
   free(test_file(in, name, "x"));
   assert_int_equal(releve_claim_settle(in, name, out, "rapport\n", &final), 0);
   assert_true(strlen(final) <= RELEVE_CLAIM_KEPT_NAME_MAX);
-  v = releve_aprintf("%s/%s.rapport.txt", out, final);
+  v = releve_str_printf("%s/%s.rapport.txt", out, final);
   assert_int_equal(access(v, F_OK), 0);
   free(v);
   free(final);

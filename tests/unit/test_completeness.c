@@ -14,6 +14,7 @@
 #include "ingest/ingest.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/buf.h"
 
 static char *dir;
 static releve_config cfg;

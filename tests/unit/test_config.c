@@ -13,6 +13,8 @@
 #include "config/config.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
+#include "util/fs.h"
 
 static char *dir;
 
@@ -61,7 +63,7 @@ static void test_builtin_default_loads(void **state) {
 static void test_good_config_and_relative_paths(void **state) {
   releve_config cfg;
   releve_diags d = {0};
-  char *expect = releve_aprintf("%s/var/r.db", dir);
+  char *expect = releve_str_printf("%s/var/r.db", dir);
   (void)state;
   assert_int_equal(load("{" BASE ", \"actors\": [" CAF "]}", &d, &cfg), 0);
   assert_string_equal(cfg.database, expect);
@@ -211,9 +213,9 @@ static void test_unwritable_folders(void **state) {
 static void test_unsafe_plugin_folder(void **state) {
   releve_config cfg;
   releve_diags d = {0};
-  char *open_dir = releve_aprintf("%s/open-plugins", dir);
+  char *open_dir = releve_str_printf("%s/open-plugins", dir);
   (void)state;
-  releve_mkdir_p(open_dir, 0755);
+  releve_fs_mkdir_p(open_dir, 0755);
   chmod(open_dir, 0777);
   assert_int_equal(load("{\"plugins\": \"open-plugins\", \"database\": \"var/r.db\"}", &d, &cfg),
                    1);

@@ -11,13 +11,14 @@
 #include "testutil.h"
 #include "util/encoding.h"
 #include "util/fd.h"
+#include "util/str.h"
 
 #define BOM "\xEF\xBB\xBF"
 
 /* bom_mixed on a file holding len bytes of data; *line gets its line. */
 static int mixed(const char *data, size_t len, unsigned long *line) {
   char *dir = test_dir("encoding");
-  char *path = releve_aprintf("%s/f.csv", dir);
+  char *path = releve_str_printf("%s/f.csv", dir);
   int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc;
   assert_true(fd >= 0);
   assert_int_equal(releve_fd_write_all(fd, data, len), 0);

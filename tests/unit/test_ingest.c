@@ -14,6 +14,9 @@
 #include "receipt/receipt.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
+#include "util/fs.h"
+#include "util/clock.h"
 
 static char *dir;
 static releve_config cfg;
@@ -340,20 +343,20 @@ static void test_paris_time_under_utc(void **state) {
   (void)state;
   setenv("TZ", "UTC", 1);
   tzset();
-  releve_paris_text(1768478400, winter); /* 2026-01-15 12:00 UTC */
-  releve_paris_text(1784116800, summer); /* 2026-07-15 12:00 UTC */
+  releve_clock_paris_text(1768478400, winter); /* 2026-01-15 12:00 UTC */
+  releve_clock_paris_text(1784116800, summer); /* 2026-07-15 12:00 UTC */
   assert_string_equal(winter, "15/01/2026 à 13:00 (heure de Paris)");
   assert_string_equal(summer, "15/07/2026 à 14:00 (heure de Paris)");
   /* The changes of the last Sundays of March and October, at 01:00 UTC. */
-  releve_paris_text(1774745999, winter);
-  releve_paris_text(1774746000, summer);
+  releve_clock_paris_text(1774745999, winter);
+  releve_clock_paris_text(1774746000, summer);
   assert_string_equal(winter, "29/03/2026 à 01:59 (heure de Paris)");
   assert_string_equal(summer, "29/03/2026 à 03:00 (heure de Paris)");
-  releve_paris_text(1792889999, summer);
-  releve_paris_text(1792890000, winter);
+  releve_clock_paris_text(1792889999, summer);
+  releve_clock_paris_text(1792890000, winter);
   assert_string_equal(summer, "25/10/2026 à 02:59 (heure de Paris)");
   assert_string_equal(winter, "25/10/2026 à 02:00 (heure de Paris)");
-  releve_paris_text(1572137999, summer); /* 2019: October 27 */
+  releve_clock_paris_text(1572137999, summer); /* 2019: October 27 */
   assert_string_equal(summer, "27/10/2019 à 02:59 (heure de Paris)");
   assert_string_equal(getenv("TZ"), "UTC");
   assert_int_equal(ingest("caf", "tz.csv", HEADER "G26.1;2016;QPV;4;;;\n", 0, &r),
@@ -419,9 +422,9 @@ static void test_plugin_crash_is_not_ours_in_process(void **state) {
   releve_ingest_result r;
   (void)state;
   /* A file that cannot be read at all (a directory) is refused, kept. */
-  char *sub = releve_aprintf("%s/adir", dir);
+  char *sub = releve_str_printf("%s/adir", dir);
   releve_ingest_request req;
-  releve_mkdir_p(sub, 0755);
+  releve_fs_mkdir_p(sub, 0755);
   memset(&req, 0, sizeof req);
   req.actor = "caf";
   req.path = sub;

@@ -12,7 +12,7 @@
 
 #include "mail/mail.h"
 #include "mail/mail_mime.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 static int hexval(char c) { return c <= '9' ? c - '0' : c - 'A' + 10; }
 

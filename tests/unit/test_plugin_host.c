@@ -12,6 +12,8 @@
 
 #include "decode/plugin_host.h"
 #include "testutil.h"
+#include "util/str.h"
+#include "util/path.h"
 
 static const releve_loaded_plugin *by_file(const releve_plugins *p, const char *base) {
   size_t i;
@@ -40,7 +42,7 @@ static void test_refusals_and_loads(void **state) {
 static void test_group_writable_file_refused(void **state) {
   releve_plugins p;
   char *dir = test_dir("plugin-perm");
-  char *cmd = releve_aprintf("cp %s/lines.so %s/lines.so && chmod 0775 %s/lines.so",
+  char *cmd = releve_str_printf("cp %s/lines.so %s/lines.so && chmod 0775 %s/lines.so",
                              RELEVE_TEST_PLUGIN_DIR, dir, dir);
   (void)state;
   assert_int_equal(system(cmd), 0);
@@ -62,7 +64,7 @@ static void test_group_writable_file_refused(void **state) {
 static void test_broken_while_loading(void **state) {
   releve_plugins p;
   char *dir = test_dir("plugin-broken");
-  char *cmd = releve_aprintf("cp %s/*.so %s/lines.so %s", RELEVE_BAD_LOAD_PLUGIN_DIR,
+  char *cmd = releve_str_printf("cp %s/*.so %s/lines.so %s", RELEVE_BAD_LOAD_PLUGIN_DIR,
                              RELEVE_TEST_PLUGIN_DIR, dir);
   const releve_loaded_plugin *lp;
   (void)state;

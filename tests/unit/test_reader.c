@@ -17,6 +17,8 @@
 #include "decode/workbook.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/buf.h"
+#include "util/str.h"
 
 /* The first bytes of a file of the source tree, as the host reads them. */
 typedef struct file_head {
@@ -25,7 +27,7 @@ typedef struct file_head {
 } file_head;
 
 static void read_head(const char *rel, file_head *h) {
-  char *path = releve_aprintf("%s/%s", RELEVE_SOURCE_DIR, rel);
+  char *path = releve_str_printf("%s/%s", RELEVE_SOURCE_DIR, rel);
   int fd = open(path, O_RDONLY);
   ssize_t n;
   assert_true(fd >= 0);
@@ -361,7 +363,7 @@ static int keep(void *ud, const unsigned char *head, size_t n) {
 
 static const char *choose_book(const char *rel, char **why) {
   static char name[32];
-  char *path = releve_aprintf("%s/%s", RELEVE_SOURCE_DIR, rel);
+  char *path = releve_str_printf("%s/%s", RELEVE_SOURCE_DIR, rel);
   int fd = open(path, O_RDONLY);
   heads h = {.n = 0};
   releve_reader_choice c;

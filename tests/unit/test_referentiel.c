@@ -11,7 +11,7 @@
 
 #include "config/config.h"
 #include "referentiel/referentiel.h"
-#include "util/util.h"
+#include "util/fs.h"
 
 static releve_referentiel ref;
 
@@ -122,7 +122,7 @@ static void test_counts_say_what(void **state) {
                releve_counts_name(want[i].counts));
   }
   /* The shipped file says it for each of them, never by default. */
-  assert_int_equal(releve_read_file(RELEVE_SOURCE_DIR "/conf/referentiel.json", &text, &i), 0);
+  assert_int_equal(releve_fs_read_file(RELEVE_SOURCE_DIR "/conf/referentiel.json", &text, &i), 0);
   for (const char *p = text; (p = strstr(p, "\"counts\": ")) != NULL; p++)
     n++;
   for (i = 0; i < ref.n_indicators; i++)

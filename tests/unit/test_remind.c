@@ -21,6 +21,7 @@
 #include "spool/spool.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
 
 static char *dir;
 static releve_config cfg;
@@ -235,7 +236,7 @@ static void test_bad_setting(void **state) {
   const bad_case *b = *state;
   releve_config c;
   releve_diags d = {0};
-  char *json = releve_aprintf("{\"database\": \"r.db\", %s}", b->json);
+  char *json = releve_str_printf("{\"database\": \"r.db\", %s}", b->json);
   char *conf = test_file(dir, "bad.json", json);
   size_t i;
   int found = 0;
@@ -367,7 +368,7 @@ static void test_coordinator_copied_after_n(void **state) {
     char *sql, *msg;
     assert_int_equal(releve_remind_run(&store, &cfg, dates[i], 0, NULL, NULL, &sum), 0);
     assert_int_equal(sum.queued, 3);
-    sql = releve_aprintf("SELECT message FROM mail_queue WHERE id = (SELECT max(id) FROM mail_queue)");
+    sql = releve_str_printf("SELECT message FROM mail_queue WHERE id = (SELECT max(id) FROM mail_queue)");
     msg = text_of(sql);
     assert_int_equal(strstr(msg, "\r\nCc: coord@paris.example.org\r\n") != NULL, copied[i]);
     assert_non_null(strstr(msg, "\r\nReply-To: coord@paris.example.org\r\n"));
@@ -377,7 +378,7 @@ static void test_coordinator_copied_after_n(void **state) {
 }
 
 static void add_figure(const char *indicator, const char *period, const char *geo) {
-  char *sql = releve_aprintf(
+  char *sql = releve_str_printf(
       "INSERT OR IGNORE INTO submissions(id, actor, channel, name, size, sha256, plugin, "
       "received_at, outcome, report) VALUES (1, 'ars', 'cli', 'f.csv', 1, 'x', 'lines', 'now', "
       "'accepted', '');"
@@ -412,7 +413,7 @@ static void test_complete_and_waiting_actors(void **state) {
   assert_string_equal(s.names[0], "prefecture");
   /* Once the file is handled, gip gets this step, with one cell fewer. */
   {
-    char *path = releve_aprintf("%s/gip_2022.csv", incoming);
+    char *path = releve_str_printf("%s/gip_2022.csv", incoming);
     assert_int_equal(unlink(path), 0);
     free(path);
   }

@@ -18,7 +18,7 @@
 #include "decode/rowpipe.h"
 #include "decode/rowspool.h"
 #include "testutil.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 /* What the reader delivered, as text. */
 static releve_buf seen;

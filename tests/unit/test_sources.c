@@ -14,6 +14,7 @@
 #include "config/source.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
 
 static char *dir;
 
@@ -23,7 +24,7 @@ static char *dir;
 /* Loads a configuration with one source made of the given JSON members;
  * returns the number of errors. */
 static size_t load_source(const char *members, releve_diags *d, releve_config *cfg) {
-  char *text = releve_aprintf("{" BASE ", \"sources\": [{%s}]}", members);
+  char *text = releve_str_printf("{" BASE ", \"sources\": [{%s}]}", members);
   size_t errors = test_config_load(dir, text, d, cfg);
   free(text);
   return errors;
@@ -52,7 +53,7 @@ static int setup(void **state) {
   free(test_file(dir, "bad.headers", "X-Ok: 1\nnot a header line\n"));
   free(test_file(dir, "good.login", "releve:s3cret\n"));
   free(test_file(dir, "bad.login", "no colon here\n"));
-  p = releve_aprintf("%s/good.login", dir);
+  p = releve_str_printf("%s/good.login", dir);
   chmod(p, 0600);
   free(p);
   return 0;
@@ -204,13 +205,13 @@ static void test_keys_ids_and_ranges(void **state) {
           "missing");
   /* The same id twice. */
   text =
-      releve_aprintf("{" BASE ", \"sources\": ["
+      releve_str_printf("{" BASE ", \"sources\": ["
                      "{\"id\": \"x\", \"actor\": \"caf\", \"url\": \"%s\", \"schedule\": \"1d\"},"
                      "{\"id\": \"x\", \"actor\": \"caf\", \"url\": \"%s\", \"schedule\": \"2d\"}]}",
                      URL, URL);
   free(test_file(dir, "releve.json", text));
   free(text);
-  text = releve_aprintf("%s/releve.json", dir);
+  text = releve_str_printf("%s/releve.json", dir);
   releve_config_load(&cfg, text, &d);
   assert_string_equal(test_error_with(&d, "source \"x\" is configured twice")->key, "sources[1].id");
   free(text);

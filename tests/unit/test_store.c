@@ -14,6 +14,8 @@
 #include "store/store_sql.h"
 #include "testutil.h"
 #include "testcheck.h"
+#include "util/str.h"
+#include "util/fs.h"
 
 static char *dir;
 
@@ -57,7 +59,7 @@ static void load_config(releve_config *cfg, const char *ref_text) {
 
 static void test_fresh_database_is_migrated(void **state) {
   releve_store s;
-  char *db = releve_aprintf("%s/fresh/r.db", dir);
+  char *db = releve_str_printf("%s/fresh/r.db", dir);
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
@@ -82,10 +84,10 @@ static void test_fresh_database_is_migrated(void **state) {
 /* A database as a build knowing only the first `version` migrations left
  * it, with `rows` written into it. */
 static char *old_database(const char *name, int version, const char *rows) {
-  char *folder = releve_aprintf("%s/%s", dir, name), *db = releve_aprintf("%s/r.db", folder);
+  char *folder = releve_str_printf("%s/%s", dir, name), *db = releve_str_printf("%s/r.db", folder);
   char pragma[64];
   sqlite3 *raw;
-  assert_int_equal(releve_mkdir_p(folder, 0755), 0);
+  assert_int_equal(releve_fs_mkdir_p(folder, 0755), 0);
   assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
   for (int v = 0; v < version; v++)
     assert_int_equal(sqlite3_exec(raw, releve_sql_migrations[v], NULL, NULL, NULL), SQLITE_OK);
@@ -153,7 +155,7 @@ static void test_migration_three_keeps_every_figure(void **state) {
 
 static void test_newer_database_refused(void **state) {
   releve_store s;
-  char *db = releve_aprintf("%s/newer/r.db", dir);
+  char *db = releve_str_printf("%s/newer/r.db", dir);
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
   assert_int_equal(releve_store_exec(&s, "PRAGMA user_version = 99"), 0);
@@ -164,7 +166,7 @@ static void test_newer_database_refused(void **state) {
 
 static void test_readonly_missing_gives_empty_standin(void **state) {
   releve_store s;
-  char *db = releve_aprintf("%s/none/r.db", dir);
+  char *db = releve_str_printf("%s/none/r.db", dir);
   struct stat st;
   (void)state;
   assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RO), 0);

@@ -16,7 +16,9 @@
 
 #include "report/report.h"
 #include "testutil.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/str.h"
+#include "util/fs.h"
 #include "decode/workbook.h"
 
 static char *dir;
@@ -35,7 +37,7 @@ typedef struct part {
 
 /* Writes the parts as a zip archive; returns its path (malloc'ed). */
 static char *make_zip(const part *parts, size_t n) {
-  char *path = releve_aprintf("%s/book%d.zip", dir, serial++);
+  char *path = releve_str_printf("%s/book%d.zip", dir, serial++);
   int err = 0;
   zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
   assert_non_null(z);
@@ -87,7 +89,7 @@ static const char *const STRINGS =
     "<si><t xml:space=\"preserve\">  Écoles </t></si></sst>";
 
 static char *sheet_xml(const char *rows, const char *after) {
-  return releve_aprintf(
+  return releve_str_printf(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
       "<sheetData>%s</sheetData>%s</worksheet>",
@@ -97,7 +99,7 @@ static char *sheet_xml(const char *rows, const char *after) {
 /* An .xlsx with sheets "Feuil1" (rows1) and "Données 2" (rows2). */
 static char *make_xlsx(const char *wbpr, const char *rows1, const char *after1,
                        const char *rows2) {
-  char *book = releve_aprintf("%s%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
+  char *book = releve_str_printf("%s%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
                               "<sheet name=\"Données 2\" sheetId=\"2\" r:id=\"rId2\"/></sheets>"
                               "</workbook>",
                               WB_HEAD, wbpr ? wbpr : "");
@@ -116,7 +118,7 @@ static char *make_xlsx(const char *wbpr, const char *rows1, const char *after1,
 }
 
 static char *make_ods(const char *tables) {
-  char *content = releve_aprintf(
+  char *content = releve_str_printf(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<office:document-content "
       "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
@@ -428,8 +430,8 @@ static void test_not_a_workbook(void **state) {
 static void test_xls_and_encrypted_ole(void **state) {
   (void)state;
   unsigned char ole[4096] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-  char *xls = releve_aprintf("%s/old.xls", dir), *enc = releve_aprintf("%s/enc.xlsx", dir);
-  assert_int_equal(releve_write_file_atomic(xls, ole, sizeof ole, 0644), 0);
+  char *xls = releve_str_printf("%s/old.xls", dir), *enc = releve_str_printf("%s/enc.xlsx", dir);
+  assert_int_equal(releve_fs_write_atomic(xls, ole, sizeof ole, 0644), 0);
   /* Where an encrypted OOXML package names its stream, across a 64 KiB
    * read boundary of the scan. */
   size_t size = 70000;
@@ -438,7 +440,7 @@ static void test_xls_and_encrypted_ole(void **state) {
   const char *name = "EncryptedPackage";
   for (size_t i = 0; i < 16; i++)
     big[65530 + 2 * i] = (unsigned char)name[i];
-  assert_int_equal(releve_write_file_atomic(enc, big, size, 0644), 0);
+  assert_int_equal(releve_fs_write_atomic(enc, big, size, 0644), 0);
   run r;
   read_book(&r, xls, 0, NULL);
   EXPECT_REFUSED(r, -EBADMSG, "classeur Excel 97-2003 (.xls)");
@@ -495,8 +497,8 @@ static void test_truncated(void **state) {
   char *path = make_xlsx(NULL, "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>", NULL, NULL);
   char *data;
   size_t len;
-  assert_int_equal(releve_read_file(path, &data, &len), 0);
-  assert_int_equal(releve_write_file_atomic(path, data, len / 2, 0644), 0);
+  assert_int_equal(releve_fs_read_file(path, &data, &len), 0);
+  assert_int_equal(releve_fs_write_atomic(path, data, len / 2, 0644), 0);
   run r;
   read_book(&r, path, 0, NULL);
   EXPECT_REFUSED(r, -EBADMSG, "archive du classeur abîmée ou tronquée");
@@ -573,7 +575,7 @@ static void test_entities(void **state) {
   const char *external =
       "<?xml version=\"1.0\"?><!DOCTYPE worksheet SYSTEM \"file:///etc/passwd\">"
       "<worksheet><sheetData/></worksheet>";
-  char *book = releve_aprintf("%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
+  char *book = releve_str_printf("%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
                               "</sheets></workbook>",
                               WB_HEAD);
   for (int k = 0; k < 2; k++) {
@@ -591,7 +593,7 @@ static void test_entities(void **state) {
     free(path);
   }
   /* In a part read at opening too. */
-  char *bad = releve_aprintf("<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY e \"x\">]>%s"
+  char *bad = releve_str_printf("<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY e \"x\">]>%s"
                              "</workbook>", WB_HEAD + strlen("<?xml version=\"1.0\" "
                                                               "encoding=\"UTF-8\" "
                                                               "standalone=\"yes\"?>\n"));
@@ -641,7 +643,7 @@ static void test_million_empty_rows(void **state) {
     releve_buf_adds(&rows, "<row/>");
   releve_buf_adds(&rows, "<row><c><v>2</v></c></row>");
   char *sheet = sheet_xml(rows.data, NULL);
-  char *book = releve_aprintf("%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
+  char *book = releve_str_printf("%s<sheets><sheet name=\"Feuil1\" sheetId=\"1\" r:id=\"rId1\"/>"
                               "</sheets></workbook>",
                               WB_HEAD);
   /* Stored, so that the compression ratio does not refuse it first. */

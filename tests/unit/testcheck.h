@@ -14,8 +14,8 @@
  * configuration's "plugins" key expects. */
 static inline char *test_config_dir(const char *name) {
   char *dir = test_dir(name);
-  char *plugins = releve_aprintf("%s/plugins", dir);
-  if (plugins == NULL || releve_mkdir_p(plugins, 0755) != 0 || chmod(plugins, 0755) != 0)
+  char *plugins = releve_str_printf("%s/plugins", dir);
+  if (plugins == NULL || releve_fs_mkdir_p(plugins, 0755) != 0 || chmod(plugins, 0755) != 0)
     abort();
   free(plugins);
   return dir;

@@ -18,7 +18,6 @@
 #include "address/address_near.h"
 #include "address/address_norm.h"
 #include "referentiel/geo.h"
-#include "util/util.h"
 
 /* A street: key is "commune \x1f words \0 commune \0" in one allocation,
  * so that the commune and the words can also be read on their own. In the

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 const char *const releve_addr_col_keys[RELEVE_ADDR_COLS] = {
     "id", "number", "suffix", "street", "postcode", "insee", "qpv", "qva"};

@@ -7,7 +7,7 @@
 #include "address/address.h"
 #include "referentiel/geo.h"
 #include "util/log.h"
-#include "util/util.h"
+#include "util/path.h"
 
 static void check_columns(const releve_jctx *c, json_t *o) {
   static const char *const keys[] = {"id", "number", "suffix", "street", "postcode",

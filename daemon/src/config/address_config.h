@@ -7,7 +7,7 @@
 #define RELEVE_ADDRESS_CONFIG_H
 
 #include "config/config.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 
 /* Sets cfg->addresses (NULL when the key is absent or the file broken,
  * with diagnostics). Call after the actors are loaded. */

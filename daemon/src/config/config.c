@@ -10,13 +10,14 @@
 
 #include "address/address.h"
 #include "config/address_config.h"
-#include "util/jsonx.h"
-#include "mail/mail_send.h"
-#include "ingest/map.h"
 #include "config/privacy.h"
-#include "remind/remind_ladder.h"
 #include "config/source.h"
-#include "util/util.h"
+#include "ingest/map.h"
+#include "mail/mail_send.h"
+#include "remind/remind_ladder.h"
+#include "util/buf.h"
+#include "util/json.h"
+#include "util/path.h"
 
 static const char *const top_keys[] = {"database", "spool", "plugins", "referentiel",
                                        "contract", "mail", "actors", "sources",

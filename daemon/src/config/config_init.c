@@ -8,8 +8,9 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "util/jsonx.h"
-#include "util/util.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/str.h"
 
 /* Adds an entry for each référentiel actor the default does not configure. */
 static int add_actor_entries(json_t *root, const releve_referentiel *ref) {
@@ -43,8 +44,8 @@ int releve_config_init_dir(const char *dir, releve_diags *diags) {
   releve_jctx c = {"(built-in default)", diags};
   releve_referentiel ref;
   json_t *root = NULL;
-  char *conf = releve_aprintf("%s/releve.json", dir);
-  char *refpath = releve_aprintf("%s/referentiel.json", dir);
+  char *conf = releve_str_printf("%s/releve.json", dir);
+  char *refpath = releve_str_printf("%s/referentiel.json", dir);
   char *text = NULL, *sub = NULL;
   const char *const subdirs[] = {"spool", "var", "var/outbox", NULL};
   const char *const *s;
@@ -61,11 +62,11 @@ int releve_config_init_dir(const char *dir, releve_diags *diags) {
     rc = -EEXIST;
     goto out;
   }
-  rc = releve_mkdir_p(dir, 0750);
+  rc = releve_fs_mkdir_p(dir, 0750);
   for (s = subdirs; rc == 0 && *s; s++) {
     free(sub);
-    sub = releve_aprintf("%s/%s", dir, *s);
-    rc = sub ? releve_mkdir_p(sub, 0750) : -ENOMEM;
+    sub = releve_str_printf("%s/%s", dir, *s);
+    rc = sub ? releve_fs_mkdir_p(sub, 0750) : -ENOMEM;
   }
   if (rc) {
     releve_diags_add(diags, RELEVE_DIAG_ERROR, sub ? sub : dir, NULL, 0, 0,
@@ -89,12 +90,12 @@ int releve_config_init_dir(const char *dir, releve_diags *diags) {
     rc = -ENOMEM;
     goto out;
   }
-  rc = releve_write_file_atomic(refpath, releve_default_referentiel_json,
+  rc = releve_fs_write_atomic(refpath, releve_default_referentiel_json,
                                 strlen(releve_default_referentiel_json), 0644);
   if (rc == 0) {
     size_t n = strlen(text);
     text[n] = '\n'; /* the NUL's byte carries the final newline */
-    rc = releve_write_file_atomic(conf, text, n + 1, 0640);
+    rc = releve_fs_write_atomic(conf, text, n + 1, 0640);
   }
   if (rc)
     releve_diags_add(diags, RELEVE_DIAG_ERROR, rc ? conf : refpath, NULL, 0, 0,

@@ -25,7 +25,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 
 /* Reads an actor's "personal_data" and "keep_days" (entry is its object
  * in "actors", path its key path). */

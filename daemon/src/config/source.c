@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fs.h"
 #include "util/name.h"
-#include "util/util.h"
+#include "util/path.h"
 
 static const char *const source_keys[] = {
     "id",        "actor",           "url",           "schedule",
@@ -420,7 +421,7 @@ static void wipe(char *data, size_t len) {
 int releve_source_read_headers(const char *path, struct curl_slist **list, int *bad_line) {
   char *data, *line, *next;
   size_t len;
-  int rc = releve_read_file(path, &data, &len), n = 0;
+  int rc = releve_fs_read_file(path, &data, &len), n = 0;
 
   if (rc)
     return rc;
@@ -461,7 +462,7 @@ int releve_source_read_headers(const char *path, struct curl_slist **list, int *
 int releve_source_read_credentials(const char *path, char **userpwd) {
   char *data;
   size_t len, n;
-  int rc = releve_read_file(path, &data, &len);
+  int rc = releve_fs_read_file(path, &data, &len);
 
   *userpwd = NULL;
   if (rc)

@@ -26,7 +26,7 @@
 #include <curl/curl.h>
 
 #include "config/config.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 #include "util/schedule.h"
 
 typedef struct releve_source {

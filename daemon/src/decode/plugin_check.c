@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/jsonx.h"
-#include "util/util.h"
+#include "util/json.h"
+#include "util/str.h"
 
 /* Checks the actor's options into d; 0 when they fit. */
 static int options_fit(const releve_plugin *plugin, const releve_actor *a, const char *file,
@@ -30,15 +30,15 @@ char *releve_plugin_fault(const releve_plugins *p, const releve_actor *a, const 
     if (plugin)
       *plugin = name;
     if ((lp = releve_plugins_refused(p, name)) != NULL)
-      return releve_aprintf("plugin \"%s\" refused (%s: %s)", name, lp->file, lp->refused);
-    return releve_aprintf("no plugin \"%s\" in %s", name, p->dir ? p->dir : "(none)");
+      return releve_str_printf("plugin \"%s\" refused (%s: %s)", name, lp->file, lp->refused);
+    return releve_str_printf("no plugin \"%s\" in %s", name, p->dir ? p->dir : "(none)");
   }
   if ((first = releve_plugins_find(p, a->plugin)) == NULL)
     return NULL; /* the implied collection table, checked above when alone */
   if (options_fit(first, a, "config", "options", &d) != 0) {
     if (plugin)
       *plugin = a->plugin;
-    why = releve_aprintf("plugin \"%s\": options: %s", a->plugin,
+    why = releve_str_printf("plugin \"%s\": options: %s", a->plugin,
                          d.n ? d.items[0].message : "out of memory");
   }
   releve_diags_free(&d);

@@ -4,17 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "mail/mail_queue.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/log.h"
+#include "util/str.h"
 
 static int notify(releve_store *s, const releve_config *cfg, const releve_actor *a,
                   const char *plugin, const char *problem, const char *file_name) {
-  char *subject = releve_aprintf("relevé : les fichiers de %s attendent (module « %s » "
+  char *subject = releve_str_printf("relevé : les fichiers de %s attendent (module « %s » "
                                  "indisponible)",
                                  a->id, plugin);
-  char *body = releve_aprintf(
+  char *body = releve_str_printf(
       "Bonjour,\n\n"
       "Le fichier « %s » de l'acteur %s (%s) attend dans son dossier de dépôt "
       "(%s/%s/incoming/) : le module de lecture « %s » ne peut pas le lire sur ce "

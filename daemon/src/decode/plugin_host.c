@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "decode/child.h"
+#include "util/buf.h"
 #include "util/fd.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 #include "util/log.h"
-#include "util/util.h"
+#include "util/path.h"
+#include "util/str.h"
 
 /* A plugin folder or file that someone else could write is code anyone
  * could run as relevé: refuse it (sudo and nginx do the same). */
@@ -59,15 +61,15 @@ static char *check(const releve_plugins *p, releve_loaded_plugin *lp) {
 
   *(void **)(&entry) = dlsym(lp->handle, RELEVE_PLUGIN_ENTRY);
   if (entry == NULL)
-    return releve_aprintf("no %s symbol", RELEVE_PLUGIN_ENTRY);
+    return releve_str_printf("no %s symbol", RELEVE_PLUGIN_ENTRY);
   d = entry();
   if (d == NULL)
     return strdup("the entry returned no descriptor");
   if (d->abi_major != RELEVE_PLUGIN_ABI_MAJOR)
-    return releve_aprintf("ABI %u, this relevé speaks ABI %d", d->abi_major,
+    return releve_str_printf("ABI %u, this relevé speaks ABI %d", d->abi_major,
                           RELEVE_PLUGIN_ABI_MAJOR);
   if (d->struct_size < RELEVE_PLUGIN_MIN_SIZE)
-    return releve_aprintf("descriptor of %u bytes, at least %zu expected", d->struct_size,
+    return releve_str_printf("descriptor of %u bytes, at least %zu expected", d->struct_size,
                           (size_t)RELEVE_PLUGIN_MIN_SIZE);
   if (!valid_name(d->name))
     return strdup("name missing or not made of [a-z0-9-]");
@@ -77,7 +79,7 @@ static char *check(const releve_plugins *p, releve_loaded_plugin *lp) {
     return strdup(why);
   for (i = 0; i < p->n; i++)
     if (p->items[i].desc && strcmp(p->items[i].desc->name, d->name) == 0)
-      return releve_aprintf("name \"%s\" already taken by %s", d->name, p->items[i].file);
+      return releve_str_printf("name \"%s\" already taken by %s", d->name, p->items[i].file);
   lp->desc = d;
   return NULL;
 }
@@ -95,7 +97,7 @@ static void probe_child(const releve_plugins *p, releve_loaded_plugin *lp, int o
   size_t off = 0, len;
   releve_child_setup();
   lp->handle = dlopen(lp->file, RTLD_NOW | RTLD_LOCAL);
-  why = lp->handle ? check(p, lp) : releve_aprintf("cannot load: %s", dlerror());
+  why = lp->handle ? check(p, lp) : releve_str_printf("cannot load: %s", dlerror());
   len = why ? strlen(why) : 0;
   if (write(out, why ? "R" : "K", 1) == 1)
     while (off < len) {
@@ -121,7 +123,7 @@ static char *probe(const releve_plugins *p, releve_loaded_plugin *lp, int *broke
 
   *broken = 0;
   if (pipe2(fds, O_CLOEXEC) != 0)
-    return releve_aprintf("cannot be checked: %s", strerror(errno));
+    return releve_str_printf("cannot be checked: %s", strerror(errno));
   fflush(stdout);
   fflush(stderr);
   pid = fork();
@@ -132,7 +134,7 @@ static char *probe(const releve_plugins *p, releve_loaded_plugin *lp, int *broke
   close(fds[1]);
   if (pid < 0) {
     close(fds[0]);
-    return releve_aprintf("cannot be checked: fork: %s", strerror(errno));
+    return releve_str_printf("cannot be checked: fork: %s", strerror(errno));
   }
   for (;;) {
     struct pollfd pf = {fds[0], POLLIN, 0};
@@ -160,13 +162,13 @@ static char *probe(const releve_plugins *p, releve_loaded_plugin *lp, int *broke
   if (timed_out || WIFSIGNALED(status) || got == 0)
     *broken = 1;
   if (timed_out)
-    return releve_aprintf("did not finish loading within %d s (killed)",
+    return releve_str_printf("did not finish loading within %d s (killed)",
                           RELEVE_PLUGIN_PROBE_SECONDS);
   if (r == pid && WIFSIGNALED(status))
-    return releve_aprintf("crashed while loading: signal %d (%s)", WTERMSIG(status),
+    return releve_str_printf("crashed while loading: signal %d (%s)", WTERMSIG(status),
                           strsignal(WTERMSIG(status)));
   if (got == 0)
-    return releve_aprintf("exited while loading (exit status %d)",
+    return releve_str_printf("exited while loading (exit status %d)",
                           r == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   return msg[0] == 'K' ? NULL : strdup(msg + 1);
 }
@@ -228,7 +230,7 @@ int releve_plugins_load(releve_plugins *p, const char *dir) {
   p->items = calloc(n + 1, sizeof *p->items);
   for (i = 0; i < n && p->items; i++) {
     releve_loaded_plugin *lp = &p->items[p->n++];
-    lp->file = releve_aprintf("%s/%s", dir, names[i]);
+    lp->file = releve_str_printf("%s/%s", dir, names[i]);
     if (lstat(lp->file, &st) != 0 || !S_ISREG(st.st_mode))
       lp->refused = strdup("not a regular file");
     else if ((why = unsafe(&st)) != NULL)
@@ -236,7 +238,7 @@ int releve_plugins_load(releve_plugins *p, const char *dir) {
     else if ((lp->refused = probe(p, lp, &lp->broken)) != NULL)
       ;
     else if ((lp->handle = dlopen(lp->file, RTLD_NOW | RTLD_LOCAL)) == NULL)
-      lp->refused = releve_aprintf("cannot load: %s", dlerror());
+      lp->refused = releve_str_printf("cannot load: %s", dlerror());
     else
       lp->refused = check(p, lp);
     if (lp->refused) {

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode/workbook.h"
+#include "util/buf.h"
 #include "util/fd.h"
 #include "util/log.h"
-#include "util/util.h"
-#include "decode/workbook.h"
 
 const char *releve_reader_format(const releve_plugin *plugin) {
   if (RELEVE_PLUGIN_HAS(plugin, format) && plugin->format && *plugin->format)

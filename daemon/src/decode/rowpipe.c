@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/fd.h"
 
 enum { F_COLUMNS = 1, F_ROW = 2, F_ERROR = 3, F_LOG = 4, F_END = 5, F_SHEET = 6, F_PROBE = 7,

@@ -28,9 +28,9 @@
 #include <stddef.h>
 
 #include "decode/reader.h"
-#include "releve/plugin.h"
-#include "util/util.h"
 #include "decode/workbook_host.h"
+#include "releve/plugin.h"
+#include "util/buf.h"
 
 #define RELEVE_ROWPIPE_MAX_FRAME (16u << 20)
 

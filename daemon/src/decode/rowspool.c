@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "util/fd.h"
-#include "util/util.h"
+#include "util/str.h"
 
 #define CHUNK (64u << 10)
 
@@ -20,7 +20,7 @@ int releve_rowspool_open(releve_rowspool *s, const char *dir) {
   fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
     /* A file system without O_TMPFILE: a named file, unlinked at once. */
-    char *path = releve_aprintf("%s/.rowspool.XXXXXX", dir);
+    char *path = releve_str_printf("%s/.rowspool.XXXXXX", dir);
     if (path == NULL)
       return -ENOMEM;
     fd = mkostemp(path, O_CLOEXEC);

@@ -1,8 +1,6 @@
 /* workbook.c -- the archive, its sheets and the rows built from their cells,
  * shared by the .xlsx and .ods readers (workbook.h); their XML parts are
  * read by workbook_xml.c, their values written by workbook_value.c. */
-#include "decode/workbook_int.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode/workbook_int.h"
 #include "report/report.h"
-
-extern const wb_format releve_wb_xlsx, releve_wb_ods;
+#include "util/buf.h"
 
 const releve_workbook_limits releve_workbook_default_limits = {
     RELEVE_WORKBOOK_MAX_PART, RELEVE_WORKBOOK_MAX_TOTAL, RELEVE_WORKBOOK_MAX_RATIO};
@@ -303,9 +301,9 @@ static int open_zip(releve_workbook *wb, int fd) {
   if (rc < 0)
     return rc;
   if (zip_name_locate(wb->zip, "xl/workbook.xml", 0) >= 0)
-    wb->format = &releve_wb_xlsx;
+    wb->format = &releve__workbook_xlsx;
   else if (zip_name_locate(wb->zip, "content.xml", 0) >= 0)
-    wb->format = &releve_wb_ods;
+    wb->format = &releve__workbook_ods;
   else if (zip_name_locate(wb->zip, "EncryptedPackage", 0) >= 0)
     return wb_fail(wb, -EBADMSG, 0, 0, "le classeur est chiffré : il ne peut pas être lu");
   else

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <zip.h>
 
-#include "util/util.h"
 #include "decode/workbook.h"
 #include "report/report.h" /* cell references in messages */
+#include "util/buf.h"
 
 /* What a numeric cell style means. */
 enum { WB_STYLE_PLAIN = 0, WB_STYLE_DATE = 1, WB_STYLE_PERCENT = 2 };
@@ -44,6 +44,9 @@ typedef struct wb_format {
   int (*select)(releve_workbook *wb, size_t i);
   void (*free)(releve_workbook *wb);
 } wb_format;
+
+/* The two formats, in workbook_xlsx.c and workbook_ods.c. */
+extern const wb_format releve__workbook_xlsx, releve__workbook_ods;
 
 struct releve_workbook {
   zip_t *zip;

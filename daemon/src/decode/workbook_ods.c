@@ -289,4 +289,4 @@ static int ods_select(releve_workbook *wb, size_t i) {
   return wb_stream_open(wb, &wb->stream, "content.xml", o, rows_start, rows_end, rows_text);
 }
 
-const wb_format releve_wb_ods = {ods_load, ods_select, ods_free};
+const wb_format releve__workbook_ods = {ods_load, ods_select, ods_free};

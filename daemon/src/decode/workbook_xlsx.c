@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "decode/workbook_int.h"
+#include "util/buf.h"
+#include "util/str.h"
 
 typedef struct xlsx {
   char **rid;             /* relationship id of each sheet */
@@ -64,7 +66,7 @@ static void wb_start(void *data, const XML_Char *name, const XML_Char **attrs) {
 static char *resolve(const char *target) {
   if (target[0] == '/')
     return strdup(target + 1);
-  return releve_aprintf("xl/%s", target);
+  return releve_str_printf("xl/%s", target);
 }
 
 static int ends_with(const char *s, const char *tail) {
@@ -479,4 +481,4 @@ static int xlsx_select(releve_workbook *wb, size_t i) {
   return wb_stream_open(wb, &wb->stream, part, x, sheet_start, sheet_end, sheet_text);
 }
 
-const wb_format releve_wb_xlsx = {xlsx_load, xlsx_select, xlsx_free};
+const wb_format releve__workbook_xlsx = {xlsx_load, xlsx_select, xlsx_free};

@@ -20,9 +20,12 @@
 #include "ingest/ingest_int.h"
 #include "report/summary.h"
 #include "store/submission.h"
+#include "util/buf.h"
+#include "util/clock.h"
 #include "util/encoding.h"
-#include "util/hash.h"
 #include "util/log.h"
+#include "util/path.h"
+#include "util/sha256.h"
 
 
 static void refuse(releve_ingest *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -204,7 +207,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
   in->env = env;
   in->req = *req;
   in->fd = -1;
-  releve_utc_text(time(NULL), in->received_at);
+  releve_clock_utc_text(time(NULL), in->received_at);
   in->name = req->name ? req->name : releve_path_basename(req->path);
   /* A name with a newline or bytes that are not UTF-8 is recorded,
    * reported and mailed escaped. */

@@ -4,8 +4,6 @@
  * count_distinct a set of salted key hashes, never the keys. This file
  * resolves the mapping against the file's columns and gives the figures at
  * the end. */
-#include "ingest/map_int.h"
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +11,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+
+#include "ingest/map_int.h"
+#include "util/buf.h"
 
 
 static const char *const address_keys[A_N] = {"number", "suffix", "street",

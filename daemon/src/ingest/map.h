@@ -74,8 +74,8 @@
 
 #include <jansson.h>
 
-#include "util/jsonx.h"
 #include "referentiel/referentiel.h"
+#include "util/json.h"
 
 /* Checks a mapping object: keys, kinds, ops, and that every indicator named
  * exists and belongs to actor. Problems go to c->diags under path. */

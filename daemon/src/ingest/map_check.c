@@ -4,10 +4,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "referentiel/geo.h"
 #include "ingest/map.h"
+#include "referentiel/geo.h"
 #include "referentiel/period.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 static const char *const kinds[] = {"long", "wide", "rows", NULL};
 static const char *const ops[] = {"count", "count_distinct", "sum", "mean", "share", NULL};

@@ -9,7 +9,7 @@
 
 #include "address/address_match.h"
 #include "ingest/map.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 enum { KIND_LONG, KIND_WIDE, KIND_ROWS };
 enum { OP_COUNT, OP_SUM, OP_MEAN, OP_SHARE, OP_DISTINCT };

@@ -2,16 +2,18 @@
  * filters, the period or interval of years, the geography (a column, a code
  * table or the address placed in its QPV), then a long or wide row emitted as
  * candidates, or a rows mapping's contribution added to its groups. */
-#include "ingest/map_int.h"
-
 #include <errno.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
-#include "util/hash.h"
+#include "ingest/map_int.h"
+#include "util/buf.h"
+#include "util/sha256.h"
+#include "util/str.h"
 
 static const releve_cell *cell_at(const releve_cell *cells, size_t n, int col) {
   static const releve_cell empty = {RELEVE_CELL_EMPTY, "", 0, 0};
@@ -187,7 +189,7 @@ static unsigned long hash(const char *s) {
 }
 
 static group *get_group(releve_mapper *m, const char *ind, const char *period, const char *geo) {
-  char *key = releve_aprintf("%s\x1f%s\x1f%s", ind, period, geo);
+  char *key = releve_str_printf("%s\x1f%s\x1f%s", ind, period, geo);
   unsigned long b;
   group *g;
 

@@ -9,7 +9,10 @@
 
 #include "ingest/ingest_int.h"
 #include "ingest/validate.h"
+#include "util/buf.h"
 #include "util/log.h"
+#include "util/path.h"
+#include "util/str.h"
 
 void releve_ingest_on_map_error(void *ud, unsigned long line, unsigned column, const char *value,
                                 const char *message) {
@@ -209,14 +212,14 @@ static int svc_error(void *ctx, unsigned long line, unsigned column, const char 
 static int svc_error(void *ctx, unsigned long line, unsigned column, const char *value,
                      const char *fmt, ...) {
   releve_ingest *in = ctx;
-  releve_buf b = RELEVE_BUF_INIT;
   va_list ap;
+  char *text;
   va_start(ap, fmt);
-  releve_buf_vaddf(&b, fmt, ap);
+  text = releve_str_vprintf(fmt, ap);
   va_end(ap);
   releve_report_problem(&in->report, line, column, releve_ingest_personal(in) ? NULL : value,
-                        b.data ? b.data : "erreur");
-  releve_buf_free(&b);
+                        text ? text : "erreur");
+  free(text);
   return in->stop ? -ECANCELED : 0;
 }
 
@@ -224,14 +227,14 @@ static void svc_log(void *ctx, int level, const char *fmt, ...) RELEVE_PRINTF(3,
 
 static void svc_log(void *ctx, int level, const char *fmt, ...) {
   releve_ingest *in = ctx;
-  releve_buf b = RELEVE_BUF_INIT;
   va_list ap;
+  char *text;
   va_start(ap, fmt);
-  releve_buf_vaddf(&b, fmt, ap);
+  text = releve_str_vprintf(fmt, ap);
   va_end(ap);
   releve_log(level, "plugin %s, %s: %s", in->plugin ? in->plugin->name : "?", in->name,
-             b.data ? b.data : "");
-  releve_buf_free(&b);
+             text ? text : "");
+  free(text);
 }
 
 int releve_ingest_sheet(void *ctx, const char *name) {

@@ -7,6 +7,7 @@
 
 #include "referentiel/geo.h"
 #include "report/report.h"
+#include "util/buf.h"
 
 /* Status words partners write, in French or as stored. */
 static const char *status_of(const char *s) {

@@ -11,7 +11,7 @@
 #include "config/config.h"
 #include "referentiel/observation.h"
 #include "referentiel/period.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 enum { RELEVE_VALID = 0, RELEVE_EMPTY = 1, RELEVE_INVALID = -1 };
 

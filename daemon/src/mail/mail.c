@@ -7,7 +7,7 @@
 #include <sys/random.h>
 
 #include "mail/mail_mime.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 static int random_hex(char *out, size_t bytes) {
   unsigned char r[32];

@@ -1,12 +1,12 @@
 #include "mail/mail_mime.h"
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "kit/kit.h"
+#include "util/buf.h"
 
 static const char hex[] = "0123456789ABCDEF";
 

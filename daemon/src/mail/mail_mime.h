@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 #define RELEVE_MIME_LINE 76
 /* RFC 2047 §2: an encoded-word is at most 75 characters. */

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "mail/mail_send.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/log.h"
 
 #define BACKOFF_FIRST 60       /* seconds before the first retry */
 #define BACKOFF_MAX (4 * 3600) /* never more than this between two attempts */

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 #include "mail/mail.h"
-#include "util/util.h"
+#include "util/fs.h"
+#include "util/str.h"
 
 int releve_mail_global_init(void) {
   return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -EIO;
@@ -21,13 +22,13 @@ static int write_eml(const releve_config *cfg, const releve_mail_envelope *e, ch
                      size_t error_size) {
   char name[RELEVE_MAIL_ID_MAX];
   char *path = NULL;
-  int rc = releve_mkdir_p(cfg->outbox, 0750);
+  int rc = releve_fs_mkdir_p(cfg->outbox, 0750);
 
   releve_mail_id_filename(e->message_id, name, sizeof name);
   if (rc == 0)
-    rc = (path = releve_aprintf("%s/%s.eml", cfg->outbox, name)) ? 0 : -ENOMEM;
+    rc = (path = releve_str_printf("%s/%s.eml", cfg->outbox, name)) ? 0 : -ENOMEM;
   if (rc == 0)
-    rc = releve_write_file_atomic(path, e->data, e->len, 0640);
+    rc = releve_fs_write_atomic(path, e->data, e->len, 0640);
   if (rc)
     snprintf(error, error_size, "cannot write %s/%s.eml: %s", cfg->outbox, name, strerror(-rc));
   free(path);
@@ -81,7 +82,7 @@ static int check_stop(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t
 static int read_credentials(const char *path, char **user, char **password) {
   char *text = NULL, *colon, *nl;
   size_t len = 0;
-  int rc = releve_read_file(path, &text, &len);
+  int rc = releve_fs_read_file(path, &text, &len);
 
   if (rc)
     return rc;
@@ -115,7 +116,7 @@ static struct curl_slist *recipient_list(const char *recipients) {
 
   while (*p) {
     size_t n = strcspn(p, ",");
-    char *one = releve_aprintf("<%.*s>", (int)n, p);
+    char *one = releve_str_printf("<%.*s>", (int)n, p);
     next = one ? curl_slist_append(list, one) : NULL;
     free(one);
     if (next == NULL) {
@@ -133,7 +134,7 @@ static struct curl_slist *recipient_list(const char *recipients) {
 static int smtp_deliver(const releve_config *cfg, const releve_mail_envelope *e,
                         const atomic_int *stop, char *error, size_t error_size) {
   char errbuf[CURL_ERROR_SIZE] = "", reply[256] = "";
-  char *from = releve_aprintf("<%s>", e->from), *user = NULL, *password = NULL;
+  char *from = releve_str_printf("<%s>", e->from), *user = NULL, *password = NULL;
   struct curl_slist *rcpt = recipient_list(e->recipients);
   upload u = {e->data, e->len};
   CURL *h = curl_easy_init();

@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 
 typedef struct releve_mail_envelope {
   const char *message_id;

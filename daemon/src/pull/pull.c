@@ -9,11 +9,14 @@
 #include <unistd.h>
 
 #include "spool/claim.h"
-#include "util/hash.h"
-#include "util/log.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/clock.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/path.h"
+#include "util/sha256.h"
+#include "util/str.h"
 
 struct releve_pull {
   const releve_source *src;
@@ -44,7 +47,7 @@ int releve_pull_dirs_for(const releve_config *cfg, const releve_source *src, cha
   *incoming = releve_spool_path(cfg, src->actor, RELEVE_SPOOL_INCOMING);
   actor_dir = *incoming ? releve_path_dirname(*incoming) : NULL;
   if (actor_dir)
-    *staging = releve_aprintf("%s/pulls/%s", actor_dir, src->id);
+    *staging = releve_str_printf("%s/pulls/%s", actor_dir, src->id);
   free(actor_dir);
   if (*staging == NULL) {
     free(*incoming);
@@ -112,7 +115,7 @@ static int add_header(releve_pull *p, const char *name, const char *value) {
   struct curl_slist *l;
   if (value == NULL || !no_control(value))
     return 0; /* a validator we could not send back verbatim is not sent */
-  line = releve_aprintf("%s: %s", name, value);
+  line = releve_str_printf("%s: %s", name, value);
   l = line ? curl_slist_append(p->headers, line) : NULL;
   free(line);
   if (l == NULL)
@@ -208,40 +211,40 @@ static int prepare(releve_pull *p, releve_store *store) {
   rc = read_state(p, store);
   if (rc)
     return prepare_failed(
-        p, releve_aprintf("cannot read its state in the database: %s", strerror(-rc)));
+        p, releve_str_printf("cannot read its state in the database: %s", strerror(-rc)));
   if (s->headers_file && (rc = releve_source_read_headers(s->headers_file, &p->headers, &line)))
     return prepare_failed(
-        p, rc == -EINVAL ? releve_aprintf("headers_file %s, line %d: \"Name: value\" expected",
+        p, rc == -EINVAL ? releve_str_printf("headers_file %s, line %d: \"Name: value\" expected",
                                           s->headers_file, line)
-                         : releve_aprintf("headers_file %s: %s", s->headers_file, strerror(-rc)));
+                         : releve_str_printf("headers_file %s: %s", s->headers_file, strerror(-rc)));
   if (s->credentials_file &&
       (rc = releve_source_read_credentials(s->credentials_file, &p->userpwd)))
     return prepare_failed(
-        p, releve_aprintf("credentials_file %s: %s", s->credentials_file,
+        p, releve_str_printf("credentials_file %s: %s", s->credentials_file,
                           rc == -EINVAL ? "one line \"user:password\" expected" : strerror(-rc)));
   /* Validators only make sense when the body they stand for is known. */
   if (p->old_sha256[0] && !s->sftp &&
       ((rc = add_header(p, "If-None-Match", p->old_etag)) != 0 ||
        (rc = add_header(p, "If-Modified-Since", p->old_last_modified)) != 0))
     return rc;
-  p->staging_path = releve_aprintf("%s/%s", p->dirs->staging, s->file_name);
+  p->staging_path = releve_str_printf("%s/%s", p->dirs->staging, s->file_name);
   if (p->staging_path == NULL)
     return -ENOMEM;
   /* What a crash left is ours to replace. */
   if (unlink(p->staging_path) != 0 && errno != ENOENT)
     return prepare_failed(p,
-                          releve_aprintf("cannot remove %s: %s", p->staging_path, strerror(errno)));
+                          releve_str_printf("cannot remove %s: %s", p->staging_path, strerror(errno)));
   /* Read back for the sha256 once written. */
   fd = open(p->staging_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
   if (fd < 0 || (p->out = fdopen(fd, "w+")) == NULL) {
     rc = errno;
     if (fd >= 0)
       close(fd);
-    return prepare_failed(p, releve_aprintf("cannot create %s: %s", p->staging_path, strerror(rc)));
+    return prepare_failed(p, releve_str_printf("cannot create %s: %s", p->staging_path, strerror(rc)));
   }
   rc = build_handle(p);
   if (rc == -EINVAL)
-    return prepare_failed(p, releve_aprintf("libcurl %s refused an option a pull needs",
+    return prepare_failed(p, releve_str_printf("libcurl %s refused an option a pull needs",
                                             curl_version_info(CURLVERSION_NOW)->version));
   return rc;
 }
@@ -277,7 +280,7 @@ int releve_pull_prepare(const releve_source *src, const releve_pull_dirs *dirs, 
   p->dirs = dirs;
   p->started = time(NULL);
   p->lock_fd = -1;
-  rc = releve_mkdir_p(dirs->staging, 0750);
+  rc = releve_fs_mkdir_p(dirs->staging, 0750);
   if (rc == 0) {
     p->lock_fd = open(dirs->staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     rc = p->lock_fd < 0 ? -errno : flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0 ? -errno : 0;
@@ -287,7 +290,7 @@ int releve_pull_prepare(const releve_source *src, const releve_pull_dirs *dirs, 
     }
   }
   if (rc)
-    p->error = releve_aprintf("cannot use the staging folder %s: %s", dirs->staging, strerror(-rc));
+    p->error = releve_str_printf("cannot use the staging folder %s: %s", dirs->staging, strerror(-rc));
   else
     rc = prepare(p, store);
   if (rc || (p->error == NULL && p->easy == NULL)) {
@@ -334,21 +337,21 @@ static char *describe(releve_pull *p) {
   CURLcode rc = p->result;
 
   if (p->oversize || rc == CURLE_FILESIZE_EXCEEDED)
-    return releve_aprintf("refused: larger than max_bytes (%lld bytes)", p->src->max_bytes);
+    return releve_str_printf("refused: larger than max_bytes (%lld bytes)", p->src->max_bytes);
   if (p->write_errno)
-    return releve_aprintf("cannot write %s: %s", p->staging_path, strerror(p->write_errno));
+    return releve_str_printf("cannot write %s: %s", p->staging_path, strerror(p->write_errno));
   if (rc == CURLE_HTTP_RETURNED_ERROR) {
     curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &code);
-    return releve_aprintf("HTTP %ld", code);
+    return releve_str_printf("HTTP %ld", code);
   }
   if (rc == CURLE_OPERATION_TIMEDOUT)
-    return releve_aprintf("timed out (timeout_seconds %d, or no byte for %ld s): %s",
+    return releve_str_printf("timed out (timeout_seconds %d, or no byte for %ld s): %s",
                           p->src->timeout_seconds, min_long(60, p->src->timeout_seconds),
                           p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
   if (p->src->sftp && rc == CURLE_PEER_FAILED_VERIFICATION)
-    return releve_aprintf("host key check failed: the server's key is not the one in %s (%s)",
+    return releve_str_printf("host key check failed: the server's key is not the one in %s (%s)",
                           p->src->known_hosts, p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
-  return releve_aprintf("%s error: %s", error_kind(rc),
+  return releve_str_printf("%s error: %s", error_kind(rc),
                         p->errbuf[0] ? p->errbuf : curl_easy_strerror(rc));
 }
 
@@ -393,7 +396,7 @@ static int settle_body(releve_pull *p, releve_store *store, releve_pull_result *
   p->out = NULL;
   res->size = size;
   if (rc)
-    return (res->error = releve_aprintf("cannot write %s: %s", p->staging_path, strerror(-rc)))
+    return (res->error = releve_str_printf("cannot write %s: %s", p->staging_path, strerror(-rc)))
                ? 0
                : -ENOMEM;
   if (strcmp(res->sha256, p->old_sha256) == 0) {
@@ -403,10 +406,10 @@ static int settle_body(releve_pull *p, releve_store *store, releve_pull_result *
   note_drop(p, store, res->sha256);
   rc = releve_claim_move(p->dirs->staging, p->src->file_name, p->dirs->incoming, &res->dropped);
   if (rc == 0)
-    rc = releve_fsync_dir(p->dirs->incoming);
+    rc = releve_fs_sync_dir(p->dirs->incoming);
   if (rc == 0)
     res->outcome = RELEVE_PULL_DROPPED;
-  else if ((res->error = releve_aprintf("cannot move the file into %s: %s", p->dirs->incoming,
+  else if ((res->error = releve_str_printf("cannot move the file into %s: %s", p->dirs->incoming,
                                         strerror(-rc))) == NULL)
     return -ENOMEM;
   return 0;
@@ -419,7 +422,7 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
   sqlite3_stmt *st;
   int rc;
 
-  releve_utc_text(p->started, attempt);
+  releve_clock_utc_text(p->started, attempt);
   if (res->outcome == RELEVE_PULL_FAILED) {
     rc = releve_store_prepare(store, RELEVE_SQL_PULL_FAILED, &st);
     if (rc)
@@ -477,7 +480,7 @@ int releve_pull_finish(releve_pull *p, releve_store *store, releve_pull_result *
   } else if (code == 304) {
     res->outcome = RELEVE_PULL_NOT_MODIFIED;
   } else {
-    res->error = releve_aprintf("unexpected HTTP status %ld (200 or 304 expected)", code);
+    res->error = releve_str_printf("unexpected HTTP status %ld (200 or 304 expected)", code);
   }
   if (rc == 0 && res->outcome == RELEVE_PULL_FAILED && res->error == NULL)
     rc = -ENOMEM;

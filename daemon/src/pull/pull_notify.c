@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "util/log.h"
 #include "mail/mail_queue.h"
 #include "pull/pull.h"
-#include "util/util.h"
+#include "util/log.h"
+#include "util/str.h"
 
 int releve_pull_notify(releve_store *store, const releve_source *src, const char *from,
                        const char *coordinator, const releve_pull_result *res) {
@@ -15,9 +15,9 @@ int releve_pull_notify(releve_store *store, const releve_source *src, const char
 
   if (coordinator == NULL)
     return -ENOENT;
-  subject = releve_aprintf("relevé : la récupération « %s » échoue (%d tentatives)", src->id,
+  subject = releve_str_printf("relevé : la récupération « %s » échoue (%d tentatives)", src->id,
                            res->failures);
-  body = releve_aprintf(
+  body = releve_str_printf(
       "Bonjour,\n\n"
       "La récupération programmée « %s » (acteur %s) a échoué %d fois de suite.\n\n"
       "Adresse : %s\n"

@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "completeness/completeness.h"
-#include "util/log.h"
 #include "mail/mail_mime.h"
 #include "mail/mail_queue.h"
 #include "remind/remind_ladder.h"
 #include "report/summary.h"
-#include "util/util.h"
+#include "util/clock.h"
+#include "util/log.h"
 
 static releve_verdict verdict_of(releve_outcome o) {
   return o == RELEVE_ACCEPTED ? RELEVE_VERDICT_ACCEPTED
@@ -32,7 +32,7 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   if (a == NULL || a->n_emails == 0 || releve_ladder_of(cfg, &ladder) || !ladder.receipts)
     return 0;
   memset(&text, 0, sizeof text);
-  releve_utc_text(time(NULL), today);
+  releve_clock_utc_text(time(NULL), today);
   today[10] = '\0';
   text.year = releve_completeness_campaign(cfg, today);
   releve_completeness_due(cfg, text.year, due);

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/hash.h"
-#include "util/jsonx.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/sha256.h"
 
 static const char *const unit_names[] = {"count", "percent", "amount", "text", NULL};
 static const char *const period_names[] = {"year", "school_year", NULL};
@@ -370,7 +371,7 @@ int releve_referentiel_parse(releve_referentiel *r, const char *file, const char
 
 int releve_referentiel_load(releve_referentiel *r, const char *path, releve_diags *diags) {
   char *text;
-  int rc = releve_read_file(path, &text, NULL);
+  int rc = releve_fs_read_file(path, &text, NULL);
 
   if (rc) {
     memset(r, 0, sizeof *r);

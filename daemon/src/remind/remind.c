@@ -7,12 +7,12 @@
 #include <time.h>
 
 #include "completeness/completeness.h"
-#include "util/log.h"
 #include "mail/mail_queue.h"
+#include "remind/template.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
-#include "remind/template.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/log.h"
 
 /* What the completeness walk found for one actor and year. */
 typedef struct owed {

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "util/jsonx.h"
+#include "util/json.h"
 
 #define RELEVE_LADDER_MAX_RULES 16
 #define RELEVE_LADDER_MAX_OVERDUE 52

@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "remind/remind.h"
 #include "spool/spool.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/log.h"
+#include "util/str.h"
 
 void releve_date_french(const char *date, char *out, size_t size) {
   static const char *const months[] = {"janvier",   "février", "mars",     "avril",
@@ -98,14 +99,14 @@ int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char 
   *subject = *body = NULL;
   releve_date_french(r->campaign->due, due, sizeof due);
   if (r->step->overdue)
-    *subject = releve_aprintf("Relance : %zu chiffre%s %d attendu%s depuis le %s", r->n_cells, s,
+    *subject = releve_str_printf("Relance : %zu chiffre%s %d attendu%s depuis le %s", r->n_cells, s,
                               r->campaign->year, s, due);
   else if (strcmp(r->step->date, r->campaign->opens) == 0)
-    *subject = releve_aprintf("Ouverture de la collecte %d du contrat de ville : %zu chiffre%s "
+    *subject = releve_str_printf("Ouverture de la collecte %d du contrat de ville : %zu chiffre%s "
                               "attendu%s d'ici le %s",
                               r->campaign->year, r->n_cells, s, s, due);
   else
-    *subject = releve_aprintf("Rappel : %zu chiffre%s %d attendu%s d'ici le %s", r->n_cells, s,
+    *subject = releve_str_printf("Rappel : %zu chiffre%s %d attendu%s d'ici le %s", r->n_cells, s,
                               r->campaign->year, s, due);
 
   rc |= releve_buf_adds(&b, "Bonjour,\n\n");

@@ -15,6 +15,8 @@
 #include "report/report.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
+#include "util/buf.h"
+#include "util/str.h"
 
 /* Header names the "template" reader knows (plugins/template/README.md):
  * indicateur, libelle, periode, geographie, valeur, part, statut,
@@ -231,31 +233,31 @@ char **releve_template_instructions(const releve_template *t) {
     free(incoming);
     return NULL;
   }
-  lines[n++] = releve_aprintf("Tableau de collecte %d — %s", t->year, t->actor->name);
-  lines[n++] = releve_aprintf(
+  lines[n++] = releve_str_printf("Tableau de collecte %d — %s", t->year, t->actor->name);
+  lines[n++] = releve_str_printf(
       "Ce qui est demandé : les chiffres %d%s des %zu indicateurs du référentiel d'évaluation "
       "du contrat de ville de Paris dont %s est référent, une ligne par indicateur et "
       "territoire (%zu lignes, feuille « Tableau »).",
       t->year, school_year, t->n_indicators,
       t->actor->name, t->n);
-  lines[n++] = releve_aprintf(
+  lines[n++] = releve_str_printf(
       "À remplir : la colonne « Valeur » (un zéro est un chiffre ; une case vide n'en est pas "
       "un), « Part (%%) » pour les indicateurs « nombre et part », « Statut » si besoin "
       "(provisoire, estimé, secret, non disponible : un chiffre couvert par le secret ou non "
       "disponible compte comme transmis) et « Commentaire ». Les colonnes grisées sont des "
       "repères : la cible 2020 et les chiffres déjà reçus pour %d et %d.",
       t->first_year, t->previous_year);
-  lines[n++] = t->due ? releve_aprintf("Date limite : %s.", due)
-                      : releve_aprintf("Date limite : pas de campagne fixée pour %d.", t->year);
-  lines[n++] = releve_aprintf(
+  lines[n++] = t->due ? releve_str_printf("Date limite : %s.", due)
+                      : releve_str_printf("Date limite : pas de campagne fixée pour %d.", t->year);
+  lines[n++] = releve_str_printf(
       "Renvoi : enregistrez le fichier (.xlsx, .ods ou .csv, sans changer le nom ni l'ordre "
       "des colonnes) et déposez-le dans votre dossier de dépôt %s/%s. Un compte rendu vous "
       "est envoyé après sa lecture.",
       incoming, cfg->coordinator ? " ou envoyez-le en réponse au message de rappel" : "");
   lines[n++] = cfg->coordinator
-                   ? releve_aprintf("Contact : %s (coordination du contrat de ville).",
+                   ? releve_str_printf("Contact : %s (coordination du contrat de ville).",
                                     cfg->coordinator)
-                   : releve_aprintf("Contact : la coordination du contrat de ville.");
+                   : releve_str_printf("Contact : la coordination du contrat de ville.");
   free(incoming);
   for (size_t i = 0; i < n; i++)
     if (lines[i] == NULL) {

@@ -19,7 +19,7 @@
 
 #include "config/config.h"
 #include "store/store.h"
-#include "util/util.h"
+#include "util/buf.h"
 
 typedef enum releve_template_format {
   RELEVE_TEMPLATE_CSV = 0,

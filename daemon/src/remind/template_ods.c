@@ -10,8 +10,9 @@
 #include <string.h>
 #include <zip.h>
 
-#include "util/log.h"
 #include "remind/template.h"
+#include "util/buf.h"
+#include "util/log.h"
 
 #define ODS_MIME "application/vnd.oasis.opendocument.spreadsheet"
 

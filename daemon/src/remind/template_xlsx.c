@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "remind/template.h"
+#include "util/buf.h"
 #include "util/xlsx_file.h"
 
 #define GREY 0xE7E6E6

@@ -8,6 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/fs.h"
+#include "util/str.h"
+
 
 static int keep(int *n) { return ++*n <= RELEVE_REPORT_MAX_LINES; }
 
@@ -216,7 +221,7 @@ char *releve_report_render(const releve_report *r, const releve_report_head *h) 
   releve_buf b = RELEVE_BUF_INIT;
   char when[48], size[RELEVE_NUMBER_SIZE];
 
-  releve_paris_text(time(NULL), when);
+  releve_clock_paris_text(time(NULL), when);
   releve_buf_addf(&b,
                   "Rapport de dépôt — relevé\n"
                   "Fichier : %s (%s octets, sha256 %.16s…)\n"
@@ -265,12 +270,12 @@ void releve_report_free(releve_report *r) {
 }
 
 char *releve_report_path(const char *dir, const char *name) {
-  return releve_aprintf("%s/%s" RELEVE_REPORT_SUFFIX, dir, name);
+  return releve_str_printf("%s/%s" RELEVE_REPORT_SUFFIX, dir, name);
 }
 
 int releve_report_write(const char *dir, const char *name, const char *text) {
   char *path = releve_report_path(dir, name);
-  int rc = path ? releve_write_file_atomic(path, text, strlen(text), 0640) : -ENOMEM;
+  int rc = path ? releve_fs_write_atomic(path, text, strlen(text), 0640) : -ENOMEM;
   free(path);
   return rc;
 }

@@ -5,7 +5,7 @@
 #ifndef RELEVE_REPORT_H
 #define RELEVE_REPORT_H
 
-#include "util/util.h"
+#include "util/buf.h"
 
 #define RELEVE_REPORT_MAX_LINES 1000
 

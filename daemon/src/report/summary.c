@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
+
 int releve_report_context_kinds(releve_report *r, const int by_kind[RELEVE_GEO_NETWORK + 1],
                                 int qva) {
   static const struct {
@@ -96,10 +98,10 @@ int releve_report_receipt_text(const releve_report_receipt *r, char **subject, c
   /* The report's own closing lines are enough. */
   while (n && r->report[n - 1] == '\n')
     n--;
-  *subject = releve_aprintf("relevé : fichier %s %s", r->file_name, verdict_word(r->verdict));
+  *subject = releve_str_printf("relevé : fichier %s %s", r->file_name, verdict_word(r->verdict));
   /* What the file did for the campaign comes first: the cells it filled,
    * and what this actor still owes after it. */
-  *body = releve_aprintf("Ce fichier a rempli %s case%s attendue%s du référentiel ; il vous "
+  *body = releve_str_printf("Ce fichier a rempli %s case%s attendue%s du référentiel ; il vous "
                          "en reste %s à fournir pour la campagne en cours (chiffres de %d, "
                          "à rendre le %.2s/%.2s/%.4s).\n\n"
                          "Bonjour,\n\nVoici le compte rendu du fichier « %s » que vous nous "

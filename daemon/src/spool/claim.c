@@ -10,9 +10,10 @@
 #include <unistd.h>
 
 #include "report/report.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/name.h"
-#include "util/util.h"
+#include "util/str.h"
 
 /* rename() that fails with -EEXIST instead of replacing. */
 static int rename_noreplace(const char *from, const char *to) {
@@ -38,14 +39,14 @@ int releve_claim_move_as(const char *from_dir, const char *name, const char *to_
   *final_name = NULL;
   if (!releve_name_ok(name) || (as && !releve_name_ok(as)))
     return -EINVAL;
-  from = releve_aprintf("%s/%s", from_dir, name);
+  from = releve_str_printf("%s/%s", from_dir, name);
   if (from == NULL)
     return -ENOMEM;
   for (n = 1; n < 10000 && rc == -EEXIST; n++) {
     free(target);
     free(to);
     target = releve_name_variant(as ? as : name, n, max_len);
-    to = target ? releve_aprintf("%s/%s", to_dir, target) : NULL;
+    to = target ? releve_str_printf("%s/%s", to_dir, target) : NULL;
     if (to == NULL) {
       rc = -ENOMEM;
       break;
@@ -82,7 +83,7 @@ int releve_claim_check(const char *dir, const char *name) {
 
   if (!releve_name_ok(name))
     return -EINVAL;
-  path = releve_aprintf("%s/%s", dir, name);
+  path = releve_str_printf("%s/%s", dir, name);
   if (path == NULL)
     return -ENOMEM;
   if (lstat(path, &st) != 0) {
@@ -178,7 +179,7 @@ int releve_claim_settle_personal(const char *from_dir, const char *name, const c
   if (personal_dir) {
     rc = releve_claim_move(from_dir, name, personal_dir, &kept);
     if (rc == 0) {
-      path = releve_aprintf("%s/%s", personal_dir, kept);
+      path = releve_str_printf("%s/%s", personal_dir, kept);
       /* The keeping period runs from now, not from the partner's upload. */
       if (path == NULL || chmod(path, 0600) != 0 || utimensat(AT_FDCWD, path, NULL, 0) != 0)
         rc = path ? -errno : -ENOMEM;
@@ -186,14 +187,14 @@ int releve_claim_settle_personal(const char *from_dir, const char *name, const c
     }
     free(kept);
     if (rc == 0)
-      rc = releve_fsync_dir(personal_dir);
+      rc = releve_fs_sync_dir(personal_dir);
   } else {
-    path = releve_aprintf("%s/%s", from_dir, name);
+    path = releve_str_printf("%s/%s", from_dir, name);
     rc = path == NULL ? -ENOMEM : unlink(path) == 0 ? 0 : -errno;
     free(path);
   }
   if (rc == 0)
-    rc = releve_fsync_dir(from_dir);
+    rc = releve_fs_sync_dir(from_dir);
   return rc;
 }
 
@@ -220,9 +221,9 @@ int releve_claim_settle(const char *from_dir, const char *name, const char *to_d
                             report ? write_report_first : NULL, (void *)report, &final);
   if (rc)
     return rc;
-  rc = releve_fsync_dir(to_dir);
+  rc = releve_fs_sync_dir(to_dir);
   if (rc == 0)
-    rc = releve_fsync_dir(from_dir);
+    rc = releve_fs_sync_dir(from_dir);
   if (final_name)
     *final_name = final;
   else

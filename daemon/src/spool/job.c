@@ -15,7 +15,7 @@
 #include "spool/claim.h"
 #include "spool/spool.h"
 #include "util/log.h"
-#include "util/util.h"
+#include "util/str.h"
 
 /* How long an empty file in incoming/ is left alone at least (seconds). */
 #define EMPTY_QUIET_SECONDS 2
@@ -173,7 +173,7 @@ static void hold(releve_job *j) {
 static int too_recent(releve_job *j) {
   const releve_config *cfg = j->env->cfg;
   struct stat st;
-  char *p = releve_aprintf("%s/%s", j->env->incoming[j->actor], j->found);
+  char *p = releve_str_printf("%s/%s", j->env->incoming[j->actor], j->found);
   int rc = p && lstat(p, &st) == 0 ? 0 : -errno;
   free(p);
   if (rc == 0) {
@@ -244,7 +244,7 @@ static void prepare_work(uv_work_t *w) {
     }
     j->refusal = releve_claim_reason((releve_claim_kind)rc);
   }
-  j->path = releve_aprintf("%s/%s", e->processing[j->actor], j->name);
+  j->path = releve_str_printf("%s/%s", e->processing[j->actor], j->name);
   if (j->path == NULL || lstat(j->path, &j->claimed) != 0) {
     j->result = j->path == NULL ? R_RETRY : R_GONE;
     j->rc = j->path == NULL ? -ENOMEM : -errno;

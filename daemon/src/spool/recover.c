@@ -7,13 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/hash.h"
-#include "util/log.h"
-#include "util/name.h"
 #include "report/report.h"
 #include "spool/spool.h"
 #include "store/submission.h"
-#include "util/util.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/name.h"
+#include "util/sha256.h"
+#include "util/str.h"
 
 static int ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), k = strlen(suffix);
@@ -23,7 +24,7 @@ static int ends_with(const char *s, const char *suffix) {
 /* One settled file: known to the database, and with its report. */
 static int check_file(releve_store *store, const char *actor, const char *dir, const char *name,
                       releve_recover_result *res) {
-  char *path = releve_aprintf("%s/%s", dir, name), *rpath = NULL, *report = NULL;
+  char *path = releve_str_printf("%s/%s", dir, name), *rpath = NULL, *report = NULL;
   char sha256[65];
   releve_submission_found found;
   unsigned long long size;
@@ -80,7 +81,7 @@ static int check_dir(releve_store *store, const char *actor, const char *dir,
   for (i = 0; i < n && rc == 0; i++) {
     const char *name = names[i];
     if (name[0] == '.' && strstr(name, RELEVE_REPORT_SUFFIX ".") && ends_with(name, ".tmp")) {
-      char *path = releve_aprintf("%s/%s", dir, name);
+      char *path = releve_str_printf("%s/%s", dir, name);
       if (path && unlink(path) == 0)
         res->removed++;
       free(path);
@@ -90,7 +91,7 @@ static int check_dir(releve_store *store, const char *actor, const char *dir,
   }
   releve_spool_names_free(names);
   if (rc == 0 && (res->removed || res->rewritten))
-    rc = releve_fsync_dir(dir);
+    rc = releve_fs_sync_dir(dir);
   return rc;
 }
 

@@ -1,25 +1,26 @@
 #include "spool/spool.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "spool/claim.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/name.h"
-#include "util/util.h"
+#include "util/str.h"
 
 static const char *const dir_names[] = {"incoming", "processing", "archive", "rejected"};
 
 char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
-  return releve_aprintf("%s/%s/%s", cfg->spool, actor, dir_names[d]);
+  return releve_str_printf("%s/%s/%s", cfg->spool, actor, dir_names[d]);
 }
 
 int releve_spool_prepare(const releve_config *cfg) {
@@ -41,7 +42,7 @@ int releve_spool_prepare(const releve_config *cfg) {
       mode_t mode = d == RELEVE_SPOOL_INCOMING ? (mode_t)cfg->spool_mode : 0750;
       if (path == NULL)
         return -ENOMEM;
-      rc = releve_mkdir_p(path, 0750);
+      rc = releve_fs_mkdir_p(path, 0750);
       /* mkdir honours the umask; set the configured mode explicitly so that
        * partners' upload accounts can write into incoming/. */
       if (rc == 0 && chmod(path, mode) != 0)
@@ -56,7 +57,7 @@ int releve_spool_prepare(const releve_config *cfg) {
       char *path = releve_spool_personal_path(cfg, cfg->actors[a].id);
       if (path == NULL)
         return -ENOMEM;
-      rc = releve_mkdir_p(path, 0700);
+      rc = releve_fs_mkdir_p(path, 0700);
       if (rc == 0 && chmod(path, 0700) != 0)
         rc = -errno;
       if (rc)
@@ -68,7 +69,7 @@ int releve_spool_prepare(const releve_config *cfg) {
 }
 
 char *releve_spool_personal_path(const releve_config *cfg, const char *actor) {
-  return releve_aprintf("%s/%s/personal", cfg->spool, actor);
+  return releve_str_printf("%s/%s/personal", cfg->spool, actor);
 }
 
 int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
@@ -80,7 +81,7 @@ int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
   if (rc)
     return rc == -ENOENT ? 0 : rc;
   for (i = 0; i < n; i++) {
-    char *path = releve_aprintf("%s/%s", personal_dir, names[i]);
+    char *path = releve_str_printf("%s/%s", personal_dir, names[i]);
     struct stat st;
     if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < limit) {
       if (unlink(path) == 0)
@@ -92,7 +93,7 @@ int releve_spool_prune_personal(const char *personal_dir, int keep_days) {
   }
   releve_spool_names_free(names);
   if (deleted)
-    releve_fsync_dir(personal_dir);
+    releve_fs_sync_dir(personal_dir);
   return deleted;
 }
 
@@ -141,7 +142,7 @@ int releve_spool_stale_uploads(const releve_config *cfg, const char *actor, time
     return -ENOMEM;
   rc = releve_spool_list(dir, names, n);
   for (i = 0; rc == 0 && i < *n; i++) {
-    char *name = (*names)[i], *path = releve_aprintf("%s/%s", dir, name);
+    char *name = (*names)[i], *path = releve_str_printf("%s/%s", dir, name);
     struct stat st;
     (*names)[i] = NULL;
     if (path && releve_name_ignored(name) && lstat(path, &st) == 0 &&

@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/util.h"
+#include "util/path.h"
+#include "util/str.h"
 
 /* The nearest existing folder at or above path (malloc'ed), NULL on
  * allocation failure. */
@@ -95,7 +96,7 @@ static size_t check_path(const releve_config *cfg, const char *key, const char *
  * rejected/, personal/, a pull's staging folder). */
 static size_t check_actor_spool(const releve_config *cfg, const char *actor,
                                 releve_diags *diags) {
-  char *dir = releve_aprintf("%s/%s", cfg->spool, actor);
+  char *dir = releve_str_printf("%s/%s", cfg->spool, actor);
   size_t bad;
   DIR *d;
   struct dirent *e;
@@ -109,7 +110,7 @@ static size_t check_actor_spool(const releve_config *cfg, const char *actor,
       char *sub;
       if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
         continue;
-      sub = releve_aprintf("%s/%s", dir, e->d_name);
+      sub = releve_str_printf("%s/%s", dir, e->d_name);
       if (sub && lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
         bad += check_path(cfg, "spool", sub, diags);
       free(sub);
@@ -130,7 +131,7 @@ size_t releve_state_check(const releve_config *cfg, releve_diags *diags) {
     bad += check_path(cfg, "database", db_dir, diags);
   free(db_dir);
   for (suffix = db_suffixes; *suffix; suffix++) {
-    char *p = releve_aprintf("%s%s", cfg->database, *suffix);
+    char *p = releve_str_printf("%s%s", cfg->database, *suffix);
     if (p)
       bad += check_path(cfg, "database", p, diags);
     free(p);

@@ -6,9 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/log.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/path.h"
 
 #define N_MIGRATIONS ((int)(sizeof releve_sql_migrations / sizeof releve_sql_migrations[0]))
 
@@ -126,7 +127,7 @@ int releve_store_open(releve_store *s, const char *path, int mode) {
     s->readonly = 0; /* an empty in-memory copy needs its schema written */
   } else if (!s->readonly) {
     char *dir = releve_path_dirname(path);
-    rc = dir ? releve_mkdir_p(dir, 0750) : -ENOMEM;
+    rc = dir ? releve_fs_mkdir_p(dir, 0750) : -ENOMEM;
     free(dir);
     if (rc) {
       releve_err("cannot create the folder of %s: %s", path, strerror(-rc));

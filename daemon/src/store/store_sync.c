@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "referentiel/geo.h"
-#include "util/log.h"
 #include "referentiel/period.h"
 #include "store/store.h"
 #include "store/store_sql.h"
-#include "util/util.h"
+#include "util/buf.h"
+#include "util/log.h"
 
 typedef struct sync_stmts {
   sqlite3_stmt *node, *actor, *ind_get, *ind_upsert, *change, *geo, *period;

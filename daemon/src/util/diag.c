@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 void releve_diags_add(releve_diags *d, int severity, const char *file, const char *key, int line,
                       int column, const char *fmt, ...) {

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/util.h"
+#include "util/str.h"
 
 int releve_name_ok(const char *name) {
   return name != NULL && name[0] != '\0' && strchr(name, '/') == NULL && strcmp(name, ".") != 0 &&
@@ -45,7 +45,7 @@ char *releve_name_variant(const char *name, int n, size_t max_len) {
   room = max_len - ext - strlen(mark);
   if (stem > room)
     stem = utf8_cut(name, room);
-  return releve_aprintf("%.*s%s%s", (int)stem, name, mark, name + len - ext);
+  return releve_str_printf("%.*s%s%s", (int)stem, name, mark, name + len - ext);
 }
 
 int releve_name_variant_of(const char *base, const char *name, size_t max_len) {

@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 int releve_notify(const char *state) {
   const char *path = getenv("NOTIFY_SOCKET");

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/buf.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 int releve_xlsx_file_open(releve_xlsx_file *f) {
@@ -44,7 +46,7 @@ int releve_xlsx_file_close(releve_xlsx_file *f, releve_buf *out) {
   if (f->error != LXW_NO_ERROR) {
     releve_err("xlsx: %s", lxw_strerror(f->error));
     rc = -EIO;
-  } else if ((rc = releve_read_file(f->path, &data, &len)) == 0) {
+  } else if ((rc = releve_fs_read_file(f->path, &data, &len)) == 0) {
     out->data = data;
     out->len = len;
     out->cap = len + 1;

@@ -6,7 +6,7 @@
 
 #include <xlsxwriter.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 typedef struct releve_xlsx_file {
   char path[64];

@@ -1,4 +1,4 @@
-#include "util/hash.h"
+#include "util/sha256.h"
 
 #include <errno.h>
 #include <openssl/evp.h>

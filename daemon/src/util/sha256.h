@@ -1,7 +1,7 @@
-/* hash.h -- sha256 of files and buffers (OpenSSL's libcrypto), used to
+/* sha256.h -- sha256 of files and buffers (OpenSSL's libcrypto), used to
  * recognise a file already received and a changed référentiel. */
-#ifndef RELEVE_HASH_H
-#define RELEVE_HASH_H
+#ifndef RELEVE_SHA256_H
+#define RELEVE_SHA256_H
 
 #include <stddef.h>
 

@@ -1,9 +1,9 @@
-#include "util/jsonx.h"
+#include "util/json.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "util/util.h"
+#include "util/buf.h"
 
 static json_t *loaded(const releve_jctx *c, json_t *root, const json_error_t *err) {
   if (root == NULL)
@@ -105,41 +105,24 @@ static int is_boolean(const json_t *v) { return json_is_boolean(v); }
 static int is_object(const json_t *v) { return json_is_object(v); }
 static int is_array(const json_t *v) { return json_is_array(v); }
 
-int releve_json_string(const releve_jctx *c, json_t *obj, const char *path, const char *key,
-                       int required, const char **out) {
-  json_t *v;
-  int rc = get(c, obj, path, key, required, is_string, "a string", &v);
-  if (rc == 1)
-    *out = json_string_value(v);
-  return rc;
-}
+/* The typed getters differ only in the check, the word for the type and how
+ * the value is read out of the json_t. */
+#define JSON_GETTER(name, type, is, want, value)                                                \
+  int name(const releve_jctx *c, json_t *obj, const char *path, const char *key, int required, \
+           type *out) {                                                                        \
+    json_t *v;                                                                                 \
+    int rc = get(c, obj, path, key, required, is, want, &v);                                   \
+    if (rc == 1)                                                                               \
+      *out = value(v);                                                                         \
+    return rc;                                                                                 \
+  }
 
-int releve_json_int(const releve_jctx *c, json_t *obj, const char *path, const char *key,
-                    int required, long long *out) {
-  json_t *v;
-  int rc = get(c, obj, path, key, required, is_integer, "an integer", &v);
-  if (rc == 1)
-    *out = json_integer_value(v);
-  return rc;
-}
+static int true_value(const json_t *v) { return json_is_true(v); }
 
-int releve_json_number(const releve_jctx *c, json_t *obj, const char *path, const char *key,
-                       int required, double *out) {
-  json_t *v;
-  int rc = get(c, obj, path, key, required, is_number, "a number", &v);
-  if (rc == 1)
-    *out = json_number_value(v);
-  return rc;
-}
-
-int releve_json_bool(const releve_jctx *c, json_t *obj, const char *path, const char *key,
-                     int required, int *out) {
-  json_t *v;
-  int rc = get(c, obj, path, key, required, is_boolean, "true or false", &v);
-  if (rc == 1)
-    *out = json_is_true(v);
-  return rc;
-}
+JSON_GETTER(releve_json_string, const char *, is_string, "a string", json_string_value)
+JSON_GETTER(releve_json_int, long long, is_integer, "an integer", json_integer_value)
+JSON_GETTER(releve_json_number, double, is_number, "a number", json_number_value)
+JSON_GETTER(releve_json_bool, int, is_boolean, "true or false", true_value)
 
 int releve_json_object(const releve_jctx *c, json_t *obj, const char *path, const char *key,
                        int required, json_t **out) {

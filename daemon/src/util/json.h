@@ -1,11 +1,11 @@
-/* jsonx.h -- reading JSON documents (configuration, référentiel) with every
+/* json.h -- reading JSON documents (configuration, référentiel) with every
  * problem reported as a diagnostic that names the file and the key path.
  *
  * The getters return 1 when the key holds a value of the right type, 0 when
  * the key is absent (a diagnostic is added only when required), and -1 when
  * it holds something else (a diagnostic is always added). */
-#ifndef RELEVE_JSONX_H
-#define RELEVE_JSONX_H
+#ifndef RELEVE_JSON_H
+#define RELEVE_JSON_H
 
 #include <jansson.h>
 
