@@ -72,7 +72,7 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
       releve_plugins_check(&plugins, &cli->cfg, &d);
       /* What each actor's plugin declares: one that reads people needs the
        * personal-data settings in the actor's entry. */
-      releve_privacy_enforce(&cli->cfg, &plugins, &d, RELEVE_DIAG_ERROR);
+      releve_plugins_enforce_privacy(&cli->cfg, &plugins, &d, RELEVE_DIAG_ERROR);
     }
     releve_log_set_level(level);
     releve_plugins_unload(&plugins);

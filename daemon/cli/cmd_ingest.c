@@ -17,7 +17,7 @@ static int load_plugins(releve_cli *cli, releve_plugins *p) {
     fprintf(stderr, "releve: cannot use the plugin folder %s\n", cli->cfg.plugins);
     return CLI_FAIL;
   }
-  releve_privacy_enforce(&cli->cfg, p, &d, RELEVE_DIAG_WARNING);
+  releve_plugins_enforce_privacy(&cli->cfg, p, &d, RELEVE_DIAG_WARNING);
   releve_diags_print(&d, stderr);
   releve_diags_free(&d);
   return CLI_OK;

@@ -8,7 +8,7 @@
  * root-only folder spool/<actor>/personal/ (mode 0700), then deleted.
  * A plugin that declares person-level records (RELEVE_PLUGIN_PERSONAL_DATA)
  * makes every actor using it such a source, whatever its configuration
- * says (releve_privacy_enforce, plugin_check.h).
+ * says (releve_plugins_enforce_privacy, plugin_check.h).
  *
  * Statistical secrecy on output ("secrecy": {"threshold": 5}): a count
  * from 1 to threshold-1 is shown as "secret", and so is a second cell

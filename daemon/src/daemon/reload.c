@@ -164,7 +164,7 @@ int releve__daemon_load(const releve_daemon_options *o, releve_config *cfg, rele
     memset(plugins, 0, sizeof *plugins);
     return rc;
   }
-  if (releve_privacy_enforce(cfg, plugins, &diags, RELEVE_DIAG_WARNING)) {
+  if (releve_plugins_enforce_privacy(cfg, plugins, &diags, RELEVE_DIAG_WARNING)) {
     size_t i;
     for (i = 0; i < diags.n; i++)
       releve_warn("config %s: %s", diags.items[i].file, diags.items[i].message);

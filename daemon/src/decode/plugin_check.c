@@ -78,8 +78,8 @@ void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, rel
   }
 }
 
-size_t releve_privacy_enforce(releve_config *cfg, const releve_plugins *plugins,
-                              releve_diags *diags, int severity) {
+size_t releve_plugins_enforce_privacy(releve_config *cfg, const releve_plugins *plugins,
+                                      releve_diags *diags, int severity) {
   size_t a, forced = 0;
   for (a = 0; a < cfg->n_actors; a++) {
     releve_actor *act = &cfg->actors[a];

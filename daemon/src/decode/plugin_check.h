@@ -27,11 +27,11 @@ char *releve_plugin_fault(const releve_plugins *p, const releve_actor *a, const 
 void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, releve_diags *d);
 
 /* Personal data (privacy.h): marks personal_data on every configured
- * actor whose plugin declares person-level records. An actor whose configuration did not say so gets
- * one diag of the given severity naming it and what to write (an error
+ * actor whose plugin declares person-level records. An actor whose
+ * configuration did not say so gets one diag of the given severity naming it and what to write (an error
  * for check-config; a warning where the host enforces it and goes on).
  * Returns how many actors were marked that way. */
-size_t releve_privacy_enforce(releve_config *cfg, const releve_plugins *plugins,
-                              releve_diags *diags, int severity);
+size_t releve_plugins_enforce_privacy(releve_config *cfg, const releve_plugins *plugins,
+                                      releve_diags *diags, int severity);
 
 #endif
