@@ -1,6 +1,6 @@
 # lib.sh -- what every shell test library shares (sourced by
-# tests/{daemon,pull,mail}/lib.sh, which define DB, CONF, LOG, RELEVED
-# and fail).
+# tests/{daemon,pull,mail}/lib.sh, which define T, DB, CONF, LOG, RELEVED
+# and may define fail_logs).
 #
 # wait_for SECONDS COMMAND: polls every 0.05 s; returns 1 on timeout.
 # TIME_FACTOR (default 1) stretches the bound for a slowed-down daemon
@@ -36,4 +36,28 @@ stop_daemon() {
   wait "$DPID" || rc=$?
   DPID=
   [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
+}
+
+# cleanup (the EXIT trap): the daemon (DPID) and a test server (SPID) killed
+# if still there, the test folder $T removed unless KEEP=1.
+cleanup() {
+  local p
+  for p in "${DPID:-}" "${SPID:-}"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+      { kill -9 "$p" && wait "$p"; } 2>/dev/null || true
+    fi
+  done
+  [ -n "${T:-}" ] || return 0
+  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
+}
+trap cleanup EXIT
+
+# fail MESSAGE: says why, shows what the library's fail_logs adds (a test
+# server's log) and the end of the daemon's log, and stops the test.
+fail() {
+  echo "FAIL: $*" >&2
+  if declare -F fail_logs >/dev/null; then fail_logs >&2; fi
+  echo "--- releved log (last 40 lines)" >&2
+  tail -n 40 "$LOG" >&2 2>/dev/null || true
+  exit 1
 }

@@ -17,19 +17,6 @@ LOG=$T/releved.log
 DPID=
 HEADER='indicateur;libelle;periode;geographie;valeur;part;statut;commentaire'
 
-cleanup() {
-  if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then kill -9 "$DPID" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- releved log (last 40 lines)" >&2
-  tail -n 40 "$LOG" >&2 2>/dev/null || true
-  exit 1
-}
-
 # make_config [python statements on c, the config dict]
 make_config() {
   "$RELEVE" init "$T/conf" >/dev/null

@@ -20,23 +20,16 @@ SPID=
 DPID=
 mkdir -p "$SINK"
 
+# What fail shows besides the daemon's log: the SMTP server's answers.
+fail_logs() {
+  [ -f "$SINK/log" ] || return 0
+  echo "--- SMTP server answers"
+  cat "$SINK/log"
+}
+
 # A python3 that has aiosmtpd (Debian's, when python3 on PATH is another).
 SMTPD_PY=python3
 python3 -c 'import aiosmtpd' 2>/dev/null || SMTPD_PY=/usr/bin/python3
-
-cleanup() {
-  if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then kill -9 "$DPID" 2>/dev/null || true; fi
-  if [ -n "$SPID" ] && kill -0 "$SPID" 2>/dev/null; then kill "$SPID" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  [ -f "$SINK/log" ] && { echo "--- SMTP server answers" >&2; cat "$SINK/log" >&2; }
-  [ -f "$LOG" ] && { echo "--- releved log (last 30 lines)" >&2; tail -n 30 "$LOG" >&2; }
-  exit 1
-}
 
 start_smtp() {
   echo "${1:-accept}" > "$SINK/mode"

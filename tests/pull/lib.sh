@@ -21,24 +21,10 @@ SPID=
 PORT=
 HEADER='indicateur;periode;geographie;valeur;part;statut;commentaire'
 
-cleanup() {
-  local p
-  for p in "$DPID" "$SPID"; do
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
-      { kill -9 "$p" && wait "$p"; } 2>/dev/null || true
-    fi
-  done
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- releved log (last 40 lines)" >&2
-  tail -n 40 "$LOG" >&2 2>/dev/null || true
-  echo "--- server log (last 20 lines)" >&2
-  tail -n 20 "$SLOG" >&2 2>/dev/null || true
-  exit 1
+# What fail shows besides the daemon's log: the test server's.
+fail_logs() {
+  echo "--- server log (last 20 lines)"
+  tail -n 20 "$SLOG" 2>/dev/null || true
 }
 
 # A CA, and a certificate for 127.0.0.1 signed by it.

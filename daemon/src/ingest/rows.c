@@ -227,14 +227,16 @@ static void svc_log(void *ctx, int level, const char *fmt, ...) RELEVE_PRINTF(3,
 
 static void svc_log(void *ctx, int level, const char *fmt, ...) {
   releve_ingest *in = ctx;
+  releve_buf line = RELEVE_BUF_INIT;
   va_list ap;
-  char *text;
+  /* The plugin's words after whose they are, in one line of the log. */
+  releve_buf_addf(&line, "plugin %s, %s: ", in->plugin ? in->plugin->name : "?", in->name);
   va_start(ap, fmt);
-  text = releve_str_vprintf(fmt, ap);
+  releve_buf_vaddf(&line, fmt, ap);
   va_end(ap);
-  releve_log(level, "plugin %s, %s: %s", in->plugin ? in->plugin->name : "?", in->name,
-             text ? text : "");
-  free(text);
+  if (line.data)
+    releve_log(level, "%s", line.data);
+  releve_buf_free(&line);
 }
 
 int releve_ingest_sheet(void *ctx, const char *name) {
