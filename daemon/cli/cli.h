@@ -101,6 +101,7 @@ int cmd_remind(releve_cli *cli, int argc, char **argv);
 int cmd_pull(releve_cli *cli, int argc, char **argv);
 int cmd_submissions(releve_cli *cli, int argc, char **argv);
 int cmd_addresses(releve_cli *cli, int argc, char **argv);
+int cmd_mail_token(releve_cli *cli, int argc, char **argv);
 
 /* The files part of `releve status` for one actor (cmd_submissions.c):
  * {"last_file": submission or null, "refused_pending": [submission] (refused

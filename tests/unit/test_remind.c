@@ -15,6 +15,7 @@
 
 #include "util/log.h"
 #include "mail/mail_queue.h"
+#include "mail/mail_token.h"
 #include "receipt/receipt.h"
 #include "remind/remind.h"
 #include "remind/template.h"
@@ -230,6 +231,11 @@ static const bad_case bad_cases[] = {
     {"\"mail\": {\"starttls\": 1}", "mail.starttls", "true or false"},
     {"\"mail\": {\"credentials\": 5}", "mail.credentials", "string"},
     {"\"mail\": {\"credentials\": \"\"}", "mail.credentials", "empty"},
+    {"\"mail\": {\"reply_to\": \"releve+x@paris.example.org\"}", "mail.reply_to", "no '+'"},
+    {"\"mail\": {\"reply_to\": \"releve\"}", "mail.reply_to", "local@domain"},
+    {"\"mail\": {\"max_message_bytes\": 10}", "mail.max_message_bytes", "out of range"},
+    {"\"mail\": {\"trust_authentication_results\": \"\"}", "mail.trust_authentication_results",
+     "empty"},
 };
 
 static void test_bad_setting(void **state) {
@@ -480,6 +486,56 @@ static void test_outbox_folder(void **state) {
   assert_int_equal(count_eml(cfg.outbox), 3);
 }
 
+/* With mail.reply_to, reminders and receipts give the actor's own secret
+ * address as their Reply-To: the same for both, another for each actor, a
+ * new one once rotated. */
+static void test_reply_to_token(void **state) {
+  releve_remind_summary sum;
+  releve_ingest_result res;
+  char token[RELEVE_MAIL_TOKEN_LEN + 1], *gip, *ars, *receipt, *want;
+  (void)state;
+  releve_store_close(&store);
+  releve_config_free(&cfg);
+  assert_int_equal(load_text("{\"database\": \"r2.db\", \"mail\": {\"from\": "
+                             "\"releve@paris.example.org\", \"reply_to\": "
+                             "\"depot@paris.example.org\"}, " CAMPAIGN ", " ACTORS "}"),
+                   0);
+  assert_int_equal(releve_store_open(&store, cfg.database, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_sync(&store, &cfg, NULL), 0);
+  assert_int_equal(releve_remind_run(&store, &cfg, "2023-03-20", 0, NULL, NULL, &sum), 0);
+  assert_int_equal(sum.queued, 3);
+  assert_int_equal(releve_mail_token_get(&store, "gip", 0, token), 0);
+  assert_int_equal(strlen(token), RELEVE_MAIL_TOKEN_LEN);
+  want = releve_str_printf("\r\nReply-To: depot+gip.%s@paris.example.org\r\n", token);
+  gip = text_of("SELECT message FROM mail_queue o JOIN reminders r ON r.mail = o.id "
+                "WHERE r.actor = 'gip'");
+  ars = text_of("SELECT message FROM mail_queue o JOIN reminders r ON r.mail = o.id "
+                "WHERE r.actor = 'ars'");
+  assert_non_null(strstr(gip, want));
+  assert_null(strstr(ars, want));
+  assert_null(strstr(ars, token));
+  assert_non_null(strstr(ars, "\r\nReply-To: depot+ars."));
+  memset(&res, 0, sizeof res);
+  res.outcome = RELEVE_ACCEPTED;
+  res.report = "Fichier gip.csv : ACCEPTÉ\n";
+  assert_int_equal(releve_receipt_queue(&store, &cfg, "gip", "gip.csv", &res, NULL), 0);
+  receipt = text_of("SELECT message FROM mail_queue WHERE id = (SELECT max(id) FROM mail_queue)");
+  assert_non_null(strstr(receipt, want));
+  free(receipt);
+  /* Rotated: the next receipt gives the new address. */
+  assert_int_equal(releve_mail_token_rotate(&store, "gip", token), 0);
+  assert_int_equal(releve_receipt_queue(&store, &cfg, "gip", "gip.csv", &res, NULL), 0);
+  receipt = text_of("SELECT message FROM mail_queue WHERE id = (SELECT max(id) FROM mail_queue)");
+  assert_null(strstr(receipt, want));
+  free(want);
+  want = releve_str_printf("\r\nReply-To: depot+gip.%s@paris.example.org\r\n", token);
+  assert_non_null(strstr(receipt, want));
+  free(receipt);
+  free(want);
+  free(gip);
+  free(ars);
+}
+
 int main(void) {
   struct CMUnitTest tests[32 + sizeof bad_cases / sizeof bad_cases[0]];
   size_t n = 0, i;
@@ -497,6 +553,7 @@ int main(void) {
   T(test_complete_and_waiting_actors);
   T(test_receipt);
   T(test_outbox_folder);
+  T(test_reply_to_token);
 #undef T
   for (i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
     tests[n] = (struct CMUnitTest)cmocka_unit_test_prestate_setup_teardown(

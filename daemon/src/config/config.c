@@ -10,6 +10,7 @@
 
 #include "address/address.h"
 #include "config/address_config.h"
+#include "config/mail_intake.h"
 #include "config/privacy.h"
 #include "config/source.h"
 #include "ingest/map.h"
@@ -117,7 +118,8 @@ static void load_contract(releve_config *cfg, const releve_jctx *c) {
 
 static void load_mail(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"from", "smtp", "outbox", "coordinator", "credentials",
-                                     "starttls", "timeout_seconds", "max_per_run", NULL};
+                                     "starttls", "timeout_seconds", "max_per_run",
+                                     RELEVE_MAIL_INTAKE_KEYS, NULL};
   json_t *o = NULL;
 
   cfg->mail_from = "releve@localhost";
@@ -135,6 +137,7 @@ static void load_mail(releve_config *cfg, const releve_jctx *c) {
   cfg->outbox = o ? path_key(cfg, c, o, "mail", "outbox", "var/outbox")
                   : releve_path_resolve(cfg->dir, "var/outbox");
   releve_mail_config_check(cfg, c);
+  releve_mail_intake_load(cfg, c, o);
   if (!valid_email(cfg->mail_from))
     releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "mail.from", 0, 0,
                      "\"%s\" is not a mail address (name@domain expected)", cfg->mail_from);

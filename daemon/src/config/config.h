@@ -64,6 +64,9 @@ typedef struct releve_config {
   int mail_starttls;        /* require STARTTLS on smtp:// (default on) */
   int mail_timeout_seconds; /* connection timeout; a whole delivery gets 3x */
   int mail_max_per_run;     /* messages sent per outbox run */
+  const char *mail_reply_to; /* replies by mail (mail_intake.h); NULL: not taken */
+  const char *mail_trust_authentication;
+  long long mail_max_message_bytes;
   double jump_factor;       /* a value ×/÷ this against last year's is flagged */
   /* Daemon settings. */
   int rescan_seconds;

@@ -7,6 +7,7 @@
 #include "completeness/completeness.h"
 #include "mail/mail_mime.h"
 #include "mail/mail_queue.h"
+#include "mail/mail_token.h"
 #include "remind/remind_ladder.h"
 #include "report/summary.h"
 #include "util/clock.h"
@@ -25,6 +26,7 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
   releve_report_receipt text;
   releve_mail m;
   char *name, *report, *subject = NULL, *body = NULL, why[256], today[32], due[11];
+  char reply_to[RELEVE_MAIL_ADDRESS_MAX];
   int rc, owed;
 
   if (mail)
@@ -52,11 +54,11 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
     releve_report_receipt_text(&text, &subject, &body);
   if (subject == NULL || body == NULL) {
     rc = -ENOMEM;
-  } else {
+  } else if ((rc = releve_mail_token_reply_to(s, cfg, actor, reply_to, sizeof reply_to)) == 0) {
     memset(&m, 0, sizeof m);
     m.from = cfg->mail_from;
     m.to = a->emails;
-    m.reply_to = cfg->coordinator;
+    m.reply_to = reply_to[0] ? reply_to : NULL;
     m.subject = subject;
     m.body = body;
     rc = releve_mail_queue_queue(s, &m, mail, why, sizeof why);

@@ -8,6 +8,7 @@
 
 #include "completeness/completeness.h"
 #include "mail/mail_queue.h"
+#include "mail/mail_token.h"
 #include "remind/template.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
@@ -109,7 +110,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   releve_mail m;
   owed o;
   const char *cc[2] = {NULL, NULL};
-  char name[96], *subject = NULL, *body = NULL;
+  char name[96], *subject = NULL, *body = NULL, reply_to[RELEVE_MAIL_ADDRESS_MAX];
   releve_buf table = RELEVE_BUF_INIT;
   releve_template t;
   size_t n_stale;
@@ -171,6 +172,8 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   r.subject = subject;
   r.body = body;
   if (!x->dry_run) {
+    if ((rc = releve_mail_token_reply_to(x->s, x->cfg, a->id, reply_to, sizeof reply_to)) != 0)
+      goto out;
     memset(&m, 0, sizeof m);
     memset(&att, 0, sizeof att);
     att.filename = name;
@@ -180,7 +183,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
     m.from = x->cfg->mail_from;
     m.to = a->emails;
     m.cc = cc;
-    m.reply_to = x->cfg->coordinator;
+    m.reply_to = reply_to[0] ? reply_to : NULL;
     m.subject = subject;
     m.body = body;
     m.attachment = &att;

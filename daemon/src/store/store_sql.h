@@ -180,6 +180,14 @@ static const char *const releve_sql_migrations[] = {
     /* 6: "outbox" now names only the folder mails are written to without
      * mail.smtp; the table is the queue every mail waits in. */
     "ALTER TABLE outbox RENAME TO mail_queue;",
+
+    /* 7: each actor's secret reply token (mail_token.h): a reply is the
+     * actor's only when addressed to <local>+<actor>.<token>@<domain>.
+     * One row per actor, replaced when the token is rotated. */
+    "CREATE TABLE mail_tokens("
+    "  actor TEXT PRIMARY KEY,"
+    "  token TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -320,6 +328,13 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_MAIL_QUEUE_FAILURES                                                             \
   "SELECT id, recipients, subject, created_at, attempts, last_error FROM mail_queue WHERE "        \
   "state = 'failed' ORDER BY id"
+
+/* Reply tokens (mail_token.c): made on first need, replaced on rotation. */
+#define RELEVE_SQL_MAIL_TOKEN_GET "SELECT token FROM mail_tokens WHERE actor = ?"
+#define RELEVE_SQL_MAIL_TOKEN_SET                                                              \
+  "INSERT INTO mail_tokens(actor, token, created_at) VALUES (?1, ?2, "                         \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(actor) DO UPDATE SET token = "            \
+  "excluded.token, created_at = excluded.created_at WHERE ?3"
 
 /* Reminders sent, never twice for the same actor, campaign and step. */
 #define RELEVE_SQL_REMINDER_DONE                                                               \
