@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "remind/remind_ladder.h"
+#include "config/reminders.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
 

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "completeness/completeness.h"
+#include "config/reminders.h"
 #include "mail/mail_mime.h"
 #include "mail/mail_queue.h"
 #include "mail/mail_token.h"
-#include "remind/remind_ladder.h"
 #include "report/summary.h"
 #include "util/clock.h"
 #include "util/log.h"

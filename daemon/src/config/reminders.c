@@ -1,4 +1,4 @@
-#include "remind/remind_ladder.h"
+#include "config/reminders.h"
 #include "remind/template.h"
 
 #include <errno.h>
