@@ -17,12 +17,11 @@ int cli_load_config(releve_cli *cli) {
   const char *path, *why;
   int rc;
 
-  releve_config_locate(cli->config_opt, &path, &why);
+  rc = releve_config_open(&cli->cfg, cli->config_opt, &d, &path, &why);
+  cli->cfg_loaded = 1;
   if (path == NULL)
     fprintf(stderr, "releve: no configuration file; using the built-in default "
                     "(database and outbox in ./var, spool in ./spool)\n");
-  rc = releve_config_load(&cli->cfg, path, &d);
-  cli->cfg_loaded = 1;
   if (rc) {
     releve_diags_print(&d, stderr);
     fprintf(stderr, "releve: the configuration %s has errors (`releve check-config` lists "

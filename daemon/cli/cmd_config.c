@@ -59,8 +59,7 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
     fputs(usage, stderr);
     return CLI_USAGE;
   }
-  releve_config_locate(cli->config_opt, &path, &why);
-  rc = releve_config_load(&cli->cfg, path, &d);
+  rc = releve_config_open(&cli->cfg, cli->config_opt, &d, &path, &why);
   cli->cfg_loaded = 1;
   if (rc == 0)
     releve_config_check_environment(&cli->cfg, &d);

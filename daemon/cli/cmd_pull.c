@@ -8,19 +8,7 @@
 #include "cli.h"
 #include "pull/transfer.h"
 #include "pull/pull.h"
-#include "config/source.h"
 #include "spool/spool.h"
-
-static int load_sources(releve_cli *cli, releve_sources *s) {
-  releve_diags d = {0};
-  releve_jctx c = {cli->cfg.file ? cli->cfg.file : "(built-in default)", &d};
-  /* The configuration loaded without error, so the sources are right. */
-  int rc = releve_sources_load(&cli->cfg, &c, s);
-  releve_diags_free(&d);
-  if (rc)
-    fprintf(stderr, "releve: reading \"sources\" failed: %s\n", strerror(-rc));
-  return rc;
-}
 
 static void on_transferred(void *data, CURL *easy, CURLcode result) {
   releve_pull *pull = data;
@@ -168,7 +156,7 @@ int cmd_pull(releve_cli *cli, int argc, char **argv) {
       "is recorded as releved records it (`releve status` shows failing sources). Run it\n"
       "as releved's user, so that releved can read the file. Exit status: 0 unless the\n"
       "pull failed.\n";
-  releve_sources sources;
+  const releve_sources *sources = &cli->cfg.sources;
   const releve_source *src;
   size_t i;
   int rc;
@@ -179,16 +167,15 @@ int cmd_pull(releve_cli *cli, int argc, char **argv) {
     fputs(usage, stderr);
     return CLI_USAGE;
   }
-  if (cli_load_config(cli) || load_sources(cli, &sources))
+  if (cli_load_config(cli))
     return CLI_FAIL;
-  src = releve_sources_find(&sources, argv[1]);
+  src = releve_sources_find(sources, argv[1]);
   if (src == NULL) {
     fprintf(stderr, "releve: no source \"%s\" in %s; configured:", argv[1],
             cli->cfg.file ? cli->cfg.file : "the built-in default");
-    for (i = 0; i < sources.n; i++)
-      fprintf(stderr, " %s", sources.items[i].id);
-    fprintf(stderr, "%s\n", sources.n ? "" : " none");
-    releve_sources_free(&sources);
+    for (i = 0; i < sources->n; i++)
+      fprintf(stderr, " %s", sources->items[i].id);
+    fprintf(stderr, "%s\n", sources->n ? "" : " none");
     return CLI_FAIL;
   }
   /* The store first: run as root, it becomes the state's owner before the
@@ -199,7 +186,6 @@ int cmd_pull(releve_cli *cli, int argc, char **argv) {
     fprintf(stderr, "releve: cannot prepare the spool %s: %s\n", cli->cfg.spool, strerror(-rc));
   else
     rc = pull_one(cli, src) == CLI_OK ? 0 : -EIO;
-  releve_sources_free(&sources);
   return rc ? CLI_FAIL : CLI_OK;
 }
 
@@ -266,16 +252,13 @@ static json_t *time_json(time_t t) {
   return json_string(buf);
 }
 
-/* Reads the configured sources and their rows; CLI_OK or CLI_FAIL. */
-static int pull_state(releve_cli *cli, releve_sources *sources, pull_rows *rows) {
+/* Reads the rows of the pulls table; CLI_OK or CLI_FAIL. */
+static int pull_state(releve_cli *cli, pull_rows *rows) {
   int rc;
   memset(rows, 0, sizeof *rows);
-  if (load_sources(cli, sources))
-    return CLI_FAIL;
   rc = releve_pull_rows(&cli->store, collect, rows);
   if (rc) {
     fprintf(stderr, "releve: reading the pulls table failed: %s\n", strerror(-rc));
-    releve_sources_free(sources);
     rows_free(rows);
     return CLI_FAIL;
   }
@@ -283,16 +266,16 @@ static int pull_state(releve_cli *cli, releve_sources *sources, pull_rows *rows)
 }
 
 json_t *cli_pull_status_json(releve_cli *cli) {
-  releve_sources sources;
+  const releve_sources *sources = &cli->cfg.sources;
   pull_rows rows;
   json_t *out;
   size_t i;
 
-  if (pull_state(cli, &sources, &rows))
+  if (pull_state(cli, &rows))
     return NULL;
   out = json_array();
-  for (i = 0; out && i < sources.n; i++) {
-    const releve_source *s = &sources.items[i];
+  for (i = 0; out && i < sources->n; i++) {
+    const releve_source *s = &sources->items[i];
     const pull_row *r = row_of(&rows, s->id);
     json_array_append_new(
         out, json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:o, s:o, s:o}", "id", s->id, "actor",
@@ -302,30 +285,29 @@ json_t *cli_pull_status_json(releve_cli *cli) {
                        time_json(r ? r->last_success : 0), "last_error",
                        r && r->last_error ? json_string(r->last_error) : json_null()));
   }
-  releve_sources_free(&sources);
   rows_free(&rows);
   return out;
 }
 
 int cli_pull_status_print(releve_cli *cli) {
-  releve_sources sources;
+  const releve_sources *sources = &cli->cfg.sources;
   pull_rows rows;
   size_t i, failing = 0;
 
-  if (pull_state(cli, &sources, &rows))
+  if (pull_state(cli, &rows))
     return CLI_FAIL;
-  for (i = 0; i < sources.n; i++) {
-    const pull_row *r = row_of(&rows, sources.items[i].id);
+  for (i = 0; i < sources->n; i++) {
+    const pull_row *r = row_of(&rows, sources->items[i].id);
     failing += r && r->failures > 0;
   }
-  if (sources.n && failing)
-    printf("\nCollectes programmées : %zu %s, %zu en échec\n", sources.n,
-           cli_plural((long long)sources.n, "source", "sources"), failing);
-  else if (sources.n)
-    printf("\nCollectes programmées : %zu %s, aucune en échec\n", sources.n,
-           cli_plural((long long)sources.n, "source", "sources"));
-  for (i = 0; i < sources.n; i++) {
-    const releve_source *s = &sources.items[i];
+  if (sources->n && failing)
+    printf("\nCollectes programmées : %zu %s, %zu en échec\n", sources->n,
+           cli_plural((long long)sources->n, "source", "sources"), failing);
+  else if (sources->n)
+    printf("\nCollectes programmées : %zu %s, aucune en échec\n", sources->n,
+           cli_plural((long long)sources->n, "source", "sources"));
+  for (i = 0; i < sources->n; i++) {
+    const releve_source *s = &sources->items[i];
     const pull_row *r = row_of(&rows, s->id);
     const releve_actor *a = releve_config_actor(&cli->cfg, s->actor);
     char last[32] = "jamais", stamp[32];
@@ -341,7 +323,6 @@ int cli_pull_status_print(releve_cli *cli) {
            a && a->name ? a->name : s->actor, r->failures,
            cli_plural(r->failures, "échec", "échecs"), r->last_error ? r->last_error : "?", last);
   }
-  releve_sources_free(&sources);
   rows_free(&rows);
   return CLI_OK;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "config/reminders.h"
+#include "remind/remind_ladder.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
 

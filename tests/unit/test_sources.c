@@ -68,8 +68,7 @@ static int teardown(void **state) {
 static void test_good_source_and_defaults(void **state) {
   releve_config cfg;
   releve_diags d = {0};
-  releve_jctx c = {"releve.json", &d};
-  releve_sources s;
+  releve_sources copy;
   const releve_source *src;
   (void)state;
   assert_int_equal(load_source("\"id\": \"caf-data\", \"actor\": \"caf\", \"url\": \"" URL "\", "
@@ -78,9 +77,9 @@ static void test_good_source_and_defaults(void **state) {
                                "\"credentials_file\": \"good.login\"",
                                &d, &cfg),
                    0);
-  assert_int_equal(releve_sources_load(&cfg, &c, &s), 0);
-  assert_int_equal(s.n, 1);
-  src = releve_sources_find(&s, "caf-data");
+  /* Read once with the configuration. */
+  assert_int_equal(cfg.sources.n, 1);
+  src = releve_sources_find(&cfg.sources, "caf-data");
   assert_non_null(src);
   assert_int_equal(src->max_bytes, 100LL << 20);
   assert_int_equal(src->timeout_seconds, 300);
@@ -90,8 +89,18 @@ static void test_good_source_and_defaults(void **state) {
   assert_non_null(strstr(src->ca_file, "/ca.pem"));
   assert_null(src->proxy);
   assert_int_equal(src->sftp, 0);
-  releve_sources_free(&s);
+  /* The scheduled pulls keep a copy that outlives the configuration. */
+  assert_int_equal(releve_sources_copy(&cfg.sources, &copy), 0);
   releve_config_free(&cfg);
+  assert_int_equal(copy.n, 1);
+  src = releve_sources_find(&copy, "caf-data");
+  assert_non_null(src);
+  assert_string_equal(src->file_name, "paris_2024.csv");
+  assert_non_null(strstr(src->headers_file, "/good.headers"));
+  assert_string_equal(src->schedule_text, "0 6 * * 1");
+  assert_int_equal(src->schedule.interval, 0);
+  assert_null(src->proxy);
+  releve_sources_free(&copy);
   releve_diags_free(&d);
 }
 

@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "config/reminders.h"
+#include "config/source.h"
 #include "util/diag.h"
 #include "referentiel/referentiel.h"
 
@@ -85,8 +87,8 @@ typedef struct releve_config {
   size_t n_actors;
   releve_campaign *campaigns;
   size_t n_campaigns;
-  json_t *sources;   /* checked by the pull module */
-  json_t *reminders; /* checked by the reminder module */
+  releve_sources sources; /* "sources", the scheduled pulls */
+  releve_ladder ladder; /* "reminders" */
 } releve_config;
 
 /* Which file to read given -c (may be NULL): sets *path to the file, or to
@@ -97,6 +99,13 @@ void releve_config_locate(const char *opt_c, const char **path, const char **why
  * built-in default. Returns 0, or -EINVAL with every problem in diags
  * (warnings do not fail the load). */
 int releve_config_load(releve_config *cfg, const char *file, releve_diags *diags);
+/* The one way a program reads its configuration: releve_config_locate
+ * with opt_c (-c, may be NULL), then releve_config_load. *path and *why say
+ * which file was read (*path NULL: the built-in default). Each program
+ * then shows diags its own way. Returns as releve_config_load; cfg is to be
+ * freed either way. */
+int releve_config_open(releve_config *cfg, const char *opt_c, releve_diags *diags,
+                       const char **path, const char **why);
 /* Checks what a running daemon needs beyond the file itself: folders that
  * exist or can be made and are writable, the plugin folder. */
 void releve_config_check_environment(const releve_config *cfg, releve_diags *diags);

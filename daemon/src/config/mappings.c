@@ -1,10 +1,10 @@
-/* map_check.c -- checks an actor's "mapping" when the configuration is
+/* mappings.c -- checks an actor's "mapping" when the configuration is
  * loaded, so that a typo is reported by check-config rather than when a
  * partner's file arrives. */
 #include <stdarg.h>
 #include <string.h>
 
-#include "ingest/map.h"
+#include "config/mappings.h"
 #include "referentiel/geo.h"
 #include "referentiel/period.h"
 #include "util/buf.h"

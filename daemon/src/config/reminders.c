@@ -1,49 +1,41 @@
+/* reminders.c -- the "reminders" key (reminders.h): its defaults, checked
+ * and read once when the configuration is loaded, and the names of the
+ * collection table's formats it may choose. */
 #include "config/reminders.h"
-#include "remind/template.h"
+#include "config/config_int.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- dates --------------------------------------------------------------- */
+/* ---- the collection table's formats ---------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
-static long days_from_civil(int y, int m, int d) {
-  long era, yoe, doy, doe;
-  y -= m <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+static const struct {
+  const char *name, *mime;
+} formats[] = {
+    [RELEVE_TEMPLATE_CSV] = {"csv", "text/csv; charset=UTF-8"},
+    [RELEVE_TEMPLATE_XLSX] = {"xlsx",
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+    [RELEVE_TEMPLATE_ODS] = {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
+};
+
+int releve_template_format_parse(const char *name, releve_template_format *out) {
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (strcmp(name, formats[i].name) == 0) {
+      *out = (releve_template_format)i;
+      return 0;
+    }
+  return -EINVAL;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d) {
-  long era, doe, yoe, doy, mp;
-  z += 719468;
-  era = (z >= 0 ? z : z - 146096) / 146097;
-  doe = z - era * 146097;
-  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yoe + era * 400 + (*m <= 2));
+const char *releve_template_extension(releve_template_format format) {
+  return formats[format].name;
 }
 
-int releve_date_add(const char *date, int days, char out[11]) {
-  int y, m, d;
-  char tail;
-  if (strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 ||
-      m > 12 || d < 1 || d > 31 || y < 1000 || y > 9000)
-    return -EINVAL;
-  civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
-  snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
-  return 0;
-}
+const char *releve_template_mime(releve_template_format format) { return formats[format].mime; }
 
-/* ---- configuration ------------------------------------------------------- */
+/* ---- the ladder ------------------------------------------------------------ */
 
 static void defaults(releve_ladder *l) {
   static const releve_ladder_rule rules[] = {{"ouverture", RELEVE_LADDER_OPENS, 0},
@@ -221,7 +213,7 @@ int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l
   if (releve_json_string(c, reminders, "reminders", "template_format", 0, &format) == 1) {
     releve_template_format f;
     if (releve_template_format_parse(format, &f) == 0) {
-      l->template_format = (int)f;
+      l->template_format = f;
     } else {
       releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
                        releve_json_path(where, sizeof where, "reminders", "template_format"), 0,
@@ -238,90 +230,9 @@ int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l
   return bad ? -EINVAL : 0;
 }
 
-void releve_ladder_check(json_t *reminders, const releve_jctx *c) {
-  releve_ladder l;
-  releve_ladder_load(reminders, c, &l);
-}
-
-int releve_ladder_of(const releve_config *cfg, releve_ladder *l) {
-  releve_diags d = {0};
-  releve_jctx c = {cfg->file, &d};
-  int rc = releve_ladder_load(cfg->reminders, &c, l);
-  releve_diags_free(&d);
-  return rc;
-}
-
-/* ---- dating a campaign's steps -------------------------------------------- */
-
-/* Insertion sort by date: stable, so steps on one day keep the configured
- * order (there are at most RELEVE_LADDER_MAX_RULES). */
-static void sort_by_date(releve_ladder_step *steps, size_t n) {
-  size_t i, j;
-  for (i = 1; i < n; i++) {
-    releve_ladder_step s = steps[i];
-    for (j = i; j > 0 && strcmp(steps[j - 1].date, s.date) > 0; j--)
-      steps[j] = steps[j - 1];
-    steps[j] = s;
-  }
-}
-
-size_t releve_ladder_steps(const releve_ladder *l, const releve_campaign *k,
-                           releve_ladder_step *steps) {
-  size_t n = 0, i, kept = 0;
-  int overdue = 0, repeat;
-  char base[11];
-
-  for (i = 0; i < l->n_rules; i++) {
-    const releve_ladder_rule *r = &l->rules[i];
-    releve_ladder_step *s = &steps[n];
-    memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "%s", r->name);
-    if (releve_date_add(r->anchor == RELEVE_LADDER_OPENS ? k->opens : k->due, r->days, s->date))
-      continue;
-    if (strcmp(s->date, k->opens) < 0)
-      continue; /* the campaign is not open yet */
-    n++;
-  }
-  sort_by_date(steps, n);
-  /* Two steps on one day: the first configured is sent. */
-  for (i = 0; i < n; i++) {
-    if (kept && strcmp(steps[kept - 1].date, steps[i].date) == 0)
-      continue;
-    if (strcmp(steps[i].date, k->due) > 0) {
-      if (overdue == l->max_overdue)
-        break;
-      steps[i].overdue = ++overdue;
-    }
-    steps[kept++] = steps[i];
-  }
-  n = kept;
-  snprintf(base, sizeof base, "%s",
-           n && strcmp(steps[n - 1].date, k->due) > 0 ? steps[n - 1].date : k->due);
-  for (repeat = 1; l->repeat_every_days > 0 && overdue < l->max_overdue; repeat++) {
-    releve_ladder_step *s = &steps[n];
-    memset(s, 0, sizeof *s);
-    snprintf(s->name, sizeof s->name, "relance-%d", repeat);
-    if (releve_date_add(base, repeat * l->repeat_every_days, s->date))
-      break;
-    s->overdue = ++overdue;
-    n++;
-  }
-  for (i = 0; i < n; i++) {
-    if (i + 1 < n)
-      memcpy(steps[i].until, steps[i + 1].date, sizeof steps[i].until);
-    else
-      releve_date_add(steps[i].date, l->repeat_every_days ? l->repeat_every_days : 14,
-                      steps[i].until);
-    steps[i].copy_coordinator = steps[i].overdue > l->copy_coordinator_after;
-  }
-  return n;
-}
-
-const releve_ladder_step *releve_ladder_due(const releve_ladder_step *steps, size_t n,
-                                            const char *date) {
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (strcmp(steps[i].date, date) <= 0 && strcmp(date, steps[i].until) < 0)
-      return &steps[i];
-  return NULL;
+void releve__config_reminders(releve_config *cfg, const releve_jctx *c) {
+  json_t *o;
+  if (releve_json_object(c, cfg->root, "", "reminders", 0, &o) != 1)
+    o = NULL;
+  releve_ladder_load(o, c, &cfg->ladder);
 }

@@ -1,4 +1,6 @@
-/* remind_ladder.h -- when partners are reminded: the "reminders" key.
+/* reminders.h -- when partners are reminded: the "reminders" key, read
+ * once when the configuration is loaded (remind/remind_ladder.h dates its
+ * steps for each campaign).
  *
  *   "reminders": {
  *     "steps": [{"name": "ouverture", "at": "opens"}, {"days_before_due": 14},
@@ -21,18 +23,30 @@
  * not sent in a burst. Step names ("ouverture", "J-14", "J+1",
  * "relance-1"…) key the record of what was sent: renaming a step makes it
  * a new one. */
-#ifndef RELEVE_REMIND_LADDER_H
-#define RELEVE_REMIND_LADDER_H
+#ifndef RELEVE_REMINDERS_H
+#define RELEVE_REMINDERS_H
 
 #include <jansson.h>
 #include <stddef.h>
 
-#include "config/config.h"
 #include "util/json.h"
+
+/* The forms of the collection table sent with reminders
+ * ("reminders.template_format", `releve template --format`). */
+typedef enum releve_template_format {
+  RELEVE_TEMPLATE_CSV = 0,
+  RELEVE_TEMPLATE_XLSX,
+  RELEVE_TEMPLATE_ODS
+} releve_template_format;
+
+/* "csv", "xlsx", "ods" → the format; -EINVAL for another name. */
+int releve_template_format_parse(const char *name, releve_template_format *out);
+/* The file extension ("xlsx") and MIME type of a format. */
+const char *releve_template_extension(releve_template_format format);
+const char *releve_template_mime(releve_template_format format);
 
 #define RELEVE_LADDER_MAX_RULES 16
 #define RELEVE_LADDER_MAX_OVERDUE 52
-#define RELEVE_LADDER_MAX_STEPS (RELEVE_LADDER_MAX_RULES + RELEVE_LADDER_MAX_OVERDUE)
 #define RELEVE_LADDER_NAME 48
 
 typedef enum releve_ladder_anchor { RELEVE_LADDER_OPENS, RELEVE_LADDER_DUE } releve_ladder_anchor;
@@ -50,35 +64,12 @@ typedef struct releve_ladder {
   int max_overdue;
   int copy_coordinator_after;
   int receipts;
-  int template_format; /* releve_template_format of the table attached (xlsx by default) */
+  releve_template_format template_format; /* of the table attached (xlsx by default) */
 } releve_ladder;
-
-typedef struct releve_ladder_step {
-  char name[RELEVE_LADDER_NAME];
-  char date[11];  /* YYYY-MM-DD, the first day it is sent */
-  char until[11]; /* the day it gives way to the next step */
-  int overdue;    /* 1, 2… for reminders after the due date, 0 before */
-  int copy_coordinator;
-} releve_ladder_step;
 
 /* Reads a "reminders" object (NULL: every default), adding a diagnostic to
  * c for each problem. Returns 0 or -EINVAL. */
 int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l);
-/* releve_ladder_load for the configuration checker. */
-void releve_ladder_check(json_t *reminders, const releve_jctx *c);
-/* The ladder of a loaded configuration (checked when it was loaded). */
-int releve_ladder_of(const releve_config *cfg, releve_ladder *l);
 
-/* The dated steps of campaign k, in date order, into steps (room for
- * RELEVE_LADDER_MAX_STEPS). Returns how many. */
-size_t releve_ladder_steps(const releve_ladder *l, const releve_campaign *k,
-                           releve_ladder_step *steps);
-/* The step to send on date (YYYY-MM-DD) among steps, or NULL. */
-const releve_ladder_step *releve_ladder_due(const releve_ladder_step *steps, size_t n,
-                                            const char *date);
-
-/* Date arithmetic on YYYY-MM-DD: out = date + days. -EINVAL for a date
- * that is not one. */
-int releve_date_add(const char *date, int days, char out[11]);
 
 #endif

@@ -1,6 +1,7 @@
 #include "config/source.h"
 
 #include <ctype.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/config_int.h"
 #include "util/fs.h"
 #include "util/name.h"
 #include "util/path.h"
@@ -336,21 +338,23 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
   return 0;
 }
 
-int releve_sources_load(const releve_config *cfg, const releve_jctx *c, releve_sources *out) {
+/* Reads and checks list into out; entries with an error are left out.
+ * Returns 0, -EINVAL when something was wrong, -ENOMEM. */
+static int load_list(const releve_config *cfg, json_t *list, const releve_jctx *c,
+                     releve_sources *out) {
   releve_sources got = {NULL, 0};
   json_t *o;
   size_t i, j;
   int rc = 0;
   char path[64];
 
-  if (out)
-    memset(out, 0, sizeof *out);
-  if (cfg->sources == NULL)
+  memset(out, 0, sizeof *out);
+  if (list == NULL)
     return 0;
-  got.items = calloc(json_array_size(cfg->sources) + 1, sizeof *got.items);
+  got.items = calloc(json_array_size(list) + 1, sizeof *got.items);
   if (got.items == NULL)
     return -ENOMEM;
-  json_array_foreach(cfg->sources, i, o) {
+  json_array_foreach(list, i, o) {
     releve_source *s = &got.items[got.n];
     int r;
     releve_json_index(path, sizeof path, "sources", i);
@@ -368,10 +372,47 @@ int releve_sources_load(const releve_config *cfg, const releve_jctx *c, releve_s
     }
     got.n++;
   }
-  if (out)
-    *out = got;
-  else
-    releve_sources_free(&got);
+  *out = got;
+  return rc;
+}
+
+void releve__config_sources(releve_config *cfg, const releve_jctx *c) {
+  json_t *list;
+  if (releve_json_array(c, cfg->root, "", "sources", 0, &list) == 1 && cfg->actors)
+    load_list(cfg, list, c, &cfg->sources); /* after the actors: sources name them */
+}
+
+/* *to = a copy of from (NULL stays NULL); 0 or -ENOMEM. */
+static int dup_text(const char *from, char **to) {
+  *to = from ? strdup(from) : NULL;
+  return from && *to == NULL ? -ENOMEM : 0;
+}
+
+int releve_sources_copy(const releve_sources *from, releve_sources *to) {
+  size_t i;
+  int rc = 0;
+
+  memset(to, 0, sizeof *to);
+  if (from->n == 0)
+    return 0;
+  to->items = calloc(from->n, sizeof *to->items);
+  if (to->items == NULL)
+    return -ENOMEM;
+  for (i = 0; i < from->n && rc == 0; i++) {
+    const releve_source *f = &from->items[i];
+    releve_source *s = &to->items[i];
+    *s = *f; /* the numbers and the parsed schedule; every string copied below */
+    to->n++;
+    rc = dup_text(f->id, &s->id) | dup_text(f->actor, &s->actor) | dup_text(f->url, &s->url) |
+         dup_text(f->schedule_text, &s->schedule_text) |
+         dup_text(f->headers_file, &s->headers_file) |
+         dup_text(f->credentials_file, &s->credentials_file) | dup_text(f->ca_file, &s->ca_file) |
+         dup_text(f->known_hosts, &s->known_hosts) | dup_text(f->private_key, &s->private_key) |
+         dup_text(f->user, &s->user) | dup_text(f->proxy, &s->proxy) |
+         dup_text(f->file_name, &s->file_name);
+  }
+  if (rc)
+    releve_sources_free(to);
   return rc;
 }
 

@@ -23,11 +23,11 @@
 #ifndef RELEVE_SOURCE_H
 #define RELEVE_SOURCE_H
 
-#include <curl/curl.h>
+#include <stddef.h>
 
-#include "config/config.h"
-#include "util/json.h"
 #include "util/schedule.h"
+
+struct curl_slist;
 
 typedef struct releve_source {
   char *id;
@@ -55,10 +55,13 @@ typedef struct releve_sources {
   size_t n;
 } releve_sources;
 
-/* Reads and checks cfg->sources, adding a diagnostic per problem (file,
- * key, why). Entries with an error are left out of out. out may be NULL
- * to check only. Returns 0, -EINVAL when something was wrong, -ENOMEM. */
-int releve_sources_load(const releve_config *cfg, const releve_jctx *c, releve_sources *out);
+/* The sources are read and checked once, with the configuration (each
+ * problem a diagnostic naming its key), into cfg->sources (config.h).
+ *
+ * A deep copy of from, for a user that outlives the configuration (the
+ * scheduled pulls finish their transfers after a reload). 0 or -ENOMEM
+ * (then to is empty). */
+int releve_sources_copy(const releve_sources *from, releve_sources *to);
 void releve_sources_free(releve_sources *s);
 const releve_source *releve_sources_find(const releve_sources *s, const char *id);
 

@@ -121,11 +121,10 @@ int releve__daemon_load(const releve_daemon_options *o, releve_config *cfg, rele
   const char *path, *why;
   int rc;
 
-  releve_config_locate(o->config, &path, &why);
+  rc = releve_config_open(cfg, o->config, &diags, &path, &why);
   if (path == NULL)
     releve_log(RELEVE_NOTICE, "no configuration file: using the built-in default (database "
                               "and outbox in ./var, spool in ./spool)");
-  rc = releve_config_load(cfg, path, &diags);
   /* State a command run as root made first: say which piece and whose,
    * before anything fails on it with a bare errno. */
   if (rc == 0 && releve_state_check(cfg, &diags)) {

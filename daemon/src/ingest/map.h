@@ -77,11 +77,6 @@
 #include "referentiel/referentiel.h"
 #include "util/json.h"
 
-/* Checks a mapping object: keys, kinds, ops, and that every indicator named
- * exists and belongs to actor. Problems go to c->diags under path. */
-void releve_mapping_check(json_t *mapping, const releve_jctx *c, const char *path,
-                          const releve_referentiel *ref, const char *actor);
-
 #endif
 
 #ifndef RELEVE_MAP_ENGINE

@@ -15,7 +15,6 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "util/json.h"
 
 typedef struct releve_mail_envelope {
   const char *message_id;
@@ -37,10 +36,5 @@ int releve_mail_global_init(void);
  * logs. */
 int releve_mail_deliver(const releve_config *cfg, const releve_mail_envelope *e,
                         const atomic_int *stop, char *error, size_t error_size);
-
-/* Checks the mail keys beyond their types (called by the configuration
- * loader): clear-text SMTP to another host, a credentials file others may
- * read. */
-void releve_mail_config_check(const releve_config *cfg, const releve_jctx *c);
 
 #endif

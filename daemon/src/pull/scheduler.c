@@ -319,8 +319,6 @@ void releve_scheduler_close(releve_scheduler *p, void (*closed)(void *data), voi
 
 int releve_scheduler_start(uv_loop_t *loop, const releve_config *cfg, releve_scheduler **out) {
   releve_scheduler *p;
-  releve_diags diags = {0};
-  releve_jctx c = {cfg->file ? cfg->file : "(built-in default)", &diags};
   time_t now = time(NULL);
   size_t i;
   int rc;
@@ -330,8 +328,9 @@ int releve_scheduler_start(uv_loop_t *loop, const releve_config *cfg, releve_sch
   if (p == NULL)
     return -ENOMEM;
   p->loop = loop;
-  rc = releve_sources_load(cfg, &c, &p->sources);
-  releve_diags_free(&diags); /* the configuration was checked before */
+  /* A copy: after a reload the old scheduler outlives its configuration
+   * until its transfers are done. */
+  rc = releve_sources_copy(&cfg->sources, &p->sources);
   if (rc == 0 && p->sources.n == 0) {
     free_poller(p);
     return 0;

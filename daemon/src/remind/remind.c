@@ -217,19 +217,15 @@ out:
 int releve_remind_run(releve_store *s, const releve_config *cfg, const char *date, int dry_run,
                       releve_remind_cb cb, void *ud, releve_remind_summary *sum) {
   releve_ladder_step steps[RELEVE_LADDER_MAX_STEPS];
-  releve_ladder ladder;
-  run x = {s, cfg, date, dry_run, cb, ud, sum, RELEVE_TEMPLATE_XLSX};
+  run x = {s, cfg, date, dry_run, cb, ud, sum, cfg->ladder.template_format};
   size_t k, a, n;
-  int rc = releve_ladder_of(cfg, &ladder);
+  int rc = 0;
 
-  x.format = (releve_template_format)ladder.template_format;
   memset(sum, 0, sizeof *sum);
-  if (rc)
-    return rc;
   for (k = 0; k < cfg->n_campaigns && rc == 0; k++) {
     const releve_campaign *c = &cfg->campaigns[k];
     const releve_ladder_step *step;
-    n = releve_ladder_steps(&ladder, c, steps);
+    n = releve_ladder_steps(&cfg->ladder, c, steps);
     step = releve_ladder_due(steps, n, date);
     if (step == NULL)
       continue;

@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 #include "config/config.h"
-#include "config/reminders.h"
+#include "remind/remind_ladder.h"
 #include "store/store.h"
 
 typedef struct releve_remind_cell {

@@ -322,27 +322,3 @@ int releve_template_render(const releve_template *t, releve_template_format form
   default: return releve_template_csv(t, out);
   }
 }
-
-static const struct {
-  const char *name, *mime;
-} formats[] = {
-    [RELEVE_TEMPLATE_CSV] = {"csv", "text/csv; charset=UTF-8"},
-    [RELEVE_TEMPLATE_XLSX] = {"xlsx",
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-    [RELEVE_TEMPLATE_ODS] = {"ods", "application/vnd.oasis.opendocument.spreadsheet"},
-};
-
-int releve_template_format_parse(const char *name, releve_template_format *out) {
-  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-    if (strcmp(name, formats[i].name) == 0) {
-      *out = (releve_template_format)i;
-      return 0;
-    }
-  return -EINVAL;
-}
-
-const char *releve_template_extension(releve_template_format format) {
-  return formats[format].name;
-}
-
-const char *releve_template_mime(releve_template_format format) { return formats[format].mime; }

@@ -21,12 +21,6 @@
 #include "store/store.h"
 #include "util/buf.h"
 
-typedef enum releve_template_format {
-  RELEVE_TEMPLATE_CSV = 0,
-  RELEVE_TEMPLATE_XLSX,
-  RELEVE_TEMPLATE_ODS
-} releve_template_format;
-
 /* The columns, in order: what the partner reads, then what it fills. The
  * reader finds its own by header name (indicateur, libelle, periode,
  * geographie, valeur, part, statut, commentaire), in any order; the others
@@ -137,11 +131,5 @@ int releve_template_xlsx(const releve_template *t, releve_buf *out);
 int releve_template_ods(const releve_template *t, releve_buf *out);
 int releve_template_render(const releve_template *t, releve_template_format format,
                            releve_buf *out);
-
-/* "csv", "xlsx", "ods" → the format; -EINVAL for another name. */
-int releve_template_format_parse(const char *name, releve_template_format *out);
-/* The file extension ("xlsx") and MIME type of a format. */
-const char *releve_template_extension(releve_template_format format);
-const char *releve_template_mime(releve_template_format format);
 
 #endif
