@@ -97,12 +97,90 @@ static void test_unknown_key_lists_allowed(void **state) {
   assert_int_equal(load("{" BASE ", \"databse\": \"x\", \"mail\": {\"form\": \"a@b.fr\"}}", &d,
                         &cfg),
                    2);
-  e = test_error_with(&d, "unknown key; allowed keys here are: database, spool");
+  /* Every section of the loader's table, in its order. */
+  e = test_error_with(&d, "unknown key; allowed keys here are: database, spool, plugins, "
+                          "referentiel, contract, mail, actors, sources, campaigns, reminders, "
+                          "daemon, validation, addresses, secrecy");
   assert_string_equal(e->key, "databse");
   e = test_error_with(&d, "allowed keys here are: from, smtp");
   assert_string_equal(e->key, "mail.form");
   releve_config_free(&cfg);
   releve_diags_free(&d);
+}
+
+/* Each section gives its defaults when its key is absent, and what it reads
+ * when present, once, at load: nothing reads the JSON again. */
+static void test_sections_defaults_and_values(void **state) {
+  releve_config cfg;
+  releve_diags d = {0};
+  (void)state;
+  assert_int_equal(load("{" BASE "}", &d, &cfg), 0);
+  assert_int_equal(cfg.first_year, 2015);
+  assert_int_equal(cfg.last_year, 2023);
+  assert_int_equal(cfg.mail_timeout_seconds, 30);
+  assert_int_equal(cfg.mail_max_per_run, 100);
+  assert_int_equal(cfg.mail_starttls, 1);
+  assert_int_equal(cfg.rescan_seconds, 60);
+  assert_int_equal(cfg.quiet_seconds, 5);
+  assert_int_equal(cfg.max_jobs, 2);
+  assert_int_equal(cfg.spool_mode, 02770);
+  assert_int_equal(cfg.secrecy_threshold, 5);
+  assert_true(cfg.jump_factor == 3.0);
+  assert_int_equal(cfg.sources.n, 0);
+  assert_int_equal(cfg.ladder.n_rules, 4);
+  assert_string_equal(cfg.ladder.rules[1].name, "J-14");
+  assert_int_equal(cfg.ladder.receipts, 1);
+  assert_int_equal(cfg.ladder.template_format, RELEVE_TEMPLATE_XLSX);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+
+  assert_int_equal(load("{" BASE ", \"contract\": {\"last_year\": 2024}, "
+                        "\"mail\": {\"timeout_seconds\": 7}, \"daemon\": {\"max_jobs\": 4}, "
+                        "\"reminders\": {\"receipts\": false, \"template_format\": \"ods\", "
+                        "\"steps\": [{\"days_before_due\": 7}]}}",
+                        &d, &cfg),
+                   0);
+  assert_int_equal(cfg.first_year, 2015); /* a default beside a value given */
+  assert_int_equal(cfg.last_year, 2024);
+  assert_int_equal(cfg.mail_timeout_seconds, 7);
+  assert_int_equal(cfg.mail_max_per_run, 100);
+  assert_int_equal(cfg.max_jobs, 4);
+  assert_int_equal(cfg.ladder.n_rules, 1);
+  assert_string_equal(cfg.ladder.rules[0].name, "J-7");
+  assert_int_equal(cfg.ladder.receipts, 0);
+  assert_int_equal(cfg.ladder.template_format, RELEVE_TEMPLATE_ODS);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+
+  /* A value out of range is refused and leaves the default. */
+  assert_int_equal(load("{" BASE ", \"daemon\": {\"max_jobs\": 65}}", &d, &cfg), 1);
+  assert_int_equal(cfg.max_jobs, 2);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+}
+
+/* The one load path: -c wins over $RELEVE_CONFIG, and says so. */
+static void test_open_locates_and_loads(void **state) {
+  releve_config cfg;
+  releve_diags d = {0};
+  const char *path, *why;
+  char *file = test_file(dir, "open.json", "{" BASE ", \"contract\": {\"first_year\": 2016}}");
+  (void)state;
+  setenv("RELEVE_CONFIG", "/nonexistent/releve.json", 1);
+  assert_int_equal(releve_config_open(&cfg, file, &d, &path, &why), 0);
+  assert_string_equal(path, file);
+  assert_string_equal(why, "-c");
+  assert_int_equal(cfg.first_year, 2016);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+  assert_int_equal(releve_config_open(&cfg, NULL, &d, &path, &why), -EINVAL);
+  assert_string_equal(why, "$RELEVE_CONFIG");
+  assert_int_equal(d.n, 1);
+  assert_string_equal(d.items[0].file, "/nonexistent/releve.json");
+  releve_config_free(&cfg);
+  unsetenv("RELEVE_CONFIG");
+  releve_diags_free(&d);
+  free(file);
 }
 
 static void test_wrong_types(void **state) {
@@ -231,6 +309,8 @@ int main(void) {
       cmocka_unit_test(test_good_config_and_relative_paths),
       cmocka_unit_test(test_syntax_error_has_line_and_column),
       cmocka_unit_test(test_unknown_key_lists_allowed),
+      cmocka_unit_test(test_sections_defaults_and_values),
+      cmocka_unit_test(test_open_locates_and_loads),
       cmocka_unit_test(test_wrong_types),
       cmocka_unit_test(test_missing_referentiel),
       cmocka_unit_test(test_actor_problems),
