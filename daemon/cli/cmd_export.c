@@ -60,7 +60,7 @@ static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const rel
   int rc;
 
   memset(secret, 0, max);
-  if (!releve_secrecy_covers(ind) || cli->cfg.secrecy_threshold <= 0)
+  if (!releve_privacy_secrecy_covers(ind) || cli->cfg.secrecy_threshold <= 0)
     return 0;
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   for (;;) {
@@ -69,7 +69,7 @@ static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const rel
         n < MAX_GEOS) {
       /* same period: one more cell */
     } else {
-      releve_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
+      releve_privacy_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
       for (i = 0; i < n && first + i < max; i++)
         secret[first + i] = (unsigned char)cells[i].secret;
       if (rc != SQLITE_ROW)

@@ -80,7 +80,7 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
   if (output == NULL && format != RELEVE_TEMPLATE_CSV && isatty(STDOUT_FILENO)) {
     fprintf(stderr, "releve: template: an .%s workbook is binary: give -o FILE or redirect the "
                     "output\n",
-            releve_template_extension(format));
+            releve_template_format_extension(format));
     return CLI_USAGE;
   }
   if (cli_load_config(cli))

@@ -18,7 +18,7 @@
 #include <math.h>
 
 #include "config/config.h"
-#include "config/mappings.h"
+#include "config/mapping.h"
 #include "fuzz.h"
 #include "referentiel/geo.h"
 #include "util/json.h"

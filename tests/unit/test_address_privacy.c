@@ -26,7 +26,7 @@ static const char *blanked(const releve_secrecy_cell *c, size_t n, char *out, si
 static void check(releve_secrecy_cell *c, size_t n, int threshold, const releve_addr_ref *ref,
                   const char *want) {
   char got[256];
-  releve_secrecy_apply(c, n, threshold, ref);
+  releve_privacy_secrecy_apply(c, n, threshold, ref);
   if (strcmp(blanked(c, n, got, sizeof got), want) != 0)
     fail_msg("blanked \"%s\", expected \"%s\"", got, want);
 }
@@ -118,7 +118,7 @@ static void test_covers_by_what_is_counted(void **state) {
     memset(&ind, 0, sizeof ind);
     ind.unit = cases[i].unit;
     ind.counts = cases[i].counts;
-    if (releve_secrecy_covers(&ind) != cases[i].covered)
+    if (releve_privacy_secrecy_covers(&ind) != cases[i].covered)
       fail_msg("unit %s counting %s: covered %d, expected %d", releve_unit_name(ind.unit),
                releve_counts_name(ind.counts), !cases[i].covered, cases[i].covered);
   }
@@ -131,9 +131,9 @@ static void test_covers_in_the_referentiel(void **state) {
   releve_diags d = {0};
   (void)state;
   assert_int_equal(releve_referentiel_load(&ref, RELEVE_SOURCE_DIR "/conf/referentiel.json", &d), 0);
-  assert_false(releve_secrecy_covers(releve_referentiel_find(&ref, "G02.1")));
-  assert_true(releve_secrecy_covers(releve_referentiel_find(&ref, "G01.2")));
-  assert_true(releve_secrecy_covers(releve_referentiel_find(&ref, "G31.2"))); /* familles */
+  assert_false(releve_privacy_secrecy_covers(releve_referentiel_find(&ref, "G02.1")));
+  assert_true(releve_privacy_secrecy_covers(releve_referentiel_find(&ref, "G01.2")));
+  assert_true(releve_privacy_secrecy_covers(releve_referentiel_find(&ref, "G31.2"))); /* familles */
   releve_referentiel_free(&ref);
   releve_diags_free(&d);
 }

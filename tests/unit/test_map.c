@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "util/diag.h"
-#include "config/mappings.h"
+#include "config/mapping.h"
 #include "ingest/map.h"
 
 typedef struct figure {

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "config/config_int.h"
-#include "config/mappings.h"
+#include "config/mapping.h"
 #include "config/privacy.h"
 #include "util/buf.h"
 
@@ -158,7 +158,7 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
       if (!releve__config_valid_email(act->emails[i]))
         releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, item, 0, 0,
                          "\"%s\" is not a mail address (name@domain expected)", act->emails[i]);
-      else if (releve_email_placeholder(act->emails[i]))
+      else if (releve_config_email_placeholder(act->emails[i]))
         act->placeholder = 1; /* listed once for all actors below */
     }
   }
@@ -308,7 +308,7 @@ void releve__config_campaigns(releve_config *cfg, const releve_jctx *c) {
 
 /* ---- lookups --------------------------------------------------------------- */
 
-int releve_email_placeholder(const char *address) {
+int releve_config_email_placeholder(const char *address) {
   const char *at = strchr(address, '@');
   return at && strcasecmp(at, "@example.org") == 0;
 }

@@ -44,7 +44,7 @@ static void check_users(const releve_config *cfg, const releve_jctx *c) {
   }
 }
 
-void releve_addresses_config_load(releve_config *cfg, const releve_jctx *c) {
+void releve_address_config_load(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"file", "format", "columns", "zones", "qva_pattern", NULL};
   releve_addr_spec spec;
   const char *file = NULL, *zones = NULL, *pattern = NULL;

@@ -11,6 +11,6 @@
 
 /* Sets cfg->addresses (NULL when the key is absent or the file broken,
  * with diagnostics). Call after the actors are loaded. */
-void releve_addresses_config_load(releve_config *cfg, const releve_jctx *c);
+void releve_address_config_load(releve_config *cfg, const releve_jctx *c);
 
 #endif

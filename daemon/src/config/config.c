@@ -33,7 +33,7 @@ static const section sections[] = {
     {"reminders", releve__config_reminders},
     {"daemon", releve__config_daemon},
     {"validation", releve__config_validation},
-    {"addresses", releve_addresses_config_load},
+    {"addresses", releve_address_config_load},
     {"secrecy", releve_privacy_secrecy_load},
 };
 

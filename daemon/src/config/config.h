@@ -115,7 +115,7 @@ const releve_actor *releve_config_actor(const releve_config *cfg, const char *id
 /* Whether a mail address is the placeholder `releve init` writes
  * (referent@example.org: any address at example.org itself, which reaches
  * no one). Reminders skip such an actor and say so. */
-int releve_email_placeholder(const char *address);
+int releve_config_email_placeholder(const char *address);
 
 /* The built-in default configuration and référentiel (compiled in). */
 extern const char releve_default_config_json[];

@@ -47,7 +47,7 @@ void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c) {
     cfg->secrecy_threshold = (int)v;
 }
 
-int releve_secrecy_covers(const releve_indicator *ind) {
+int releve_privacy_secrecy_covers(const releve_indicator *ind) {
   return ind->unit == RELEVE_UNIT_COUNT &&
          (ind->counts == RELEVE_COUNTS_PERSONS || ind->counts == RELEVE_COUNTS_HOUSEHOLDS);
 }
@@ -107,8 +107,8 @@ static int protect_totals(releve_secrecy_cell *cells, size_t n, const int *paren
   return changed;
 }
 
-void releve_secrecy_apply(releve_secrecy_cell *cells, size_t n, int threshold,
-                          const releve_addr_ref *addresses) {
+void releve_privacy_secrecy_apply(releve_secrecy_cell *cells, size_t n, int threshold,
+                                  const releve_addr_ref *addresses) {
   int parent[64], total_of[64];
   size_t i;
 

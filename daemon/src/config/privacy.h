@@ -36,7 +36,7 @@ void releve_privacy_secrecy_load(releve_config *cfg, const releve_jctx *c);
 
 /* Whether statistical secrecy applies to ind's figures: a count of
  * persons or households. */
-int releve_secrecy_covers(const releve_indicator *ind);
+int releve_privacy_secrecy_covers(const releve_indicator *ind);
 
 /* One figure of an indicator for one period. */
 typedef struct releve_secrecy_cell {
@@ -49,7 +49,7 @@ typedef struct releve_secrecy_cell {
 /* Marks the cells to blank, primary and secondary. A quartier code the
  * address reference knows as a QVA counts towards QVA, any other towards
  * QPV (addresses may be NULL). */
-void releve_secrecy_apply(releve_secrecy_cell *cells, size_t n, int threshold,
-                          const struct releve_addr_ref *addresses);
+void releve_privacy_secrecy_apply(releve_secrecy_cell *cells, size_t n, int threshold,
+                                  const struct releve_addr_ref *addresses);
 
 #endif

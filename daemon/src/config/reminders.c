@@ -29,11 +29,13 @@ int releve_template_format_parse(const char *name, releve_template_format *out) 
   return -EINVAL;
 }
 
-const char *releve_template_extension(releve_template_format format) {
+const char *releve_template_format_extension(releve_template_format format) {
   return formats[format].name;
 }
 
-const char *releve_template_mime(releve_template_format format) { return formats[format].mime; }
+const char *releve_template_format_mime(releve_template_format format) {
+  return formats[format].mime;
+}
 
 /* ---- the ladder ------------------------------------------------------------ */
 

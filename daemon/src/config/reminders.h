@@ -42,8 +42,8 @@ typedef enum releve_template_format {
 /* "csv", "xlsx", "ods" → the format; -EINVAL for another name. */
 int releve_template_format_parse(const char *name, releve_template_format *out);
 /* The file extension ("xlsx") and MIME type of a format. */
-const char *releve_template_extension(releve_template_format format);
-const char *releve_template_mime(releve_template_format format);
+const char *releve_template_format_extension(releve_template_format format);
+const char *releve_template_format_mime(releve_template_format format);
 
 #define RELEVE_LADDER_MAX_RULES 16
 #define RELEVE_LADDER_MAX_OVERDUE 52

@@ -159,7 +159,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
   if ((rc = releve_spool_stale_uploads(x->cfg, a->id, time(NULL), &r.stale, &n_stale)) != 0)
     goto out;
   snprintf(name, sizeof name, "modele_%s_%d.%s", a->id, k->year,
-           releve_template_extension(x->format));
+           releve_template_format_extension(x->format));
   r.attachment_name = name;
   rc = releve_template_build(&t, x->cfg, x->s, a, k->year);
   if (rc == 0)
@@ -177,7 +177,7 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
     memset(&m, 0, sizeof m);
     memset(&att, 0, sizeof att);
     att.filename = name;
-    att.content_type = releve_template_mime(x->format);
+    att.content_type = releve_template_format_mime(x->format);
     att.data = table.data;
     att.len = table.len;
     m.from = x->cfg->mail_from;

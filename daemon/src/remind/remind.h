@@ -12,7 +12,7 @@
  *   - that has a file waiting or being processed in its spool folders
  *     (it may well hold the figures: better wait for its outcome),
  *   - whose address is still the placeholder `releve init` wrote
- *     (releve_email_placeholder): skipped, logged and shown as held back.
+ *     (releve_config_email_placeholder): skipped, logged and shown as held back.
  * An upload left under a temporary name (".x.csv.part") is never read and
  * holds nothing back: once older than daemon.stale_upload_hours it is
  * named in the mail ("un dépôt interrompu attend dans votre dossier"). */

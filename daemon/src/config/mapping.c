@@ -1,10 +1,10 @@
-/* mappings.c -- checks an actor's "mapping" when the configuration is
+/* mapping.c -- checks an actor's "mapping" when the configuration is
  * loaded, so that a typo is reported by check-config rather than when a
  * partner's file arrives. */
 #include <stdarg.h>
 #include <string.h>
 
-#include "config/mappings.h"
+#include "config/mapping.h"
 #include "referentiel/geo.h"
 #include "referentiel/period.h"
 #include "util/buf.h"

@@ -1,8 +1,8 @@
-/* mappings.h -- checking an actor's "mapping" (the rules ingest/map.h
+/* mapping.h -- checking an actor's "mapping" (the rules ingest/map.h
  * applies to a plugin's rows, documented there) when the configuration is
  * loaded. */
-#ifndef RELEVE_MAPPINGS_H
-#define RELEVE_MAPPINGS_H
+#ifndef RELEVE_MAPPING_H
+#define RELEVE_MAPPING_H
 
 #include <jansson.h>
 
