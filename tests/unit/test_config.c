@@ -113,24 +113,36 @@ static void test_unknown_key_lists_allowed(void **state) {
 static void test_sections_defaults_and_values(void **state) {
   releve_config cfg;
   releve_diags d = {0};
+  size_t i;
   (void)state;
   assert_int_equal(load("{" BASE "}", &d, &cfg), 0);
-  assert_int_equal(cfg.first_year, 2015);
-  assert_int_equal(cfg.last_year, 2023);
-  assert_int_equal(cfg.mail_timeout_seconds, 30);
-  assert_int_equal(cfg.mail_max_per_run, 100);
-  assert_int_equal(cfg.mail_starttls, 1);
-  assert_int_equal(cfg.rescan_seconds, 60);
-  assert_int_equal(cfg.quiet_seconds, 5);
-  assert_int_equal(cfg.max_jobs, 2);
-  assert_int_equal(cfg.spool_mode, 02770);
-  assert_int_equal(cfg.secrecy_threshold, 5);
-  assert_true(cfg.jump_factor == 3.0);
-  assert_int_equal(cfg.sources.n, 0);
-  assert_int_equal(cfg.ladder.n_rules, 4);
+  {
+    const struct {
+      const char *key;
+      double got, want;
+    } defaults[] = {
+        {"contract.first_year", cfg.first_year, 2015},
+        {"contract.last_year", cfg.last_year, 2023},
+        {"mail.timeout_seconds", cfg.mail_timeout_seconds, 30},
+        {"mail.max_per_run", cfg.mail_max_per_run, 100},
+        {"mail.starttls", cfg.mail_starttls, 1},
+        {"daemon.rescan_seconds", cfg.rescan_seconds, 60},
+        {"daemon.quiet_seconds", cfg.quiet_seconds, 5},
+        {"daemon.max_jobs", cfg.max_jobs, 2},
+        {"daemon.spool_mode", cfg.spool_mode, 02770},
+        {"secrecy.threshold", cfg.secrecy_threshold, 5},
+        {"validation.jump_factor", cfg.jump_factor, 3.0},
+        {"sources", (double)cfg.sources.n, 0},
+        {"reminders.steps", (double)cfg.ladder.n_rules, 4},
+        {"reminders.receipts", cfg.ladder.receipts, 1},
+        {"reminders.template_format", cfg.ladder.template_format, RELEVE_TEMPLATE_XLSX},
+    };
+    for (i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+      if (defaults[i].got != defaults[i].want)
+        fail_msg("%s: %g by default, %g expected", defaults[i].key, defaults[i].got,
+                 defaults[i].want);
+  }
   assert_string_equal(cfg.ladder.rules[1].name, "J-14");
-  assert_int_equal(cfg.ladder.receipts, 1);
-  assert_int_equal(cfg.ladder.template_format, RELEVE_TEMPLATE_XLSX);
   releve_config_free(&cfg);
   releve_diags_free(&d);
 
