@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decode/plugin_check.h"
 #include "export.h"
 #include "store/state.h"
 #include "util/clock.h"
@@ -30,6 +31,18 @@ int cli_load_config(releve_cli *cli) {
   }
   releve_diags_free(&d);
   return rc ? CLI_FAIL : CLI_OK;
+}
+
+int cli_load_plugins(releve_cli *cli, releve_plugins *p) {
+  releve_diags d = {0};
+  if (releve_plugins_load(p, cli->cfg.plugins) != 0) {
+    fprintf(stderr, "releve: cannot use the plugin folder %s\n", cli->cfg.plugins);
+    return CLI_FAIL;
+  }
+  releve_plugins_enforce_privacy(&cli->cfg, p, &d, RELEVE_DIAG_WARNING);
+  releve_diags_print(&d, stderr);
+  releve_diags_free(&d);
+  return CLI_OK;
 }
 
 int cli_open_store(releve_cli *cli, int writable) {

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "config/config.h"
+#include "decode/plugin_host.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -39,6 +40,10 @@ int cli_load_config(releve_cli *cli);
  * cannot. */
 int cli_open_store(releve_cli *cli, int writable);
 void cli_close(releve_cli *cli);
+/* Loads the plugins of the configuration's folder; an actor whose plugin
+ * reads personal data is handled as such whatever its entry says (with a
+ * warning). CLI_OK or CLI_FAIL, said on stderr. */
+int cli_load_plugins(releve_cli *cli, releve_plugins *p);
 
 /* Prints JSON to stdout, indented, with a final newline; CLI_OK or CLI_FAIL. */
 int cli_print_json(json_t *v);
@@ -102,6 +107,7 @@ int cmd_pull(releve_cli *cli, int argc, char **argv);
 int cmd_submissions(releve_cli *cli, int argc, char **argv);
 int cmd_addresses(releve_cli *cli, int argc, char **argv);
 int cmd_mail_token(releve_cli *cli, int argc, char **argv);
+int cmd_receive(releve_cli *cli, int argc, char **argv);
 
 /* The files part of `releve status` for one actor (cmd_submissions.c):
  * {"last_file": submission or null, "refused_pending": [submission] (refused

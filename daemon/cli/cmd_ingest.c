@@ -9,20 +9,6 @@
 #include "ingest/ingest.h"
 #include "util/path.h"
 
-/* Loads the plugins; an actor whose plugin reads personal data is handled
- * as such whatever its entry says (with a warning). */
-static int load_plugins(releve_cli *cli, releve_plugins *p) {
-  releve_diags d = {0};
-  if (releve_plugins_load(p, cli->cfg.plugins) != 0) {
-    fprintf(stderr, "releve: cannot use the plugin folder %s\n", cli->cfg.plugins);
-    return CLI_FAIL;
-  }
-  releve_plugins_enforce_privacy(&cli->cfg, p, &d, RELEVE_DIAG_WARNING);
-  releve_diags_print(&d, stderr);
-  releve_diags_free(&d);
-  return CLI_OK;
-}
-
 /* "[2/5] caf.csv  37 %" on a terminal. */
 typedef struct progress {
   cli_progress line;
@@ -84,7 +70,7 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
   }
   /* The store first: run as root, it becomes the state's owner before any
    * plugin is loaded. */
-  if (cli_open_store(cli, 1) || load_plugins(cli, &plugins))
+  if (cli_open_store(cli, 1) || cli_load_plugins(cli, &plugins))
     return CLI_FAIL;
   if (forced && releve_plugins_find(&plugins, forced) == NULL) {
     fprintf(stderr, "releve: no plugin \"%s\" in %s (see `releve plugins`)\n", forced,
@@ -163,7 +149,7 @@ int cmd_plugins(releve_cli *cli, int argc, char **argv) {
     fputs(usage, stderr);
     return CLI_USAGE;
   }
-  if (cli_load_config(cli) || load_plugins(cli, &p))
+  if (cli_load_config(cli) || cli_load_plugins(cli, &p))
     return CLI_FAIL;
   list = json_array();
   for (i = 0; i < p.n; i++) {

@@ -21,6 +21,7 @@ static const releve_command commands[] = {
     {"plugins", "the source plugins loaded and refused", cmd_plugins},
     {"pull", "pull one scheduled source now and say what happened", cmd_pull},
     {"addresses", "check where a file's addresses are placed, storing nothing", cmd_addresses},
+    {"receive", "take one partner's message on stdin, as a mail server pipes it", cmd_receive},
     {"mail-token", "the secret address an actor's partners reply to", cmd_mail_token},
     {NULL, NULL, NULL},
 };

@@ -92,13 +92,17 @@ static int open_file(releve_ingest *in) {
 }
 
 /* A file from the spool that a scheduled pull dropped there came by
- * "poll" (pull.c notes each body before it lands). */
+ * "poll" (pull.c notes each body before it lands), one a partner's mail
+ * brought by "mail" (inbox/ does likewise). */
 static int find_channel(releve_ingest *in) {
   int rc;
   if (strcmp(in->req.channel, "spool") != 0 || in->fd < 0)
     return 0;
   if ((rc = releve_submission_pulled(in->env->store, in->actor->id, in->sha256)) == 1)
     in->req.channel = "poll";
+  else if (rc == 0 && (rc = releve_submission_mailed(in->env->store, in->actor->id, in->sha256,
+                                                      &in->message_id)) == 1)
+    in->req.channel = "mail";
   return rc < 0 ? rc : 0;
 }
 
@@ -131,6 +135,7 @@ static releve_submission submission_row(const releve_ingest *in, const char *out
   sub.outcome = outcome;
   sub.received_at = in->received_at;
   sub.report = report;
+  sub.message_id = in->message_id;
   sub.added = in->added;
   sub.changed = in->changed;
   sub.unchanged = in->unchanged;
@@ -162,6 +167,7 @@ static void ingest_free(releve_ingest *in) {
   releve_report_free(&in->report);
   free(in->options);
   free(in->refusal);
+  free(in->message_id);
   free(in);
 }
 
@@ -378,6 +384,8 @@ static void fill_result(releve_ingest *in, releve_ingest_result *res, releve_out
   res->warnings = in->report.n_warnings;
   res->size = in->size;
   memcpy(res->sha256, in->sha256, sizeof res->sha256);
+  /* Without it (no memory) the receipt is only not threaded. */
+  res->message_id = in->message_id ? strdup(in->message_id) : NULL;
 }
 
 /* Why a file with no problem listed is refused all the same, if it is. */

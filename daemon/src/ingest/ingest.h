@@ -48,7 +48,7 @@ typedef struct releve_ingest_request {
   const char *actor;
   const char *path;    /* the file to read (opened O_NOFOLLOW|O_NONBLOCK) */
   const char *name;    /* the name to record and report, NULL: base name of path */
-  const char *channel; /* "spool", "poll" or "cli" */
+  const char *channel; /* "spool", "poll" or "cli"; "mail" is found, as "poll" */
   /* The plugin to read the file with whatever it holds (`releve ingest
    * --plugin`); NULL: the first of the actor's plugins that recognises the
    * file (reader.h). */
@@ -100,6 +100,7 @@ typedef struct releve_ingest_result {
   char sha256[65];
   unsigned long long size;
   char *report; /* French, for the partner; malloc'ed */
+  char *message_id; /* channel "mail": the partner's Message-ID, malloc'ed; else NULL */
 } releve_ingest_result;
 
 typedef struct releve_ingest releve_ingest;

@@ -119,4 +119,6 @@ void releve_ingest_result_free(releve_ingest_result *res) {
     return;
   free(res->report);
   res->report = NULL;
+  free(res->message_id);
+  res->message_id = NULL;
 }

@@ -25,6 +25,7 @@ struct releve_ingest {
   releve_reader_choice choice;
   releve_option_value *options;
   char *refusal;           /* the whole file is refused, before any row */
+  char *message_id;        /* channel "mail": the partner's message it came in */
   long long duplicate_of;  /* submission that already stored these bytes */
   releve_ingest_result *recorded; /* recorded before a crash or a failed move (retry) */
   int in_txn;              /* BEGIN IMMEDIATE done (open_txn) */

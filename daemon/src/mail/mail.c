@@ -52,6 +52,14 @@ static int check_list(const char *const *list, const char *field, int required, 
   return 0;
 }
 
+int releve_mail_message_id_ok(const char *id) {
+  const char *p;
+  for (p = id; *p; p++)
+    if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == '<' || *p == '>')
+      return 0;
+  return p > id && p - id <= 250;
+}
+
 static int check(const releve_mail *m, char *why, size_t why_size) {
   const releve_mail_attachment *a = m->attachment;
   const char *one[2] = {NULL, NULL};
@@ -63,6 +71,11 @@ static int check(const releve_mail *m, char *why, size_t why_size) {
   one[0] = m->reply_to;
   if (m->reply_to && check_list(one, "Reply-To", 1, why, why_size))
     return -EINVAL;
+  if (m->in_reply_to && !releve_mail_message_id_ok(m->in_reply_to)) {
+    snprintf(why, why_size, "In-Reply-To: not a Message-ID (printable ASCII, no space or angle "
+                            "bracket, at most 250 characters)");
+    return -EINVAL;
+  }
   if (!releve_mime_header_ok(m->subject) || !releve_mime_utf8_ok(m->subject)) {
     snprintf(why, why_size, "Subject: has a control character (CR, LF…) or is not UTF-8");
     return -EINVAL;
@@ -125,6 +138,9 @@ int releve_mail_build(const releve_mail *m, time_t date, releve_mail_built *out,
     rc = add_list(&b, &env, "Cc", m->cc);
   if (rc == 0 && m->reply_to)
     rc = releve_buf_addf(&b, "Reply-To: %s\r\n", m->reply_to);
+  if (rc == 0 && m->in_reply_to)
+    rc = releve_buf_addf(&b, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", m->in_reply_to,
+                         m->in_reply_to);
   rc = rc ? rc : releve_mime_header_text(&b, "Subject", m->subject);
   rc = rc ? rc
           : releve_buf_addf(&b,

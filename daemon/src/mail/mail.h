@@ -27,6 +27,7 @@ typedef struct releve_mail {
   const char *const *to;                    /* NULL-ended, at least one */
   const char *const *cc;                    /* NULL-ended, may be NULL */
   const char *reply_to;                     /* may be NULL */
+  const char *in_reply_to; /* the Message-ID answered, no angle brackets; may be NULL */
   const char *subject;                      /* UTF-8 */
   const char *body;                         /* UTF-8 text, lines ended by LF */
   const releve_mail_attachment *attachment; /* may be NULL */
@@ -45,6 +46,11 @@ typedef struct releve_mail_built {
 int releve_mail_build(const releve_mail *m, time_t date, releve_mail_built *out, char *why,
                       size_t why_size);
 void releve_mail_built_free(releve_mail_built *b);
+
+/* Whether id (a partner's Message-ID, angle brackets dropped) may go back
+ * into In-Reply-To: 1 to 250 printable ASCII characters, no space, no
+ * angle bracket. */
+int releve_mail_message_id_ok(const char *id);
 
 /* The Message-ID turned into a file name: angle brackets dropped, anything
  * but letters, digits, '.', '-', '_' and '@' replaced by '_'. */

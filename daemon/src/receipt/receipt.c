@@ -58,6 +58,7 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
     m.from = cfg->mail_from;
     m.to = a->emails;
     m.reply_to = reply_to[0] ? reply_to : NULL;
+    m.in_reply_to = res->message_id; /* a mailed file: its receipt answers in the thread */
     m.subject = subject;
     m.body = body;
     rc = releve_mail_queue_queue(s, &m, mail, why, sizeof why);

@@ -214,6 +214,8 @@ const char *releve_report_channel(const char *channel, int brief) {
     return brief ? "collecte" : "collecte programmée";
   if (strcmp(channel, "cli") == 0)
     return brief ? "import" : "import par l'administrateur";
+  if (strcmp(channel, "mail") == 0)
+    return brief ? "courriel" : "pièce jointe d'un courriel";
   return channel;
 }
 

@@ -87,6 +87,22 @@ int releve_store_user_version(releve_store *s) {
   return v;
 }
 
+/* PRAGMA foreign_key_check finds no row: -EPROTO, logged, when it does. */
+static int foreign_keys_hold(releve_store *s, int version) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, "PRAGMA foreign_key_check", &st);
+  if (rc)
+    return rc;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    releve_err("database %s: migration %d leaves a row of %s pointing to no row of %s; "
+               "nothing migrated",
+               s->path, version, sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
+  rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -EPROTO : releve_store_errno(rc);
+  sqlite3_finalize(st);
+  return rc;
+}
+
 static int migrate(releve_store *s) {
   int v = releve_store_user_version(s), rc = 0;
 
@@ -98,6 +114,13 @@ static int migrate(releve_store *s) {
                s->path, v, N_MIGRATIONS);
     return -EPROTO;
   }
+  /* A table some other refers to is rebuilt by creating its new form,
+   * copying, dropping the old one and renaming: with foreign keys on, the
+   * drop would delete through them. They are off while migrating (the
+   * pragma does nothing inside a transaction), and checked before each
+   * COMMIT instead. */
+  if (v < N_MIGRATIONS)
+    rc = releve_store_exec(s, "PRAGMA foreign_keys = OFF");
   for (; v < N_MIGRATIONS && rc == 0; v++) {
     char pragma[64];
     rc = releve_store_begin(s);
@@ -107,12 +130,16 @@ static int migrate(releve_store *s) {
     if (rc == 0)
       rc = releve_store_exec(s, pragma);
     if (rc == 0)
+      rc = foreign_keys_hold(s, v + 1);
+    if (rc == 0)
       rc = releve_store_commit(s);
     else
       releve_store_rollback(s);
     if (rc == 0)
       releve_info("database %s migrated to schema version %d", s->path, v + 1);
   }
+  if (rc == 0)
+    rc = releve_store_exec(s, "PRAGMA foreign_keys = ON");
   return rc;
 }
 

@@ -188,6 +188,58 @@ static const char *const releve_sql_migrations[] = {
     "  actor TEXT PRIMARY KEY,"
     "  token TEXT NOT NULL,"
     "  created_at TEXT NOT NULL);",
+
+    /* 8: partners' replies by mail (inbox/). A submission may come by
+     * "mail", with the Message-ID it came in: the table is rebuilt for its
+     * CHECK (migrations run with foreign keys off, checked before COMMIT).
+     * mail_messages holds every message taken or quarantined, once per
+     * Message-ID; mail_drops each attachment dropped into incoming/, noted
+     * before it lands (as pull_drops), dropped set once it is there, so
+     * that a rerun after a crash finishes the drops and never repeats one;
+     * mail_answers the notes sent about quarantined messages, one per
+     * sender and day. */
+    "CREATE TABLE submissions_v8("
+    "  id INTEGER PRIMARY KEY,"
+    "  actor TEXT NOT NULL,"
+    "  channel TEXT NOT NULL CHECK (channel = 'spool' OR channel = 'poll' OR channel = 'cli' OR "
+    "    channel = 'mail'),"
+    "  name TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  plugin TEXT NOT NULL,"
+    "  received_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('accepted','refused')),"
+    "  added INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,"
+    "  unchanged INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0,"
+    "  warnings INTEGER NOT NULL DEFAULT 0,"
+    "  report TEXT NOT NULL,"
+    "  message_id TEXT);"
+    "INSERT INTO submissions_v8(id, actor, channel, name, size, sha256, plugin, received_at, "
+    "  outcome, added, changed, unchanged, refused, warnings, report) "
+    "SELECT id, actor, channel, name, size, sha256, plugin, received_at, outcome, added, "
+    "  changed, unchanged, refused, warnings, report FROM submissions ORDER BY id;"
+    "DROP TABLE submissions;"
+    "ALTER TABLE submissions_v8 RENAME TO submissions;"
+    "CREATE UNIQUE INDEX submissions_once ON submissions(actor, sha256) WHERE outcome = 'accepted';"
+    "CREATE TABLE mail_messages("
+    "  message_id TEXT PRIMARY KEY,"
+    "  actor TEXT,"
+    "  received_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome = 'taken' OR outcome = 'quarantined'),"
+    "  reason TEXT,"
+    "  done INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE mail_drops("
+    "  message_id TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  dropped INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (message_id, sha256)) WITHOUT ROWID;"
+    "CREATE INDEX mail_drops_file ON mail_drops(actor, sha256);"
+    "CREATE TABLE mail_answers("
+    "  sender TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  PRIMARY KEY (sender, day)) WITHOUT ROWID;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -243,8 +295,8 @@ static const char *const releve_sql_migrations[] = {
   "FROM submissions WHERE actor = ?1 AND sha256 = ?2 ORDER BY id DESC"
 #define RELEVE_SQL_SUB_INSERT                                                                  \
   "INSERT INTO submissions(actor, channel, name, size, sha256, plugin, received_at, outcome, " \
-  "added, changed, unchanged, refused, warnings, report) "                                     \
-  "VALUES (?1,?2,?3,?4,?5,?6,?14,?7,?8,?9,?10,?11,?12,?13)"
+  "added, changed, unchanged, refused, warnings, report, message_id) "                         \
+  "VALUES (?1,?2,?3,?4,?5,?6,?14,?7,?8,?9,?10,?11,?12,?13,?15)"
 #define RELEVE_SQL_SUB_SET_COUNTS                                                              \
   "UPDATE submissions SET added = ?, changed = ?, unchanged = ?, refused = ?, warnings = ?, "  \
   "report = ? WHERE id = ?"
@@ -336,6 +388,29 @@ static const char *const releve_sql_migrations[] = {
   "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(actor) DO UPDATE SET token = "            \
   "excluded.token, created_at = excluded.created_at WHERE ?3"
 
+/* Partners' messages (inbox/): one row per Message-ID, taken or
+ * quarantined; the attachments a taken one drops; one note a day per
+ * sender of a quarantined one. */
+#define RELEVE_SQL_MAIL_MESSAGE_GET "SELECT outcome, done FROM mail_messages WHERE message_id = ?"
+#define RELEVE_SQL_MAIL_MESSAGE_QUARANTINED                                                    \
+  "INSERT INTO mail_messages(message_id, received_at, outcome, reason, done) VALUES (?1, "     \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'quarantined', ?2, 1) ON CONFLICT DO NOTHING"
+#define RELEVE_SQL_MAIL_MESSAGE_TAKEN                                                          \
+  "INSERT INTO mail_messages(message_id, actor, received_at, outcome, done) VALUES (?1, ?2, "  \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'taken', 0) ON CONFLICT DO NOTHING"
+#define RELEVE_SQL_MAIL_MESSAGE_DONE "UPDATE mail_messages SET done = 1 WHERE message_id = ?"
+#define RELEVE_SQL_MAIL_DROP_NOTE                                                              \
+  "INSERT INTO mail_drops(message_id, sha256, actor, name) VALUES (?, ?, ?, ?) "              \
+  "ON CONFLICT DO NOTHING"
+#define RELEVE_SQL_MAIL_DROP_PENDING                                                           \
+  "SELECT 1 FROM mail_drops WHERE message_id = ? AND sha256 = ? AND dropped = 0"
+#define RELEVE_SQL_MAIL_DROP_DONE                                                              \
+  "UPDATE mail_drops SET dropped = 1 WHERE message_id = ? AND sha256 = ?"
+#define RELEVE_SQL_MAIL_ANSWER_ONCE                                                            \
+  "INSERT INTO mail_answers(sender, day) VALUES (lower(?), date('now')) ON CONFLICT DO NOTHING"
+#define RELEVE_SQL_MAIL_QUARANTINE_COUNT                                                       \
+  "SELECT count(*) FROM mail_messages WHERE outcome = 'quarantined'"
+
 /* Reminders sent, never twice for the same actor, campaign and step. */
 #define RELEVE_SQL_REMINDER_DONE                                                               \
   "SELECT 1 FROM reminders WHERE actor = ? AND campaign = ? AND step = ?"
@@ -361,6 +436,10 @@ static const char *const releve_sql_migrations[] = {
   "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT DO UPDATE SET dropped_at = "              \
   "excluded.dropped_at"
 #define RELEVE_SQL_PULL_DROPPED_BY "SELECT 1 FROM pull_drops WHERE actor = ? AND sha256 = ?"
+/* The message that brought these bytes of this actor, the newest. */
+#define RELEVE_SQL_MAIL_DROPPED_BY                                                             \
+  "SELECT d.message_id FROM mail_drops d JOIN mail_messages m ON m.message_id = d.message_id " \
+  "WHERE d.actor = ? AND d.sha256 = ? ORDER BY m.received_at DESC LIMIT 1"
 #define RELEVE_SQL_PULL_ALL                                                                    \
   "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
   "source"

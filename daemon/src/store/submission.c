@@ -43,6 +43,7 @@ int releve_submission_insert(releve_store *s, const releve_submission *sub, long
   sqlite3_bind_text(st, 7, sub->outcome, -1, SQLITE_STATIC);
   bind_counts(st, 8, sub);
   sqlite3_bind_text(st, 14, sub->received_at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 15, sub->message_id, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE)
@@ -83,6 +84,20 @@ int releve_submission_pulled(releve_store *s, const char *actor, const char *sha
   if (rc)
     return rc;
   rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+int releve_submission_mailed(releve_store *s, const char *actor, const char *sha256,
+                             char **message_id) {
+  sqlite3_stmt *st;
+  int rc = prepare_keyed(s, RELEVE_SQL_MAIL_DROPPED_BY, actor, sha256, &st);
+  if (rc)
+    return rc;
+  *message_id = NULL;
+  rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && (*message_id = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
+    rc = SQLITE_NOMEM;
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }

@@ -15,6 +15,7 @@ typedef struct releve_submission {
   const char *outcome;     /* "accepted" or "refused" */
   const char *received_at; /* UTC text, shared by the file's figures */
   const char *report;      /* NULL: empty */
+  const char *message_id;  /* channel "mail": the message it came in; else NULL */
   unsigned long long size;
   int added, changed, unchanged, refused, warnings;
 } releve_submission;
@@ -30,6 +31,11 @@ int releve_submission_find_accepted(releve_store *s, const char *actor, const ch
 /* Whether a scheduled pull dropped these bytes in the actor's spool
  * (pull.c notes each body before it lands): 1 or 0, or a negative errno. */
 int releve_submission_pulled(releve_store *s, const char *actor, const char *sha256);
+/* Whether a partner's mail brought these bytes into the actor's spool
+ * (inbox/ notes each attachment before it lands): 1 with *message_id (the
+ * newest such message's, malloc'ed), 0, or a negative errno value. */
+int releve_submission_mailed(releve_store *s, const char *actor, const char *sha256,
+                             char **message_id);
 
 /* What a submission recorded, as found again. */
 typedef struct releve_submission_found {

@@ -1,0 +1,141 @@
+#include "inbox/quarantine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mail/mail.h"
+#include "mail/mail_queue.h"
+#include "store/store_sql.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/path.h"
+#include "util/str.h"
+
+char *releve_quarantine_dir(const releve_config *cfg) {
+  char *db_dir = releve_path_dirname(cfg->database);
+  char *dir = db_dir ? releve_str_printf("%s/quarantine", db_dir) : NULL;
+  free(db_dir);
+  return dir;
+}
+
+static int write_files(const releve_config *cfg, const char *key, const void *data, size_t len,
+                       const char *why) {
+  char name[RELEVE_MAIL_ID_MAX + 8], *dir = releve_quarantine_dir(cfg), *eml = NULL, *reason = NULL;
+  char *line = releve_str_printf("%s\n", why);
+  int rc = dir && line ? releve_fs_mkdir_p(dir, 0700) : -ENOMEM;
+
+  /* "m-" first: an id such as "<..>" must not name a folder. */
+  name[0] = 'm', name[1] = '-';
+  releve_mail_id_filename(key, name + 2, RELEVE_MAIL_ID_MAX - 2);
+  if (rc == 0 && ((eml = releve_str_printf("%s/%s.eml", dir, name)) == NULL ||
+                  (reason = releve_str_printf("%s/%s.raison", dir, name)) == NULL))
+    rc = -ENOMEM;
+  if (rc == 0)
+    rc = releve_fs_write_atomic(eml, data, len, 0600);
+  if (rc == 0)
+    rc = releve_fs_write_atomic(reason, line, strlen(line), 0600);
+  if (rc)
+    releve_err("quarantine of message %s in %s: %s", key, dir ? dir : "?", strerror(-rc));
+  free(dir);
+  free(eml);
+  free(reason);
+  free(line);
+  return rc;
+}
+
+/* Whom to answer, or NULL: the envelope sender, else From. */
+static const char *answer_to(const releve_config *cfg, const releve_inbox_message *m,
+                             const releve_inbox_envelope *env) {
+  const char *to = env->sender ? env->sender : m ? m->from : NULL;
+  if (m == NULL || m->automatic || to == NULL || *to == '\0' || strchr(to, '@') == NULL)
+    return NULL;
+  if (strcasecmp(to, cfg->mail_from) == 0)
+    return NULL; /* a note of ours come back */
+  return to;
+}
+
+/* Records the sender's note of today: 1 when it is the first, 0 when one
+ * went already, or a negative errno value. */
+static int first_today(releve_store *s, const char *to) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_ANSWER_ONCE, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE)
+    return releve_store_errno(rc);
+  return sqlite3_changes(s->db) > 0;
+}
+
+static int queue_note(releve_store *s, const releve_config *cfg, const char *to, const char *why) {
+  const char *rcpt[2] = {to, NULL};
+  char *body, err[256];
+  releve_mail mail;
+  int rc;
+
+  body = releve_str_printf(
+      "Bonjour,\n\n"
+      "Votre message à relevé n'a pas été pris en compte : %s.\n\n"
+      "Pour envoyer vos chiffres, répondez au dernier courriel de relevé que vous avez reçu "
+      "(relance ou accusé de réception), depuis l'adresse à laquelle il vous a été envoyé, "
+      "en joignant le tableau rempli (xlsx, ods ou csv).\n"
+      "%s%s%s\n"
+      "Ce message est automatique.\n",
+      why, cfg->coordinator ? "Pour toute question : " : "",
+      cfg->coordinator ? cfg->coordinator : "", cfg->coordinator ? "\n" : "");
+  if (body == NULL)
+    return -ENOMEM;
+  memset(&mail, 0, sizeof mail);
+  mail.from = cfg->mail_from;
+  mail.to = rcpt;
+  mail.reply_to = cfg->coordinator;
+  mail.subject = "relevé : votre message n'a pas été pris en compte";
+  mail.body = body;
+  rc = releve_mail_queue_queue(s, &mail, NULL, err, sizeof err);
+  if (rc == -EINVAL) {
+    releve_warn("no note to %s about its quarantined message: %s", to, err);
+    rc = 0;
+  }
+  free(body);
+  return rc;
+}
+
+static int record(releve_store *s, const char *key, const char *why) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_QUARANTINED, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
+int releve_quarantine_keep(releve_store *s, const releve_config *cfg, const char *key,
+                           const void *data, size_t len, const releve_inbox_message *m,
+                           const releve_inbox_envelope *env, const char *why, int *answered) {
+  const char *to = answer_to(cfg, m, env);
+  int rc = write_files(cfg, key, data, len, why), first = 0;
+
+  *answered = 0;
+  if (rc == 0)
+    rc = releve_store_begin(s);
+  if (rc)
+    return rc;
+  rc = record(s, key, why);
+  if (rc == 0 && to && (rc = first = first_today(s, to)) > 0)
+    rc = queue_note(s, cfg, to, why);
+  if (rc == 0)
+    rc = releve_store_commit(s);
+  else
+    releve_store_rollback(s);
+  *answered = rc == 0 && first > 0;
+  return rc;
+}
