@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "inbox/inbox.h"
+#include "inbox/quarantine.h"
 #include "mail/mail_send.h"
 #include "mail/mail_queue.h"
 #include "remind/remind.h"
@@ -149,6 +151,7 @@ static int failure_json(void *ud, const releve_mail_queue_failure *f) {
 
 json_t *cli_mail_status_json(releve_cli *cli) {
   releve_mail_queue_counts c;
+  long long taken, quarantined;
   json_t *failures = json_array();
   int rc = releve_mail_queue_count(&cli->store, &c);
 
@@ -159,8 +162,15 @@ json_t *cli_mail_status_json(releve_cli *cli) {
     json_decref(failures);
     return NULL;
   }
-  return json_pack("{s:i, s:i, s:i, s:i, s:o}", "pending", c.pending, "retrying", c.retrying,
-                   "sent", c.sent, "failed", c.failed, "failures", failures);
+  if ((rc = releve_inbox_counts(&cli->store, &taken, &quarantined)) != 0) {
+    fprintf(stderr, "releve: reading the messages received failed: %s\n", strerror(-rc));
+    json_decref(failures);
+    return NULL;
+  }
+  return json_pack("{s:i, s:i, s:i, s:i, s:o, s:{s:I, s:I}}", "pending", c.pending, "retrying",
+                   c.retrying, "sent", c.sent, "failed", c.failed, "failures", failures,
+                   "received", "taken", (json_int_t)taken, "quarantined",
+                   (json_int_t)quarantined);
 }
 
 static int failure_print(void *ud, const releve_mail_queue_failure *f) {
@@ -173,7 +183,8 @@ static int failure_print(void *ud, const releve_mail_queue_failure *f) {
 
 int cli_mail_status_print(releve_cli *cli) {
   releve_mail_queue_counts c;
-  char n[3][RELEVE_NUMBER_SIZE];
+  long long taken, quarantined;
+  char n[3][RELEVE_NUMBER_SIZE], *dir;
   int rc = releve_mail_queue_count(&cli->store, &c);
 
   if (rc == 0) {
@@ -183,6 +194,15 @@ int cli_mail_status_print(releve_cli *cli) {
   if (rc == 0 && c.pending)
     printf("mails en attente d'envoi : %s (dont %s après un essai manqué)\n",
            cli_count(c.pending, n[1]), cli_count(c.retrying, n[2]));
+  if (rc == 0)
+    rc = releve_inbox_counts(&cli->store, &taken, &quarantined);
+  if (rc == 0 && (taken || quarantined)) {
+    dir = releve_quarantine_dir(&cli->cfg);
+    printf("messages des partenaires : %s pris, %s en quarantaine%s%s%s\n", cli_count(taken, n[0]),
+           cli_count(quarantined, n[1]), quarantined && dir ? " (" : "",
+           quarantined && dir ? dir : "", quarantined && dir ? ")" : "");
+    free(dir);
+  }
   if (rc)
     fprintf(stderr, "releve: reading the mail queue failed: %s\n", strerror(-rc));
   return rc ? CLI_FAIL : CLI_OK;

@@ -311,3 +311,16 @@ int releve_inbox_receive(releve_store *s, const releve_config *cfg, const releve
     releve_inbox_mime_free(&m);
   return rc;
 }
+
+int releve_inbox_counts(releve_store *s, long long *taken, long long *quarantined) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_COUNTS, &st);
+  *taken = *quarantined = 0;
+  if (rc)
+    return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    *(strcmp((const char *)sqlite3_column_text(st, 0), "taken") == 0 ? taken : quarantined) =
+        sqlite3_column_int64(st, 1);
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}

@@ -51,4 +51,8 @@ int releve_inbox_receive(releve_store *s, const releve_config *cfg, const releve
                          const void *data, size_t len, unsigned long long total,
                          const releve_inbox_envelope *env, releve_inbox_result *out);
 
+/* How many messages were taken and quarantined, for `releve status`. 0
+ * or a negative errno value. */
+int releve_inbox_counts(releve_store *s, long long *taken, long long *quarantined);
+
 #endif

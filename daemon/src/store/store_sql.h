@@ -408,8 +408,8 @@ static const char *const releve_sql_migrations[] = {
   "UPDATE mail_drops SET dropped = 1 WHERE message_id = ? AND sha256 = ?"
 #define RELEVE_SQL_MAIL_ANSWER_ONCE                                                            \
   "INSERT INTO mail_answers(sender, day) VALUES (lower(?), date('now')) ON CONFLICT DO NOTHING"
-#define RELEVE_SQL_MAIL_QUARANTINE_COUNT                                                       \
-  "SELECT count(*) FROM mail_messages WHERE outcome = 'quarantined'"
+#define RELEVE_SQL_MAIL_MESSAGE_COUNTS                                                         \
+  "SELECT outcome, count(*) FROM mail_messages GROUP BY outcome"
 
 /* Reminders sent, never twice for the same actor, campaign and step. */
 #define RELEVE_SQL_REMINDER_DONE                                                               \
