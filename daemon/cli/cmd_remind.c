@@ -10,6 +10,7 @@
 #include "mail/mail_send.h"
 #include "mail/mail_queue.h"
 #include "remind/remind.h"
+#include "util/date.h"
 
 static void print_list(const char *label, const char *const *list) {
   size_t i;

@@ -11,6 +11,7 @@
 #include "spool/spool.h"
 #include "store/store_sql.h"
 #include "util/buf.h"
+#include "util/date.h"
 
 typedef struct tally {
   char key[64];

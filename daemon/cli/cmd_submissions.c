@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "remind/remind_ladder.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
+#include "util/date.h"
 
 /* Columns of RELEVE_SQL_SUB_COLUMNS. */
 enum { SUB_ID, SUB_ACTOR, SUB_CHANNEL, SUB_NAME, SUB_SIZE, SUB_SHA256, SUB_PLUGIN,

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "util/date.h"
 #include "util/log.h"
 #include "mail/mail_queue.h"
 #include "mail/mail_token.h"

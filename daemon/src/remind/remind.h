@@ -74,7 +74,5 @@ int releve_remind_run(releve_store *s, const releve_config *cfg, const char *dat
 int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char **subject,
                        char **body);
 
-/* "29 mars 2024" for 2024-03-29. */
-void releve_date_french(const char *date, char *out, size_t size);
 
 #endif

@@ -26,8 +26,5 @@ size_t releve_ladder_steps(const releve_ladder *l, const releve_campaign *k,
 const releve_ladder_step *releve_ladder_due(const releve_ladder_step *steps, size_t n,
                                             const char *date);
 
-/* Date arithmetic on YYYY-MM-DD: out = date + days. -EINVAL for a date
- * that is not one. */
-int releve_date_add(const char *date, int days, char out[11]);
 
 #endif

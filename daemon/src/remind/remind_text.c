@@ -7,23 +7,9 @@
 #include "remind/remind.h"
 #include "spool/spool.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/log.h"
 #include "util/str.h"
-
-void releve_date_french(const char *date, char *out, size_t size) {
-  static const char *const months[] = {"janvier",   "février", "mars",     "avril",
-                                       "mai",       "juin",    "juillet",  "août",
-                                       "septembre", "octobre", "novembre", "décembre"};
-  int y, m, d;
-  if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12) {
-    snprintf(out, size, "%s", date);
-    return;
-  }
-  if (d == 1)
-    snprintf(out, size, "1er %s %d", months[m - 1], y);
-  else
-    snprintf(out, size, "%d %s %d", d, months[m - 1], y);
-}
 
 static int add_intro(releve_buf *b, const releve_reminder *r, const char *due) {
   int year = r->campaign->year;

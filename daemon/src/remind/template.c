@@ -16,6 +16,7 @@
 #include "spool/spool.h"
 #include "store/store_sql.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/str.h"
 
 /* Header names the "template" reader knows (plugins/template/README.md):
