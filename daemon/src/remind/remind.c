@@ -12,6 +12,7 @@
 #include "remind/template.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
+#include "store/submission.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -158,6 +159,9 @@ static int remind_actor(run *x, const releve_campaign *k, const releve_ladder_st
     cc[0] = x->cfg->coordinator;
   if ((rc = releve_spool_stale_uploads(x->cfg, a->id, time(NULL), &r.stale, &n_stale)) != 0)
     goto out;
+  if ((rc = releve_submission_spool_used(x->s, a->id)) < 0)
+    goto out;
+  r.spool_in_use = rc;
   snprintf(name, sizeof name, "modele_%s_%d.%s", a->id, k->year,
            releve_template_format_extension(x->format));
   r.attachment_name = name;

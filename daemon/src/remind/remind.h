@@ -45,6 +45,9 @@ typedef struct releve_reminder {
    * daemon.stale_upload_hours (spool.h), named in the mail; NULL-ended,
    * NULL when none. */
   char **stale;
+  /* The actor drops files into its spool folder (it sent one that way):
+   * the mail then names the folder besides the reply by mail. */
+  int spool_in_use;
   long long mail; /* outbox row, 0 in a dry run or when skipped */
 } releve_reminder;
 

@@ -102,12 +102,22 @@ int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char 
                         "(indicateur, période, périmètre) :\n",
                         r->n_cells, s, r->actor->name, r->campaign->year);
   rc |= add_cells(&b, r);
-  rc |= releve_buf_addf(&b,
-                        "\nPour nous les transmettre, déposez le fichier complété dans votre "
-                        "dossier de dépôt :\n  %s/\n",
-                        incoming ? incoming : "");
-  if (cfg->coordinator)
-    rc |= releve_buf_addf(&b, "ou envoyez-le en réponse à ce message (à %s).\n", cfg->coordinator);
+  if (cfg->mail_reply_to) {
+    /* The reply goes to the actor's own address (mail_token.h): taken as is. */
+    rc |= releve_buf_adds(&b, "\nPour nous les transmettre, répondez à ce message en joignant le "
+                              "tableau rempli.\n");
+    if (r->spool_in_use)
+      rc |= releve_buf_addf(&b, "Vous pouvez aussi le déposer dans votre dossier de dépôt :\n  %s/\n",
+                            incoming ? incoming : "");
+  } else {
+    rc |= releve_buf_addf(&b,
+                          "\nPour nous les transmettre, déposez le fichier complété dans votre "
+                          "dossier de dépôt :\n  %s/\n",
+                          incoming ? incoming : "");
+    if (cfg->coordinator)
+      rc |= releve_buf_addf(&b, "ou envoyez-le en réponse à ce message (à %s).\n",
+                            cfg->coordinator);
+  }
   rc |= add_stale(&b, r);
   rc |= releve_buf_addf(&b,
                         "\nLe fichier joint, %s, est le modèle de collecte pré-rempli pour %d : "

@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "spool/spool.h"
 #include "store/store_sql.h"
+#include "store/submission.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/str.h"
@@ -127,6 +128,10 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
   }
   if ((t->rows = calloc(cap + 1, sizeof *t->rows)) == NULL)
     return -ENOMEM;
+  if (store && (rc = releve_submission_spool_used(store, actor->id)) < 0)
+    return rc;
+  t->spool_in_use = rc == 1;
+  rc = 0;
   if (store && ((rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
                 (rc = releve_deriver_new(store, cfg, &der)) != 0)) {
     sqlite3_finalize(st);
@@ -250,11 +255,19 @@ char **releve_template_instructions(const releve_template *t) {
       t->first_year, t->previous_year);
   lines[n++] = t->due ? releve_str_printf("Date limite : %s.", due)
                       : releve_str_printf("Date limite : pas de campagne fixée pour %d.", t->year);
-  lines[n++] = releve_str_printf(
-      "Renvoi : enregistrez le fichier (.xlsx, .ods ou .csv, sans changer le nom ni l'ordre "
-      "des colonnes) et déposez-le dans votre dossier de dépôt %s/%s. Un compte rendu vous "
-      "est envoyé après sa lecture.",
-      incoming, cfg->coordinator ? " ou envoyez-le en réponse au message de rappel" : "");
+  if (cfg->mail_reply_to)
+    lines[n++] = releve_str_printf(
+        "Renvoi : enregistrez le fichier (.xlsx, .ods ou .csv, sans changer le nom ni l'ordre "
+        "des colonnes) et répondez au message de rappel en le joignant%s%s. Un compte rendu "
+        "vous est envoyé après sa lecture.",
+        t->spool_in_use ? ", ou déposez-le dans votre dossier de dépôt " : "",
+        t->spool_in_use ? incoming : "");
+  else
+    lines[n++] = releve_str_printf(
+        "Renvoi : enregistrez le fichier (.xlsx, .ods ou .csv, sans changer le nom ni l'ordre "
+        "des colonnes) et déposez-le dans votre dossier de dépôt %s/%s. Un compte rendu vous "
+        "est envoyé après sa lecture.",
+        incoming, cfg->coordinator ? " ou envoyez-le en réponse au message de rappel" : "");
   lines[n++] = cfg->coordinator
                    ? releve_str_printf("Contact : %s (coordination du contrat de ville).",
                                     cfg->coordinator)

@@ -77,6 +77,7 @@ typedef struct releve_template {
   int first_year, previous_year; /* of the two reference columns */
   const char *due;          /* YYYY-MM-DD of that year's campaign, or NULL */
   const char *opens;        /* YYYY-MM-DD, or NULL */
+  int spool_in_use;         /* the actor sent a file through its spool folder */
   releve_template_row *rows;
   size_t n;
   size_t n_indicators;

@@ -486,6 +486,9 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_SUB_LIST                                                                    \
   "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions WHERE (?1 IS NULL OR actor = ?1) "      \
   "AND (?2 IS NULL OR received_at >= ?2) AND (?3 IS NULL OR outcome = ?3) ORDER BY id"
+/* Whether the actor ever sent a file through its spool folder. */
+#define RELEVE_SQL_SUB_SPOOL_USED                                                              \
+  "SELECT 1 FROM submissions WHERE actor = ? AND channel = 'spool' LIMIT 1"
 #define RELEVE_SQL_SUB_SHOW                                                                    \
   "SELECT " RELEVE_SQL_SUB_COLUMNS ", report FROM submissions WHERE id = ?"
 #define RELEVE_SQL_SUB_LAST_OF_ACTOR                                                           \

@@ -88,6 +88,17 @@ int releve_submission_pulled(releve_store *s, const char *actor, const char *sha
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
 }
 
+int releve_submission_spool_used(releve_store *s, const char *actor) {
+  sqlite3_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_SUB_SPOOL_USED, &st);
+  if (rc)
+    return rc;
+  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+  rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+}
+
 int releve_submission_mailed(releve_store *s, const char *actor, const char *sha256,
                              char **message_id) {
   sqlite3_stmt *st;

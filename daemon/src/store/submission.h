@@ -37,6 +37,11 @@ int releve_submission_pulled(releve_store *s, const char *actor, const char *sha
 int releve_submission_mailed(releve_store *s, const char *actor, const char *sha256,
                              char **message_id);
 
+/* Whether actor ever sent a file by dropping it into its spool folder
+ * (channel "spool"): 1 or 0, or a negative errno value. Mails name the
+ * folder only to actors that use it. */
+int releve_submission_spool_used(releve_store *s, const char *actor);
+
 /* What a submission recorded, as found again. */
 typedef struct releve_submission_found {
   long long id;
