@@ -102,7 +102,8 @@ static int add_part(releve_inbox_message *m, GMimePart *part) {
       memset(a, 0, sizeof *a);
       rc = -ENOMEM;
     } else {
-      memcpy(a->data, bytes->data, bytes->len);
+      if (bytes->len)
+        memcpy(a->data, bytes->data, bytes->len);
       m->n_attachments++;
     }
   }
