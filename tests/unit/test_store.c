@@ -153,6 +153,59 @@ static void test_migration_three_keeps_every_figure(void **state) {
   free(db);
 }
 
+/* A database written at version 7, with figures: migration 8 rebuilds
+ * submissions, which observations and revisions point to. Every row keeps
+ * its id, the figures still point to it, the foreign keys are on again
+ * afterwards, and a submission may now come by "mail". */
+static void test_migration_eight_keeps_submissions(void **state) {
+  releve_store s;
+  char *db = old_database(
+      "v7", 7,
+      "INSERT INTO submissions(id, actor, channel, name, size, sha256, plugin, "
+      "received_at, outcome, report) VALUES "
+      "(5, 'caf', 'poll', 'a.csv', 1, 'x1', 'template', '2020-01-01T00:00:00Z', "
+      "'accepted', 'rapport');"
+      "INSERT INTO observations VALUES ('G01.1', '2019', 'QPV', 12, NULL, NULL, "
+      "'normal', NULL, 5, 3, '2020-01-01T00:00:00Z');"
+      "INSERT INTO revisions(indicator, period, geography, value, text, share, "
+      "status, comment, submission, line, received_at) VALUES "
+      "('G01.1', '2019', 'QPV', 12, NULL, NULL, 'normal', NULL, 5, 3, "
+      "'2020-01-01T00:00:00Z');");
+  (void)state;
+
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM submissions WHERE id = 5 AND channel = "
+                                   "'poll' AND report = 'rapport' AND message_id IS NULL"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations o JOIN submissions s ON "
+                                   "s.id = o.submission"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  assert_int_equal(test_scalar(&s, "PRAGMA foreign_keys"), 1);
+  /* Deleting a submission figures point to is still refused. */
+  assert_int_not_equal(releve_store_exec(&s, "DELETE FROM submissions WHERE id = 5"), 0);
+  /* The same bytes are still accepted once (the index was rebuilt). */
+  assert_int_not_equal(
+      releve_store_exec(&s, "INSERT INTO submissions(actor, channel, name, size, sha256, "
+                            "plugin, received_at, outcome, report) VALUES ('caf', 'mail', "
+                            "'b.csv', 1, 'x1', 'template', 'now', 'accepted', '')"),
+      0);
+  assert_int_equal(
+      releve_store_exec(&s, "INSERT INTO submissions(actor, channel, name, size, sha256, "
+                            "plugin, received_at, outcome, report, message_id) VALUES ('caf', "
+                            "'mail', 'b.csv', 1, 'x2', 'template', 'now', 'accepted', '', "
+                            "'m@x')"),
+      0);
+  assert_int_not_equal(
+      releve_store_exec(&s, "INSERT INTO submissions(actor, channel, name, size, sha256, "
+                            "plugin, received_at, outcome, report) VALUES ('caf', 'fax', "
+                            "'c.csv', 1, 'x3', 'template', 'now', 'accepted', '')"),
+      0);
+  releve_store_close(&s);
+  free(db);
+}
+
 static void test_newer_database_refused(void **state) {
   releve_store s;
   char *db = releve_str_printf("%s/newer/r.db", dir);
@@ -227,6 +280,7 @@ int main(void) {
       cmocka_unit_test(test_fresh_database_is_migrated),
       cmocka_unit_test(test_migration_from_version_one),
       cmocka_unit_test(test_migration_three_keeps_every_figure),
+      cmocka_unit_test(test_migration_eight_keeps_submissions),
       cmocka_unit_test(test_newer_database_refused),
       cmocka_unit_test(test_readonly_missing_gives_empty_standin),
       cmocka_unit_test(test_referentiel_changes_recorded_never_dropped),
