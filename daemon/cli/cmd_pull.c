@@ -6,7 +6,7 @@
 #include <uv.h>
 
 #include "cli.h"
-#include "pull/transfer.h"
+#include "util/transfer.h"
 #include "pull/pull.h"
 #include "spool/spool.h"
 

@@ -29,6 +29,7 @@ static const section sections[] = {
     {"mail", releve__config_mail},
     {"actors", releve__config_actors},
     {"sources", releve__config_sources},
+    {"mailboxes", releve__config_mailboxes},
     {"campaigns", releve__config_campaigns},
     {"reminders", releve__config_reminders},
     {"daemon", releve__config_daemon},
@@ -151,6 +152,7 @@ void releve_config_free(releve_config *cfg) {
   releve__config_actors_free(cfg);
   free(cfg->campaigns);
   releve_sources_free(&cfg->sources);
+  releve_mailboxes_free(&cfg->mailboxes);
   releve_addr_ref_free(cfg->addresses);
   releve_referentiel_free(&cfg->ref);
   json_decref(cfg->root);

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "config/mailboxes.h"
 #include "config/reminders.h"
 #include "config/source.h"
 #include "util/diag.h"
@@ -88,6 +89,7 @@ typedef struct releve_config {
   releve_campaign *campaigns;
   size_t n_campaigns;
   releve_sources sources; /* "sources", the scheduled pulls */
+  releve_mailboxes mailboxes; /* "mailboxes", polled over IMAP */
   releve_ladder ladder; /* "reminders" */
 } releve_config;
 

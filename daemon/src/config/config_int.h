@@ -35,6 +35,36 @@ void releve__config_campaigns(releve_config *cfg, const releve_jctx *c);
 /* "sources" (source.c) and "reminders" (reminders.c). */
 void releve__config_sources(releve_config *cfg, const releve_jctx *c);
 void releve__config_reminders(releve_config *cfg, const releve_jctx *c);
+/* mailboxes.c: "mailboxes", after the sources. */
+void releve__config_mailboxes(releve_config *cfg, const releve_jctx *c);
+
+/* source.c: the checks a source shares with the other scheduled entries
+ * of the configuration (mailboxes.c); each adds a diagnostic at path.key. */
+
+/* Adds a diagnostic of severity (RELEVE_DIAG_*) at path.key (at path
+ * when key is NULL). */
+void releve_source_diag(const releve_jctx *c, int severity, const char *path, const char *key,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Whether id can name an entry (and a folder): letters, digits, '-', '_'
+ * and '.' (not first), at most 64. */
+int releve_source_id_ok(const char *id);
+/* Key `key` of o, a whole number within [lo, hi], or def when absent or
+ * wrong (then *bad is set). */
+long long releve_source_bounded(const releve_jctx *c, json_t *o, const char *path, const char *key,
+                                long long def, long long lo, long long hi, int *bad);
+/* A file key, resolved against the configuration's folder and readable; a
+ * secret file readable by everyone is warned about. NULL when absent or
+ * wrong (then *bad is set). */
+char *releve_source_file_key(const releve_config *cfg, const releve_jctx *c, json_t *o,
+                             const char *path, const char *key, int secret, int *bad);
+/* Parses the schedule text into s, refusing one that never runs. Returns 0
+ * or -EINVAL. */
+int releve_source_check_schedule(const releve_jctx *c, const char *path, const char *text,
+                                 releve_schedule *s);
+/* Reads the credentials file as a pull would. Returns 0 or -EINVAL. */
+int releve_source_check_credentials(const releve_jctx *c, const char *path, const char *file);
+/* *to = a copy of from (NULL stays NULL); 0 or -ENOMEM. */
+int releve_source_dup_text(const char *from, char **to);
 
 /* A path key of obj: resolved against cfg->dir, def when absent (NULL
  * when def is NULL). An empty one is an error, then def (or "."). */

@@ -30,9 +30,7 @@ int releve_sources_sftp_supported(void) {
   return 0;
 }
 
-static void diag(const releve_jctx *c, int severity, const char *path, const char *key,
-                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static void diag(const releve_jctx *c, int severity, const char *path, const char *key,
+void releve_source_diag(const releve_jctx *c, int severity, const char *path, const char *key,
                  const char *fmt, ...) {
   char where[256], msg[1024];
   va_list ap;
@@ -43,8 +41,7 @@ static void diag(const releve_jctx *c, int severity, const char *path, const cha
                    key ? releve_json_path(where, sizeof where, path, key) : path, 0, 0, "%s", msg);
 }
 
-/* A whole number key within [lo, hi], or def. */
-static long long bounded(const releve_jctx *c, json_t *o, const char *path, const char *key,
+long long releve_source_bounded(const releve_jctx *c, json_t *o, const char *path, const char *key,
                          long long def, long long lo, long long hi, int *bad) {
   long long v;
   char where[256];
@@ -63,7 +60,7 @@ static long long bounded(const releve_jctx *c, json_t *o, const char *path, cons
   return v;
 }
 
-static int id_ok(const char *id) {
+int releve_source_id_ok(const char *id) {
   const char *p;
   if (*id == '\0' || *id == '.' || strlen(id) > 64)
     return 0;
@@ -108,17 +105,17 @@ static CURLU *check_url(const releve_jctx *c, const char *path, const char *url,
   if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
       curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-    diag(c, RELEVE_DIAG_ERROR, path, "url", "\"%s\" is not a URL; https://host/path is expected",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "url", "\"%s\" is not a URL; https://host/path is expected",
          url);
   } else if (strcmp(scheme, "https") != 0 && strcmp(scheme, "sftp") != 0) {
-    diag(c, RELEVE_DIAG_ERROR, path, "url", "scheme \"%s\" is not allowed; https://%s", scheme,
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "url", "scheme \"%s\" is not allowed; https://%s", scheme,
          releve_sources_sftp_supported() ? " or sftp:// is expected"
                                          : " is expected (this libcurl has no sftp)");
   } else if (strcmp(scheme, "sftp") == 0 && !releve_sources_sftp_supported()) {
-    diag(c, RELEVE_DIAG_ERROR, path, "url",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "url",
          "\"%s\": this libcurl cannot fetch sftp:// URLs (no libssh2); use https://", url);
   } else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK) {
-    diag(c, RELEVE_DIAG_ERROR, path, "url",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "url",
          "holds a user name or password; put them in \"credentials_file\" instead");
   } else {
     *sftp = strcmp(scheme, "sftp") == 0;
@@ -134,9 +131,7 @@ static CURLU *check_url(const releve_jctx *c, const char *path, const char *url,
   return u;
 }
 
-/* A file key: resolved, readable; secret files should not be readable by
- * everyone. NULL when absent or wrong (*bad set). */
-static char *file_key(const releve_config *cfg, const releve_jctx *c, json_t *o, const char *path,
+char *releve_source_file_key(const releve_config *cfg, const releve_jctx *c, json_t *o, const char *path,
                       const char *key, int secret, int *bad) {
   const char *s;
   char *full;
@@ -154,17 +149,48 @@ static char *file_key(const releve_config *cfg, const releve_jctx *c, json_t *o,
     return NULL;
   }
   if (stat(full, &st) != 0 || access(full, R_OK) != 0) {
-    diag(c, RELEVE_DIAG_ERROR, path, key, "%s cannot be read: %s", full, strerror(errno));
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, key, "%s cannot be read: %s", full, strerror(errno));
     *bad = 1;
   } else if (!S_ISREG(st.st_mode)) {
-    diag(c, RELEVE_DIAG_ERROR, path, key, "%s is not a regular file", full);
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, key, "%s is not a regular file", full);
     *bad = 1;
   } else if (secret && (st.st_mode & S_IROTH)) {
-    diag(c, RELEVE_DIAG_WARNING, path, key,
+    releve_source_diag(c, RELEVE_DIAG_WARNING, path, key,
          "%s is readable by every user of this machine; it holds secrets (chmod o-r %s)", full,
          full);
   }
   return full;
+}
+
+int releve_source_check_schedule(const releve_jctx *c, const char *path, const char *text,
+                                 releve_schedule *s) {
+  char err[512];
+  time_t next;
+
+  if (releve_schedule_parse(s, text, err, sizeof err) != 0) {
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "schedule", "%s", err);
+    return -EINVAL;
+  }
+  if (releve_schedule_next(s, time(NULL), &next) != 0) {
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "schedule",
+         "\"%s\" never runs: no date matches its day-of-month and month fields", text);
+    return -EINVAL;
+  }
+  return 0;
+}
+
+int releve_source_check_credentials(const releve_jctx *c, const char *path, const char *file) {
+  char *userpwd = NULL;
+  int rc = releve_source_read_credentials(file, &userpwd);
+
+  if (rc)
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "credentials_file", "%s: %s", file,
+         rc == -EINVAL ? "one line \"user:password\" is expected" : strerror(-rc));
+  if (userpwd) {
+    explicit_bzero(userpwd, strlen(userpwd));
+    free(userpwd);
+  }
+  return rc ? -EINVAL : 0;
 }
 
 static void source_free(releve_source *s) {
@@ -188,7 +214,6 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
                     releve_source *s) {
   const char *id = NULL, *actor = NULL, *url = NULL, *schedule = NULL, *file_name = NULL,
              *proxy = NULL, *user = NULL;
-  char err[512];
   CURLU *u = NULL;
   int bad = 0;
 
@@ -204,41 +229,32 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
       releve_json_string(c, o, path, "url", 1, &url) != 1 ||
       releve_json_string(c, o, path, "schedule", 1, &schedule) != 1)
     bad = 1;
-  if (id && !id_ok(id)) {
-    diag(c, RELEVE_DIAG_ERROR, path, "id",
+  if (id && !releve_source_id_ok(id)) {
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "id",
          "\"%s\" is not a source id; letters, digits, '-', '_' and '.' (not first), at most 64",
          id);
     bad = 1;
   }
   if (actor && releve_config_actor(cfg, actor) == NULL) {
-    diag(c, RELEVE_DIAG_ERROR, path, "actor",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "actor",
          "\"%s\" is not an actor of the référentiel (see `releve referentiel`)", actor);
     bad = 1;
   }
-  if (schedule && releve_schedule_parse(&s->schedule, schedule, err, sizeof err) != 0) {
-    diag(c, RELEVE_DIAG_ERROR, path, "schedule", "%s", err);
+  if (schedule && releve_source_check_schedule(c, path, schedule, &s->schedule) != 0)
     bad = 1;
-  } else if (schedule) {
-    time_t next;
-    if (releve_schedule_next(&s->schedule, time(NULL), &next) != 0) {
-      diag(c, RELEVE_DIAG_ERROR, path, "schedule",
-           "\"%s\" never runs: no date matches its day-of-month and month fields", schedule);
-      bad = 1;
-    }
-  }
   if (url && (u = check_url(c, path, url, &s->sftp)) == NULL)
     bad = 1;
-  s->headers_file = file_key(cfg, c, o, path, "headers_file", 1, &bad);
-  s->credentials_file = file_key(cfg, c, o, path, "credentials_file", 1, &bad);
-  s->ca_file = file_key(cfg, c, o, path, "ca_file", 0, &bad);
-  s->known_hosts = file_key(cfg, c, o, path, "known_hosts", 0, &bad);
+  s->headers_file = releve_source_file_key(cfg, c, o, path, "headers_file", 1, &bad);
+  s->credentials_file = releve_source_file_key(cfg, c, o, path, "credentials_file", 1, &bad);
+  s->ca_file = releve_source_file_key(cfg, c, o, path, "ca_file", 0, &bad);
+  s->known_hosts = releve_source_file_key(cfg, c, o, path, "known_hosts", 0, &bad);
   if (u && s->sftp && json_object_get(o, "known_hosts") == NULL) {
-    diag(c, RELEVE_DIAG_ERROR, path, "known_hosts",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "known_hosts",
          "is required for an sftp:// URL: an OpenSSH known_hosts file holding the server's "
          "key (ssh-keyscan HOST >> known_hosts, then check it)");
     bad = 1;
   }
-  s->private_key = file_key(cfg, c, o, path, "private_key", 1, &bad);
+  s->private_key = releve_source_file_key(cfg, c, o, path, "private_key", 1, &bad);
   if (releve_json_string(c, o, path, "user", 0, &user) == -1)
     bad = 1;
   else if (user && (s->user = strdup(user)) == NULL) {
@@ -246,72 +262,62 @@ static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, c
     return -ENOMEM;
   }
   if (u && !s->sftp && (json_object_get(o, "private_key") || user)) {
-    diag(c, RELEVE_DIAG_ERROR, path, json_object_get(o, "private_key") ? "private_key" : "user",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, json_object_get(o, "private_key") ? "private_key" : "user",
          "applies to sftp:// URLs only; an https:// source authenticates with credentials_file "
          "or headers_file");
     bad = 1;
   } else if (u && s->sftp && json_object_get(o, "private_key") &&
              json_object_get(o, "credentials_file")) {
-    diag(c, RELEVE_DIAG_ERROR, path, "private_key",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "private_key",
          "and credentials_file are both set: an sftp:// source logs in with one of them");
     bad = 1;
   } else if (u && s->sftp && json_object_get(o, "private_key") && user == NULL) {
-    diag(c, RELEVE_DIAG_ERROR, path, "user",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "user",
          "is required with private_key: the account to log in as, e.g. \"depot-releve\"");
     bad = 1;
   } else if (u && s->sftp && json_object_get(o, "private_key") == NULL &&
              json_object_get(o, "credentials_file") == NULL) {
-    diag(c, RELEVE_DIAG_ERROR, path, "credentials_file",
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "credentials_file",
          "is required for an sftp:// URL, unless private_key and user are given: a file "
          "holding one line \"user:password\", or an OpenSSH private key (ssh-keygen -t "
          "ed25519 -N '') and the account to log in as");
     bad = 1;
   }
   if (s->headers_file && s->sftp) {
-    diag(c, RELEVE_DIAG_ERROR, path, "headers_file", "HTTP headers do not apply to %s", url);
+    releve_source_diag(c, RELEVE_DIAG_ERROR, path, "headers_file", "HTTP headers do not apply to %s", url);
     bad = 1;
   }
-  if (s->credentials_file && !bad) {
-    char *userpwd = NULL;
-    int rc = releve_source_read_credentials(s->credentials_file, &userpwd);
-    if (rc) {
-      diag(c, RELEVE_DIAG_ERROR, path, "credentials_file", "%s: %s", s->credentials_file,
-           rc == -EINVAL ? "one line \"user:password\" is expected" : strerror(-rc));
-      bad = 1;
-    }
-    if (userpwd) {
-      explicit_bzero(userpwd, strlen(userpwd));
-      free(userpwd);
-    }
-  }
+  if (s->credentials_file && !bad &&
+      releve_source_check_credentials(c, path, s->credentials_file) != 0)
+    bad = 1;
   if (s->headers_file && !bad) {
     struct curl_slist *list = NULL;
     int line = 0, rc = releve_source_read_headers(s->headers_file, &list, &line);
     if (rc == -EINVAL) {
       char msg[32];
       snprintf(msg, sizeof msg, "%d", line);
-      diag(c, RELEVE_DIAG_ERROR, path, "headers_file",
+      releve_source_diag(c, RELEVE_DIAG_ERROR, path, "headers_file",
            "%s, line %s: \"Name: value\" is expected (no control characters)", s->headers_file,
            msg);
       bad = 1;
     } else if (rc) {
-      diag(c, RELEVE_DIAG_ERROR, path, "headers_file", "%s: %s", s->headers_file, strerror(-rc));
+      releve_source_diag(c, RELEVE_DIAG_ERROR, path, "headers_file", "%s: %s", s->headers_file, strerror(-rc));
       bad = 1;
     }
     curl_slist_free_all(list);
   }
   if (releve_json_string(c, o, path, "proxy", 0, &proxy) == -1)
     bad = 1;
-  s->max_bytes = bounded(c, o, path, "max_bytes", 100LL << 20, 1, 10LL << 30, &bad);
-  s->timeout_seconds = (int)bounded(c, o, path, "timeout_seconds", 300, 1, 86400, &bad);
-  s->retry_seconds = (int)bounded(c, o, path, "retry_seconds", 60, 1, 86400, &bad);
-  s->notify_after_failures = (int)bounded(c, o, path, "notify_after_failures", 3, 1, 1000, &bad);
+  s->max_bytes = releve_source_bounded(c, o, path, "max_bytes", 100LL << 20, 1, 10LL << 30, &bad);
+  s->timeout_seconds = (int)releve_source_bounded(c, o, path, "timeout_seconds", 300, 1, 86400, &bad);
+  s->retry_seconds = (int)releve_source_bounded(c, o, path, "retry_seconds", 60, 1, 86400, &bad);
+  s->notify_after_failures = (int)releve_source_bounded(c, o, path, "notify_after_failures", 3, 1, 1000, &bad);
   if (releve_json_string(c, o, path, "file_name", 0, &file_name) == -1) {
     bad = 1;
   } else if (file_name) {
     if (!releve_name_ok(file_name) || releve_name_ignored(file_name) ||
         strlen(file_name) > 200) {
-      diag(c, RELEVE_DIAG_ERROR, path, "file_name",
+      releve_source_diag(c, RELEVE_DIAG_ERROR, path, "file_name",
            "\"%s\" cannot be used in incoming/: a plain name, no '/', not starting with '.', "
            "not ending in .part, .filepart or .tmp",
            file_name);
@@ -361,7 +367,7 @@ static int load_list(const releve_config *cfg, json_t *list, const releve_jctx *
     r = load_one(cfg, c, o, path, s);
     for (j = 0; r == 0 && j < got.n; j++)
       if (strcmp(got.items[j].id, s->id) == 0) {
-        diag(c, RELEVE_DIAG_ERROR, path, "id", "source \"%s\" is configured twice", s->id);
+        releve_source_diag(c, RELEVE_DIAG_ERROR, path, "id", "source \"%s\" is configured twice", s->id);
         r = -EINVAL;
       }
     if (r) {
@@ -382,8 +388,7 @@ void releve__config_sources(releve_config *cfg, const releve_jctx *c) {
     load_list(cfg, list, c, &cfg->sources); /* after the actors: sources name them */
 }
 
-/* *to = a copy of from (NULL stays NULL); 0 or -ENOMEM. */
-static int dup_text(const char *from, char **to) {
+int releve_source_dup_text(const char *from, char **to) {
   *to = from ? strdup(from) : NULL;
   return from && *to == NULL ? -ENOMEM : 0;
 }
@@ -403,13 +408,13 @@ int releve_sources_copy(const releve_sources *from, releve_sources *to) {
     releve_source *s = &to->items[i];
     *s = *f; /* the numbers and the parsed schedule; every string copied below */
     to->n++;
-    rc = dup_text(f->id, &s->id) | dup_text(f->actor, &s->actor) | dup_text(f->url, &s->url) |
-         dup_text(f->schedule_text, &s->schedule_text) |
-         dup_text(f->headers_file, &s->headers_file) |
-         dup_text(f->credentials_file, &s->credentials_file) | dup_text(f->ca_file, &s->ca_file) |
-         dup_text(f->known_hosts, &s->known_hosts) | dup_text(f->private_key, &s->private_key) |
-         dup_text(f->user, &s->user) | dup_text(f->proxy, &s->proxy) |
-         dup_text(f->file_name, &s->file_name);
+    rc = releve_source_dup_text(f->id, &s->id) | releve_source_dup_text(f->actor, &s->actor) | releve_source_dup_text(f->url, &s->url) |
+         releve_source_dup_text(f->schedule_text, &s->schedule_text) |
+         releve_source_dup_text(f->headers_file, &s->headers_file) |
+         releve_source_dup_text(f->credentials_file, &s->credentials_file) | releve_source_dup_text(f->ca_file, &s->ca_file) |
+         releve_source_dup_text(f->known_hosts, &s->known_hosts) | releve_source_dup_text(f->private_key, &s->private_key) |
+         releve_source_dup_text(f->user, &s->user) | releve_source_dup_text(f->proxy, &s->proxy) |
+         releve_source_dup_text(f->file_name, &s->file_name);
   }
   if (rc)
     releve_sources_free(to);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pull/transfer.h"
+#include "util/transfer.h"
 #include "util/log.h"
 #include "pull/pull.h"
 #include "config/source.h"
@@ -60,20 +60,11 @@ static void arm(entry *e, time_t due) {
 }
 
 static time_t next_run(const entry *e, time_t after) {
-  time_t t;
-  /* The checker made sure the schedule matches some day. */
-  if (releve_schedule_next(&e->src->schedule, after, &t) != 0)
-    t = after + 86400;
-  return t;
+  return releve_schedule_after(&e->src->schedule, after);
 }
 
-/* When to try again after failures in a row: retry_seconds doubled per
- * failure, never beyond the next scheduled run. */
 static time_t retry_at(const entry *e, time_t from) {
-  int shift = e->failures > 1 ? e->failures - 1 : 0;
-  long long delay = (long long)e->src->retry_seconds << (shift > 20 ? 20 : shift);
-  time_t t = from + (time_t)(delay > 86400 ? 86400 : delay);
-  return t < e->next_regular ? t : e->next_regular;
+  return releve_schedule_retry_at(e->src->retry_seconds, e->failures, from, e->next_regular);
 }
 
 static void queue_job(entry *e, enum job job) {

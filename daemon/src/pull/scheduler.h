@@ -1,7 +1,7 @@
 /* scheduler.h -- the daemon's scheduled pulls: every configured source is
  * pulled (pull.h) when its schedule says, on the daemon's loop.
  *
- * Transfers run together on one curl multi handle (transfer.h); the blocking
+ * Transfers run together on one curl multi handle (util/transfer.h); the blocking
  * steps of a pull (reading secrets, fsync, sha256, the move into
  * incoming/, the pulls table) run on the thread pool, one at a time, with
  * the poller's own database connection, so that they never hold up the

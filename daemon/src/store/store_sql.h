@@ -240,6 +240,22 @@ static const char *const releve_sql_migrations[] = {
     "  sender TEXT NOT NULL,"
     "  day TEXT NOT NULL,"
     "  PRIMARY KEY (sender, day)) WITHOUT ROWID;",
+
+    /* 9: IMAP mailboxes polled by the daemon (inbox/imap.h): each folder's
+     * UIDVALIDITY and failures in a row, and the UIDs already taken under
+     * that UIDVALIDITY (forgotten when it changes). */
+    "CREATE TABLE imap_folders("
+    "  mailbox TEXT PRIMARY KEY,"
+    "  uidvalidity INTEGER,"
+    "  last_attempt INTEGER,"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT);"
+    "CREATE TABLE imap_taken("
+    "  mailbox TEXT NOT NULL,"
+    "  uid INTEGER NOT NULL,"
+    "  taken_at TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL CHECK (outcome IN ('taken','too large')),"
+    "  PRIMARY KEY (mailbox, uid)) WITHOUT ROWID;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -440,6 +456,24 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_MAIL_DROPPED_BY                                                             \
   "SELECT d.message_id FROM mail_drops d JOIN mail_messages m ON m.message_id = d.message_id " \
   "WHERE d.actor = ? AND d.sha256 = ? ORDER BY m.received_at DESC LIMIT 1"
+/* Polled IMAP mailboxes (inbox/imap_seen.c). */
+#define RELEVE_SQL_IMAP_FOLDER_GET                                                             \
+  "SELECT uidvalidity, last_attempt, failures FROM imap_folders WHERE mailbox = ?"
+#define RELEVE_SQL_IMAP_FORGET "DELETE FROM imap_taken WHERE mailbox = ?"
+#define RELEVE_SQL_IMAP_VALIDITY                                                               \
+  "INSERT INTO imap_folders(mailbox, uidvalidity) VALUES (?, ?) ON CONFLICT(mailbox) DO "      \
+  "UPDATE SET uidvalidity = excluded.uidvalidity"
+#define RELEVE_SQL_IMAP_TAKEN_HAS "SELECT 1 FROM imap_taken WHERE mailbox = ? AND uid = ?"
+#define RELEVE_SQL_IMAP_TAKEN_ADD                                                              \
+  "INSERT OR IGNORE INTO imap_taken(mailbox, uid, taken_at, outcome) VALUES (?, ?, "           \
+  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?)"
+#define RELEVE_SQL_IMAP_FAILED                                                                 \
+  "INSERT INTO imap_folders(mailbox, last_attempt, failures, last_error) VALUES (?, ?, 1, ?) " \
+  "ON CONFLICT(mailbox) DO UPDATE SET last_attempt = excluded.last_attempt, failures = "       \
+  "failures + 1, last_error = excluded.last_error RETURNING failures"
+#define RELEVE_SQL_IMAP_OK                                                                     \
+  "INSERT INTO imap_folders(mailbox, last_attempt) VALUES (?, ?) ON CONFLICT(mailbox) DO "     \
+  "UPDATE SET last_attempt = excluded.last_attempt, failures = 0, last_error = NULL"
 #define RELEVE_SQL_PULL_ALL                                                                    \
   "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
   "source"

@@ -241,3 +241,17 @@ int releve_schedule_next(const releve_schedule *s, time_t after, time_t *next) {
     t = advance(&tm, t);
   }
 }
+
+time_t releve_schedule_after(const releve_schedule *s, time_t after) {
+  time_t t;
+  if (releve_schedule_next(s, after, &t) != 0)
+    t = after + 86400;
+  return t;
+}
+
+time_t releve_schedule_retry_at(int first_delay, int failures, time_t from, time_t next_regular) {
+  int shift = failures > 1 ? failures - 1 : 0;
+  long long delay = (long long)first_delay << (shift > 20 ? 20 : shift);
+  time_t t = from + (time_t)(delay > 86400 ? 86400 : delay);
+  return t < next_regular ? t : next_regular;
+}

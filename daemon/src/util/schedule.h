@@ -38,4 +38,13 @@ int releve_schedule_parse(releve_schedule *s, const char *text, char *err, size_
  * expression never matches (such as "0 0 30 2 *"). */
 int releve_schedule_next(const releve_schedule *s, time_t after, time_t *next);
 
+/* The next run after `after`, or a day later when the schedule never
+ * matches (the configuration checker refuses such a schedule). */
+time_t releve_schedule_after(const releve_schedule *s, time_t after);
+
+/* When to try again, from `from`, after `failures` failures in a row:
+ * first_delay seconds, doubled per further failure, at most a day, and
+ * never later than next_regular, the next scheduled run. */
+time_t releve_schedule_retry_at(int first_delay, int failures, time_t from, time_t next_regular);
+
 #endif

@@ -1,4 +1,4 @@
-#include "pull/transfer.h"
+#include "util/transfer.h"
 
 #include <errno.h>
 #include <stdlib.h>
