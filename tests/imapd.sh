@@ -2,13 +2,16 @@
 # (sourced after a lib.sh that defines fail and wait_for).
 #
 # have_imapd: whether dovecot (dovecot-imapd) is installed.
-# start_imapd DIR [CERT KEY]: writes a private dovecot.conf in DIR (its own
+# start_imapd DIR [CERT KEY CA]: writes a private dovecot.conf in DIR (its own
 # base_dir, a passwd-file with the user "releve" whose password is in
 # DIR/password, the mailbox a maildir under DIR/mail), listens on a free
 # port of 127.0.0.1 — with TLS from the first byte (imaps) when a
 # certificate and its key are given, else in clear (imap) — and waits for
-# it. Sets IMAPD_PORT, IMAPD_PID and IMAPD_MAILDIR; stop_imapd stops it.
+# it. Sets IMAPD_PORT, IMAPD_PID, IMAPD_MAILDIR and IMAPD_PASSWORD;
+# stop_imapd stops it, restart_imapd DIR starts it again on the same port.
 # deliver FILE: puts one message into the user's INBOX as new mail.
+# imap_cmd COMMAND [FOLDER]: one command as the test user (curl), its
+# untagged answers on stdout.
 DOVECOT=$(command -v dovecot || echo /usr/sbin/dovecot)
 
 have_imapd() { [ -x "$DOVECOT" ]; }
@@ -92,6 +95,14 @@ service stats {
   }
 }
 CONF
+  IMAPD_PASSWORD=$(cat "$d/password")
+  IMAPD_URL=$([ -n "$cert" ] && echo imaps || echo imap)://127.0.0.1:$IMAPD_PORT
+  IMAPD_CA=${4:-}
+  restart_imapd "$d"
+}
+
+restart_imapd() {
+  local d=$1
   "$DOVECOT" -F -c "$d/dovecot.conf" 2>>"$d/dovecot.err" &
   IMAPD_PID=$!
   wait_for 10 "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", $IMAPD_PORT), 1)' 2>/dev/null" ||
@@ -108,8 +119,16 @@ stop_imapd() {
 
 deliver() {
   local name
-  name=$(date +%s).$$_$RANDOM.releve-test
+  # Dovecot gives UIDs in the order of the names: a counter keeps the order
+  # of delivery within a second.
+  IMAPD_SEQ=$(( ${IMAPD_SEQ:-0} + 1 ))
+  name=$(date +%s).M$(printf %06d "$IMAPD_SEQ")P$$.releve-test
   cp "$1" "$IMAPD_MAILDIR/tmp/$name"
   chown "$IMAPD_UID:$IMAPD_GID" "$IMAPD_MAILDIR/tmp/$name"
   mv "$IMAPD_MAILDIR/tmp/$name" "$IMAPD_MAILDIR/new/$name"
+}
+
+imap_cmd() {
+  curl -sS ${IMAPD_CA:+--cacert "$IMAPD_CA"} -u "releve:$IMAPD_PASSWORD" \
+    "$IMAPD_URL/${2-INBOX}" -X "$1" | tr -d '\r'
 }

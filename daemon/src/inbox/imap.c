@@ -353,6 +353,8 @@ static void after_end(box *b) {
   if (b->n_uids)
     releve_info("mailbox %s: %zu new message(s): %zu taken, %zu left in the folder", b->m->id,
                 b->n_uids, b->taken, b->refused);
+  else
+    releve_info("mailbox %s: nothing new", b->m->id);
   if (b->rc)
     releve_warn("mailbox %s: the poll could not be recorded in the database (%s)", b->m->id,
                 strerror(-b->rc));
