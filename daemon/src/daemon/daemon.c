@@ -182,9 +182,7 @@ static void close_handles(daemon_state *d) {
   close_if((uv_handle_t *)&d->watchdog);
   close_if((uv_handle_t *)&d->quiet);
   releve_mailer_close(d->mailer);
-  if (d->poller)
-    releve_scheduler_close(d->poller, NULL, NULL);
-  d->poller = NULL;
+  releve__daemon_close_pollers(d, NULL, NULL);
   releve_watch_close(d->watch);
   d->watch = NULL;
 }

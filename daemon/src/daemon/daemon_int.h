@@ -37,6 +37,8 @@ typedef struct unreadable {
  * every rescan. */
 #define RELEVE_DAEMON_UNREADABLE_TRIES 3
 
+typedef struct daemon_inbox daemon_inbox;
+
 typedef struct daemon_state {
   uv_loop_t loop;
   uv_signal_t sigterm, sigint, sighup;
@@ -56,7 +58,8 @@ typedef struct daemon_state {
   releve_watch *watch;
   releve_mailer *mailer; /* NULL with --once */
   releve_scheduler *poller; /* scheduled pulls; NULL with --once or no sources */
-  int poller_closing;    /* a reload waits for the old poller to let go */
+  daemon_inbox *inbox;      /* polled mailboxes; NULL with --once or no mailboxes */
+  int poller_closing;    /* a reload waits for the old pollers to let go: how many */
   item *head, *tail;
   unreadable *unreadable;
   int stopping, closing, reload_pending, loop_started;
@@ -97,7 +100,17 @@ int releve__daemon_load(const releve_daemon_options *o, releve_config *cfg,
  * made for d->cfg; freed by releve__daemon_free_actors. */
 int releve__daemon_make_actors(daemon_state *d);
 void releve__daemon_free_actors(daemon_state *d);
+/* Starts the scheduled pulls and the polled mailboxes. */
 int releve__daemon_start_poller(daemon_state *d);
+/* Stops both; closed (may be NULL) is called once for each that was
+ * running, once it has let go. Returns how many were. */
+int releve__daemon_close_pollers(daemon_state *d, void (*closed)(void *data), void *data);
+
+/* inbox.c: the polled mailboxes, their messages taken by the mail intake.
+ * *out is NULL when there are none. 0 or a negative errno value. */
+int releve__daemon_inbox_start(daemon_state *d, daemon_inbox **out);
+/* Stops; closed (may be NULL) is called on the loop once all is released. */
+void releve__daemon_inbox_close(daemon_inbox *in, void (*closed)(void *data), void *data);
 /* Runs when no job is in flight. */
 void releve__daemon_reload(daemon_state *d);
 

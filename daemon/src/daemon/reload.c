@@ -180,30 +180,48 @@ int releve__daemon_load(const releve_daemon_options *o, releve_config *cfg, rele
 }
 
 /* Scheduled pulls drop what they fetch into incoming/, where the watch and
- * the rescans find it. The poller keeps a copy of its configuration; on
- * reload the new one starts once the old one has released its files. */
+ * the rescans find it; so does the mail intake for the polled mailboxes.
+ * Each poller keeps a copy of its configuration; on reload the new ones
+ * start once the old ones have released their files. */
 int releve__daemon_start_poller(daemon_state *d) {
   int rc = releve_scheduler_start(&d->loop, &d->cfg, &d->poller);
-  if (rc)
+  if (rc) {
     releve_err("cannot start the scheduled pulls: %s", strerror(-rc));
+    return rc;
+  }
+  rc = releve__daemon_inbox_start(d, &d->inbox);
+  if (rc)
+    releve_err("cannot start the polled mailboxes: %s", strerror(-rc));
   return rc;
+}
+
+int releve__daemon_close_pollers(daemon_state *d, void (*closed)(void *data), void *data) {
+  int n = 0;
+  if (d->poller) {
+    releve_scheduler_close(d->poller, closed, data);
+    n++;
+  }
+  if (d->inbox) {
+    releve__daemon_inbox_close(d->inbox, closed, data);
+    n++;
+  }
+  d->poller = NULL;
+  d->inbox = NULL;
+  return n;
 }
 
 static void on_poller_closed(void *data) {
   daemon_state *d = data;
-  d->poller_closing = 0;
-  if (!d->stopping && !d->closing)
+  if (--d->poller_closing == 0 && !d->stopping && !d->closing)
     releve__daemon_start_poller(d);
 }
 
 static void restart_poller(daemon_state *d) {
-  if (d->poller) {
-    d->poller_closing = 1;
-    releve_scheduler_close(d->poller, on_poller_closed, d);
-    d->poller = NULL;
-  } else if (!d->poller_closing) {
+  if (d->poller_closing)
+    return; /* the new ones start when the old ones are gone */
+  d->poller_closing = releve__daemon_close_pollers(d, on_poller_closed, d);
+  if (d->poller_closing == 0)
     releve__daemon_start_poller(d);
-  }
 }
 
 void releve__daemon_reload(daemon_state *d) {
