@@ -83,7 +83,9 @@ s.sendmail("gip@gip.example.org", [to], open(path, "rb").read())
 s.quit()
 PY
 wait_for 30 "[ -f '$INCOMING/gip.csv' ]" || fail "Postfix did not deliver to releve receive: $(ls -R "$T/conf/spool/gip" 2>&1)"
-grep -q "status=sent (delivered via releve service" "$PF/maillog" || fail "not delivered through the pipe transport"
+# The file lands before releve receive exits and Postfix logs the delivery.
+wait_for 10 "grep -q 'status=sent (delivered via releve service' '$PF/maillog'" ||
+  fail "not delivered through the pipe transport"
 [ "$(sql "select actor || ' ' || outcome from mail_messages")" = "gip taken" ] || fail "message not recorded"
 
 # A made-up token through the same path: quarantined, the delivery still a success.
