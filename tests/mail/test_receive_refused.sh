@@ -3,12 +3,14 @@
 # no reply address, a made-up token, a token rotated away; gip's token
 # with ars's sender (a spoofed From that holds another actor's valid
 # token); an envelope sender not the actor's; a message over
-# mail.max_message_bytes. Each is kept in quarantine (0700) with its
+# mail.max_message_bytes; one to a personal-data actor (its headers kept,
+# not its attachment). Each is kept in quarantine (0700) with its
 # reason, counted by `releve status`, and answered with a French note
 # through the mail queue: once per sender and day, never to an automatic
 # message or a bounce. Nothing lands in incoming/.
 . "$(dirname "$0")/lib.sh"
-RECEIVE_CONFIG="c['mail']['max_message_bytes'] = 4096"
+RECEIVE_CONFIG="c['mail']['max_message_bytes'] = 4096
+c['actors'].append({'id': 'mission-locale', 'emails': ['observatoire@ml.example.org'], 'plugin': 'lines', 'personal_data': True})"
 . "$HERE/receive_lib.sh"
 
 n=0
@@ -32,6 +34,15 @@ WHY="n'est pas une adresse de l'acteur gip" refused unknown intrus@example.net "
 sql "select writefile('$T/note.eml', message) from mail_queue where recipients = 'intrus@example.net'" >/dev/null
 grep -q "pas été pris en compte" <(parse "$T/note.eml" 'm["body"]') || fail "note: $(parse "$T/note.eml" 'm["body"]')"
 grep -q "joignant le tableau rempli" <(parse "$T/note.eml" 'm["body"]') || fail "the note does not say what to do"
+# To a personal-data actor (mission-locale): the quarantine keeps the
+# headers, never the attachment, whose rows are about people.
+WHY="ses pièces jointes ne sont pas gardées (l'acteur mission-locale envoie des données personnelles)" \
+  refused personal intrus5@example.net "$("$RELEVE" -c "$CONF" mail-token mission-locale)"
+grep -q "^Subject:" "$QUARANTINE/m-plain.$n@partner.example.eml" || fail "personal: the headers were not kept"
+if grep -qi "gip.csv\|^Content-Disposition" "$QUARANTINE/m-plain.$n@partner.example.eml"; then
+  fail "personal: the attachment was kept: $(cat "$QUARANTINE/m-plain.$n@partner.example.eml")"
+fi
+grep -q "gip.csv" "$QUARANTINE/m-plain.1@partner.example.eml" || fail "gip's quarantined message lost its attachment"
 WHY="aucune adresse de réponse" refused no_token gip@gip.example.org depot@paris.example.org
 WHY="aucune adresse de réponse" refused coordinator gip@gip.example.org coordination@paris.example.org
 fake="depot+gip.$(printf 'a%.0s' $(seq 26))@paris.example.org"

@@ -9,6 +9,7 @@
 
 #include "mail/mail.h"
 #include "mail/mail_queue.h"
+#include "mail/mail_token.h"
 #include "store/store_sql.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -45,6 +46,46 @@ static int write_files(const releve_config *cfg, const char *key, const void *da
   free(reason);
   free(line);
   return rc;
+}
+
+/* The personal-data actor (privacy.h) the message is for, or NULL: one
+ * whose reply address it is addressed to, whatever the token, or one of
+ * whose addresses sent it. Its attachments would hold rows about people. */
+static const releve_actor *personal_actor(const releve_config *cfg, const releve_inbox_message *m,
+                                          const releve_inbox_envelope *env) {
+  const char *senders[2] = {m->from, env->sender};
+  char id[128], token[RELEVE_MAIL_TOKEN_LEN + 1];
+  const releve_actor *a;
+  size_t i, j, k;
+
+  for (i = 0; i <= m->n_recipients; i++) {
+    const char *to = i < m->n_recipients ? m->recipients[i] : env->recipient;
+    if (to && cfg->mail_reply_to &&
+        releve_mail_token_parse(cfg->mail_reply_to, to, id, sizeof id, token) &&
+        (a = releve_config_actor(cfg, id)) != NULL && a->personal_data)
+      return a;
+  }
+  for (k = 0; k < cfg->n_actors; k++) {
+    a = &cfg->actors[k];
+    for (j = 0; a->personal_data && j < a->n_emails; j++)
+      for (i = 0; i < 2; i++)
+        if (senders[i] && strcasecmp(senders[i], a->emails[j]) == 0)
+          return a;
+  }
+  return NULL;
+}
+
+/* The length of the message's header block, up to and with the empty line
+ * that ends it (all of it when there is none: a message without a body). */
+static size_t header_length(const char *data, size_t len) {
+  size_t i;
+  for (i = 0; i + 1 < len; i++) {
+    if (data[i] == '\n' && data[i + 1] == '\n')
+      return i + 2;
+    if (i + 3 < len && memcmp(data + i, "\r\n\r\n", 4) == 0)
+      return i + 4;
+  }
+  return len;
 }
 
 /* Whom to answer, or NULL: the envelope sender, else From. */
@@ -122,13 +163,29 @@ int releve_quarantine_keep(releve_store *s, const releve_config *cfg, const char
                            const void *data, size_t len, const releve_inbox_message *m,
                            const releve_inbox_envelope *env, const char *why, int *answered) {
   const char *to = answer_to(cfg, m, env);
-  int rc = write_files(cfg, key, data, len, why), first = 0;
+  const releve_actor *personal = m ? personal_actor(cfg, m, env) : NULL;
+  char *kept = NULL;
+  int rc, first = 0;
 
   *answered = 0;
+  /* A personal-data actor's rows live only in memory while they are
+   * counted: of such a message the quarantine keeps the headers alone. */
+  if (personal) {
+    kept = releve_str_printf("%s ; ses pièces jointes ne sont pas gardées (l'acteur %s envoie "
+                             "des données personnelles)",
+                             why, personal->id);
+    if (kept == NULL)
+      return -ENOMEM;
+    why = kept;
+    len = header_length(data, len);
+  }
+  rc = write_files(cfg, key, data, len, why);
   if (rc == 0)
     rc = releve_store_begin(s);
-  if (rc)
+  if (rc) {
+    free(kept);
     return rc;
+  }
   rc = record(s, key, why);
   if (rc == 0 && to && (rc = first = first_today(s, to)) > 0)
     rc = queue_note(s, cfg, to, why);
@@ -137,5 +194,6 @@ int releve_quarantine_keep(releve_store *s, const releve_config *cfg, const char
   else
     releve_store_rollback(s);
   *answered = rc == 0 && first > 0;
+  free(kept);
   return rc;
 }

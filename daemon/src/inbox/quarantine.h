@@ -2,7 +2,9 @@
  *
  * It is kept, never ingested, in the quarantine folder beside the
  * database (<database folder>/quarantine/, mode 0700): the message as it
- * came, "<id>.eml", and its one-line French reason, "<id>.raison". It is
+ * came, "<id>.eml", and its one-line French reason, "<id>.raison" (of a
+ * message for a personal-data actor, by its reply address or its sender,
+ * only the headers are kept, and the reason says so). It is
  * recorded in mail_messages (counted by `releve status`) and answered,
  * through the mail queue, with a short French note saying why and what to
  * do: at most once per sender and day, and never to an automatic message
