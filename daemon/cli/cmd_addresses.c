@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "address/address_csv.h"
-#include "address/address_match.h"
+#include "address/addr_file.h"
+#include "address/addr_match.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -30,7 +30,7 @@ static const char *const miss_keys[RELEVE_ADDR_MISSES] = {"", "empty", "commune"
 
 typedef struct check {
   const releve_addr_ref *ref;
-  releve_addr_csv csv;
+  releve_addr_file csv;
   int col[RELEVE_ADDR_COLS], complement, city;
   unsigned long rows, level[RELEVE_ADDR_LEVELS], miss[RELEVE_ADDR_MISSES], qpv, qva, outside;
   json_t *out; /* --json: the rows, printed at the end */
@@ -44,7 +44,7 @@ static const char *list_key(releve_geo_vintage v) {
 
 static json_t *row_json(unsigned long line, const releve_addr_result *r) {
   json_t *o = json_pack("{s:I, s:s}", "line", (json_int_t)line, "level",
-                        releve_addr_level_name(r->level));
+                        releve_addr_match_level_name(r->level));
   if (o == NULL)
     return NULL;
   if (r->level == RELEVE_ADDR_UNMATCHED) {
@@ -53,7 +53,7 @@ static json_t *row_json(unsigned long line, const releve_addr_result *r) {
   }
   json_object_set_new(o, "zone", r->zone ? json_string(r->zone->code) : json_null());
   json_object_set_new(o, "zone_kind",
-                      r->zone ? json_string(r->zone->kind == RELEVE_ZONE_QVA ? "QVA" : "QPV")
+                      r->zone ? json_string(r->zone->kind == RELEVE_ADDR_ZONE_QVA ? "QVA" : "QPV")
                               : json_null());
   json_object_set_new(o, "zone_list",
                       r->zone ? json_string(list_key(r->zone->vintage)) : json_null());
@@ -71,7 +71,7 @@ static void zone_text(const releve_addr_result *r, char *out, size_t size) {
     snprintf(out, size, "hors QPV et QVA");
   else
     snprintf(out, size, "%s (%s %s)", r->zone->code,
-             r->zone->kind == RELEVE_ZONE_QVA ? "QVA" : "QPV",
+             r->zone->kind == RELEVE_ADDR_ZONE_QVA ? "QVA" : "QPV",
              r->zone->vintage == RELEVE_GEO_QPV_2015   ? "2015"
              : r->zone->vintage == RELEVE_GEO_QPV_2024 ? "2024"
                                                        : "Ville");
@@ -92,36 +92,36 @@ static void row_text(unsigned long line, const releve_addr_result *r) {
   snprintf(no, sizeof no, "%lu", line);
   zone_text(r, zone, sizeof zone);
   cli_cell(stdout, no, widths[0]);
-  cli_cell(stdout, releve_addr_level_label(r->level), widths[1]);
+  cli_cell(stdout, releve_addr_match_level_label(r->level), widths[1]);
   cli_cell(stdout, zone, widths[2]);
   cli_cell(stdout, r->ban_id ? r->ban_id : "—", widths[3]);
   if (r->level == RELEVE_ADDR_UNMATCHED)
-    printf("%s\n", releve_addr_miss_label(r->miss));
+    printf("%s\n", releve_addr_match_miss_label(r->miss));
   else
     printf("%s (%s)\n", r->street, r->commune);
 }
 
 static int place(check *k) {
-  const releve_addr_csv *c = &k->csv;
+  const releve_addr_file *c = &k->csv;
   const int *col = k->col;
   releve_addr_fields f;
   releve_addr_result r;
 
-  f.number = releve_addr_csv_field(c, col[RELEVE_ADDR_COL_NUMBER]);
-  f.suffix = releve_addr_csv_field(c, col[RELEVE_ADDR_COL_SUFFIX]);
-  f.street = releve_addr_csv_field(c, col[RELEVE_ADDR_COL_STREET]);
-  f.postcode = *releve_addr_csv_field(c, col[RELEVE_ADDR_COL_POSTCODE])
-                   ? releve_addr_csv_field(c, col[RELEVE_ADDR_COL_POSTCODE])
-                   : releve_addr_csv_field(c, col[RELEVE_ADDR_COL_INSEE]);
-  f.city = releve_addr_csv_field(c, k->city);
-  releve_addr_match(k->ref, &f, releve_addr_csv_field(c, k->complement), &r);
+  f.number = releve_addr_file_field(c, col[RELEVE_ADDR_COL_NUMBER]);
+  f.suffix = releve_addr_file_field(c, col[RELEVE_ADDR_COL_SUFFIX]);
+  f.street = releve_addr_file_field(c, col[RELEVE_ADDR_COL_STREET]);
+  f.postcode = *releve_addr_file_field(c, col[RELEVE_ADDR_COL_POSTCODE])
+                   ? releve_addr_file_field(c, col[RELEVE_ADDR_COL_POSTCODE])
+                   : releve_addr_file_field(c, col[RELEVE_ADDR_COL_INSEE]);
+  f.city = releve_addr_file_field(c, k->city);
+  releve_addr_match(k->ref, &f, releve_addr_file_field(c, k->complement), &r);
   k->rows++;
   k->level[r.level]++;
   if (r.level == RELEVE_ADDR_UNMATCHED)
     k->miss[r.miss]++;
   else if (r.zone == NULL)
     k->outside++;
-  else if (r.zone->kind == RELEVE_ZONE_QVA)
+  else if (r.zone->kind == RELEVE_ADDR_ZONE_QVA)
     k->qva++;
   else
     k->qpv++;
@@ -165,8 +165,8 @@ static void summary_text(const check *k) {
          count(k->outside, f));
   for (i = 1; i < RELEVE_ADDR_MISSES; i++)
     if (k->miss[i])
-      printf("  non située%s, %s : %s\n", k->miss[i] > 1 ? "s" : "", releve_addr_miss_label(i),
-             count(k->miss[i], a));
+      printf("  non située%s, %s : %s\n", k->miss[i] > 1 ? "s" : "",
+             releve_addr_match_miss_label(i), count(k->miss[i], a));
   puts("Rien n'a été enregistré.");
 }
 
@@ -196,26 +196,26 @@ static int run(check *k, releve_cli *cli, const char *path) {
   struct stat st;
   int rc;
 
-  if (releve_addr_csv_open(&k->csv, path, &d) != 0) {
+  if (releve_addr_file_open(&k->csv, path, &d) != 0) {
     releve_diags_print(&d, stderr);
     releve_diags_free(&d);
     return CLI_FAIL;
   }
-  releve_addr_csv_columns(&k->csv, format, json_object_get(spec, "columns"), 1, k->col);
+  releve_addr_file_columns(&k->csv, format, json_object_get(spec, "columns"), 1, k->col);
   if (k->col[RELEVE_ADDR_COL_STREET] < 0) {
-    releve_addr_csv_missing(&k->csv, "street",
-                            releve_addr_col_name(format, json_object_get(spec, "columns"),
-                                                 RELEVE_ADDR_COL_STREET));
+    releve_addr_file_missing(&k->csv, "street",
+                             releve_addr_file_col_name(format, json_object_get(spec, "columns"),
+                                                       RELEVE_ADDR_COL_STREET));
     releve_diags_print(&d, stderr);
     releve_diags_free(&d);
     return CLI_FAIL;
   }
-  k->complement = releve_addr_csv_find(&k->csv, complements);
-  k->city = releve_addr_csv_find(&k->csv, cities);
+  k->complement = releve_addr_file_find(&k->csv, complements);
+  k->city = releve_addr_file_find(&k->csv, cities);
   k->size = fstat(fileno(k->csv.f), &st) == 0 ? (long long)st.st_size : 0;
   if (k->out == NULL)
     header_text();
-  while ((rc = releve_addr_csv_next(&k->csv)) > 0) {
+  while ((rc = releve_addr_file_next(&k->csv)) > 0) {
     if (k->csv.n == 1 && k->csv.field[0][0] == '\0')
       continue; /* a blank line */
     if (place(k) != 0) {
@@ -267,7 +267,7 @@ static int addresses_check(releve_cli *cli, int argc, char **argv) {
   if (json && (k.out = json_array()) == NULL)
     return CLI_FAIL;
   rc = run(&k, cli, argv[optind]);
-  releve_addr_csv_close(&k.csv);
+  releve_addr_file_close(&k.csv);
   if (rc != CLI_OK) {
     json_decref(k.out);
     return rc;

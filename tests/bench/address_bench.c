@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "address/address_match.h"
+#include "address/addr_match.h"
 
 static const char *const types[] = {"Rue", "Boulevard", "Avenue", "Place", "Impasse",
                                     "Passage", "Villa", "Square"};

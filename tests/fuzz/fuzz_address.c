@@ -1,5 +1,5 @@
-/* fuzz_address.c -- libFuzzer target for address matching (address_match.h,
- * address_norm.h, address_near.h). The input is one address per line,
+/* fuzz_address.c -- libFuzzer target for address matching (addr_match.h,
+ * addr_norm.h, addr_near.h). The input is one address per line,
  * fields separated by '|':
  *
  *   NUMBER|STREET|POSTCODE|CITY|COMPLEMENT
@@ -9,8 +9,8 @@
  * placed address names its street, commune and a zone of the reference
  * (or none); an unplaced one says why; the readings of a street key fit
  * their buffers; the distance is symmetric and zero on equal strings. */
-#include "address/address_match.h"
-#include "address/address_near.h"
+#include "address/addr_match.h"
+#include "address/addr_near.h"
 #include "fuzz.h"
 
 static releve_addr_ref *ref;
@@ -52,15 +52,15 @@ static void one(char *line) {
     FUZZ_CHECK(r.miss == RELEVE_ADDR_MISS_NONE && r.street && r.commune);
     FUZZ_CHECK(r.zone == NULL || releve_addr_ref_zone_by_code(ref, r.zone->code) == r.zone);
   }
-  releve_addr_normalize(&f, &key);
+  releve_addr_norm(&f, &key);
   FUZZ_CHECK(strlen(key.street) < sizeof key.street);
-  n = releve_addr_street_readings(key.street, readings);
+  n = releve_addr_norm_readings(key.street, readings);
   FUZZ_CHECK(n <= RELEVE_ADDR_READINGS);
   for (i = 0; i < n; i++)
     FUZZ_CHECK(strlen(readings[i]) < RELEVE_ADDR_STREET_MAX && strcmp(readings[i], key.street));
-  FUZZ_CHECK(releve_addr_distance(field[1], field[1], 2) == 0);
-  FUZZ_CHECK(releve_addr_distance(field[1], field[4], 3) ==
-             releve_addr_distance(field[4], field[1], 3));
+  FUZZ_CHECK(releve_addr_near_distance(field[1], field[1], 2) == 0);
+  FUZZ_CHECK(releve_addr_near_distance(field[1], field[4], 3) ==
+             releve_addr_near_distance(field[4], field[1], 3));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

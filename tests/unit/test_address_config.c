@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "referentiel/geo.h"
 #include "config/config.h"
 #include "testutil.h"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "address/address_match.h"
+#include "address/addr_match.h"
 #include "testutil.h"
 
 #define FIX RELEVE_SOURCE_DIR "/tests/fixtures/addresses/"
@@ -45,8 +45,8 @@ static void expect(const releve_addr_ref *ref, const char *number, const char *s
   if (r.level != level || (r.zone == NULL) != (zone == NULL) ||
       (zone && strcmp(r.zone->code, zone) != 0))
     fail_msg("[%s|%s|%s]: %s %s, expected %s %s", number ? number : "", street,
-             postcode ? postcode : "", releve_addr_level_name(r.level),
-             r.zone ? r.zone->code : "-", releve_addr_level_name(level), zone ? zone : "-");
+             postcode ? postcode : "", releve_addr_match_level_name(r.level),
+             r.zone ? r.zone->code : "-", releve_addr_match_level_name(level), zone ? zone : "-");
 }
 
 static void expect_miss(const releve_addr_ref *ref, const char *number, const char *street,
@@ -54,7 +54,7 @@ static void expect_miss(const releve_addr_ref *ref, const char *number, const ch
   releve_addr_result r = match(ref, number, street, postcode);
   if (r.level != RELEVE_ADDR_UNMATCHED || r.miss != miss)
     fail_msg("[%s|%s|%s]: %s %s (miss %d), expected unmatched (miss %d)", number ? number : "",
-             street, postcode ? postcode : "", releve_addr_level_name(r.level),
+             street, postcode ? postcode : "", releve_addr_match_level_name(r.level),
              r.zone ? r.zone->code : "-", r.miss, miss);
 }
 
@@ -141,7 +141,7 @@ static void test_near_miss_streets(void **state) {
   expect(ref, "12", "rue des Poissonniers", "75018", RELEVE_ADDR_EXACT, NULL);
   expect_miss(ref, "16", "rue des Poissonniers", "75018", RELEVE_ADDR_MISS_SPLIT);
   assert_int_equal(match(ref, "10", "rue des Poissonniers", "75018").zone->kind,
-                   RELEVE_ZONE_QVA);
+                   RELEVE_ADDR_ZONE_QVA);
   expect(ref, "7", "av de la porte de Montmartre", "75018", RELEVE_ADDR_EXACT, "QP075010");
   expect(ref, "7", "Rue Myrha", "75019", RELEVE_ADDR_EXACT, NULL);
   releve_addr_ref_free(ref);
@@ -218,7 +218,7 @@ static void test_bad_references(void **state) {
                                             "1;;Rue Curial;75019;QP075014;\n"
                                             "3;;Rue Curial;75019;;QVA075001\n");
   assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), 0);
-  assert_int_equal(match(ref, "3", "rue Curial", "75019").zone->kind, RELEVE_ZONE_QVA);
+  assert_int_equal(match(ref, "3", "rue Curial", "75019").zone->kind, RELEVE_ADDR_ZONE_QVA);
   assert_int_equal(match(ref, "3", "rue Curial", "75019").zone->vintage, RELEVE_GEO_QVA_CITY);
   assert_int_equal(match(ref, "1", "rue Curial", "75019").zone->vintage, RELEVE_GEO_QPV_2015);
   releve_addr_ref_free(ref);

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "address/address_csv.h"
-#include "address/address_match.h"
+#include "address/addr_file.h"
+#include "address/addr_match.h"
 
 #define SET RELEVE_SOURCE_DIR "/tests/fixtures/addresses/messy/"
 #define MAX_CATEGORIES 16
@@ -52,7 +52,7 @@ static void test_messy_set(void **state) {
   tally t[MAX_CATEGORIES], all;
   releve_diags d = {0};
   releve_addr_ref *ref = NULL;
-  releve_addr_csv c;
+  releve_addr_file c;
   int col[9], rc;
   size_t nt = 0, i, k;
   unsigned long resolvable = 0, placed = 0, traps = 0, traps_placed = 0;
@@ -65,24 +65,23 @@ static void test_messy_set(void **state) {
     releve_diags_print(&d, stderr);
   assert_int_equal(rc, 0);
   assert_int_equal(releve_addr_ref_addresses(ref), 1246);
-  assert_int_equal(releve_addr_csv_open(&c, SET "messy.csv", &d), 0);
+  assert_int_equal(releve_addr_file_open(&c, SET "messy.csv", &d), 0);
   for (k = 0; k < 9; k++) {
     const char *names[] = {cols[k], NULL};
-    col[k] = releve_addr_csv_find(&c, names);
+    col[k] = releve_addr_file_find(&c, names);
     assert_true(col[k] >= 0);
   }
-  while ((rc = releve_addr_csv_next(&c)) > 0) {
-    const char *truth_zone = releve_addr_csv_field(&c, col[7]);
-    const char *truth_id = releve_addr_csv_field(&c, col[8]);
-    int trap = strcmp(releve_addr_csv_field(&c, col[6]), "piège") == 0;
-    releve_addr_fields f = {releve_addr_csv_field(&c, col[0]), NULL,
-                            releve_addr_csv_field(&c, col[1]),
-                            releve_addr_csv_field(&c, col[3]),
-                            releve_addr_csv_field(&c, col[4])};
-    tally *cat = category(t, &nt, releve_addr_csv_field(&c, col[5]));
+  while ((rc = releve_addr_file_next(&c)) > 0) {
+    const char *truth_zone = releve_addr_file_field(&c, col[7]);
+    const char *truth_id = releve_addr_file_field(&c, col[8]);
+    int trap = strcmp(releve_addr_file_field(&c, col[6]), "piège") == 0;
+    releve_addr_fields f = {releve_addr_file_field(&c, col[0]), NULL,
+                            releve_addr_file_field(&c, col[1]), releve_addr_file_field(&c, col[3]),
+                            releve_addr_file_field(&c, col[4])};
+    tally *cat = category(t, &nt, releve_addr_file_field(&c, col[5]));
     releve_addr_result r;
 
-    releve_addr_match(ref, &f, releve_addr_csv_field(&c, col[2]), &r);
+    releve_addr_match(ref, &f, releve_addr_file_field(&c, col[2]), &r);
     cat->n++;
     cat->level[r.level]++;
     cat->trap += trap;
@@ -90,8 +89,8 @@ static void test_messy_set(void **state) {
       traps++;
       if (r.level != RELEVE_ADDR_UNMATCHED) {
         traps_placed++;
-        print_error("line %lu, trap placed: [%s|%s|%s] → %s %s\n", c.lineno, f.number,
-                    f.street, f.postcode, releve_addr_level_name(r.level),
+        print_error("line %lu, trap placed: [%s|%s|%s] → %s %s\n", c.lineno, f.number, f.street,
+                    f.postcode, releve_addr_match_level_name(r.level),
                     r.zone ? r.zone->code : "outside");
       }
       continue;
@@ -113,7 +112,7 @@ static void test_messy_set(void **state) {
       cat->wrong_id++;
   }
   assert_int_equal(rc, 0);
-  releve_addr_csv_close(&c);
+  releve_addr_file_close(&c);
   releve_diags_free(&d);
 
   print_message("%-40s %5s %6s %6s %6s %6s %9s %6s\n", "category", "rows", "exact", "number",

@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address/address_norm.h"
+#include "address/addr_norm.h"
 #include "util/str.h"
 
 static void assert_street(const char *typed, const char *want) {
   char out[RELEVE_ADDR_STREET_MAX];
-  if (releve_addr_street_key(typed, out, sizeof out) != 0)
+  if (releve_addr_norm_street(typed, out, sizeof out) != 0)
     fail_msg("no street key for \"%s\"", typed);
   if (strcmp(out, want) != 0)
     fail_msg("\"%s\" gave \"%s\", expected \"%s\"", typed, out, want);
@@ -24,16 +24,16 @@ static void assert_street(const char *typed, const char *want) {
 
 static void assert_same_street(const char *a, const char *b) {
   char ka[RELEVE_ADDR_STREET_MAX], kb[RELEVE_ADDR_STREET_MAX];
-  assert_int_equal(releve_addr_street_key(a, ka, sizeof ka), 0);
-  assert_int_equal(releve_addr_street_key(b, kb, sizeof kb), 0);
+  assert_int_equal(releve_addr_norm_street(a, ka, sizeof ka), 0);
+  assert_int_equal(releve_addr_norm_street(b, kb, sizeof kb), 0);
   if (strcmp(ka, kb) != 0)
     fail_msg("\"%s\" (%s) and \"%s\" (%s) differ", a, ka, b, kb);
 }
 
 static void assert_other_street(const char *a, const char *b) {
   char ka[RELEVE_ADDR_STREET_MAX], kb[RELEVE_ADDR_STREET_MAX];
-  assert_int_equal(releve_addr_street_key(a, ka, sizeof ka), 0);
-  assert_int_equal(releve_addr_street_key(b, kb, sizeof kb), 0);
+  assert_int_equal(releve_addr_norm_street(a, ka, sizeof ka), 0);
+  assert_int_equal(releve_addr_norm_street(b, kb, sizeof kb), 0);
   if (strcmp(ka, kb) == 0)
     fail_msg("\"%s\" and \"%s\" both gave %s", a, b, ka);
 }
@@ -44,7 +44,7 @@ static void assert_key(const char *number, const char *street, const char *postc
                        const char *want_commune) {
   releve_addr_fields f = {number, NULL, street, postcode, NULL};
   releve_addr_key k;
-  releve_addr_normalize(&f, &k);
+  releve_addr_norm(&f, &k);
   if (k.number != want_number || strcmp(k.suffix, want_suffix) || strcmp(k.street, want_street) ||
       strcmp(k.commune, want_commune))
     fail_msg("[%s|%s|%s] gave [%u|%s|%s|%s], expected [%u|%s|%s|%s]", number ? number : "",
@@ -117,7 +117,7 @@ static void test_numbers_and_suffixes(void **state) {
   {
     releve_addr_fields f = {"34", "p1", "34P1 Rue de la Goutte d'Or", "75018", NULL};
     releve_addr_key k;
-    assert_int_equal(releve_addr_normalize(&f, &k), 0);
+    assert_int_equal(releve_addr_norm(&f, &k), 0);
     assert_string_equal(k.suffix, "P1");
     assert_string_equal(k.street, "RUE GOUTTE OR");
   }
@@ -167,40 +167,40 @@ static void test_clutter_around_the_street(void **state) {
 static void test_readings_of_ambiguous_words(void **state) {
   char r[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX];
   (void)state;
-  assert_int_equal(releve_addr_street_readings("AVENUE PTE MONTMARTRE", r), 3);
+  assert_int_equal(releve_addr_norm_readings("AVENUE PTE MONTMARTRE", r), 3);
   assert_string_equal(r[0], "AVENUE PORTE MONTMARTRE");
   assert_string_equal(r[1], "AVENUE POINTE MONTMARTRE");
   assert_string_equal(r[2], "AVENUE PETITE MONTMARTRE");
-  assert_int_equal(releve_addr_street_readings("RUE GAL PTE", r), 6);
+  assert_int_equal(releve_addr_norm_readings("RUE GAL PTE", r), 6);
   assert_string_equal(r[5], "RUE GENERAL PETITE");
-  assert_int_equal(releve_addr_street_readings("RUE MYRHA", r), 0);
+  assert_int_equal(releve_addr_norm_readings("RUE MYRHA", r), 0);
 }
 
 static void test_communes(void **state) {
   char out[RELEVE_ADDR_COMMUNE_MAX];
   (void)state;
-  assert_int_equal(releve_addr_commune("75018", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75018", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75118");
-  assert_int_equal(releve_addr_commune("75118", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75118", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75118");
-  assert_int_equal(releve_addr_commune("75 018", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75 018", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75118");
-  assert_int_equal(releve_addr_commune("75016", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75016", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75116");
-  assert_int_equal(releve_addr_commune("75116", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75116", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75116");
-  assert_int_equal(releve_addr_commune("75018 PARIS", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("75018 PARIS", NULL, out, sizeof out), 0);
   assert_string_equal(out, "75118");
-  assert_int_equal(releve_addr_commune("", "Paris 18e", out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("", "Paris 18e", out, sizeof out), 0);
   assert_string_equal(out, "75118");
-  assert_int_equal(releve_addr_commune(NULL, "PARIS 1ER", out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune(NULL, "PARIS 1ER", out, sizeof out), 0);
   assert_string_equal(out, "75101");
-  assert_int_equal(releve_addr_commune("1000", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("1000", NULL, out, sizeof out), 0);
   assert_string_equal(out, "01000");
-  assert_int_equal(releve_addr_commune("93200", NULL, out, sizeof out), 0);
+  assert_int_equal(releve_addr_norm_commune("93200", NULL, out, sizeof out), 0);
   assert_string_equal(out, "93200");
-  assert_int_equal(releve_addr_commune("", "Paris", out, sizeof out), -EINVAL);
-  assert_int_equal(releve_addr_commune("750", NULL, out, sizeof out), -EINVAL);
+  assert_int_equal(releve_addr_norm_commune("", "Paris", out, sizeof out), -EINVAL);
+  assert_int_equal(releve_addr_norm_commune("750", NULL, out, sizeof out), -EINVAL);
 }
 
 /* Every abbreviation the normaliser expands that the BANO list of street
@@ -227,8 +227,8 @@ static void test_agrees_with_bano_list(void **state) {
     if ((nl = strpbrk(abbr, "\r\n")) != NULL)
       *nl = '\0';
     if (strchr(abbr, ' ') || strlen(abbr) >= sizeof seen[0] ||
-        releve_addr_street_key(abbr, ka, sizeof ka) || strcmp(ka, abbr) == 0 ||
-        releve_addr_street_key(full, kf, sizeof kf))
+        releve_addr_norm_street(abbr, ka, sizeof ka) || strcmp(ka, abbr) == 0 ||
+        releve_addr_norm_street(full, kf, sizeof kf))
       continue; /* not expanded: nothing claimed */
     for (i = 0; i < n && strcmp(seen[i], abbr) != 0; i++)
       ;

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "config/privacy.h"
 #include "testutil.h"
 

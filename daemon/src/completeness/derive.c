@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "referentiel/geo.h"
 #include "store/store_sql.h"
 
@@ -62,9 +62,9 @@ static int stored_value(releve_deriver *d, const char *ind, const char *period, 
 /* The kind of a quartier: the décret's QPV, else what the address
  * reference says, else 0 (a quartier nothing places). */
 static int quartier_kind(const releve_config *cfg, const char *code) {
-  const releve_zone *z;
+  const releve_addr_zone *z;
   if (releve_geo_decree_qpv(code))
-    return RELEVE_ZONE_QPV;
+    return RELEVE_ADDR_ZONE_QPV;
   z = cfg->addresses ? releve_addr_ref_zone_by_code(cfg->addresses, code) : NULL;
   return z ? (int)z->kind : 0;
 }
@@ -73,12 +73,12 @@ static int quartier_kind(const releve_config *cfg, const char *code) {
  * 2024 QPV list, the city's QVA codes): the décret's 20 QPV of 2015 and
  * the address reference's zones. */
 static size_t quartiers_known(const releve_config *cfg, int kind, releve_geo_vintage v) {
-  const releve_zone *z;
-  size_t n = kind == RELEVE_ZONE_QPV && v == RELEVE_GEO_QPV_2015 ? 20 : 0;
+  const releve_addr_zone *z;
+  size_t n = kind == RELEVE_ADDR_ZONE_QPV && v == RELEVE_GEO_QPV_2015 ? 20 : 0;
   int k;
   for (k = 1; cfg->addresses && (z = releve_addr_ref_zone(cfg->addresses, k)) != NULL; k++)
     if ((int)z->kind == kind && z->vintage == v &&
-        !(kind == RELEVE_ZONE_QPV && releve_geo_decree_qpv(z->code)))
+        !(kind == RELEVE_ADDR_ZONE_QPV && releve_geo_decree_qpv(z->code)))
       n++;
   return n;
 }
@@ -121,7 +121,7 @@ static int part(releve_deriver *d, const char *ind, const char *period, const ch
   if (rc != 0)
     return rc;
   return from_quartiers(d, ind, period,
-                        strcmp(geo, "QPV") == 0 ? RELEVE_ZONE_QPV : RELEVE_ZONE_QVA, value);
+                        strcmp(geo, "QPV") == 0 ? RELEVE_ADDR_ZONE_QPV : RELEVE_ADDR_ZONE_QVA, value);
 }
 
 int releve_derive(releve_deriver *d, const releve_indicator *ind, const char *period,
@@ -132,9 +132,9 @@ int releve_derive(releve_deriver *d, const releve_indicator *ind, const char *pe
   if (ind->unit != RELEVE_UNIT_COUNT && ind->unit != RELEVE_UNIT_AMOUNT)
     return 0;
   if (strcmp(geography, "QPV") == 0)
-    return from_quartiers(d, ind->id, period, RELEVE_ZONE_QPV, value);
+    return from_quartiers(d, ind->id, period, RELEVE_ADDR_ZONE_QPV, value);
   if (strcmp(geography, "QVA") == 0)
-    return from_quartiers(d, ind->id, period, RELEVE_ZONE_QVA, value);
+    return from_quartiers(d, ind->id, period, RELEVE_ADDR_ZONE_QVA, value);
   if (strcmp(geography, "QP") != 0)
     return 0;
   if ((rc = part(d, ind->id, period, "QPV", &qpv)) != 1 ||

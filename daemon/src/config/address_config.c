@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "referentiel/geo.h"
 #include "util/log.h"
 #include "util/path.h"

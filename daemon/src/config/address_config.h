@@ -1,4 +1,4 @@
-/* address_config.h -- the top-level "addresses" key (address.h documents
+/* address_config.h -- the top-level "addresses" key (addr_ref.h documents
  * it): checked, resolved against the configuration's folder and loaded
  * once with the configuration, so that check-config reports a broken
  * reference and the daemon reloads it on SIGHUP. Also checks that a

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "config/address_config.h"
 #include "config/config_int.h"
 #include "config/privacy.h"

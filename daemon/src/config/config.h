@@ -82,7 +82,7 @@ typedef struct releve_config {
   int spool_mode;          /* mode of incoming/ folders */
   const char *spool_group; /* group owning incoming/, may be NULL */
   releve_referentiel ref;
-  struct releve_addr_ref *addresses; /* "addresses", NULL when none (address.h) */
+  struct releve_addr_ref *addresses; /* "addresses", NULL when none (addr_ref.h) */
   int secrecy_threshold;             /* exports blank counts below it (privacy.h) */
   releve_actor *actors; /* one per référentiel actor, sorted by id */
   size_t n_actors;

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "address/address.h"
+#include "address/addr_ref.h"
 #include "referentiel/geo.h"
 
 void releve_privacy_actor_load(releve_actor *act, const releve_jctx *c, json_t *entry,
@@ -66,8 +66,8 @@ static int part_of(const releve_secrecy_cell *cell, const releve_addr_ref *addre
     return T_QP;
   switch (releve_geo_classify(g)) {
   case RELEVE_GEO_QUARTIER: {
-    const releve_zone *z = addresses ? releve_addr_ref_zone_by_code(addresses, g) : NULL;
-    return z && z->kind == RELEVE_ZONE_QVA ? T_QVA : T_QPV;
+    const releve_addr_zone *z = addresses ? releve_addr_ref_zone_by_code(addresses, g) : NULL;
+    return z && z->kind == RELEVE_ADDR_ZONE_QVA ? T_QVA : T_QPV;
   }
   case RELEVE_GEO_ARRONDISSEMENT:
     return T_PARIS;

@@ -309,7 +309,7 @@ static void address_notes(releve_mapper *m) {
     releve_buf_free(&b);
     releve_buf_addf(&b, "adresse non située, %s ; ces lignes ne sont comptées dans aucun "
                         "quartier : ligne%s %s",
-                    releve_addr_miss_label((releve_addr_miss)i), m->missed[i] > 1 ? "s" : "",
+                    releve_addr_match_miss_label((releve_addr_miss)i), m->missed[i] > 1 ? "s" : "",
                     m->missed_lines[i].data);
     if (b.data)
       m->on_note(m->ud, 1, b.data);

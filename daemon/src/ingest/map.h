@@ -62,7 +62,7 @@
  * cell that is already a geography needs no entry.
  *
  * A geography by address places each row through the address reference
- * (address_match.h; "street" is the one column required, "suffix" names a
+ * (addr_match.h; "street" is the one column required, "suffix" names a
  * separate suffix column). "levels" says what each row is counted under:
  * "quartier" its QPV or QVA code, "QPV" the scope QPV or QVA it lies in,
  * "QP" the whole priority geography, "PARIS" every row, placed or not (the

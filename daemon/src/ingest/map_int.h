@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "address/address_match.h"
+#include "address/addr_match.h"
 #include "ingest/map.h"
 #include "util/buf.h"
 

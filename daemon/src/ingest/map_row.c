@@ -397,14 +397,14 @@ static size_t place_by_address(releve_mapper *m, unsigned long line, const relev
     note_missed(m, line, r.miss);
   else if (r.zone == NULL)
     m->outside++;
-  else if (r.zone->kind == RELEVE_ZONE_QVA)
+  else if (r.zone->kind == RELEVE_ADDR_ZONE_QVA)
     m->in_qva++;
   else
     m->in_qpv++;
   if (r.zone && (m->levels & LEVEL_QUARTIER))
     geo[k++] = r.zone->code;
   if (r.zone && (m->levels & LEVEL_SCOPE))
-    geo[k++] = r.zone->kind == RELEVE_ZONE_QVA ? "QVA" : "QPV";
+    geo[k++] = r.zone->kind == RELEVE_ADDR_ZONE_QVA ? "QVA" : "QPV";
   if (r.zone && (m->levels & LEVEL_QP))
     geo[k++] = "QP";
   if (m->levels & LEVEL_PARIS)

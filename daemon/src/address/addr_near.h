@@ -1,5 +1,5 @@
-/* address_near.h -- finding the street a typo was meant for, and only when
- * it cannot be another ("voie approchée", address_match.h).
+/* addr_near.h -- finding the street a typo was meant for, and only when
+ * it cannot be another ("voie approchée", addr_match.h).
  *
  * Distances are optimal string alignment distances (an insertion, a
  * deletion, a substitution or two neighbouring letters swapped count one)
@@ -13,8 +13,8 @@
  * itself), so that a lookup costs one hash probe per letter of the query
  * whatever the size of the reference; the margin is checked against the
  * commune's streets only when a candidate was found. */
-#ifndef RELEVE_ADDRESS_NEAR_H
-#define RELEVE_ADDRESS_NEAR_H
+#ifndef RELEVE_ADDR_NEAR_H
+#define RELEVE_ADDR_NEAR_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +33,6 @@ void releve_addr_near_free(releve_addr_near *ix);
 
 /* The optimal string alignment distance of a and b, or max + 1 when it is
  * larger than max (computed in a band, stopping early). */
-size_t releve_addr_distance(const char *a, const char *b, size_t max);
+size_t releve_addr_near_distance(const char *a, const char *b, size_t max);
 
 #endif

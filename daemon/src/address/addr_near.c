@@ -1,5 +1,5 @@
-/* address_near.c -- see address_near.h. */
-#include "address/address_near.h"
+/* addr_near.c -- see addr_near.h. */
+#include "address/addr_near.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -77,8 +77,7 @@ static uint64_t commune_seed(const char *c) {
   return h;
 }
 
-static int hashes_init(key_hashes *k, const uint64_t *pow, const char *commune,
-                       const char *s) {
+static int hashes_init(key_hashes *k, const uint64_t *pow, const char *commune, const char *s) {
   size_t n = strlen(s), i;
   if (n > KEY_MAX)
     return -ENOSPC;
@@ -96,9 +95,10 @@ static int hashes_init(key_hashes *k, const uint64_t *pow, const char *commune,
 
 /* The hash of the key without letter del, or of the whole key (del == n). */
 static inline uint64_t hash_without(const key_hashes *k, size_t del) {
-  uint64_t h = del >= k->n ? k->prefix[k->n]
-                           : k->prefix[del] * k->pow[k->n - 1 - del] + k->suffix[del + 1];
-  return finish(h ^ (k->seed * 0x9e3779b97f4a7c15ull) ^ (uint64_t)(del >= k->n ? k->n : k->n - 1) << 56);
+  uint64_t h =
+      del >= k->n ? k->prefix[k->n] : k->prefix[del] * k->pow[k->n - 1 - del] + k->suffix[del + 1];
+  return finish(h ^ (k->seed * 0x9e3779b97f4a7c15ull) ^
+                (uint64_t)(del >= k->n ? k->n : k->n - 1) << 56);
 }
 
 /* ---- building ----------------------------------------------------------------- */
@@ -209,7 +209,7 @@ void releve_addr_near_free(releve_addr_near *ix) {
 
 /* ---- distance ------------------------------------------------------------------- */
 
-size_t releve_addr_distance(const char *a, const char *b, size_t max) {
+size_t releve_addr_near_distance(const char *a, const char *b, size_t max) {
   size_t n = strlen(a), m = strlen(b), i, j;
   size_t prev2[KEY_MAX + 1], prev[KEY_MAX + 1], cur[KEY_MAX + 1];
   const size_t big = max + 1;
@@ -293,7 +293,7 @@ int releve_addr_near_find(const releve_addr_near *ix, const char *commune, const
       if (ix->slots[j].check != check || (int32_t)ix->slots[j].street == found)
         continue;
       c = &ix->streets[ix->slots[j].street];
-      if (strcmp(c->commune, commune) != 0 || releve_addr_distance(words, c->words, 1) > 1)
+      if (strcmp(c->commune, commune) != 0 || releve_addr_near_distance(words, c->words, 1) > 1)
         continue;
       if (found >= 0)
         return 0; /* two streets one letter away */
@@ -305,7 +305,7 @@ int releve_addr_near_find(const releve_addr_near *ix, const char *commune, const
   /* The margin: nothing else of the commune within two letters. */
   head = commune_of(ix, commune);
   for (s = head ? head->first : -1; s >= 0; s = ix->streets[s].next)
-    if (s != found && releve_addr_distance(words, ix->streets[s].words, 2) <= 2)
+    if (s != found && releve_addr_near_distance(words, ix->streets[s].words, 2) <= 2)
       return 0;
   *id = ix->streets[found].id;
   return 1;

@@ -1,20 +1,19 @@
-/* address_match.c -- the matching levels (address_match.h). */
-#include "address/address_match.h"
+/* addr_match.c -- the matching levels (addr_match.h). */
+#include "address/addr_match.h"
 
 #include <string.h>
 
-const char *releve_addr_level_name(releve_addr_level level) {
+const char *releve_addr_match_level_name(releve_addr_level level) {
   static const char *const names[] = {"unmatched", "exact", "number", "street", "near"};
   return level < RELEVE_ADDR_LEVELS ? names[level] : "unmatched";
 }
 
-const char *releve_addr_level_label(releve_addr_level level) {
-  static const char *const labels[] = {"non située", "exacte", "numéro", "voie",
-                                       "voie approchée"};
+const char *releve_addr_match_level_label(releve_addr_level level) {
+  static const char *const labels[] = {"non située", "exacte", "numéro", "voie", "voie approchée"};
   return level < RELEVE_ADDR_LEVELS ? labels[level] : labels[0];
 }
 
-const char *releve_addr_miss_label(releve_addr_miss miss) {
+const char *releve_addr_match_miss_label(releve_addr_miss miss) {
   static const char *const why[RELEVE_ADDR_MISSES] = {
       "", "aucune voie lisible",
       "code postal absent, et la voie n'est pas dans un seul arrondissement",
@@ -50,7 +49,7 @@ static int find_street(const releve_addr_ref *ref, const releve_addr_key *key, u
     if (i == 0 && (found || several))
       break; /* as typed: the readings are not needed */
     if (i == 0)
-      n = releve_addr_street_readings(key->street, readings);
+      n = releve_addr_norm_readings(key->street, readings);
   }
   if (found && !several)
     return 1;
@@ -114,7 +113,7 @@ void releve_addr_match(const releve_addr_ref *ref, const releve_addr_fields *fie
                        const char *complement, releve_addr_result *res) {
   releve_addr_key key;
 
-  releve_addr_normalize(fields, &key);
+  releve_addr_norm(fields, &key);
   match_key(ref, &key, res);
   if (res->level == RELEVE_ADDR_UNMATCHED && complement && *complement &&
       (res->miss == RELEVE_ADDR_MISS_EMPTY || res->miss == RELEVE_ADDR_MISS_STREET)) {
@@ -125,7 +124,7 @@ void releve_addr_match(const releve_addr_ref *ref, const releve_addr_fields *fie
     alt.street = complement;
     if (key.street[0] == '\0' || key.number == 0)
       alt.number = NULL;
-    releve_addr_normalize(&alt, &key);
+    releve_addr_norm(&alt, &key);
     match_key(ref, &key, &second);
     if (second.level != RELEVE_ADDR_UNMATCHED)
       *res = second;

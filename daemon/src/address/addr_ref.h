@@ -1,4 +1,4 @@
-/* address.h -- the address reference: which address lies in which QPV or
+/* addr_ref.h -- the address reference: which address lies in which QPV or
  * QVA, loaded once from the configured file ("addresses" in releve.json)
  * and indexed in hash tables so that matching costs a few lookups.
  *
@@ -28,28 +28,31 @@
  * one list, 2015 (QP075012) or 2024 (QN07501M), never both; QVA codes in
  * the city's spelling ("qva_pattern", QVA075001 by default) or either QPV
  * style. Each zone keeps the list it comes from. */
-#ifndef RELEVE_ADDRESS_H
-#define RELEVE_ADDRESS_H
+#ifndef RELEVE_ADDR_REF_H
+#define RELEVE_ADDR_REF_H
 
 #include <jansson.h>
 #include <stddef.h>
 
-#include "util/diag.h"
 #include "referentiel/geo.h"
+#include "util/diag.h"
 
-typedef enum releve_zone_kind { RELEVE_ZONE_QPV = 1, RELEVE_ZONE_QVA = 2 } releve_zone_kind;
+typedef enum releve_addr_zone_kind {
+  RELEVE_ADDR_ZONE_QPV = 1,
+  RELEVE_ADDR_ZONE_QVA = 2
+} releve_addr_zone_kind;
 
-typedef struct releve_zone {
+typedef struct releve_addr_zone {
   char code[16];
-  releve_zone_kind kind;
+  releve_addr_zone_kind kind;
   releve_geo_vintage vintage; /* the list the code belongs to */
-} releve_zone;
+} releve_addr_zone;
 
 typedef struct releve_addr_spec {
-  const char *file;  /* resolved path */
-  const char *format;/* "ban" (NULL too) or "plain" */
-  json_t *columns;   /* renamed columns, may be NULL */
-  const char *zones; /* resolved path of the separate zone file, or NULL */
+  const char *file;   /* resolved path */
+  const char *format; /* "ban" (NULL too) or "plain" */
+  json_t *columns;    /* renamed columns, may be NULL */
+  const char *zones;  /* resolved path of the separate zone file, or NULL */
 } releve_addr_spec;
 
 typedef struct releve_addr_ref releve_addr_ref;
@@ -57,36 +60,34 @@ typedef struct releve_addr_ref releve_addr_ref;
 /* Reads and indexes the reference. Problems (unreadable file, missing
  * column, a zone code that is not one, an address given two zones) go to
  * diags with the file and line. Returns 0, -EINVAL (see diags), -ENOMEM. */
-int releve_addr_ref_load(const releve_addr_spec *spec, releve_addr_ref **out,
-                         releve_diags *diags);
+int releve_addr_ref_load(const releve_addr_spec *spec, releve_addr_ref **out, releve_diags *diags);
 void releve_addr_ref_free(releve_addr_ref *ref);
 
 /* Sizes, for logs and the benchmark. */
 size_t releve_addr_ref_addresses(const releve_addr_ref *ref);
 size_t releve_addr_ref_streets(const releve_addr_ref *ref);
 
-/* ---- the index, for address_match.c --------------------------------------
+/* ---- the index, for addr_match.c --------------------------------------
  * A zone id is 0 for outside the priority geography, k > 0 for
- * releve_addr_ref_zone(ref, k); RELEVE_ZONE_MIXED says that the addresses
- * concerned lie in more than one, RELEVE_ZONE_NONE that there are none. */
-#define RELEVE_ZONE_MIXED (-1)
-#define RELEVE_ZONE_NONE (-2)
+ * releve_addr_ref_zone(ref, k); RELEVE_ADDR_ZONE_MIXED says that the addresses
+ * concerned lie in more than one, RELEVE_ADDR_ZONE_NONE that there are none. */
+#define RELEVE_ADDR_ZONE_MIXED (-1)
+#define RELEVE_ADDR_ZONE_NONE (-2)
 
 /* The street with that commune key and street key: 1 and *id, or 0. */
 int releve_addr_ref_street(const releve_addr_ref *ref, const char *commune, const char *street,
                            unsigned *id);
 /* The street with that street key in whichever commune: 1 and *id when
  * one commune has it, 2 when several do, 0 when none. */
-int releve_addr_ref_street_anywhere(const releve_addr_ref *ref, const char *street,
-                                    unsigned *id);
-/* The one street of the commune that street is a typo of (address_near.h):
+int releve_addr_ref_street_anywhere(const releve_addr_ref *ref, const char *street, unsigned *id);
+/* The one street of the commune that street is a typo of (addr_near.h):
  * 1 and *id, or 0 (none, or more than one it could be). */
-int releve_addr_ref_street_near(const releve_addr_ref *ref, const char *commune,
-                                const char *street, unsigned *id);
+int releve_addr_ref_street_near(const releve_addr_ref *ref, const char *commune, const char *street,
+                                unsigned *id);
 /* The street key ("RUE MYRHA") and commune key ("75118") of a street. */
 const char *releve_addr_ref_street_words(const releve_addr_ref *ref, unsigned id);
 const char *releve_addr_ref_street_commune(const releve_addr_ref *ref, unsigned id);
-/* The zone every address of the street lies in, or RELEVE_ZONE_MIXED. */
+/* The zone every address of the street lies in, or RELEVE_ADDR_ZONE_MIXED. */
 int releve_addr_ref_street_zone(const releve_addr_ref *ref, unsigned id);
 /* The zone of number+suffix ("" for none) in the street. *ban_id (may be
  * NULL) is set to the reference's id of that address, or NULL when the
@@ -97,8 +98,8 @@ int releve_addr_ref_exact(const releve_addr_ref *ref, unsigned id, unsigned numb
  * as above, set only when a single address has that number. */
 int releve_addr_ref_number(const releve_addr_ref *ref, unsigned id, unsigned number,
                            const char **ban_id);
-const releve_zone *releve_addr_ref_zone(const releve_addr_ref *ref, int zone);
+const releve_addr_zone *releve_addr_ref_zone(const releve_addr_ref *ref, int zone);
 /* The zone with that code, or NULL. */
-const releve_zone *releve_addr_ref_zone_by_code(const releve_addr_ref *ref, const char *code);
+const releve_addr_zone *releve_addr_ref_zone_by_code(const releve_addr_ref *ref, const char *code);
 
 #endif

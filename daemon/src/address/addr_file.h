@@ -1,44 +1,44 @@
-/* address_csv.h -- reading the address files: the reference (address.c)
+/* addr_file.h -- reading the address files: the reference (addr_ref.c)
  * and the partners' address lists that `releve addresses check` reads.
  * One line at a time, split in place; ';', ',' or tab recognised from the
  * header; quotes ("" for a quote) and a UTF-8 BOM understood. Problems go
- * to diags with the file and line, at most RELEVE_ADDR_CSV_REPORTED of each
+ * to diags with the file and line, at most RELEVE_ADDR_FILE_REPORTED of each
  * severity before a closing "… and N more". */
-#ifndef RELEVE_ADDRESS_CSV_H
-#define RELEVE_ADDRESS_CSV_H
+#ifndef RELEVE_ADDR_FILE_H
+#define RELEVE_ADDR_FILE_H
 
 #include <jansson.h>
 #include <stdio.h>
 
 #include "util/diag.h"
 
-#define RELEVE_ADDR_CSV_FIELDS 64
-#define RELEVE_ADDR_CSV_REPORTED 20
+#define RELEVE_ADDR_FILE_FIELDS 64
+#define RELEVE_ADDR_FILE_REPORTED 20
 
-typedef struct releve_addr_csv {
+typedef struct releve_addr_file {
   FILE *f;
   const char *path;
   char *line;
   size_t size;
   unsigned long lineno;
   char sep;
-  char *field[RELEVE_ADDR_CSV_FIELDS];
+  char *field[RELEVE_ADDR_FILE_FIELDS];
   size_t n;
   releve_diags *diags;
   unsigned long problems, skipped; /* errors, and lines left out with a warning */
-} releve_addr_csv;
+} releve_addr_file;
 
 /* Opens path and reads its header into field[] (line 1). Returns 0, or
  * -EINVAL when the file cannot be read or is empty (said in diags). Call
- * releve_addr_csv_close in every case. */
-int releve_addr_csv_open(releve_addr_csv *c, const char *path, releve_diags *diags);
+ * releve_addr_file_close in every case. */
+int releve_addr_file_open(releve_addr_file *c, const char *path, releve_diags *diags);
 /* The next line, split: 1, 0 at the end, -EIO on a read error. */
-int releve_addr_csv_next(releve_addr_csv *c);
-void releve_addr_csv_close(releve_addr_csv *c);
+int releve_addr_file_next(releve_addr_file *c);
+void releve_addr_file_close(releve_addr_file *c);
 /* The cell of column col of the current line ("" when absent or col < 0). */
-const char *releve_addr_csv_field(const releve_addr_csv *c, int col);
+const char *releve_addr_file_field(const releve_addr_file *c, int col);
 /* Reports a problem with the current line (counted in problems or skipped). */
-void releve_addr_csv_problem(releve_addr_csv *c, int severity, const char *fmt, ...)
+void releve_addr_file_problem(releve_addr_file *c, int severity, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* The address columns of a reference or of an address list. */
@@ -54,20 +54,20 @@ enum {
   RELEVE_ADDR_COLS
 };
 /* The configuration's names for them ("id", "number", … "qva"). */
-extern const char *const releve_addr_col_keys[RELEVE_ADDR_COLS];
+extern const char *const releve_addr_file_col_keys[RELEVE_ADDR_COLS];
 
 /* The header name of column k: renamed in columns (may be NULL), else the
  * layout's ("ban": numero, rep, nom_voie…; "plain": numero, suffixe, voie…). */
-const char *releve_addr_col_name(const char *format, json_t *columns, int k);
+const char *releve_addr_file_col_name(const char *format, json_t *columns, int k);
 /* Finds each column in the header: col[k] is its index, or -1. With
  * any_layout, a column absent under the layout's name is also looked for
  * under the other layout's. */
-void releve_addr_csv_columns(const releve_addr_csv *c, const char *format, json_t *columns,
-                             int any_layout, int col[RELEVE_ADDR_COLS]);
+void releve_addr_file_columns(const releve_addr_file *c, const char *format, json_t *columns,
+                              int any_layout, int col[RELEVE_ADDR_COLS]);
 /* The index of the first header cell equal to one of names (NULL-ended), or -1. */
-int releve_addr_csv_find(const releve_addr_csv *c, const char *const *names);
+int releve_addr_file_find(const releve_addr_file *c, const char *const *names);
 /* Says in diags that the header lacks column `what` named `name`, listing
  * the columns found. */
-void releve_addr_csv_missing(releve_addr_csv *c, const char *what, const char *name);
+void releve_addr_file_missing(releve_addr_file *c, const char *what, const char *name);
 
 #endif

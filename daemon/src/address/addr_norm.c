@@ -1,6 +1,6 @@
-/* address_norm.c -- see address_norm.h. Works on one short string at a
+/* addr_norm.c -- see addr_norm.h. Works on one short string at a
  * time in fixed buffers: no allocation, so that matching stays fast. */
-#include "address/address_norm.h"
+#include "address/addr_norm.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +37,7 @@ static size_t put_cp(char *out, size_t k, unsigned long cp) {
     return put(out, k, "OE");
   if (cp < 0x100 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0x2BC || cp == 0x2212)
     return put(out, k, " "); /* NBSP, °, quotes, dashes, apostrophes */
-  return put(out, k, "~"); /* a letter we cannot spell: keeps the word unmatched */
+  return put(out, k, "~");   /* a letter we cannot spell: keeps the word unmatched */
 }
 
 /* Decodes UTF-8; a byte that does not start a valid sequence is read as
@@ -102,26 +102,21 @@ typedef struct expansion {
  * lists give two meanings (GAL galerie/général, PTE porte/petite, CR cour/
  * chemin rural, COL col/colonel) are deliberately absent. */
 static const expansion expansions[] = {
-    {"ALL", "ALLEE"},        {"AV", "AVENUE"},        {"AVE", "AVENUE"},
-    {"AVN", "AVENUE"},       {"BD", "BOULEVARD"},     {"BLD", "BOULEVARD"},
-    {"BLVD", "BOULEVARD"},   {"BOUL", "BOULEVARD"},   {"BOULD", "BOULEVARD"},
-    {"BVD", "BOULEVARD"},    {"CAR", "CARREFOUR"},    {"CDT", "COMMANDANT"},
-    {"CHE", "CHEMIN"},       {"CHEM", "CHEMIN"},      {"CHS", "CHAUSSEE"},
-    {"CPT", "CAPITAINE"},    {"CRS", "COURS"},        {"DCT", "DOCTEUR"},
-    {"DOCT", "DOCTEUR"},     {"DR", "DOCTEUR"},       {"ESP", "ESPLANADE"},
-    {"ESPL", "ESPLANADE"},   {"FBG", "FAUBOURG"},     {"FG", "FAUBOURG"},
-    {"GEN", "GENERAL"},      {"GL", "GENERAL"},       {"HAM", "HAMEAU"},
-    {"IMP", "IMPASSE"},      {"LIEUT", "LIEUTENANT"}, {"LNT", "LIEUTENANT"},
-    {"LT", "LIEUTENANT"},    {"MAL", "MARECHAL"},     {"MGR", "MONSEIGNEUR"},
-    {"MME", "MADAME"},       {"ND", "NOTRE DAME"},    {"PAS", "PASSAGE"},
-    {"PASS", "PASSAGE"},     {"PDT", "PRESIDENT"},    {"PGE", "PASSAGE"},
-    {"PL", "PLACE"},         {"PLE", "PASSERELLE"},   {"PROF", "PROFESSEUR"},
-    {"PROM", "PROMENADE"},   {"PRV", "PARVIS"},       {"PSGE", "PASSAGE"},
-    {"PTTE", "PLACETTE"},    {"QU", "QUAI"},          {"R", "RUE"},
-    {"RLE", "RUELLE"},       {"RPT", "ROND POINT"},   {"RTE", "ROUTE"},
-    {"SEN", "SENTIER"},      {"SENT", "SENTIER"},     {"SGT", "SERGENT"},
-    {"SQ", "SQUARE"},        {"SQU", "SQUARE"},       {"ST", "SAINT"},
-    {"STE", "SAINTE"},       {"STES", "SAINTES"},     {"STS", "SAINTS"},
+    {"ALL", "ALLEE"},        {"AV", "AVENUE"},       {"AVE", "AVENUE"},     {"AVN", "AVENUE"},
+    {"BD", "BOULEVARD"},     {"BLD", "BOULEVARD"},   {"BLVD", "BOULEVARD"}, {"BOUL", "BOULEVARD"},
+    {"BOULD", "BOULEVARD"},  {"BVD", "BOULEVARD"},   {"CAR", "CARREFOUR"},  {"CDT", "COMMANDANT"},
+    {"CHE", "CHEMIN"},       {"CHEM", "CHEMIN"},     {"CHS", "CHAUSSEE"},   {"CPT", "CAPITAINE"},
+    {"CRS", "COURS"},        {"DCT", "DOCTEUR"},     {"DOCT", "DOCTEUR"},   {"DR", "DOCTEUR"},
+    {"ESP", "ESPLANADE"},    {"ESPL", "ESPLANADE"},  {"FBG", "FAUBOURG"},   {"FG", "FAUBOURG"},
+    {"GEN", "GENERAL"},      {"GL", "GENERAL"},      {"HAM", "HAMEAU"},     {"IMP", "IMPASSE"},
+    {"LIEUT", "LIEUTENANT"}, {"LNT", "LIEUTENANT"},  {"LT", "LIEUTENANT"},  {"MAL", "MARECHAL"},
+    {"MGR", "MONSEIGNEUR"},  {"MME", "MADAME"},      {"ND", "NOTRE DAME"},  {"PAS", "PASSAGE"},
+    {"PASS", "PASSAGE"},     {"PDT", "PRESIDENT"},   {"PGE", "PASSAGE"},    {"PL", "PLACE"},
+    {"PLE", "PASSERELLE"},   {"PROF", "PROFESSEUR"}, {"PROM", "PROMENADE"}, {"PRV", "PARVIS"},
+    {"PSGE", "PASSAGE"},     {"PTTE", "PLACETTE"},   {"QU", "QUAI"},        {"R", "RUE"},
+    {"RLE", "RUELLE"},       {"RPT", "ROND POINT"},  {"RTE", "ROUTE"},      {"SEN", "SENTIER"},
+    {"SENT", "SENTIER"},     {"SGT", "SERGENT"},     {"SQ", "SQUARE"},      {"SQU", "SQUARE"},
+    {"ST", "SAINT"},         {"STE", "SAINTE"},      {"STES", "SAINTES"},   {"STS", "SAINTS"},
     {"TSSE", "TERRASSE"},    {"VLA", "VILLA"},
 };
 
@@ -145,8 +140,8 @@ static const void *find_word(const char *w, const void *base, size_t n, size_t s
 }
 
 static const char *expand(const char *w, int first) {
-  const expansion *e = find_word(w, expansions, sizeof expansions / sizeof expansions[0],
-                                 sizeof expansions[0]);
+  const expansion *e =
+      find_word(w, expansions, sizeof expansions / sizeof expansions[0], sizeof expansions[0]);
   /* A lone letter is an abbreviation only where the street type stands. */
   if (e == NULL || (w[1] == '\0' && !first))
     return w;
@@ -251,11 +246,11 @@ static int ordinal(const char *w) {
 /* Street types in their full form, sorted: where an address starts after
  * clutter ("Bât C 30 r Julia Bartet": the number before "RUE"). */
 static const char *const types[] = {
-    "ALLEE",    "AVENUE",   "BOULEVARD", "CARREFOUR", "CHAUSSEE", "CHEMIN",    "CITE",
-    "COUR",     "COURS",    "ESPLANADE", "FAUBOURG",  "GALERIE",  "HAMEAU",    "IMPASSE",
-    "JARDIN",   "PARVIS",   "PASSAGE",   "PASSERELLE", "PLACE",   "PLACETTE",  "PONT",
-    "PORT",     "PORTE",    "PROMENADE", "QUAI",      "ROND",     "ROUTE",     "RUE",
-    "RUELLE",   "SENTE",    "SENTIER",   "SQUARE",    "TERRASSE", "VILLA",     "VOIE",
+    "ALLEE",  "AVENUE", "BOULEVARD", "CARREFOUR",  "CHAUSSEE", "CHEMIN",   "CITE",
+    "COUR",   "COURS",  "ESPLANADE", "FAUBOURG",   "GALERIE",  "HAMEAU",   "IMPASSE",
+    "JARDIN", "PARVIS", "PASSAGE",   "PASSERELLE", "PLACE",    "PLACETTE", "PONT",
+    "PORT",   "PORTE",  "PROMENADE", "QUAI",       "ROND",     "ROUTE",    "RUE",
+    "RUELLE", "SENTE",  "SENTIER",   "SQUARE",     "TERRASSE", "VILLA",    "VOIE",
 };
 
 static int suffix_word(const char *w);
@@ -375,8 +370,8 @@ static void drop_words(tokens *t, const char **postcode) {
 /* ---- number and suffix --------------------------------------------------------- */
 
 static void set_suffix(const char *s, char *out) {
-  static const char *const words[][2] = {{"BIS", "B"}, {"TER", "T"}, {"QUATER", "Q"},
-                                         {"QUINQUIES", "C"}};
+  static const char *const words[][2] = {
+      {"BIS", "B"}, {"TER", "T"}, {"QUATER", "Q"}, {"QUINQUIES", "C"}};
   size_t i;
   for (i = 0; i < sizeof words / sizeof words[0]; i++)
     if (strcmp(s, words[i][0]) == 0) {
@@ -414,8 +409,10 @@ static size_t take_number(const tokens *t, size_t at, int more_needed, unsigned 
 
   *number = 0;
   suffix[0] = '\0';
-  if (i < t->n && (!strcmp(t->v[i], "N") || !strcmp(t->v[i], "NO") || !strcmp(t->v[i], "NUM") ||
-                   !strcmp(t->v[i], "NUMERO")) && i + 1 < t->n && has_digit(t->v[i + 1]))
+  if (i < t->n &&
+      (!strcmp(t->v[i], "N") || !strcmp(t->v[i], "NO") || !strcmp(t->v[i], "NUM") ||
+       !strcmp(t->v[i], "NUMERO")) &&
+      i + 1 < t->n && has_digit(t->v[i + 1]))
     i++;
   if (i >= t->n || t->v[i][0] < '0' || t->v[i][0] > '9')
     return 0;
@@ -459,7 +456,7 @@ static int street_words(const tokens *t, size_t from, char *out, size_t size) {
   return len ? 0 : -EINVAL;
 }
 
-int releve_addr_street_key(const char *s, char *out, size_t size) {
+int releve_addr_norm_street(const char *s, char *out, size_t size) {
   tokens t;
   fold(s, &t);
   return street_words(&t, 0, out, size);
@@ -479,8 +476,8 @@ static const struct {
 
 #define N_AMBIGUOUS (sizeof ambiguous / sizeof ambiguous[0])
 
-size_t releve_addr_street_readings(const char *street,
-                                   char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]) {
+size_t releve_addr_norm_readings(const char *street,
+                                 char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]) {
   const char *word[MAX_TOKENS];
   size_t len[MAX_TOKENS], choice[MAX_TOKENS], nw = 0, n = 0, i, k;
   int amb[MAX_TOKENS], any = 0;
@@ -530,7 +527,7 @@ size_t releve_addr_street_readings(const char *street,
 
 /* ---- commune ----------------------------------------------------------------------- */
 
-int releve_addr_commune(const char *postcode, const char *city, char *out, size_t size) {
+int releve_addr_norm_commune(const char *postcode, const char *city, char *out, size_t size) {
   char digits[8];
   size_t k = 0;
   const char *p;
@@ -574,7 +571,7 @@ int releve_addr_commune(const char *postcode, const char *city, char *out, size_
 
 /* ---- the whole address ------------------------------------------------------------------ */
 
-int releve_addr_normalize(const releve_addr_fields *f, releve_addr_key *key) {
+int releve_addr_norm(const releve_addr_fields *f, releve_addr_key *key) {
   tokens t, num;
   const char *postcode = f->postcode && *f->postcode ? f->postcode : NULL;
   const char *found_postcode = NULL;
@@ -608,8 +605,8 @@ int releve_addr_normalize(const releve_addr_fields *f, releve_addr_key *key) {
     if (s.n == 1 && strlen(s.v[0]) < RELEVE_ADDR_SUFFIX_MAX)
       set_suffix(s.v[0], key->suffix);
   }
-  if (releve_addr_commune(postcode ? postcode : found_postcode, f->city, key->commune,
-                          sizeof key->commune) != 0)
+  if (releve_addr_norm_commune(postcode ? postcode : found_postcode, f->city, key->commune,
+                               sizeof key->commune) != 0)
     key->commune[0] = '\0';
   rc = street_words(&t, used, key->street, sizeof key->street);
   if (rc)

@@ -1,12 +1,12 @@
-/* address.c -- loading and indexing the address reference (address.h).
+/* addr_ref.c -- loading and indexing the address reference (addr_ref.h).
  *
  * Three open-addressing hash tables, filled once at load: streets (commune
  * and street key → street id and the zone of the whole street), addresses
  * (street, number, suffix → zone) and numbers (street, number → zone of
  * every suffix). Each keeps the zones merged: an address, number or street
- * found in two zones is marked RELEVE_ZONE_MIXED and never matched at that
+ * found in two zones is marked RELEVE_ADDR_ZONE_MIXED and never matched at that
  * level. */
-#include "address/address.h"
+#include "address/addr_ref.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -14,15 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address/address_csv.h"
-#include "address/address_near.h"
-#include "address/address_norm.h"
+#include "address/addr_file.h"
+#include "address/addr_near.h"
+#include "address/addr_norm.h"
 #include "referentiel/geo.h"
 
 /* A street: key is "commune \x1f words \0 commune \0" in one allocation,
  * so that the commune and the words can also be read on their own. In the
  * table of names (street words alone), zone is the id of the one street
- * with that name, or RELEVE_ZONE_MIXED when several communes have it. */
+ * with that name, or RELEVE_ADDR_ZONE_MIXED when several communes have it. */
 typedef struct street {
   char *key;
   const char *words, *commune;
@@ -224,10 +224,10 @@ static int lookup(const releve_addr_ref *r, const slots *t, const items *it, uns
   if (ban_id)
     *ban_id = NULL;
   if (t->cap == 0)
-    return RELEVE_ZONE_NONE;
+    return RELEVE_ADDR_ZONE_NONE;
   j = find_entry(t, it, id, number, suffix, h);
   if (t->v[j] == 0)
-    return RELEVE_ZONE_NONE;
+    return RELEVE_ADDR_ZONE_NONE;
   e = &((const entry *)it->v)[t->v[j] - 1];
   if (ban_id && e->id)
     *ban_id = (const char *)r->ids.v + e->id - 1;
@@ -244,13 +244,13 @@ int releve_addr_ref_number(const releve_addr_ref *r, unsigned id, unsigned numbe
   return lookup(r, &r->number_slots, &r->numbers, id, number, 0, ban_id);
 }
 
-const releve_zone *releve_addr_ref_zone(const releve_addr_ref *r, int zone) {
-  return zone > 0 && (size_t)zone <= r->zones.n ? &((const releve_zone *)r->zones.v)[zone - 1]
+const releve_addr_zone *releve_addr_ref_zone(const releve_addr_ref *r, int zone) {
+  return zone > 0 && (size_t)zone <= r->zones.n ? &((const releve_addr_zone *)r->zones.v)[zone - 1]
                                                 : NULL;
 }
 
-const releve_zone *releve_addr_ref_zone_by_code(const releve_addr_ref *r, const char *code) {
-  const releve_zone *z = r->zones.v;
+const releve_addr_zone *releve_addr_ref_zone_by_code(const releve_addr_ref *r, const char *code) {
+  const releve_addr_zone *z = r->zones.v;
   size_t i;
   for (i = 0; i < r->zones.n; i++)
     if (strcmp(z[i].code, code) == 0)
@@ -263,12 +263,12 @@ size_t releve_addr_ref_streets(const releve_addr_ref *r) { return r->streets.n; 
 
 /* ---- building ------------------------------------------------------------ */
 
-static int merge(int old, int zone) { return old == zone ? old : RELEVE_ZONE_MIXED; }
+static int merge(int old, int zone) { return old == zone ? old : RELEVE_ADDR_ZONE_MIXED; }
 
 /* Adds key (n bytes; words and commune after it, see street) to the
  * table, or merges zone into the one there. *created says which. */
-static int add_key(items *it, slots *t, const char *key, size_t n, const char *commune,
-                   int zone, uint32_t *id, int *created) {
+static int add_key(items *it, slots *t, const char *key, size_t n, const char *commune, int zone,
+                   uint32_t *id, int *created) {
   uint64_t h = key_hash(key, n);
   size_t j, cn = strlen(commune);
   street *s;
@@ -313,8 +313,8 @@ static int add_street(releve_addr_ref *r, const char *commune, const char *words
   if (!created)
     return 0;
   s = &((const street *)r->streets.v)[*id];
-  if ((rc = add_key(&r->names, &r->name_slots, words, strlen(words), "", (int)*id, &name,
-                    &created)))
+  if ((rc =
+           add_key(&r->names, &r->name_slots, words, strlen(words), "", (int)*id, &name, &created)))
     return rc;
   return releve_addr_near_add(&r->near, s->commune, s->words, *id);
 }
@@ -342,8 +342,8 @@ static int keep_id(releve_addr_ref *r, const char *id, uint32_t *off) {
   return 0;
 }
 
-static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t suffix,
-                     int zone, uint32_t id) {
+static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t suffix, int zone,
+                     uint32_t id) {
   uint64_t h = mix(st, number, suffix);
   size_t j;
   entry *e;
@@ -374,19 +374,19 @@ static int add_entry(slots *t, items *it, uint32_t st, uint32_t number, uint64_t
  * quartier code, -EEXIST given the other kind before, -EPROTO a city QVA
  * code given as a QPV, -EXDEV a QPV code of another list than the first
  * one met (the 2015 and 2024 lists do not mix). */
-static int zone_id(releve_addr_ref *r, const char *code, releve_zone_kind kind,
+static int zone_id(releve_addr_ref *r, const char *code, releve_addr_zone_kind kind,
                    unsigned long line) {
   releve_geo_vintage v = releve_geo_vintage_of(code);
-  releve_zone *z = r->zones.v;
+  releve_addr_zone *z = r->zones.v;
   size_t i;
   for (i = 0; i < r->zones.n; i++)
     if (strcmp(z[i].code, code) == 0)
       return z[i].kind == kind ? (int)i + 1 : -EEXIST;
   if (v == RELEVE_GEO_NOT_QUARTIER || strlen(code) >= sizeof z->code)
     return -EINVAL;
-  if (kind == RELEVE_ZONE_QPV && v == RELEVE_GEO_QVA_CITY)
+  if (kind == RELEVE_ADDR_ZONE_QPV && v == RELEVE_GEO_QVA_CITY)
     return -EPROTO;
-  if (kind == RELEVE_ZONE_QPV) {
+  if (kind == RELEVE_ADDR_ZONE_QPV) {
     if (r->qpv_vintage && r->qpv_vintage != v)
       return -EXDEV;
     if (!r->qpv_vintage) {
@@ -414,48 +414,53 @@ static int zone_id(releve_addr_ref *r, const char *code, releve_zone_kind kind,
 #define C_QVA RELEVE_ADDR_COL_QVA
 #define C_N RELEVE_ADDR_COLS
 
-typedef releve_addr_csv csv;
+typedef releve_addr_file csv;
 
 /* The zone of the current line from its qpv/qva cells: 0 outside. */
 static int line_zone(releve_addr_ref *r, csv *c, const char *qpv, const char *qva) {
   const char *code = *qpv ? qpv : qva;
   int z;
   if (*qpv && *qva) {
-    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR, "the address is given both a QPV (%s) and a QVA (%s)", qpv, qva);
+    releve_addr_file_problem(c, RELEVE_DIAG_ERROR,
+                             "the address is given both a QPV (%s) and a QVA (%s)", qpv, qva);
     return -EINVAL;
   }
   if (*code == '\0')
     return 0;
-  z = zone_id(r, code, *qpv ? RELEVE_ZONE_QPV : RELEVE_ZONE_QVA, c->lineno);
+  z = zone_id(r, code, *qpv ? RELEVE_ADDR_ZONE_QPV : RELEVE_ADDR_ZONE_QVA, c->lineno);
   if (z == -EINVAL)
-    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
-            "\"%s\" is not a quartier code: QP075012 (2015 QPV list), QN07501M (2024 QPV "
-            "list) or a QVA code of the city such as QVA075001 (addresses.qva_pattern) "
-            "expected",
-            code);
+    releve_addr_file_problem(
+        c, RELEVE_DIAG_ERROR,
+        "\"%s\" is not a quartier code: QP075012 (2015 QPV list), QN07501M (2024 QPV "
+        "list) or a QVA code of the city such as QVA075001 (addresses.qva_pattern) "
+        "expected",
+        code);
   else if (z == -EEXIST)
-    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
-            "\"%s\" is given here as a %s and on an earlier line as a %s; a quartier is "
-            "never both QPV and QVA",
-            code, *qpv ? "QPV" : "QVA", *qpv ? "QVA" : "QPV");
+    releve_addr_file_problem(
+        c, RELEVE_DIAG_ERROR,
+        "\"%s\" is given here as a %s and on an earlier line as a %s; a quartier is "
+        "never both QPV and QVA",
+        code, *qpv ? "QPV" : "QVA", *qpv ? "QVA" : "QPV");
   else if (z == -EPROTO)
-    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
-            "\"%s\" is a QVA code (addresses.qva_pattern) in the qpv column; put it in the "
-            "qva column",
-            code);
+    releve_addr_file_problem(
+        c, RELEVE_DIAG_ERROR,
+        "\"%s\" is a QVA code (addresses.qva_pattern) in the qpv column; put it in the "
+        "qva column",
+        code);
   else if (z == -EXDEV)
-    releve_addr_csv_problem(c, RELEVE_DIAG_ERROR,
-            "\"%s\" is a code of the %s but line %lu gives one of the %s: the QPV list "
-            "changed in 2024 and one reference follows one list",
-            code, releve_geo_vintage_label(releve_geo_vintage_of(code)), r->qpv_vintage_line,
-            releve_geo_vintage_label(r->qpv_vintage));
+    releve_addr_file_problem(
+        c, RELEVE_DIAG_ERROR,
+        "\"%s\" is a code of the %s but line %lu gives one of the %s: the QPV list "
+        "changed in 2024 and one reference follows one list",
+        code, releve_geo_vintage_label(releve_geo_vintage_of(code)), r->qpv_vintage_line,
+        releve_geo_vintage_label(r->qpv_vintage));
   return z == -ENOMEM ? z : z < 0 ? -EINVAL : z;
 }
 
 /* Says which column of the layout is missing. */
 static void missing_column(csv *c, const releve_addr_spec *spec, int k) {
-  releve_addr_csv_missing(c, releve_addr_col_keys[k],
-                          releve_addr_col_name(spec->format, spec->columns, k));
+  releve_addr_file_missing(c, releve_addr_file_col_keys[k],
+                           releve_addr_file_col_name(spec->format, spec->columns, k));
 }
 
 /* The separate zone file: id → zone, as a street table keyed by the id. */
@@ -464,25 +469,26 @@ static int load_zones(releve_addr_ref *r, const releve_addr_spec *spec, releve_a
   csv c;
   int col[C_N], rc;
 
-  if ((rc = releve_addr_csv_open(&c, spec->zones, diags)) != 0) {
-    releve_addr_csv_close(&c);
+  if ((rc = releve_addr_file_open(&c, spec->zones, diags)) != 0) {
+    releve_addr_file_close(&c);
     return rc;
   }
-  releve_addr_csv_columns(&c, spec->format, spec->columns, 0, col);
+  releve_addr_file_columns(&c, spec->format, spec->columns, 0, col);
   if (col[C_ID] < 0 || (col[C_QPV] < 0 && col[C_QVA] < 0)) {
     missing_column(&c, spec, col[C_ID] < 0 ? C_ID : C_QPV);
-    releve_addr_csv_close(&c);
+    releve_addr_file_close(&c);
     return -EINVAL;
   }
-  while ((rc = releve_addr_csv_next(&c)) > 0) {
-    int z = line_zone(r, &c, releve_addr_csv_field(&c, col[C_QPV]), releve_addr_csv_field(&c, col[C_QVA]));
-    if (z == -ENOMEM || (z >= 0 && add_id(ids, releve_addr_csv_field(&c, col[C_ID]), z) != 0)) {
+  while ((rc = releve_addr_file_next(&c)) > 0) {
+    int z = line_zone(r, &c, releve_addr_file_field(&c, col[C_QPV]),
+                      releve_addr_file_field(&c, col[C_QVA]));
+    if (z == -ENOMEM || (z >= 0 && add_id(ids, releve_addr_file_field(&c, col[C_ID]), z) != 0)) {
       rc = -ENOMEM;
       break;
     }
   }
   rc = rc < 0 ? rc : c.problems ? -EINVAL : 0;
-  releve_addr_csv_close(&c);
+  releve_addr_file_close(&c);
   return rc;
 }
 
@@ -496,22 +502,24 @@ static int load_reference(releve_addr_ref *r, const releve_addr_spec *spec,
   csv c;
   int col[C_N], rc;
 
-  if ((rc = releve_addr_csv_open(&c, spec->file, diags)) != 0) {
-    releve_addr_csv_close(&c);
+  if ((rc = releve_addr_file_open(&c, spec->file, diags)) != 0) {
+    releve_addr_file_close(&c);
     return rc;
   }
-  releve_addr_csv_columns(&c, spec->format, spec->columns, 0, col);
+  releve_addr_file_columns(&c, spec->format, spec->columns, 0, col);
   rc = 0;
   if (col[C_NUMBER] < 0 || col[C_STREET] < 0 || (col[C_POSTCODE] < 0 && col[C_INSEE] < 0) ||
       (ids ? col[C_ID] < 0 : col[C_QPV] < 0 && col[C_QVA] < 0)) {
-    int k = col[C_NUMBER] < 0 ? C_NUMBER : col[C_STREET] < 0 ? C_STREET
+    int k = col[C_NUMBER] < 0                         ? C_NUMBER
+            : col[C_STREET] < 0                       ? C_STREET
             : col[C_POSTCODE] < 0 && col[C_INSEE] < 0 ? C_POSTCODE
-            : ids ? C_ID : C_QPV;
+            : ids                                     ? C_ID
+                                                      : C_QPV;
     missing_column(&c, spec, k);
-    releve_addr_csv_close(&c);
+    releve_addr_file_close(&c);
     return -EINVAL;
   }
-  while ((rc = releve_addr_csv_next(&c)) > 0) {
+  while ((rc = releve_addr_file_next(&c)) > 0) {
     releve_addr_fields f;
     releve_addr_key key;
     uint32_t st, id;
@@ -520,39 +528,41 @@ static int load_reference(releve_addr_ref *r, const releve_addr_spec *spec,
     if (c.n == 1 && c.field[0][0] == '\0')
       continue;
     memset(&f, 0, sizeof f);
-    f.number = releve_addr_csv_field(&c, col[C_NUMBER]);
-    f.suffix = releve_addr_csv_field(&c, col[C_SUFFIX]);
-    f.street = releve_addr_csv_field(&c, col[C_STREET]);
-    f.postcode = *releve_addr_csv_field(&c, col[C_POSTCODE]) ? releve_addr_csv_field(&c, col[C_POSTCODE])
-                                              : releve_addr_csv_field(&c, col[C_INSEE]);
+    f.number = releve_addr_file_field(&c, col[C_NUMBER]);
+    f.suffix = releve_addr_file_field(&c, col[C_SUFFIX]);
+    f.street = releve_addr_file_field(&c, col[C_STREET]);
+    f.postcode = *releve_addr_file_field(&c, col[C_POSTCODE])
+                     ? releve_addr_file_field(&c, col[C_POSTCODE])
+                     : releve_addr_file_field(&c, col[C_INSEE]);
     /* A line without a street or commune cannot be matched by anyone: it
      * is left out with a warning. One without a usable number still tells
      * which zone its street lies in. */
-    if (releve_addr_normalize(&f, &key) != 0 || key.commune[0] == '\0') {
-      releve_addr_csv_problem(&c, RELEVE_DIAG_WARNING,
-              "unreadable address left out (street \"%s\", postcode \"%s\")", f.street,
-              f.postcode);
+    if (releve_addr_norm(&f, &key) != 0 || key.commune[0] == '\0') {
+      releve_addr_file_problem(&c, RELEVE_DIAG_WARNING,
+                               "unreadable address left out (street \"%s\", postcode \"%s\")",
+                               f.street, f.postcode);
       continue;
     }
-    z = ids ? zone_of_id(ids, releve_addr_csv_field(&c, col[C_ID]))
-            : line_zone(r, &c, releve_addr_csv_field(&c, col[C_QPV]), releve_addr_csv_field(&c, col[C_QVA]));
-    if (z == RELEVE_ZONE_MIXED)
-      releve_addr_csv_problem(&c, RELEVE_DIAG_ERROR, "id \"%s\" is given two zones in %s",
-              releve_addr_csv_field(&c, col[C_ID]), spec->zones);
-    if (z == -EINVAL || z == RELEVE_ZONE_MIXED)
+    z = ids ? zone_of_id(ids, releve_addr_file_field(&c, col[C_ID]))
+            : line_zone(r, &c, releve_addr_file_field(&c, col[C_QPV]),
+                        releve_addr_file_field(&c, col[C_QVA]));
+    if (z == RELEVE_ADDR_ZONE_MIXED)
+      releve_addr_file_problem(&c, RELEVE_DIAG_ERROR, "id \"%s\" is given two zones in %s",
+                               releve_addr_file_field(&c, col[C_ID]), spec->zones);
+    if (z == -EINVAL || z == RELEVE_ADDR_ZONE_MIXED)
       continue;
     if (z < 0 || add_street(r, key.commune, key.street, z, &st) ||
-        keep_id(r, releve_addr_csv_field(&c, col[C_ID]), &id) ||
-        (key.number && (add_entry(&r->entry_slots, &r->entries, st, key.number,
-                                  pack_suffix(key.suffix), z, id) ||
-                        add_entry(&r->number_slots, &r->numbers, st, key.number, 0, z, id)))) {
+        keep_id(r, releve_addr_file_field(&c, col[C_ID]), &id) ||
+        (key.number &&
+         (add_entry(&r->entry_slots, &r->entries, st, key.number, pack_suffix(key.suffix), z, id) ||
+          add_entry(&r->number_slots, &r->numbers, st, key.number, 0, z, id)))) {
       rc = -ENOMEM;
       break;
     }
     r->addresses++;
   }
   rc = rc < 0 ? rc : c.problems ? -EINVAL : 0;
-  releve_addr_csv_close(&c);
+  releve_addr_file_close(&c);
   return rc;
 }
 
@@ -560,7 +570,7 @@ static void init(releve_addr_ref *r) {
   memset(r, 0, sizeof *r);
   r->streets.size = r->names.size = sizeof(street);
   r->entries.size = r->numbers.size = sizeof(entry);
-  r->zones.size = sizeof(releve_zone);
+  r->zones.size = sizeof(releve_addr_zone);
   r->ids.size = 1;
 }
 
@@ -583,8 +593,7 @@ static void release(releve_addr_ref *r) {
   releve_addr_near_free(r->near);
 }
 
-int releve_addr_ref_load(const releve_addr_spec *spec, releve_addr_ref **out,
-                         releve_diags *diags) {
+int releve_addr_ref_load(const releve_addr_spec *spec, releve_addr_ref **out, releve_diags *diags) {
   releve_addr_ref *r = malloc(sizeof *r);
   releve_addr_ref ids; /* the separate zone file: id → zone */
   int rc = 0;

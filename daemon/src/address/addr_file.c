@@ -1,5 +1,5 @@
-/* address_csv.c -- see address_csv.h. */
-#include "address/address_csv.h"
+/* addr_file.c -- see addr_file.h. */
+#include "address/addr_file.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -8,17 +8,17 @@
 
 #include "util/buf.h"
 
-const char *const releve_addr_col_keys[RELEVE_ADDR_COLS] = {
+const char *const releve_addr_file_col_keys[RELEVE_ADDR_COLS] = {
     "id", "number", "suffix", "street", "postcode", "insee", "qpv", "qva"};
 static const char *const ban_names[RELEVE_ADDR_COLS] = {
     "id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "qpv", "qva"};
 static const char *const plain_names[RELEVE_ADDR_COLS] = {
     "id", "numero", "suffixe", "voie", "code_postal", "code_insee", "qpv", "qva"};
 
-void releve_addr_csv_problem(releve_addr_csv *c, int severity, const char *fmt, ...) {
+void releve_addr_file_problem(releve_addr_file *c, int severity, const char *fmt, ...) {
   releve_buf b = RELEVE_BUF_INIT;
   va_list ap;
-  if (++*(severity == RELEVE_DIAG_ERROR ? &c->problems : &c->skipped) > RELEVE_ADDR_CSV_REPORTED)
+  if (++*(severity == RELEVE_DIAG_ERROR ? &c->problems : &c->skipped) > RELEVE_ADDR_FILE_REPORTED)
     return;
   va_start(ap, fmt);
   releve_buf_vaddf(&b, fmt, ap);
@@ -29,12 +29,12 @@ void releve_addr_csv_problem(releve_addr_csv *c, int severity, const char *fmt, 
 }
 
 /* Splits the current line in place: quoted fields, "" for a quote. */
-static void split(releve_addr_csv *c) {
+static void split(releve_addr_file *c) {
   char *p = c->line, *out;
   c->n = 0;
   for (;;) {
     int quoted = *p == '"';
-    if (c->n == RELEVE_ADDR_CSV_FIELDS)
+    if (c->n == RELEVE_ADDR_FILE_FIELDS)
       return;
     c->field[c->n++] = out = p + quoted;
     if (quoted) {
@@ -63,7 +63,7 @@ static void split(releve_addr_csv *c) {
   }
 }
 
-int releve_addr_csv_next(releve_addr_csv *c) {
+int releve_addr_file_next(releve_addr_file *c) {
   ssize_t n = getline(&c->line, &c->size, c->f);
   if (n < 0)
     return ferror(c->f) ? -EIO : 0;
@@ -74,7 +74,7 @@ int releve_addr_csv_next(releve_addr_csv *c) {
   return 1;
 }
 
-int releve_addr_csv_open(releve_addr_csv *c, const char *path, releve_diags *diags) {
+int releve_addr_file_open(releve_addr_file *c, const char *path, releve_diags *diags) {
   const char *p;
   int counts[3] = {0, 0, 0}, rc;
 
@@ -101,10 +101,10 @@ int releve_addr_csv_open(releve_addr_csv *c, const char *path, releve_diags *dia
     else if (*p == '\t')
       counts[2]++;
   c->sep = counts[0] >= counts[1] && counts[0] >= counts[2] ? ';'
-           : counts[1] >= counts[2]                        ? ','
-                                                           : '\t';
+           : counts[1] >= counts[2]                         ? ','
+                                                            : '\t';
   rewind(c->f);
-  rc = releve_addr_csv_next(c);
+  rc = releve_addr_file_next(c);
   if (rc <= 0)
     return -EIO;
   if (strncmp(c->field[0], "\xef\xbb\xbf", 3) == 0)
@@ -112,15 +112,14 @@ int releve_addr_csv_open(releve_addr_csv *c, const char *path, releve_diags *dia
   return 0;
 }
 
-void releve_addr_csv_close(releve_addr_csv *c) {
-  if (c->problems > RELEVE_ADDR_CSV_REPORTED)
+void releve_addr_file_close(releve_addr_file *c) {
+  if (c->problems > RELEVE_ADDR_FILE_REPORTED)
     releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->path, "addresses", 0, 0,
-                     "… and %lu more lines with problems",
-                     c->problems - RELEVE_ADDR_CSV_REPORTED);
-  if (c->skipped > RELEVE_ADDR_CSV_REPORTED)
+                     "… and %lu more lines with problems", c->problems - RELEVE_ADDR_FILE_REPORTED);
+  if (c->skipped > RELEVE_ADDR_FILE_REPORTED)
     releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->path, "addresses", 0, 0,
                      "… and %lu more unreadable addresses left out",
-                     c->skipped - RELEVE_ADDR_CSV_REPORTED);
+                     c->skipped - RELEVE_ADDR_FILE_REPORTED);
   if (c->f)
     fclose(c->f);
   free(c->line);
@@ -128,18 +127,18 @@ void releve_addr_csv_close(releve_addr_csv *c) {
   c->line = NULL;
 }
 
-const char *releve_addr_csv_field(const releve_addr_csv *c, int col) {
+const char *releve_addr_file_field(const releve_addr_file *c, int col) {
   return col >= 0 && (size_t)col < c->n ? c->field[col] : "";
 }
 
-const char *releve_addr_col_name(const char *format, json_t *columns, int k) {
-  const char *name = json_string_value(json_object_get(columns, releve_addr_col_keys[k]));
+const char *releve_addr_file_col_name(const char *format, json_t *columns, int k) {
+  const char *name = json_string_value(json_object_get(columns, releve_addr_file_col_keys[k]));
   if (name)
     return name;
   return format && strcmp(format, "plain") == 0 ? plain_names[k] : ban_names[k];
 }
 
-int releve_addr_csv_find(const releve_addr_csv *c, const char *const *names) {
+int releve_addr_file_find(const releve_addr_file *c, const char *const *names) {
   size_t i;
   for (; *names; names++)
     for (i = 0; i < c->n; i++)
@@ -148,20 +147,20 @@ int releve_addr_csv_find(const releve_addr_csv *c, const char *const *names) {
   return -1;
 }
 
-void releve_addr_csv_columns(const releve_addr_csv *c, const char *format, json_t *columns,
-                             int any_layout, int col[RELEVE_ADDR_COLS]) {
+void releve_addr_file_columns(const releve_addr_file *c, const char *format, json_t *columns,
+                              int any_layout, int col[RELEVE_ADDR_COLS]) {
   int k;
   for (k = 0; k < RELEVE_ADDR_COLS; k++) {
-    const char *names[4] = {releve_addr_col_name(format, columns, k), NULL, NULL, NULL};
+    const char *names[4] = {releve_addr_file_col_name(format, columns, k), NULL, NULL, NULL};
     if (any_layout) {
       names[1] = ban_names[k];
       names[2] = plain_names[k];
     }
-    col[k] = releve_addr_csv_find(c, names);
+    col[k] = releve_addr_file_find(c, names);
   }
 }
 
-void releve_addr_csv_missing(releve_addr_csv *c, const char *what, const char *name) {
+void releve_addr_file_missing(releve_addr_file *c, const char *what, const char *name) {
   releve_buf found = RELEVE_BUF_INIT;
   size_t i;
   for (i = 0; i < c->n; i++)

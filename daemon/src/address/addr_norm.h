@@ -1,4 +1,4 @@
-/* address_norm.h -- addresses as agencies type them, made comparable with
+/* addr_norm.h -- addresses as agencies type them, made comparable with
  * the address reference.
  *
  * Both sides go through the same functions, so "12 BD DE LA VILLETTE",
@@ -12,7 +12,7 @@
  *   from the BANO and addok lists (tests/fixtures/addresses/); words
  *   that mean two things in those lists (GAL, PTE, CR, COL) are left
  *   alone, so that they cannot make a wrong street (the matcher tries
- *   each reading, releve_addr_street_readings);
+ *   each reading, releve_addr_norm_readings);
  *   articles (DE, DU, DES, LA, LE, LES, L', D', AU, AUX) dropped;
  *   clutter: BP 123, CS 40001, TSA 12345, CIDEX 12, Cedex 07, floor
  *   (3e étage, RDC), Bâtiment/Bât/Immeuble X, Escalier/Esc X, Appt,
@@ -28,10 +28,10 @@
  *   postcodes 75001-75020 and 75116 as the INSEE code (75101-75120);
  *   "Paris 18e" in the city field when the postcode is missing.
  *
- * Nothing here guesses: a typo stays a typo (address_near.h decides
+ * Nothing here guesses: a typo stays a typo (addr_near.h decides
  * whether it can only be one street). */
-#ifndef RELEVE_ADDRESS_NORM_H
-#define RELEVE_ADDRESS_NORM_H
+#ifndef RELEVE_ADDR_NORM_H
+#define RELEVE_ADDR_NORM_H
 
 #include <stddef.h>
 
@@ -50,19 +50,19 @@ typedef struct releve_addr_fields {
 
 /* The comparable form. */
 typedef struct releve_addr_key {
-  unsigned number;                      /* 0: no usable number */
-  char suffix[RELEVE_ADDR_SUFFIX_MAX];  /* "" or "B", "T", "Q", "C", "A", "P1"… */
-  char street[RELEVE_ADDR_STREET_MAX];  /* "RUE GOUTTE OR" */
-  char commune[RELEVE_ADDR_COMMUNE_MAX];/* "75118"; another commune's postcode as is */
+  unsigned number;                       /* 0: no usable number */
+  char suffix[RELEVE_ADDR_SUFFIX_MAX];   /* "" or "B", "T", "Q", "C", "A", "P1"… */
+  char street[RELEVE_ADDR_STREET_MAX];   /* "RUE GOUTTE OR" */
+  char commune[RELEVE_ADDR_COMMUNE_MAX]; /* "75118"; another commune's postcode as is */
 } releve_addr_key;
 
 /* Fills key from fields. Returns 0, or -EINVAL when no street is left
  * (key->street is then empty; the other members are still filled). */
-int releve_addr_normalize(const releve_addr_fields *fields, releve_addr_key *key);
+int releve_addr_norm(const releve_addr_fields *fields, releve_addr_key *key);
 
 /* The canonical street words of s alone (no number handling), for tests
  * and the reference's aliases. Returns 0, -EINVAL when empty, -ENOSPC. */
-int releve_addr_street_key(const char *s, char *out, size_t size);
+int releve_addr_norm_street(const char *s, char *out, size_t size);
 
 /* The readings of a street key whose words have two meanings in the BANO
  * and addok lists ("AVENUE PTE MONTMARTRE" → "AVENUE PORTE MONTMARTRE",
@@ -71,11 +71,11 @@ int releve_addr_street_key(const char *s, char *out, size_t size);
  * RELEVE_ADDR_READINGS readings. Returns how many were written (0 when the
  * key has no such word). */
 #define RELEVE_ADDR_READINGS 9
-size_t releve_addr_street_readings(const char *street,
-                                   char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]);
+size_t releve_addr_norm_readings(const char *street,
+                                 char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]);
 
 /* The commune key from a postcode or INSEE code, else from a city such as
  * "Paris 18e". Returns 0, or -EINVAL (out is then ""). */
-int releve_addr_commune(const char *postcode, const char *city, char *out, size_t size);
+int releve_addr_norm_commune(const char *postcode, const char *city, char *out, size_t size);
 
 #endif
