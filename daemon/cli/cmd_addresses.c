@@ -30,7 +30,7 @@ static const char *const miss_keys[RELEVE_ADDR_MISSES] = {"", "empty", "commune"
 
 typedef struct check {
   const releve_addr_ref *ref;
-  releve_addr_file csv;
+  releve_addr_file file;
   int col[RELEVE_ADDR_COLS], complement, city;
   unsigned long rows, level[RELEVE_ADDR_LEVELS], miss[RELEVE_ADDR_MISSES], qpv, qva, outside;
   json_t *out; /* --json: the rows, printed at the end */
@@ -102,7 +102,7 @@ static void row_text(unsigned long line, const releve_addr_result *r) {
 }
 
 static int place(check *k) {
-  const releve_addr_file *c = &k->csv;
+  const releve_addr_file *c = &k->file;
   const int *col = k->col;
   releve_addr_fields f;
   releve_addr_result r;
@@ -196,43 +196,41 @@ static int run(check *k, releve_cli *cli, const char *path) {
   struct stat st;
   int rc;
 
-  if (releve_addr_file_open(&k->csv, path, &d) != 0) {
+  if (releve_addr_file_open(&k->file, path, &d) != 0) {
     releve_diags_print(&d, stderr);
     releve_diags_free(&d);
     return CLI_FAIL;
   }
-  releve_addr_file_columns(&k->csv, format, json_object_get(spec, "columns"), 1, k->col);
+  releve_addr_file_columns(&k->file, format, json_object_get(spec, "columns"), 1, k->col);
   if (k->col[RELEVE_ADDR_COL_STREET] < 0) {
-    releve_addr_file_missing(&k->csv, "street",
+    releve_addr_file_missing(&k->file, "street",
                              releve_addr_file_col_name(format, json_object_get(spec, "columns"),
                                                        RELEVE_ADDR_COL_STREET));
     releve_diags_print(&d, stderr);
     releve_diags_free(&d);
     return CLI_FAIL;
   }
-  k->complement = releve_addr_file_find(&k->csv, complements);
-  k->city = releve_addr_file_find(&k->csv, cities);
-  k->size = fstat(fileno(k->csv.f), &st) == 0 ? (long long)st.st_size : 0;
+  k->complement = releve_addr_file_find(&k->file, complements);
+  k->city = releve_addr_file_find(&k->file, cities);
+  k->size = fstat(fileno(k->file.f), &st) == 0 ? (long long)st.st_size : 0;
   if (k->out == NULL)
     header_text();
-  while ((rc = releve_addr_file_next(&k->csv)) > 0) {
-    if (k->csv.n == 1 && k->csv.field[0][0] == '\0')
-      continue; /* a blank line */
+  while ((rc = releve_addr_file_next(&k->file)) > 0) {
     if (place(k) != 0) {
       rc = -ENOMEM;
       break;
     }
     if (k->size > 0)
-      cli_progress_draw(&k->progress, "%s : ligne %lu, %lld %%", path, k->csv.lineno,
-                        (long long)ftello(k->csv.f) * 100 / k->size);
+      cli_progress_draw(&k->progress, "%s : ligne %lu, %lld %%", path, k->file.lineno,
+                        (long long)ftello(k->file.f) * 100 / k->size);
   }
   cli_progress_end(&k->progress);
+  if (rc < 0 && releve_diags_count(&d, RELEVE_DIAG_ERROR) > 0)
+    releve_diags_print(&d, stderr);
+  else if (rc < 0)
+    fprintf(stderr, "releve: %s: %s after line %lu\n", path, strerror(-rc), k->file.lineno);
   releve_diags_free(&d);
-  if (rc < 0) {
-    fprintf(stderr, "releve: %s: %s after line %lu\n", path, strerror(-rc), k->csv.lineno);
-    return CLI_FAIL;
-  }
-  return CLI_OK;
+  return rc < 0 ? CLI_FAIL : CLI_OK;
 }
 
 static int addresses_check(releve_cli *cli, int argc, char **argv) {
@@ -267,7 +265,7 @@ static int addresses_check(releve_cli *cli, int argc, char **argv) {
   if (json && (k.out = json_array()) == NULL)
     return CLI_FAIL;
   rc = run(&k, cli, argv[optind]);
-  releve_addr_file_close(&k.csv);
+  releve_addr_file_close(&k.file);
   if (rc != CLI_OK) {
     json_decref(k.out);
     return rc;

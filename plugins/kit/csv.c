@@ -114,6 +114,25 @@ static int step(releve_kit_csv *csv, const char *line, size_t len, size_t *i) {
   }
 }
 
+/* The record is whole: each field's pointer from its offset. */
+static int complete(releve_kit_csv *csv) {
+  for (size_t k = 0; k < csv->n; k++)
+    csv->field[k] = csv->buf + csv->start[k];
+  csv->state = FIELD_START;
+  return 1;
+}
+
+int releve_kit_csv_end_line(releve_kit_csv *csv) {
+  if (csv->state != QUOTED)
+    return 0;
+  int rc = put(csv, '\0');
+  if (rc < 0) {
+    csv->state = FIELD_START;
+    return rc;
+  }
+  return complete(csv);
+}
+
 int releve_kit_csv_feed(releve_kit_csv *csv, const char *line, size_t len, unsigned long lineno) {
   int rc;
   if (csv->state == QUOTED) {
@@ -134,10 +153,7 @@ int releve_kit_csv_feed(releve_kit_csv *csv, const char *line, size_t len, unsig
     csv->state = FIELD_START;
     return rc;
   }
-  for (size_t k = 0; k < csv->n; k++)
-    csv->field[k] = csv->buf + csv->start[k];
-  csv->state = FIELD_START;
-  return 1;
+  return complete(csv);
 }
 
 int releve_kit_csv_set(releve_kit_csv *csv, const releve_cell *cells, size_t n, size_t min,

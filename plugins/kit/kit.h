@@ -248,6 +248,14 @@ int releve_kit_csv_feed(releve_kit_csv *csv, const char *line, size_t len, unsig
 /* 1 while a quoted field is open across lines. */
 int releve_kit_csv_pending(const releve_kit_csv *csv);
 
+/* Ends the record at the end of the line fed last although a quoted field
+ * is still open: that field keeps the rest of the line, separators
+ * included. For files whose records are one line each (the core's address
+ * files), where a stray quote must not swallow the lines after it.
+ * Returns 1 (a record, as from feed), 0 when no quoted field was open,
+ * -E2BIG when the record is RELEVE_KIT_MAX_RECORD bytes already. */
+int releve_kit_csv_end_line(releve_kit_csv *csv);
+
 /* Makes a record of the texts of n cells (a workbook row), padded with
  * empty fields up to min: 1, or -ENOMEM. The record's line is lineno. */
 int releve_kit_csv_set(releve_kit_csv *csv, const releve_cell *cells, size_t n, size_t min,

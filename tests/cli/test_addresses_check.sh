@@ -78,6 +78,14 @@ fi
 grep -q 'bad.csv:1.*no street column "nom_voie" in the header; columns found: nom, cp' "$dir/err.txt" ||
   fail "error message: $(cat "$dir/err.txt")"
 
+# A line the CSV reader refuses stops the check, naming file and line.
+{ echo 'numero;voie'; printf '1;%.0s' $(seq 10000); echo; } > "$dir/wide.csv"
+if "$RELEVE" -c "$CONF" addresses check "$dir/wide.csv" > /dev/null 2> "$dir/err.txt"; then
+  fail "a line of 10001 fields was accepted"
+fi
+grep -q 'wide.csv:2.*more than 10000 fields' "$dir/err.txt" ||
+  fail "error message: $(cat "$dir/err.txt")"
+
 # On a terminal, with the rows kept for the JSON: how far the file is read.
 if command -v script >/dev/null; then
   script -qec "'$RELEVE' -c '$CONF' addresses check --json '$dir/jeunes.csv'" /dev/null \

@@ -11,10 +11,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "address/addr_match.h"
+#include "kit/kit.h"
 #include "testutil.h"
+#include "util/str.h"
 
 #define FIX RELEVE_SOURCE_DIR "/tests/fixtures/addresses/"
 
@@ -249,6 +252,57 @@ static void test_bad_references(void **state) {
   free(dir);
 }
 
+/* The reference read through the kit's CSV reader: a BOM before a quoted
+ * header, commas, CRLF, quoted cells holding the separator, blank lines
+ * counted in the line numbers, a quote left open ending with its line. */
+static void test_reference_csv_syntax(void **state) {
+  char *dir = test_dir("address_csv"), *p, *wide;
+  releve_addr_spec spec = {NULL, "plain", NULL, NULL};
+  releve_diags d = {0};
+  releve_addr_ref *ref = NULL;
+  const char *head = "\xef\xbb\xbf\"numero\",suffixe,voie,code_postal,qpv,qva,note\r\n"
+                     "1,,\"Rue Myrha\",75018,QP075012,,\"a, b\"\r\n"
+                     "\r\n"
+                     "3,,Rue Curial,75019,,QVA075001,\"open quote\r\n";
+  (void)state;
+
+  spec.file = p = test_file(dir, "syntax.csv", head);
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), 0);
+  assert_int_equal(releve_addr_ref_addresses(ref), 2);
+  expect(ref, "1", "rue Myrha", "75018", RELEVE_ADDR_EXACT, "QP075012");
+  expect(ref, "3", "rue Curial", "75019", RELEVE_ADDR_EXACT, "QVA075001");
+  releve_addr_ref_free(ref);
+  releve_diags_free(&d);
+  free(p);
+
+  /* The open quote did not swallow line 5, whose error names its line. */
+  wide = releve_str_printf("%s5,,Rue Curial,75019,BAD,,\r\n", head);
+  spec.file = p = test_file(dir, "syntax5.csv", wide);
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), -EINVAL);
+  assert_int_equal(d.n, 1);
+  assert_int_equal(d.items[0].line, 5);
+  assert_non_null(strstr(d.items[0].message, "\"BAD\" is not a quartier code"));
+  releve_diags_free(&d);
+  free(wide);
+  free(p);
+
+  /* A line the reader refuses stops the load, naming file and line. */
+  wide = calloc(RELEVE_KIT_MAX_FIELDS + 64, 1);
+  assert_non_null(wide);
+  strcpy(wide, "numero;suffixe;voie;code_postal;qpv;qva\n");
+  memset(wide + strlen(wide), ';', RELEVE_KIT_MAX_FIELDS);
+  spec.file = p = test_file(dir, "wide.csv", wide);
+  assert_int_equal(releve_addr_ref_load(&spec, &ref, &d), -EINVAL);
+  assert_int_equal(d.n, 1);
+  assert_int_equal(d.items[0].line, 2);
+  assert_string_equal(d.items[0].file, p);
+  assert_non_null(strstr(d.items[0].message, "more than 10000 fields"));
+  releve_diags_free(&d);
+  free(wide);
+  free(p);
+  free(dir);
+}
+
 /* ---- messy variants of every real BAN row ----------------------------------- */
 
 typedef struct truth {
@@ -413,6 +467,7 @@ int main(void) {
       cmocka_unit_test(test_near_miss_streets),
       cmocka_unit_test(test_separate_zone_file),
       cmocka_unit_test(test_bad_references),
+      cmocka_unit_test(test_reference_csv_syntax),
       cmocka_unit_test(test_match_rate_on_messy_variants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

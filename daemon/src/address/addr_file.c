@@ -28,55 +28,52 @@ void releve_addr_file_problem(releve_addr_file *c, int severity, const char *fmt
   releve_buf_free(&b);
 }
 
-/* Splits the current line in place: quoted fields, "" for a quote. */
-static void split(releve_addr_file *c) {
-  char *p = c->line, *out;
-  c->n = 0;
-  for (;;) {
-    int quoted = *p == '"';
-    if (c->n == RELEVE_ADDR_FILE_FIELDS)
-      return;
-    c->field[c->n++] = out = p + quoted;
-    if (quoted) {
-      for (p++; *p; p++) {
-        if (*p == '"' && p[1] == '"')
-          *out++ = *p++;
-        else if (*p == '"') {
-          p++;
-          break;
-        } else
-          *out++ = *p;
-      }
-      while (*p && *p != c->sep)
-        p++;
-    } else {
-      while (*p && *p != c->sep)
-        p++;
-      out = p;
-    }
-    if (*p == '\0') {
-      *out = '\0';
-      return;
-    }
-    *out = '\0';
-    p++;
-  }
-}
-
-int releve_addr_file_next(releve_addr_file *c) {
+/* Reads the next line, without its end and, on line 1, its BOM: its
+ * length, 0 at the end, -EIO. */
+static ssize_t read_line(releve_addr_file *c) {
   ssize_t n = getline(&c->line, &c->size, c->f);
   if (n < 0)
     return ferror(c->f) ? -EIO : 0;
-  c->lineno++;
   while (n > 0 && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
     c->line[--n] = '\0';
-  split(c);
-  return 1;
+  if (++c->lines == 1 && strncmp(c->line, "\xef\xbb\xbf", 3) == 0)
+    memmove(c->line, c->line + 3, (size_t)(n -= 3) + 1);
+  return n;
+}
+
+/* Makes the line read last the current record. */
+static int take(releve_addr_file *c, size_t n) {
+  int rc = releve_kit_csv_feed(&c->csv, c->line, n, c->lines);
+  if (rc == 0)
+    rc = releve_kit_csv_end_line(&c->csv);
+  c->lineno = c->lines;
+  if (rc == -E2BIG || rc == -EMSGSIZE) {
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->path, "addresses", (int)c->lineno, 0,
+                     rc == -E2BIG ? "the line is longer than %u bytes; an address file has "
+                                    "one short address a line"
+                                  : "the line has more than %u fields; an address file has "
+                                    "a few columns",
+                     rc == -E2BIG ? RELEVE_KIT_MAX_RECORD : RELEVE_KIT_MAX_FIELDS);
+    return -EINVAL;
+  }
+  return rc;
+}
+
+int releve_addr_file_next(releve_addr_file *c) {
+  for (;;) {
+    ssize_t n = read_line(c);
+    if (n <= 0 && feof(c->f))
+      return 0;
+    if (n < 0)
+      return (int)n;
+    if (n > 0)
+      return take(c, (size_t)n);
+  }
 }
 
 int releve_addr_file_open(releve_addr_file *c, const char *path, releve_diags *diags) {
-  const char *p;
-  int counts[3] = {0, 0, 0}, rc;
+  ssize_t n;
+  int rc;
 
   memset(c, 0, sizeof *c);
   c->path = path;
@@ -87,29 +84,19 @@ int releve_addr_file_open(releve_addr_file *c, const char *path, releve_diags *d
                      "cannot read the address file: %s", strerror(errno));
     return -EINVAL;
   }
-  c->sep = ';';
-  if (getline(&c->line, &c->size, c->f) < 0) {
+  if ((n = read_line(c)) < 0) {
+    releve_diags_add(diags, RELEVE_DIAG_ERROR, path, "addresses", 0, 0,
+                     "cannot read the address file: %s", strerror((int)-n));
+    return -EINVAL;
+  }
+  if (n == 0 && feof(c->f)) {
     releve_diags_add(diags, RELEVE_DIAG_ERROR, path, "addresses", 0, 0,
                      "the address file is empty; a header line is expected");
     return -EINVAL;
   }
-  for (p = c->line; *p; p++)
-    if (*p == ';')
-      counts[0]++;
-    else if (*p == ',')
-      counts[1]++;
-    else if (*p == '\t')
-      counts[2]++;
-  c->sep = counts[0] >= counts[1] && counts[0] >= counts[2] ? ';'
-           : counts[1] >= counts[2]                         ? ','
-                                                            : '\t';
-  rewind(c->f);
-  rc = releve_addr_file_next(c);
-  if (rc <= 0)
-    return -EIO;
-  if (strncmp(c->field[0], "\xef\xbb\xbf", 3) == 0)
-    c->field[0] += 3;
-  return 0;
+  releve_kit_csv_init(&c->csv, releve_kit_csv_detect(c->line));
+  rc = take(c, (size_t)n);
+  return rc < 0 ? rc : 0;
 }
 
 void releve_addr_file_close(releve_addr_file *c) {
@@ -123,12 +110,13 @@ void releve_addr_file_close(releve_addr_file *c) {
   if (c->f)
     fclose(c->f);
   free(c->line);
+  releve_kit_csv_free(&c->csv);
   c->f = NULL;
   c->line = NULL;
 }
 
 const char *releve_addr_file_field(const releve_addr_file *c, int col) {
-  return col >= 0 && (size_t)col < c->n ? c->field[col] : "";
+  return col >= 0 && (size_t)col < c->csv.n ? c->csv.field[col] : "";
 }
 
 const char *releve_addr_file_col_name(const char *format, json_t *columns, int k) {
@@ -141,8 +129,8 @@ const char *releve_addr_file_col_name(const char *format, json_t *columns, int k
 int releve_addr_file_find(const releve_addr_file *c, const char *const *names) {
   size_t i;
   for (; *names; names++)
-    for (i = 0; i < c->n; i++)
-      if (strcmp(c->field[i], *names) == 0)
+    for (i = 0; i < c->csv.n; i++)
+      if (strcmp(c->csv.field[i], *names) == 0)
         return (int)i;
   return -1;
 }
@@ -163,8 +151,8 @@ void releve_addr_file_columns(const releve_addr_file *c, const char *format, jso
 void releve_addr_file_missing(releve_addr_file *c, const char *what, const char *name) {
   releve_buf found = RELEVE_BUF_INIT;
   size_t i;
-  for (i = 0; i < c->n; i++)
-    releve_buf_addf(&found, "%s%s", i ? ", " : "", c->field[i]);
+  for (i = 0; i < c->csv.n; i++)
+    releve_buf_addf(&found, "%s%s", i ? ", " : "", c->csv.field[i]);
   releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->path, "addresses", 1, 0,
                    "no %s column \"%s\" in the header; columns found: %s", what, name,
                    found.data ? found.data : "none");

@@ -1,43 +1,47 @@
 /* addr_file.h -- reading the address files: the reference (addr_ref.c)
  * and the partners' address lists that `releve addresses check` reads.
- * One line at a time, split in place; ';', ',' or tab recognised from the
- * header; quotes ("" for a quote) and a UTF-8 BOM understood. Problems go
- * to diags with the file and line, at most RELEVE_ADDR_FILE_REPORTED of each
- * severity before a closing "… and N more". */
+ * Records come from the kit's CSV reader (kit/kit.h: ';', ',' or tab
+ * recognised from the header, quotes with "" for a quote), one line each:
+ * a quote left open ends with its line. A UTF-8 BOM and CRLF line ends
+ * are understood, blank lines skipped. Problems go to diags with the file
+ * and line, at most RELEVE_ADDR_FILE_REPORTED of each severity before a
+ * closing "… and N more". */
 #ifndef RELEVE_ADDR_FILE_H
 #define RELEVE_ADDR_FILE_H
 
 #include <jansson.h>
 #include <stdio.h>
 
+#include "kit/kit.h"
 #include "util/diag.h"
 
-#define RELEVE_ADDR_FILE_FIELDS 64
 #define RELEVE_ADDR_FILE_REPORTED 20
 
 typedef struct releve_addr_file {
   FILE *f;
   const char *path;
-  char *line;
+  char *line; /* the line read last */
   size_t size;
-  unsigned long lineno;
-  char sep;
-  char *field[RELEVE_ADDR_FILE_FIELDS];
-  size_t n;
+  unsigned long lines;  /* lines read */
+  unsigned long lineno; /* the line of the current record */
+  releve_kit_csv csv;   /* the current record: csv.field[0..csv.n-1] */
   releve_diags *diags;
   unsigned long problems, skipped; /* errors, and lines left out with a warning */
 } releve_addr_file;
 
-/* Opens path and reads its header into field[] (line 1). Returns 0, or
- * -EINVAL when the file cannot be read or is empty (said in diags). Call
- * releve_addr_file_close in every case. */
+/* Opens path and reads its header into csv (line 1). Returns 0, -EINVAL
+ * when the file cannot be read, is empty or its header is refused (said in
+ * diags), or -ENOMEM. Call releve_addr_file_close in every case. */
 int releve_addr_file_open(releve_addr_file *c, const char *path, releve_diags *diags);
-/* The next line, split: 1, 0 at the end, -EIO on a read error. */
+/* The next record that is not a blank line: 1, 0 at the end, -EIO on a
+ * read error, -EINVAL for a line the CSV reader refuses (more than
+ * RELEVE_KIT_MAX_FIELDS fields or RELEVE_KIT_MAX_RECORD bytes; said in
+ * diags), -ENOMEM. */
 int releve_addr_file_next(releve_addr_file *c);
 void releve_addr_file_close(releve_addr_file *c);
-/* The cell of column col of the current line ("" when absent or col < 0). */
+/* The cell of column col of the current record ("" when absent or col < 0). */
 const char *releve_addr_file_field(const releve_addr_file *c, int col);
-/* Reports a problem with the current line (counted in problems or skipped). */
+/* Reports a problem with the current record (counted in problems or skipped). */
 void releve_addr_file_problem(releve_addr_file *c, int severity, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -525,8 +525,6 @@ static int load_reference(releve_addr_ref *r, const releve_addr_spec *spec,
     uint32_t st, id;
     int z;
 
-    if (c.n == 1 && c.field[0][0] == '\0')
-      continue;
     memset(&f, 0, sizeof f);
     f.number = releve_addr_file_field(&c, col[C_NUMBER]);
     f.suffix = releve_addr_file_field(&c, col[C_SUFFIX]);

@@ -281,6 +281,23 @@ static void test_csv_quotes(void **state) {
   releve_kit_csv_free(&csv);
 }
 
+/* One record per line: an open quote ends with its line. */
+static void test_csv_end_line(void **state) {
+  (void)state;
+  releve_kit_csv csv;
+  releve_kit_csv_init(&csv, ';');
+  feed(&csv, "a;b", 1);
+  assert_int_equal(releve_kit_csv_end_line(&csv), 0);
+  assert_int_equal(releve_kit_csv_feed(&csv, "12;\"rue x;75001", 15, 4), 0);
+  assert_int_equal(releve_kit_csv_end_line(&csv), 1);
+  fields_are(&csv, 2, (const char *const[]){"12", "rue x;75001"});
+  assert_int_equal(csv.line, 4);
+  assert_false(releve_kit_csv_pending(&csv));
+  feed(&csv, "c;\"d\"", 1); /* the next line is a record of its own */
+  fields_are(&csv, 2, (const char *const[]){"c", "d"});
+  releve_kit_csv_free(&csv);
+}
+
 static void test_csv_limits(void **state) {
   (void)state;
   releve_kit_csv csv;
@@ -473,6 +490,7 @@ int kit_text_tests(void) {
       cmocka_unit_test(test_names_unique),
       cmocka_unit_test(test_csv_detect),
       cmocka_unit_test(test_csv_quotes),
+      cmocka_unit_test(test_csv_end_line),
       cmocka_unit_test(test_csv_limits),
       cmocka_unit_test_setup_teardown(test_reader_bom_and_line_ends, th_setup, th_teardown),
       cmocka_unit_test_setup_teardown(test_reader_windows_1252, th_setup, th_teardown),
