@@ -1,4 +1,4 @@
-/* addr_file.h -- reading the address files: the reference (addr_ref.c)
+/* addr_file.h -- reading the address files: the reference (addr_ref_load.c)
  * and the partners' address lists that `releve addresses check` reads.
  * Records come from the kit's CSV reader (kit/kit.h: ';', ',' or tab
  * recognised from the header, quotes with "" for a quote), one line each:
