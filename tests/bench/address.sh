@@ -11,7 +11,7 @@ trap 'rm -rf "$T"' EXIT
 S="$SRC/daemon/src"
 ${CC:-cc} ${CFLAGS:--O2} -std=c11 -D_GNU_SOURCE -I"$S" -I"$SRC/daemon/include" \
   -I"$SRC/plugins" -I"$SRC/plugins/kit" -o "$T/address_bench" "$SRC/tests/bench/address_bench.c" \
-  "$S/address/addr_ref.c" "$S/address/addr_ref_load.c" "$S/address/addr_file.c" "$S/address/addr_near.c" "$S/address/addr_norm.c" "$S/address/addr_match.c" "$S/referentiel/geo.c" "$S/util/buf.c" "$S/util/str.c" "$S/util/path.c" "$S/util/fs.c" "$S/util/diag.c" "$S/util/fd.c" \
+  "$S/address/addr_ref.c" "$S/address/addr_ref_load.c" "$S/address/addr_file.c" "$S/address/addr_near.c" "$S/address/addr_norm.c" "$S/address/addr_words.c" "$S/address/addr_match.c" "$S/referentiel/geo.c" "$S/util/buf.c" "$S/util/str.c" "$S/util/path.c" "$S/util/fs.c" "$S/util/diag.c" "$S/util/fd.c" \
   "$SRC/plugins/kit/utf8.c" "$SRC/plugins/kit/csv.c" \
   $(pkg-config --cflags --libs jansson)
 PIN=()

@@ -54,7 +54,7 @@ static void one(char *line) {
   }
   releve_addr_norm(&f, &key);
   FUZZ_CHECK(strlen(key.street) < sizeof key.street);
-  n = releve_addr_norm_readings(key.street, readings);
+  n = releve_addr_words_readings(key.street, readings);
   FUZZ_CHECK(n <= RELEVE_ADDR_READINGS);
   for (i = 0; i < n; i++)
     FUZZ_CHECK(strlen(readings[i]) < RELEVE_ADDR_STREET_MAX && strcmp(readings[i], key.street));

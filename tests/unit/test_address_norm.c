@@ -167,13 +167,13 @@ static void test_clutter_around_the_street(void **state) {
 static void test_readings_of_ambiguous_words(void **state) {
   char r[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX];
   (void)state;
-  assert_int_equal(releve_addr_norm_readings("AVENUE PTE MONTMARTRE", r), 3);
+  assert_int_equal(releve_addr_words_readings("AVENUE PTE MONTMARTRE", r), 3);
   assert_string_equal(r[0], "AVENUE PORTE MONTMARTRE");
   assert_string_equal(r[1], "AVENUE POINTE MONTMARTRE");
   assert_string_equal(r[2], "AVENUE PETITE MONTMARTRE");
-  assert_int_equal(releve_addr_norm_readings("RUE GAL PTE", r), 6);
+  assert_int_equal(releve_addr_words_readings("RUE GAL PTE", r), 6);
   assert_string_equal(r[5], "RUE GENERAL PETITE");
-  assert_int_equal(releve_addr_norm_readings("RUE MYRHA", r), 0);
+  assert_int_equal(releve_addr_words_readings("RUE MYRHA", r), 0);
 }
 
 static void test_communes(void **state) {

@@ -49,7 +49,7 @@ static int find_street(const releve_addr_ref *ref, const releve_addr_key *key, u
     if (i == 0 && (found || several))
       break; /* as typed: the readings are not needed */
     if (i == 0)
-      n = releve_addr_norm_readings(key->street, readings);
+      n = releve_addr_words_readings(key->street, readings);
   }
   if (found && !several)
     return 1;

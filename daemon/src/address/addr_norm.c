@@ -1,5 +1,7 @@
-/* addr_norm.c -- see addr_norm.h. Works on one short string at a
- * time in fixed buffers: no allocation, so that matching stays fast. */
+/* addr_norm.c -- see addr_norm.h: the tokenizer (folding, parts and
+ * clutter, number and suffix, street words); the word lists it consults
+ * are addr_words.c. Works on one short string at a time in fixed buffers:
+ * no allocation, so that matching stays fast. */
 #include "address/addr_norm.h"
 
 #include <errno.h>
@@ -9,7 +11,7 @@
 
 #include "kit/kit.h"
 
-#define MAX_TOKENS 48
+#define MAX_TOKENS RELEVE_ADDR_WORDS_MAX
 #define FOLD_MAX 512
 
 typedef struct tokens {
@@ -91,132 +93,6 @@ static void fold(const char *s, tokens *t) {
     out[i] = '\0';
 }
 
-/* ---- word lists ------------------------------------------------------------ */
-
-typedef struct expansion {
-  const char *abbr, *full;
-} expansion;
-
-/* Sorted by abbr. Street types from bano_abrev_type_voie.txt and titles
- * from bano_expand_titres.txt and addok_fr_synonyms.txt; abbreviations the
- * lists give two meanings (GAL galerie/général, PTE porte/petite, CR cour/
- * chemin rural, COL col/colonel) are deliberately absent. */
-static const expansion expansions[] = {
-    {"ALL", "ALLEE"},        {"AV", "AVENUE"},       {"AVE", "AVENUE"},     {"AVN", "AVENUE"},
-    {"BD", "BOULEVARD"},     {"BLD", "BOULEVARD"},   {"BLVD", "BOULEVARD"}, {"BOUL", "BOULEVARD"},
-    {"BOULD", "BOULEVARD"},  {"BVD", "BOULEVARD"},   {"CAR", "CARREFOUR"},  {"CDT", "COMMANDANT"},
-    {"CHE", "CHEMIN"},       {"CHEM", "CHEMIN"},     {"CHS", "CHAUSSEE"},   {"CPT", "CAPITAINE"},
-    {"CRS", "COURS"},        {"DCT", "DOCTEUR"},     {"DOCT", "DOCTEUR"},   {"DR", "DOCTEUR"},
-    {"ESP", "ESPLANADE"},    {"ESPL", "ESPLANADE"},  {"FBG", "FAUBOURG"},   {"FG", "FAUBOURG"},
-    {"GEN", "GENERAL"},      {"GL", "GENERAL"},      {"HAM", "HAMEAU"},     {"IMP", "IMPASSE"},
-    {"LIEUT", "LIEUTENANT"}, {"LNT", "LIEUTENANT"},  {"LT", "LIEUTENANT"},  {"MAL", "MARECHAL"},
-    {"MGR", "MONSEIGNEUR"},  {"MME", "MADAME"},      {"ND", "NOTRE DAME"},  {"PAS", "PASSAGE"},
-    {"PASS", "PASSAGE"},     {"PDT", "PRESIDENT"},   {"PGE", "PASSAGE"},    {"PL", "PLACE"},
-    {"PLE", "PASSERELLE"},   {"PROF", "PROFESSEUR"}, {"PROM", "PROMENADE"}, {"PRV", "PARVIS"},
-    {"PSGE", "PASSAGE"},     {"PTTE", "PLACETTE"},   {"QU", "QUAI"},        {"R", "RUE"},
-    {"RLE", "RUELLE"},       {"RPT", "ROND POINT"},  {"RTE", "ROUTE"},      {"SEN", "SENTIER"},
-    {"SENT", "SENTIER"},     {"SGT", "SERGENT"},     {"SQ", "SQUARE"},      {"SQU", "SQUARE"},
-    {"ST", "SAINT"},         {"STE", "SAINTE"},      {"STES", "SAINTES"},   {"STS", "SAINTS"},
-    {"TSSE", "TERRASSE"},    {"VLA", "VILLA"},
-};
-
-/* A binary search over a sorted table whose entries start with their
- * word; most comparisons end at the first letter without calling strcmp
- * (this runs for every word of every address). */
-static const void *find_word(const char *w, const void *base, size_t n, size_t size) {
-  size_t lo = 0, hi = n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    const char *k = *(const char *const *)((const char *)base + mid * size);
-    int c = *w != *k ? (unsigned char)*w - (unsigned char)*k : strcmp(w, k);
-    if (c == 0)
-      return (const char *)base + mid * size;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return NULL;
-}
-
-static const char *expand(const char *w, int first) {
-  const expansion *e =
-      find_word(w, expansions, sizeof expansions / sizeof expansions[0], sizeof expansions[0]);
-  /* A lone letter is an abbreviation only where the street type stands. */
-  if (e == NULL || (w[1] == '\0' && !first))
-    return w;
-  return e->full;
-}
-
-/* Words with a role, sorted: articles dropped from street names; words
- * that start a part of the line that is not the street ("Bât B, …",
- * "Chez …", "Résidence …", "75018 Paris"); clutter followed by its label
- * ("Bât B", "Esc 3"); postal routing followed by a number ("BP 123",
- * "Cedex 07"); floors ("3e étage"). */
-enum { W_ARTICLE = 1, W_PART = 2, W_LABELLED = 4, W_ROUTING = 8, W_FLOOR = 16, W_SIDE = 32 };
-
-typedef struct word_role {
-  const char *word;
-  unsigned flags;
-} word_role;
-
-static const word_role roles[] = {
-    {"APP", W_PART | W_LABELLED},
-    {"APPART", W_PART | W_LABELLED},
-    {"APPARTEMENT", W_PART | W_LABELLED},
-    {"APPT", W_PART | W_LABELLED},
-    {"APT", W_PART | W_LABELLED},
-    {"AU", W_ARTICLE},
-    {"AUX", W_ARTICLE},
-    {"BAL", W_PART},
-    {"BAT", W_PART | W_LABELLED},
-    {"BATIMENT", W_PART | W_LABELLED},
-    {"BOITE", W_PART},
-    {"BP", W_PART | W_ROUTING},
-    {"CEDEX", W_PART | W_ROUTING},
-    {"CHEZ", W_PART},
-    {"CIDEX", W_PART | W_ROUTING},
-    {"CS", W_PART | W_ROUTING},
-    {"D", W_ARTICLE},
-    {"DE", W_ARTICLE},
-    {"DES", W_ARTICLE},
-    {"DIGICODE", W_PART | W_LABELLED},
-    {"DROITE", W_SIDE},
-    {"DTE", W_SIDE},
-    {"DU", W_ARTICLE},
-    {"ENTREE", W_PART | W_LABELLED},
-    {"ESC", W_PART | W_LABELLED},
-    {"ESCALIER", W_PART | W_LABELLED},
-    {"ETAGE", W_PART | W_FLOOR},
-    {"ETG", W_PART | W_FLOOR},
-    {"GAUCHE", W_SIDE},
-    {"GCHE", W_SIDE},
-    {"HALL", W_PART | W_LABELLED},
-    {"IMM", W_PART | W_LABELLED},
-    {"IMMEUBLE", W_PART | W_LABELLED},
-    {"INTERPHONE", W_PART | W_LABELLED},
-    {"L", W_ARTICLE},
-    {"LA", W_ARTICLE},
-    {"LE", W_ARTICLE},
-    {"LES", W_ARTICLE},
-    {"LGT", W_PART | W_LABELLED},
-    {"LOGEMENT", W_PART | W_LABELLED},
-    {"LOGT", W_PART | W_LABELLED},
-    {"PARIS", W_PART},
-    {"RDC", W_PART},
-    {"RES", W_PART},
-    {"RESIDENCE", W_PART},
-    {"TSA", W_PART | W_ROUTING},
-};
-
-static unsigned role(const char *w) {
-  const word_role *r;
-  if (w[0] < 'A' || w[0] > 'Z')
-    return 0;
-  r = find_word(w, roles, sizeof roles / sizeof roles[0], sizeof roles[0]);
-  return r ? r->flags : 0;
-}
-
 static int all_digits(const char *w) {
   if (*w == '\0')
     return 0;
@@ -243,23 +119,8 @@ static int ordinal(const char *w) {
 
 /* ---- parts and clutter ------------------------------------------------------ */
 
-/* Street types in their full form, sorted: where an address starts after
- * clutter ("Bât C 30 r Julia Bartet": the number before "RUE"). */
-static const char *const types[] = {
-    "ALLEE",  "AVENUE", "BOULEVARD", "CARREFOUR",  "CHAUSSEE", "CHEMIN",   "CITE",
-    "COUR",   "COURS",  "ESPLANADE", "FAUBOURG",   "GALERIE",  "HAMEAU",   "IMPASSE",
-    "JARDIN", "PARVIS", "PASSAGE",   "PASSERELLE", "PLACE",    "PLACETTE", "PONT",
-    "PORT",   "PORTE",  "PROMENADE", "QUAI",       "ROND",     "ROUTE",    "RUE",
-    "RUELLE", "SENTE",  "SENTIER",   "SQUARE",     "TERRASSE", "VILLA",    "VOIE",
-};
-
 static int suffix_word(const char *w);
 static int glued_suffix(const char *s);
-
-static int street_type(const char *w) {
-  const char *full = expand(w, 1);
-  return find_word(full, types, sizeof types / sizeof types[0], sizeof types[0]) != NULL;
-}
 
 /* A number as it starts an address: digits, maybe a glued suffix. */
 static int number_word(const char *w) {
@@ -280,7 +141,7 @@ static size_t address_in(const tokens *t, size_t start, size_t end) {
       continue;
     if (j + 1 < end && suffix_word(t->v[j]))
       j++;
-    if (street_type(t->v[j]))
+    if (releve_addr_words_type(t->v[j]))
       return i;
   }
   return 0;
@@ -302,8 +163,9 @@ static void drop_parts(tokens *t, const char **postcode) {
       i++; /* the comma */
     if (end == start)
       continue;
-    drop = (role(t->v[start]) & W_PART) ||
-           (ordinal(t->v[start]) && end > start + 1 && (role(t->v[start + 1]) & W_FLOOR));
+    drop = (releve_addr_words_role(t->v[start]) & RELEVE_ADDR_WORD_PART) ||
+           (ordinal(t->v[start]) && end > start + 1 &&
+            (releve_addr_words_role(t->v[start + 1]) & RELEVE_ADDR_WORD_FLOOR));
     if (drop) {
       size_t at = address_in(t, start, end);
       if (at)
@@ -329,23 +191,23 @@ static void drop_words(tokens *t, const char **postcode) {
   for (i = 0; i < t->n; i++) {
     const char *w = t->v[i];
     const char *next = i + 1 < t->n ? t->v[i + 1] : NULL;
-    unsigned r = role(w);
-    if (r & W_ROUTING) {
+    unsigned r = releve_addr_words_role(w);
+    if (r & RELEVE_ADDR_WORD_ROUTING) {
       if (next && has_digit(next))
         i++;
-    } else if (r & W_LABELLED) {
+    } else if (r & RELEVE_ADDR_WORD_LABELLED) {
       if (next && (strlen(next) <= 3 || has_digit(next)))
         i++;
-    } else if (r & W_FLOOR) {
+    } else if (r & RELEVE_ADDR_WORD_FLOOR) {
       if (k > 0 && ordinal(t->v[k - 1]))
         k--;
       if (next && all_digits(next))
         i++;
-      if (i + 1 < t->n && (role(t->v[i + 1]) & W_SIDE))
+      if (i + 1 < t->n && (releve_addr_words_role(t->v[i + 1]) & RELEVE_ADDR_WORD_SIDE))
         i++; /* "3e étage gauche" */
     } else if (k > 1 && ordinal(w) && next &&
-               ((role(next) & W_SIDE) || !strcmp(next, "ET") || !strcmp(next, "G") ||
-                !strcmp(next, "D"))) {
+               ((releve_addr_words_role(next) & RELEVE_ADDR_WORD_SIDE) || !strcmp(next, "ET") ||
+                !strcmp(next, "G") || !strcmp(next, "D"))) {
       i++; /* "3e gauche", "2e et" (étage cut short), "4e G" */
     } else if (!strcmp(w, "RDC")) {
       continue;
@@ -357,7 +219,8 @@ static void drop_words(tokens *t, const char **postcode) {
       if (*postcode == NULL)
         *postcode = w;
       break; /* "… 75018 Paris": the rest is the city */
-    } else if (k > 1 && !strcmp(w, "PARIS") && !(role(t->v[k - 1]) & W_ARTICLE) &&
+    } else if (k > 1 && !strcmp(w, "PARIS") &&
+               !(releve_addr_words_role(t->v[k - 1]) & RELEVE_ADDR_WORD_ARTICLE) &&
                (next == NULL || (i + 2 == t->n && (all_digits(next) || ordinal(next))))) {
       break; /* "… Paris 18e", but "Rue de Paris" keeps its name */
     } else {
@@ -442,9 +305,9 @@ static int street_words(const tokens *t, size_t from, char *out, size_t size) {
   size_t i, len = 0;
   out[0] = '\0';
   for (i = from; i < t->n; i++) {
-    const char *w = expand(t->v[i], i == from);
+    const char *w = releve_addr_words_expand(t->v[i], i == from);
     size_t n = strlen(w);
-    if (role(w) & W_ARTICLE)
+    if (releve_addr_words_role(w) & RELEVE_ADDR_WORD_ARTICLE)
       continue;
     if (len + n + (len ? 1 : 0) + 1 > size)
       return -ENOSPC;
@@ -460,69 +323,6 @@ int releve_addr_norm_street(const char *s, char *out, size_t size) {
   tokens t;
   fold(s, &t);
   return street_words(&t, 0, out, size);
-}
-
-/* Sorted by word; the meanings BANO (bano_abrev_type_voie.txt) and addok
- * (addok_fr_synonyms.txt) give them. */
-static const struct {
-  const char *word;
-  const char *meanings[4];
-} ambiguous[] = {
-    {"COL", {"COLONEL", NULL}},
-    {"CR", {"COUR", "CHEMIN RURAL", NULL}},
-    {"GAL", {"GALERIE", "GENERAL", NULL}},
-    {"PTE", {"PORTE", "POINTE", "PETITE", NULL}},
-};
-
-#define N_AMBIGUOUS (sizeof ambiguous / sizeof ambiguous[0])
-
-size_t releve_addr_norm_readings(const char *street,
-                                 char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]) {
-  const char *word[MAX_TOKENS];
-  size_t len[MAX_TOKENS], choice[MAX_TOKENS], nw = 0, n = 0, i, k;
-  int amb[MAX_TOKENS], any = 0;
-  const char *w = street;
-
-  while (*w && nw < MAX_TOKENS) {
-    word[nw] = w;
-    len[nw] = strcspn(w, " ");
-    amb[nw] = -1;
-    choice[nw] = 0;
-    for (k = 0; k < N_AMBIGUOUS; k++)
-      if (strlen(ambiguous[k].word) == len[nw] && strncmp(w, ambiguous[k].word, len[nw]) == 0)
-        amb[nw] = (int)k, any = 1;
-    w += len[nw++];
-    while (*w == ' ')
-      w++;
-  }
-  if (!any)
-    return 0;
-  /* Every combination of meanings, counted like an odometer. */
-  while (n < RELEVE_ADDR_READINGS) {
-    size_t at = 0;
-    for (i = 0; i < nw; i++) {
-      const char *p = amb[i] < 0 ? word[i] : ambiguous[amb[i]].meanings[choice[i]];
-      size_t pl = amb[i] < 0 ? len[i] : strlen(p);
-      if (at + pl + 2 > RELEVE_ADDR_STREET_MAX)
-        break;
-      if (at)
-        out[n][at++] = ' ';
-      memcpy(out[n] + at, p, pl);
-      at += pl;
-    }
-    out[n][at] = '\0';
-    if (i == nw)
-      n++;
-    for (i = 0; i < nw; i++)
-      if (amb[i] >= 0) {
-        if (ambiguous[amb[i]].meanings[++choice[i]])
-          break;
-        choice[i] = 0;
-      }
-    if (i == nw)
-      break;
-  }
-  return n;
 }
 
 /* ---- commune ----------------------------------------------------------------------- */

@@ -9,10 +9,10 @@
  *   apostrophes, hyphens and punctuation;
  *   street types and titles expanded to their full word (R/RUE, BD, AV,
  *   PL, FG/FBG, IMP, SQ…; ST/SAINT, STE, DR/DOCTEUR, GEN, MAL, PDT…),
- *   from the BANO and addok lists (tests/fixtures/addresses/); words
+ *   from the BANO and addok lists (addr_words.h); words
  *   that mean two things in those lists (GAL, PTE, CR, COL) are left
  *   alone, so that they cannot make a wrong street (the matcher tries
- *   each reading, releve_addr_norm_readings);
+ *   each reading, releve_addr_words_readings in addr_words.h);
  *   articles (DE, DU, DES, LA, LE, LES, L', D', AU, AUX) dropped;
  *   clutter: BP 123, CS 40001, TSA 12345, CIDEX 12, Cedex 07, floor
  *   (3e étage, RDC), Bâtiment/Bât/Immeuble X, Escalier/Esc X, Appt,
@@ -35,7 +35,8 @@
 
 #include <stddef.h>
 
-#define RELEVE_ADDR_STREET_MAX 128
+#include "address/addr_words.h"
+
 #define RELEVE_ADDR_SUFFIX_MAX 8
 #define RELEVE_ADDR_COMMUNE_MAX 8
 
@@ -63,16 +64,6 @@ int releve_addr_norm(const releve_addr_fields *fields, releve_addr_key *key);
 /* The canonical street words of s alone (no number handling), for tests
  * and the reference's aliases. Returns 0, -EINVAL when empty, -ENOSPC. */
 int releve_addr_norm_street(const char *s, char *out, size_t size);
-
-/* The readings of a street key whose words have two meanings in the BANO
- * and addok lists ("AVENUE PTE MONTMARTRE" → "AVENUE PORTE MONTMARTRE",
- * "AVENUE POINTE MONTMARTRE", "AVENUE PETITE MONTMARTRE"): each such word
- * (PTE, GAL, CR, COL) replaced by each of its meanings, at most
- * RELEVE_ADDR_READINGS readings. Returns how many were written (0 when the
- * key has no such word). */
-#define RELEVE_ADDR_READINGS 9
-size_t releve_addr_norm_readings(const char *street,
-                                 char out[RELEVE_ADDR_READINGS][RELEVE_ADDR_STREET_MAX]);
 
 /* The commune key from a postcode or INSEE code, else from a city such as
  * "Paris 18e". Returns 0, or -EINVAL (out is then ""). */
