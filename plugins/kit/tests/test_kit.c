@@ -281,6 +281,32 @@ static void test_csv_quotes(void **state) {
   releve_kit_csv_free(&csv);
 }
 
+/* Lines without quotes take a shorter way: the same fields. */
+static void test_csv_unquoted(void **state) {
+  (void)state;
+  releve_kit_csv csv;
+  releve_kit_csv_init(&csv, '\t');
+  feed(&csv, "\ta\t\tb c;d,e\t", 1);
+  fields_are(&csv, 5, (const char *const[]){"", "a", "", "b c;d,e", ""});
+  assert_int_equal(releve_kit_csv_feed(&csv, "x\ty\tz", 3, 2), 1); /* len, not the NUL */
+  fields_are(&csv, 2, (const char *const[]){"x", "y"});
+  assert_int_equal(releve_kit_csv_feed(&csv, "\"1\t", 3, 3), 0);
+  feed(&csv, "2\"\t3", 1); /* a quoted field's next line goes the usual way */
+  fields_are(&csv, 2, (const char *const[]){"1\t\n2", "3"});
+  size_t big = RELEVE_KIT_MAX_RECORD - 1; /* the longest line that fits */
+  char *line = malloc(big + 1);
+  assert_non_null(line);
+  memset(line, 'x', big);
+  line[big] = '\0';
+  feed(&csv, line, 1);
+  assert_int_equal(strlen(csv.field[0]), big);
+  line[big - 1] = '\t';
+  feed(&csv, line, 1);
+  assert_int_equal(csv.n, 2);
+  free(line);
+  releve_kit_csv_free(&csv);
+}
+
 /* One record per line: an open quote ends with its line. */
 static void test_csv_end_line(void **state) {
   (void)state;
@@ -490,6 +516,7 @@ int kit_text_tests(void) {
       cmocka_unit_test(test_names_unique),
       cmocka_unit_test(test_csv_detect),
       cmocka_unit_test(test_csv_quotes),
+      cmocka_unit_test(test_csv_unquoted),
       cmocka_unit_test(test_csv_end_line),
       cmocka_unit_test(test_csv_limits),
       cmocka_unit_test_setup_teardown(test_reader_bom_and_line_ends, th_setup, th_teardown),
