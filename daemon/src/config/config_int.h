@@ -63,8 +63,16 @@ int releve_source_check_schedule(const releve_jctx *c, const char *path, const c
                                  releve_schedule *s);
 /* Reads the credentials file as a pull would. Returns 0 or -EINVAL. */
 int releve_source_check_credentials(const releve_jctx *c, const char *path, const char *file);
-/* *to = a copy of from (NULL stays NULL); 0 or -ENOMEM. */
-int releve_source_dup_text(const char *from, char **to);
+
+/* Entries that own strings (texts.c): texts holds the offsets of their
+ * char * fields. An item's strings freed and the item zeroed; n items and
+ * the array freed; n items copied deep into a new array *to (NULL for none).
+ * The copy returns 0 or -ENOMEM (then nothing is left allocated). */
+void releve__config_item_free(void *item, size_t size, const size_t *texts, size_t n_texts);
+void releve__config_items_free(void *items, size_t n, size_t size, const size_t *texts,
+                               size_t n_texts);
+int releve__config_items_copy(const void *from, size_t n, size_t size, const size_t *texts,
+                              size_t n_texts, void **to);
 
 /* A path key of obj: resolved against cfg->dir, def when absent (NULL
  * when def is NULL). An empty one is an error, then def (or "."). */

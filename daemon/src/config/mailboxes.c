@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,18 +72,16 @@ static int split_url(const releve_jctx *c, const char *path, const char *url, re
   return rc;
 }
 
-static void mailbox_free(releve_mailbox *m) {
-  free(m->id);
-  free(m->url);
-  free(m->server);
-  free(m->folder);
-  free(m->folder_url);
-  free(m->credentials_file);
-  free(m->ca_file);
-  free(m->move_to);
-  free(m->schedule_text);
-  memset(m, 0, sizeof *m);
-}
+/* The strings a mailbox owns. */
+static const size_t mailbox_texts[] = {
+    offsetof(releve_mailbox, id),         offsetof(releve_mailbox, url),
+    offsetof(releve_mailbox, server),     offsetof(releve_mailbox, folder),
+    offsetof(releve_mailbox, folder_url), offsetof(releve_mailbox, credentials_file),
+    offsetof(releve_mailbox, ca_file),    offsetof(releve_mailbox, move_to),
+    offsetof(releve_mailbox, schedule_text)};
+#define MAILBOX_TEXTS mailbox_texts, sizeof mailbox_texts / sizeof *mailbox_texts
+
+static void mailbox_free(releve_mailbox *m) { releve__config_item_free(m, sizeof *m, MAILBOX_TEXTS); }
 
 /* Checks one entry into m; returns 0, -EINVAL or -ENOMEM. */
 static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, const char *path,
@@ -175,34 +174,18 @@ void releve__config_mailboxes(releve_config *cfg, const releve_jctx *c) {
 }
 
 int releve_mailboxes_copy(const releve_mailboxes *from, releve_mailboxes *to) {
-  size_t i;
-  int rc = 0;
-
+  void *items;
+  int rc =
+      releve__config_items_copy(from->items, from->n, sizeof *from->items, MAILBOX_TEXTS, &items);
   memset(to, 0, sizeof *to);
-  if (from->n == 0)
-    return 0;
-  to->items = calloc(from->n, sizeof *to->items);
-  if (to->items == NULL)
-    return -ENOMEM;
-  for (i = 0; i < from->n && rc == 0; i++) {
-    const releve_mailbox *f = &from->items[i];
-    releve_mailbox *m = &to->items[i];
-    *m = *f; /* the numbers and the parsed schedule; every string copied below */
-    to->n++;
-    rc = releve_source_dup_text(f->id, &m->id) | releve_source_dup_text(f->url, &m->url) | releve_source_dup_text(f->server, &m->server) |
-         releve_source_dup_text(f->folder, &m->folder) | releve_source_dup_text(f->folder_url, &m->folder_url) |
-         releve_source_dup_text(f->credentials_file, &m->credentials_file) | releve_source_dup_text(f->ca_file, &m->ca_file) |
-         releve_source_dup_text(f->move_to, &m->move_to) | releve_source_dup_text(f->schedule_text, &m->schedule_text);
+  if (rc == 0) {
+    to->items = items;
+    to->n = from->n;
   }
-  if (rc)
-    releve_mailboxes_free(to);
   return rc;
 }
 
 void releve_mailboxes_free(releve_mailboxes *m) {
-  size_t i;
-  for (i = 0; i < m->n; i++)
-    mailbox_free(&m->items[i]);
-  free(m->items);
+  releve__config_items_free(m->items, m->n, sizeof *m->items, MAILBOX_TEXTS);
   memset(m, 0, sizeof *m);
 }

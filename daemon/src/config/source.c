@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,21 +194,17 @@ int releve_source_check_credentials(const releve_jctx *c, const char *path, cons
   return rc ? -EINVAL : 0;
 }
 
-static void source_free(releve_source *s) {
-  free(s->id);
-  free(s->actor);
-  free(s->url);
-  free(s->schedule_text);
-  free(s->headers_file);
-  free(s->credentials_file);
-  free(s->ca_file);
-  free(s->known_hosts);
-  free(s->private_key);
-  free(s->user);
-  free(s->proxy);
-  free(s->file_name);
-  memset(s, 0, sizeof *s);
-}
+/* The strings a source owns. */
+static const size_t source_texts[] = {
+    offsetof(releve_source, id),           offsetof(releve_source, actor),
+    offsetof(releve_source, url),          offsetof(releve_source, schedule_text),
+    offsetof(releve_source, headers_file), offsetof(releve_source, credentials_file),
+    offsetof(releve_source, ca_file),      offsetof(releve_source, known_hosts),
+    offsetof(releve_source, private_key),  offsetof(releve_source, user),
+    offsetof(releve_source, proxy),        offsetof(releve_source, file_name)};
+#define SOURCE_TEXTS source_texts, sizeof source_texts / sizeof *source_texts
+
+static void source_free(releve_source *s) { releve__config_item_free(s, sizeof *s, SOURCE_TEXTS); }
 
 /* Checks one entry into s; returns 0, -EINVAL or -ENOMEM. */
 static int load_one(const releve_config *cfg, const releve_jctx *c, json_t *o, const char *path,
@@ -388,44 +385,20 @@ void releve__config_sources(releve_config *cfg, const releve_jctx *c) {
     load_list(cfg, list, c, &cfg->sources); /* after the actors: sources name them */
 }
 
-int releve_source_dup_text(const char *from, char **to) {
-  *to = from ? strdup(from) : NULL;
-  return from && *to == NULL ? -ENOMEM : 0;
-}
-
 int releve_sources_copy(const releve_sources *from, releve_sources *to) {
-  size_t i;
-  int rc = 0;
-
+  void *items;
+  int rc =
+      releve__config_items_copy(from->items, from->n, sizeof *from->items, SOURCE_TEXTS, &items);
   memset(to, 0, sizeof *to);
-  if (from->n == 0)
-    return 0;
-  to->items = calloc(from->n, sizeof *to->items);
-  if (to->items == NULL)
-    return -ENOMEM;
-  for (i = 0; i < from->n && rc == 0; i++) {
-    const releve_source *f = &from->items[i];
-    releve_source *s = &to->items[i];
-    *s = *f; /* the numbers and the parsed schedule; every string copied below */
-    to->n++;
-    rc = releve_source_dup_text(f->id, &s->id) | releve_source_dup_text(f->actor, &s->actor) | releve_source_dup_text(f->url, &s->url) |
-         releve_source_dup_text(f->schedule_text, &s->schedule_text) |
-         releve_source_dup_text(f->headers_file, &s->headers_file) |
-         releve_source_dup_text(f->credentials_file, &s->credentials_file) | releve_source_dup_text(f->ca_file, &s->ca_file) |
-         releve_source_dup_text(f->known_hosts, &s->known_hosts) | releve_source_dup_text(f->private_key, &s->private_key) |
-         releve_source_dup_text(f->user, &s->user) | releve_source_dup_text(f->proxy, &s->proxy) |
-         releve_source_dup_text(f->file_name, &s->file_name);
+  if (rc == 0) {
+    to->items = items;
+    to->n = from->n;
   }
-  if (rc)
-    releve_sources_free(to);
   return rc;
 }
 
 void releve_sources_free(releve_sources *s) {
-  size_t i;
-  for (i = 0; i < s->n; i++)
-    source_free(&s->items[i]);
-  free(s->items);
+  releve__config_items_free(s->items, s->n, sizeof *s->items, SOURCE_TEXTS);
   s->items = NULL;
   s->n = 0;
 }
