@@ -7,6 +7,7 @@
 
 #include "config/source.h"
 #include "inbox/imap_seen.h"
+#include "util/timers.h"
 #include "util/transfer.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -21,7 +22,6 @@ enum command { CMD_SEARCH, CMD_FETCH, CMD_MARK, CMD_UNMARK };
 typedef struct box {
   releve_imap *p;
   const releve_mailbox *m;
-  uv_timer_t timer;
   uv_work_t work;
   releve_store store;
   int store_open;
@@ -54,7 +54,8 @@ struct releve_imap {
   void *ud;
   uv_mutex_t take_lock; /* take() is called one message at a time */
   int closing;
-  unsigned open_timers, working;
+  releve_timers *timers; /* until closed */
+  unsigned working;
   void (*closed)(void *data);
   void *closed_data;
 };
@@ -430,11 +431,12 @@ static void begin_step(box *b, enum step step) {
 
 /* ---- scheduling ----------------------------------------------------------- */
 
-static void on_timer(uv_timer_t *t) {
-  box *b = t->data;
+static void on_tick(void *ud, size_t i) {
+  releve_imap *p = ud;
+  box *b = &p->items[i];
   time_t now = time(NULL);
 
-  if (b->busy || b->p->closing)
+  if (b->busy)
     return;
   if (now >= b->next_regular)
     b->next_regular = releve_schedule_after(&b->m->schedule, now);
@@ -451,10 +453,8 @@ static void on_timer(uv_timer_t *t) {
 }
 
 static void arm(box *b, time_t due) {
-  time_t now = time(NULL);
-  uint64_t ms = due > now ? (uint64_t)(due - now) * 1000 : 0;
-  if (!b->p->closing)
-    uv_timer_start(&b->timer, on_timer, ms, 0);
+  if (!b->p->closing) /* a step that ends after the close arms nothing */
+    releve_timers_arm(b->p->timers, (size_t)(b - b->p->items), due);
 }
 
 /* ---- start and stop ------------------------------------------------------- */
@@ -474,6 +474,7 @@ static void free_imap(releve_imap *p) {
   }
   free(p->items);
   releve_mailboxes_free(&p->boxes);
+  releve_timers_free(p->timers);
   uv_mutex_destroy(&p->take_lock);
   free(p);
 }
@@ -481,17 +482,16 @@ static void free_imap(releve_imap *p) {
 static void maybe_free(releve_imap *p) {
   void (*closed)(void *) = p->closed;
   void *data = p->closed_data;
-  if (!p->closing || p->open_timers || p->working)
+  if (!p->closing || p->timers || p->working)
     return;
   free_imap(p);
   if (closed)
     closed(data);
 }
 
-static void on_timer_closed(uv_handle_t *h) {
-  box *b = h->data;
-  releve_imap *p = b->p;
-  p->open_timers--;
+static void on_timers_closed(void *ud) {
+  releve_imap *p = ud;
+  p->timers = NULL;
   maybe_free(p);
 }
 
@@ -503,8 +503,6 @@ static void on_abandoned(void *data, CURL *easy) {
 }
 
 void releve_imap_close(releve_imap *p, void (*closed)(void *data), void *data) {
-  size_t i;
-
   if (p->closing)
     return;
   p->closing = 1;
@@ -512,8 +510,7 @@ void releve_imap_close(releve_imap *p, void (*closed)(void *data), void *data) {
   p->closed_data = data;
   releve_transfer_close(p->fetch, on_abandoned);
   p->fetch = NULL;
-  for (i = 0; i < p->n; i++)
-    uv_close((uv_handle_t *)&p->items[i].timer, on_timer_closed);
+  releve_timers_close(p->timers, on_timers_closed);
 }
 
 int releve_imap_start(uv_loop_t *loop, const releve_config *cfg, releve_imap_take_cb take,
@@ -562,16 +559,16 @@ int releve_imap_start(uv_loop_t *loop, const releve_config *cfg, releve_imap_tak
     }
   }
   if (rc == 0)
+    rc = releve_timers_new(p->n, on_tick, p, &p->timers);
+  if (rc == 0)
     rc = releve_transfer_init(loop, &p->fetch);
   if (rc) {
     free_imap(p);
     return rc;
   }
+  releve_timers_start(p->timers, loop);
   for (i = 0; i < p->n; i++) {
     box *b = &p->items[i];
-    uv_timer_init(loop, &b->timer);
-    b->timer.data = b;
-    p->open_timers++;
     if (b->next_regular < now)
       b->next_regular = now;
     arm(b, b->next_regular);

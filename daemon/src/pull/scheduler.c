@@ -6,6 +6,7 @@
 
 #include "util/transfer.h"
 #include "util/log.h"
+#include "util/timers.h"
 #include "pull/pull.h"
 #include "config/source.h"
 #include "store/store.h"
@@ -17,7 +18,6 @@ typedef struct entry {
   const releve_source *src;
   char *incoming, *staging;
   releve_pull_dirs dirs;
-  uv_timer_t timer;
   time_t next_regular; /* the next run the schedule asks for */
   int failures;        /* in a row */
   int busy;            /* a pull is under way */
@@ -41,7 +41,7 @@ struct releve_scheduler {
   uv_work_t work;
   entry *job_head, *job_tail, *job_running;
   int closing;
-  unsigned open_timers;
+  releve_timers *timers; /* until closed */
   void (*closed)(void *data);
   void *closed_data;
 };
@@ -51,12 +51,9 @@ static void maybe_free(releve_scheduler *p);
 
 /* ---- scheduling ----------------------------------------------------------- */
 
-static void on_timer(uv_timer_t *t);
-
 static void arm(entry *e, time_t due) {
-  time_t now = time(NULL);
-  uint64_t ms = due > now ? (uint64_t)(due - now) * 1000 : 0;
-  uv_timer_start(&e->timer, on_timer, ms, 0);
+  if (!e->p->closing) /* a step that ends after the close arms nothing */
+    releve_timers_arm(e->p->timers, (size_t)(e - e->p->entries), due);
 }
 
 static time_t next_run(const entry *e, time_t after) {
@@ -79,11 +76,12 @@ static void queue_job(entry *e, enum job job) {
   run_jobs(p);
 }
 
-static void on_timer(uv_timer_t *t) {
-  entry *e = t->data;
+static void on_tick(void *ud, size_t i) {
+  releve_scheduler *p = ud;
+  entry *e = &p->entries[i];
   time_t now = time(NULL);
 
-  if (e->busy || e->p->closing)
+  if (e->busy)
     return;
   if (now >= e->next_regular)
     e->next_regular = next_run(e, now);
@@ -265,6 +263,7 @@ static void free_poller(releve_scheduler *p) {
   if (p->store_open)
     releve_store_close(&p->store);
   releve_sources_free(&p->sources);
+  releve_timers_free(p->timers);
   free(p->from);
   free(p->coordinator);
   free(p);
@@ -273,17 +272,16 @@ static void free_poller(releve_scheduler *p) {
 static void maybe_free(releve_scheduler *p) {
   void (*closed)(void *) = p->closed;
   void *data = p->closed_data;
-  if (!p->closing || p->open_timers || p->job_running || p->job_head)
+  if (!p->closing || p->timers || p->job_running || p->job_head)
     return;
   free_poller(p);
   if (closed)
     closed(data);
 }
 
-static void on_timer_closed(uv_handle_t *h) {
-  entry *e = h->data;
-  releve_scheduler *p = e->p;
-  p->open_timers--;
+static void on_timers_closed(void *ud) {
+  releve_scheduler *p = ud;
+  p->timers = NULL;
   maybe_free(p);
 }
 
@@ -294,8 +292,6 @@ static void on_abandoned(void *data, CURL *easy) {
 }
 
 void releve_scheduler_close(releve_scheduler *p, void (*closed)(void *data), void *data) {
-  size_t i;
-
   if (p->closing)
     return;
   p->closing = 1;
@@ -303,9 +299,7 @@ void releve_scheduler_close(releve_scheduler *p, void (*closed)(void *data), voi
   p->closed_data = data;
   releve_transfer_close(p->fetch, on_abandoned);
   p->fetch = NULL;
-  for (i = 0; i < p->n; i++) {
-    uv_close((uv_handle_t *)&p->entries[i].timer, on_timer_closed);
-  }
+  releve_timers_close(p->timers, on_timers_closed);
 }
 
 int releve_scheduler_start(uv_loop_t *loop, const releve_config *cfg, releve_scheduler **out) {
@@ -346,16 +340,16 @@ int releve_scheduler_start(uv_loop_t *loop, const releve_config *cfg, releve_sch
   if (rc == 0)
     rc = releve_pull_rows(&p->store, load_row, p);
   if (rc == 0)
+    rc = releve_timers_new(p->n, on_tick, p, &p->timers);
+  if (rc == 0)
     rc = releve_transfer_init(loop, &p->fetch);
   if (rc) {
     free_poller(p);
     return rc;
   }
+  releve_timers_start(p->timers, loop);
   for (i = 0; i < p->n; i++) {
     entry *e = &p->entries[i];
-    uv_timer_init(loop, &e->timer);
-    e->timer.data = e;
-    p->open_timers++;
     if (e->next_regular < now)
       e->next_regular = now;
     arm(e, e->next_regular);
