@@ -17,26 +17,32 @@ wait_for() {
 # write locks.
 sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
-# start_daemon [ARG...]: releved on $CONF, its output appended to $LOG, its
-# pid in DPID. The log outlives restarts: it waits for one more "ready:"
-# than the log held before.
-start_daemon() {
-  local before
+# start_bg VAR WHAT CMD...: CMD in the background, its output appended to
+# $LOG, its pid in VAR. The log outlives restarts: it waits for one more
+# "ready:" than the log held before.
+start_bg() {
+  local var=$1 what=$2 before
+  shift 2
   before=$(grep -c 'ready:' "$LOG" 2>/dev/null || true)
-  "$RELEVED" -c "$CONF" "$@" >>"$LOG" 2>&1 &
-  DPID=$!
-  wait_for 10 "[ \$(grep -c 'ready:' '$LOG') -gt ${before:-0} ]" || fail "releved did not start"
+  "$@" >>"$LOG" 2>&1 &
+  printf -v "$var" %s $!
+  wait_for 10 "[ \$(grep -c 'ready:' '$LOG') -gt ${before:-0} ]" || fail "$what did not start"
 }
 
-# stop_daemon: SIGTERM, expect exit 0 within 15 s (stretched by TIME_FACTOR).
-stop_daemon() {
-  local rc=0
-  kill -TERM "$DPID"
-  wait_for 15 "! kill -0 $DPID 2>/dev/null" || fail "releved did not stop on SIGTERM"
-  wait "$DPID" || rc=$?
-  DPID=
-  [ "$rc" = 0 ] || fail "releved exited with $rc on SIGTERM"
+# stop_bg VAR WHAT: SIGTERM to the pid in VAR, expect exit 0 within 15 s
+# (stretched by TIME_FACTOR); VAR is emptied.
+stop_bg() {
+  local var=$1 what=$2 pid=${!1} rc=0
+  kill -TERM "$pid"
+  wait_for 15 "! kill -0 $pid 2>/dev/null" || fail "$what did not stop on SIGTERM"
+  wait "$pid" || rc=$?
+  printf -v "$var" %s ""
+  [ "$rc" = 0 ] || fail "$what exited with $rc on SIGTERM"
 }
+
+# start_daemon [ARG...] / stop_daemon: releved on $CONF, its pid in DPID.
+start_daemon() { start_bg DPID releved "$RELEVED" -c "$CONF" "$@"; }
+stop_daemon() { stop_bg DPID releved; }
 
 # cleanup (the EXIT trap): the daemon (DPID) and a test server (SPID) killed
 # if still there, the test folder $T removed unless KEEP=1.

@@ -57,22 +57,8 @@ PY
 }
 
 # start_poll / stop_poll: imap_poll on $CONF, its output appended to $LOG.
-start_poll() {
-  local before
-  before=$(grep -c 'ready:' "$LOG" 2>/dev/null || true)
-  "$IMAP_POLL" "$CONF" "$OUT" >>"$LOG" 2>&1 &
-  PPID_=$!
-  wait_for 10 "[ \$(grep -c 'ready:' '$LOG') -gt ${before:-0} ]" || fail "imap_poll did not start"
-}
-
-stop_poll() {
-  local rc=0
-  kill -TERM "$PPID_"
-  wait_for 15 "! kill -0 $PPID_ 2>/dev/null" || fail "imap_poll did not stop on SIGTERM"
-  wait "$PPID_" || rc=$?
-  PPID_=
-  [ "$rc" = 0 ] || fail "imap_poll exited with $rc on SIGTERM"
-}
+start_poll() { start_bg PPID_ imap_poll "$IMAP_POLL" "$CONF" "$OUT"; }
+stop_poll() { stop_bg PPID_ imap_poll; }
 
 # polls WORDS: how many log lines of the mailbox say WORDS.
 polls() { grep -c "mailbox depot: $1" "$LOG" || true; }
