@@ -93,6 +93,11 @@ int cli_print_json(json_t *v) {
   return rc == 0 && fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
+int cli_usage(const char *usage) {
+  fputs(usage, stderr);
+  return CLI_USAGE;
+}
+
 int cli_wants_help(int argc, char **argv, const char *usage) {
   int i;
   for (i = 1; i < argc; i++)

@@ -47,6 +47,9 @@ int cli_load_plugins(releve_cli *cli, releve_plugins *p);
 
 /* Prints JSON to stdout, indented, with a final newline; CLI_OK or CLI_FAIL. */
 int cli_print_json(json_t *v);
+/* Prints usage on stderr and returns CLI_USAGE: a command's answer to
+ * arguments it does not take. */
+int cli_usage(const char *usage);
 /* Parses --help/-h alone: prints usage and returns 1 when asked. */
 int cli_wants_help(int argc, char **argv, const char *usage);
 /* Number of display columns of a UTF-8 string (for table alignment). */

@@ -239,16 +239,12 @@ static int addresses_check(releve_cli *cli, int argc, char **argv) {
   int json = 0, opt, rc;
 
   while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (opt != 'j') {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    if (opt != 'j')
+      return cli_usage(usage);
     json = 1;
   }
-  if (optind + 1 != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind + 1 != argc)
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return CLI_FAIL;
   if (cli->cfg.addresses == NULL) {
@@ -285,8 +281,7 @@ int cmd_addresses(releve_cli *cli, int argc, char **argv) {
   }
   if (strcmp(argv[1], "check") != 0) {
     fprintf(stderr, "releve: unknown addresses command \"%s\"\n", argv[1]);
-    fputs(usage, stderr);
-    return CLI_USAGE;
+    return cli_usage(usage);
   }
   if (cli_wants_help(argc - 1, argv + 1, usage))
     return CLI_OK;

@@ -20,10 +20,8 @@ int cmd_init(releve_cli *cli, int argc, char **argv) {
   (void)cli;
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if (argc != 2) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (argc != 2)
+    return cli_usage(usage);
   rc = releve_config_init_dir(argv[1], &d);
   releve_diags_print(&d, stderr);
   releve_diags_free(&d);
@@ -55,10 +53,8 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if (argc != 1) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (argc != 1)
+    return cli_usage(usage);
   rc = releve_config_open(&cli->cfg, cli->config_opt, &d, &path, &why);
   cli->cfg_loaded = 1;
   if (rc == 0)

@@ -353,15 +353,11 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
       output = optarg;
     else if (opt == 'p')
       points = optarg;
-    else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    else
+      return cli_usage(usage);
   }
-  if (optind != argc || format == NULL) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc || format == NULL)
+    return cli_usage(usage);
   if (strcmp(format, "csv") != 0 && strcmp(format, "xlsx") != 0 && strcmp(format, "html") != 0) {
     fprintf(stderr, "releve: unknown export format \"%s\": csv, xlsx or html\n", format);
     return CLI_USAGE;

@@ -125,16 +125,12 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
   while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (opt != 'j') {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    if (opt != 'j')
+      return cli_usage(usage);
     json = 1;
   }
-  if (optind != argc - 1) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc - 1)
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return CLI_FAIL;
   ind = releve_referentiel_find(&cli->cfg.ref, argv[optind]);

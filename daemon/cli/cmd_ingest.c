@@ -53,15 +53,11 @@ int cmd_ingest(releve_cli *cli, int argc, char **argv) {
       dry = 1;
     else if (opt == 'p')
       forced = optarg;
-    else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    else
+      return cli_usage(usage);
   }
-  if (actor == NULL || optind >= argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (actor == NULL || optind >= argc)
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return CLI_FAIL;
   if (releve_config_actor(&cli->cfg, actor) == NULL) {
@@ -145,10 +141,8 @@ int cmd_plugins(releve_cli *cli, int argc, char **argv) {
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if (argc > 2 || (argc == 2 && !json)) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (argc > 2 || (argc == 2 && !json))
+    return cli_usage(usage);
   if (cli_load_config(cli) || cli_load_plugins(cli, &p))
     return CLI_FAIL;
   list = json_array();

@@ -24,16 +24,12 @@ int cmd_mail_token(releve_cli *cli, int argc, char **argv) {
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
   while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (opt != 'r') {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    if (opt != 'r')
+      return cli_usage(usage);
     rotate = 1;
   }
-  if (optind + 1 != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind + 1 != argc)
+    return cli_usage(usage);
   actor = argv[optind];
   if (cli_load_config(cli))
     return CLI_FAIL;

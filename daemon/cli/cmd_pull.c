@@ -163,10 +163,8 @@ int cmd_pull(releve_cli *cli, int argc, char **argv) {
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if (argc != 2 || argv[1][0] == '-') {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (argc != 2 || argv[1][0] == '-')
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return CLI_FAIL;
   src = releve_sources_find(sources, argv[1]);

@@ -78,15 +78,11 @@ int cmd_receive(releve_cli *cli, int argc, char **argv) {
       env.sender = optarg;
     else if (opt == 't')
       env.recipient = optarg;
-    else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    else
+      return cli_usage(usage);
   }
-  if (optind != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc)
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return EX_TEMPFAIL_;
   if ((rc = read_message(cli->cfg.mail_max_message_bytes, &data, &len, &total)) != 0) {

@@ -78,15 +78,11 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
       actor = optarg;
     else if (opt == 't')
       theme = optarg;
-    else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    else
+      return cli_usage(usage);
   }
-  if (optind != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc)
+    return cli_usage(usage);
   if (cli_load_config(cli))
     return CLI_FAIL;
   ref = &cli->cfg.ref;

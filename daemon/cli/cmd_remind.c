@@ -84,15 +84,11 @@ int cmd_remind(releve_cli *cli, int argc, char **argv) {
         return CLI_USAGE;
       }
       memcpy(date, check, sizeof date);
-    } else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    } else
+      return cli_usage(usage);
   }
-  if (optind != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc)
+    return cli_usage(usage);
   if (cli_load_config(cli) || cli_open_store(cli, !dry))
     return CLI_FAIL;
   {

@@ -262,15 +262,11 @@ static int parse_common(int argc, char **argv, const char *usage, int with_actor
       }
     } else if (opt == 'a' && with_actor) {
       *actor = optarg;
-    } else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    } else
+      return cli_usage(usage);
   }
-  if (optind != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc)
+    return cli_usage(usage);
   return CLI_OK;
 }
 

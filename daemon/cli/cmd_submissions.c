@@ -250,13 +250,11 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv) {
         return CLI_USAGE;
       }
       break;
-    default: fputs(usage, stderr); return CLI_USAGE;
+    default: return cli_usage(usage);
     }
   }
-  if (optind != argc || (show_id && (actor || since || outcome))) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (optind != argc || (show_id && (actor || since || outcome)))
+    return cli_usage(usage);
   if (cli_load_config(cli) || cli_open_store(cli, 0))
     return CLI_FAIL;
   if (actor && releve_config_actor(&cli->cfg, actor) == NULL) {

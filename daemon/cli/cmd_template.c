@@ -63,15 +63,11 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
       format_name = optarg;
     else if (opt == 'o')
       output = optarg;
-    else {
-      fputs(usage, stderr);
-      return CLI_USAGE;
-    }
+    else
+      return cli_usage(usage);
   }
-  if (actor == NULL || year == 0 || optind != argc) {
-    fputs(usage, stderr);
-    return CLI_USAGE;
-  }
+  if (actor == NULL || year == 0 || optind != argc)
+    return cli_usage(usage);
   format = default_format(output);
   if (format_name && releve_template_format_parse(format_name, &format) != 0) {
     fprintf(stderr, "releve: template: format \"%s\" unknown; xlsx, ods or csv\n", format_name);
