@@ -89,7 +89,7 @@ static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const rel
     k++;
   }
   sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 typedef struct geo_rows {
@@ -208,7 +208,7 @@ static int export_indicator(export_writer *w, sqlite3_stmt *st, const releve_ind
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   qsort(geos, n, sizeof geos[0], geo_cmp);
   rc = 0;
   for (i = 0; i < (n ? n : 1) && rc == 0; i++) {
@@ -293,7 +293,7 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
                                     : export_html_new(ctx);
   if (w == NULL)
     return -ENOMEM;
-  if ((rc = releve_store_prepare(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) != 0) {
+  if ((rc = releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) != 0) {
     w->free(w);
     return rc;
   }

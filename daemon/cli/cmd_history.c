@@ -140,7 +140,7 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
             argv[optind]);
     return CLI_FAIL;
   }
-  if (cli_open_store(cli, 0) || releve_store_prepare(&cli->store, RELEVE_SQL_HISTORY, &st))
+  if (cli_open_store(cli, 0) || releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_HISTORY, &st))
     return CLI_FAIL;
   sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
   if (json)

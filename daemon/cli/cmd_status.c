@@ -179,7 +179,7 @@ static int add_files(releve_cli *cli, const status_ctx *s, json_t *actors, json_
   }
   json_object_set_new(files, "accepted", json_integer(0));
   json_object_set_new(files, "refused", json_integer(0));
-  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUBMISSION_COUNTS, &st))
+  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUBMISSION_COUNTS, &st))
     return CLI_FAIL;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW)
     json_object_set_new(files, (const char *)sqlite3_column_text(st, 0),

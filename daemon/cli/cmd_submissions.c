@@ -68,7 +68,7 @@ static int collect(sqlite3_stmt *st, json_t *a) {
 /* The rows of sql (its ?1 the actor) appended to a; 0 or CLI_FAIL (said). */
 static int actor_rows(releve_cli *cli, const char *sql, const char *actor, json_t *a) {
   sqlite3_stmt *st;
-  if (a == NULL || releve_store_prepare(&cli->store, sql, &st))
+  if (a == NULL || releve_store_prepare_sqlite(&cli->store, sql, &st))
     return CLI_FAIL;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
   return collect(st, a);
@@ -167,7 +167,7 @@ static int show(releve_cli *cli, long long id, int json) {
   json_t *s;
   int rc;
 
-  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUB_SHOW, &st))
+  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUB_SHOW, &st))
     return CLI_FAIL;
   sqlite3_bind_int64(st, 1, id);
   rc = sqlite3_step(st);
@@ -264,7 +264,7 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv) {
   }
   if (show_id)
     return show(cli, show_id, json);
-  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUB_LIST, &st))
+  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUB_LIST, &st))
     return CLI_FAIL;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);

@@ -46,7 +46,7 @@ static inline const releve_diag *test_error_with(const releve_diags *d, const ch
 static inline long long test_scalar(releve_store *s, const char *sql) {
   sqlite3_stmt *st;
   long long v = -1;
-  assert_int_equal(releve_store_prepare(s, sql, &st), 0);
+  assert_int_equal(releve_store_prepare_sqlite(s, sql, &st), 0);
   if (sqlite3_step(st) == SQLITE_ROW)
     v = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);

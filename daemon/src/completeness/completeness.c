@@ -27,7 +27,7 @@ static int given(sqlite3_stmt *st, const char *ind, const char *period, const ch
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   *out = rc == SQLITE_ROW;
   return 0;
 }
@@ -45,7 +45,7 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
     first = cfg->first_year;
     last = cfg->last_year < this_year - 1 ? cfg->last_year : this_year - 1;
   }
-  rc = releve_store_prepare(s, RELEVE_SQL_OBS_EXISTS, &st);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_EXISTS, &st);
   if (rc)
     return rc;
   if ((rc = releve_deriver_new(s, cfg, &der)) != 0) {

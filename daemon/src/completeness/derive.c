@@ -21,8 +21,8 @@ int releve_deriver_new(releve_store *s, const releve_config *cfg, releve_deriver
   if (d == NULL)
     return -ENOMEM;
   d->cfg = cfg;
-  if ((rc = releve_store_prepare(s, RELEVE_SQL_OBS_VALUE, &d->value)) != 0 ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_OBS_QUARTIERS, &d->quartiers)) != 0) {
+  if ((rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_VALUE, &d->value)) != 0 ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_QUARTIERS, &d->quartiers)) != 0) {
     releve_deriver_free(d);
     return rc;
   }
@@ -56,7 +56,7 @@ static int stored_value(releve_deriver *d, const char *ind, const char *period, 
     found = 1;
   }
   sqlite3_reset(d->value);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : releve_store_errno(rc);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : releve_store_sqlite_errno(rc);
 }
 
 /* The kind of a quartier: the décret's QPV, else what the address
@@ -103,7 +103,7 @@ static int from_quartiers(releve_deriver *d, const char *ind, const char *period
   }
   sqlite3_reset(d->quartiers);
   if (rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   for (v = RELEVE_GEO_QPV_2015; v <= RELEVE_GEO_QVA_CITY; v++) {
     size_t known = quartiers_known(d->cfg, kind, (releve_geo_vintage)v);
     if (known && have[v] == known) {

@@ -48,7 +48,7 @@ static int notify(releve_store *s, const releve_config *cfg, const releve_actor 
 static int step_actor(releve_store *s, const char *sql, const releve_actor *a,
                       const char *plugin, const char *problem) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, sql, &st);
+  int rc = releve_store_prepare_sqlite(s, sql, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
@@ -58,7 +58,7 @@ static int step_actor(releve_store *s, const char *sql, const releve_actor *a,
   }
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_plugin_fault_hold(releve_store *s, const releve_config *cfg, const releve_actor *a,
@@ -119,5 +119,5 @@ int releve_plugin_faults(releve_store *s,
     }
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }

@@ -6,12 +6,12 @@
 
 static int done(sqlite3_stmt *st, int rc) {
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_imap_seen_get(releve_store *s, const char *mailbox, releve_imap_seen_state *out) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_IMAP_FOLDER_GET, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IMAP_FOLDER_GET, &st);
 
   memset(out, 0, sizeof *out);
   if (rc)
@@ -28,13 +28,13 @@ int releve_imap_seen_get(releve_store *s, const char *mailbox, releve_imap_seen_
 
 static int set_validity(releve_store *s, const char *mailbox, unsigned long long uidvalidity) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_IMAP_FORGET, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IMAP_FORGET, &st);
 
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
   rc = done(st, sqlite3_step(st));
-  if (rc || (rc = releve_store_prepare(s, RELEVE_SQL_IMAP_VALIDITY, &st)) != 0)
+  if (rc || (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IMAP_VALIDITY, &st)) != 0)
     return rc;
   sqlite3_bind_text(st, 1, mailbox, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)uidvalidity);
@@ -63,7 +63,7 @@ int releve_imap_seen_filter(releve_store *s, const char *mailbox, unsigned long 
       return rc;
     *changed = old.uidvalidity != 0;
   }
-  if ((rc = releve_store_prepare(s, RELEVE_SQL_IMAP_TAKEN_HAS, &st)) != 0)
+  if ((rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IMAP_TAKEN_HAS, &st)) != 0)
     return rc;
   for (i = 0; i < *n; i++) {
     sqlite3_reset(st);
@@ -82,7 +82,7 @@ int releve_imap_seen_filter(releve_store *s, const char *mailbox, unsigned long 
 int releve_imap_seen_add(releve_store *s, const char *mailbox, unsigned long uid,
                          const char *outcome) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_IMAP_TAKEN_ADD, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IMAP_TAKEN_ADD, &st);
 
   if (rc)
     return rc;
@@ -95,7 +95,7 @@ int releve_imap_seen_add(releve_store *s, const char *mailbox, unsigned long uid
 int releve_imap_seen_attempt(releve_store *s, const char *mailbox, time_t when, const char *error,
                              int *failures) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, error ? RELEVE_SQL_IMAP_FAILED : RELEVE_SQL_IMAP_OK, &st);
+  int rc = releve_store_prepare_sqlite(s, error ? RELEVE_SQL_IMAP_FAILED : RELEVE_SQL_IMAP_OK, &st);
 
   if (failures)
     *failures = 0;

@@ -42,7 +42,7 @@ typedef struct intake {
  * it was taken but its drops are not all done. */
 static int lookup(releve_store *s, const char *key, int *seen, int *pending) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_GET, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_GET, &st);
   *seen = *pending = 0;
   if (rc)
     return rc;
@@ -54,7 +54,7 @@ static int lookup(releve_store *s, const char *key, int *seen, int *pending) {
     *seen = !*pending;
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 /* A name the spool can take: the sender's base name with anything that is
@@ -138,7 +138,7 @@ static int stage(intake *x, const releve_inbox_message *m) {
 static int step_keyed(releve_store *s, const char *sql, const char *key, const char *a,
                       const char *b, const char *c, int want_row) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, sql, &st);
+  int rc = releve_store_prepare_sqlite(s, sql, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -151,8 +151,8 @@ static int step_keyed(releve_store *s, const char *sql, const char *key, const c
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (want_row)
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 /* The message and its drops, in one transaction, before any file lands:
@@ -314,7 +314,7 @@ int releve_inbox_receive(releve_store *s, const releve_config *cfg, const releve
 
 int releve_inbox_counts(releve_store *s, long long *taken, long long *quarantined) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_COUNTS, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_COUNTS, &st);
   *taken = *quarantined = 0;
   if (rc)
     return rc;
@@ -322,5 +322,5 @@ int releve_inbox_counts(releve_store *s, long long *taken, long long *quarantine
     *(strcmp((const char *)sqlite3_column_text(st, 0), "taken") == 0 ? taken : quarantined) =
         sqlite3_column_int64(st, 1);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }

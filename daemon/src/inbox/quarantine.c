@@ -103,14 +103,14 @@ static const char *answer_to(const releve_config *cfg, const releve_inbox_messag
  * went already, or a negative errno value. */
 static int first_today(releve_store *s, const char *to) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_ANSWER_ONCE, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_ANSWER_ONCE, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   return sqlite3_changes(s->db) > 0;
 }
 
@@ -149,14 +149,14 @@ static int queue_note(releve_store *s, const releve_config *cfg, const char *to,
 
 static int record(releve_store *s, const char *key, const char *why) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_QUARANTINED, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_QUARANTINED, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_quarantine_keep(releve_store *s, const releve_config *cfg, const char *key,

@@ -21,13 +21,13 @@ int releve_mail_queue_queue(releve_store *s, const releve_mail *m, long long *id
 
   if (rc)
     return rc;
-  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_INSERT, &st);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_INSERT, &st);
   if (rc == 0) {
     sqlite3_bind_text(st, 1, b.message_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, b.recipients, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, m->subject, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, b.message, (int)b.len, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_errno(sqlite3_errcode(s->db));
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_sqlite_errno(sqlite3_errcode(s->db));
     if (rc)
       snprintf(why, why_size, "cannot store it in the mail queue: %s", sqlite3_errmsg(s->db));
     else if (id)
@@ -75,7 +75,7 @@ static void taken_free(taken *t) {
 static int claim(releve_store *s, const releve_config *cfg, long long id, taken *t) {
   sqlite3_stmt *st;
   char lease[32];
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
 
   if (rc)
     return rc;
@@ -97,7 +97,7 @@ static int claim(releve_store *s, const releve_config *cfg, long long id, taken 
       rc = -ENOMEM;
   }
   if (step != SQLITE_DONE)
-    rc = releve_store_errno(step);
+    rc = releve_store_sqlite_errno(step);
   else if (rc == 0)
     rc = t->message_id != NULL;
   sqlite3_finalize(st);
@@ -116,7 +116,7 @@ static int record(releve_store *s, enum outcome o, long long id, const char *err
                                     RELEVE_SQL_MAIL_QUEUE_RETRY};
   sqlite3_stmt *st;
   char delay[32];
-  int rc = releve_store_prepare(s, sql[o], &st), step;
+  int rc = releve_store_prepare_sqlite(s, sql[o], &st), step;
 
   if (rc)
     return rc;
@@ -136,7 +136,7 @@ static int record(releve_store *s, enum outcome o, long long id, const char *err
   while ((step = sqlite3_step(st)) == SQLITE_ROW)
     if (state)
       snprintf(state, state_size, "%s", (const char *)sqlite3_column_text(st, 0));
-  rc = step == SQLITE_DONE ? 0 : releve_store_errno(step);
+  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
   sqlite3_finalize(st);
   return rc;
 }
@@ -199,7 +199,7 @@ int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int lim
   ids = calloc((size_t)limit + 1, sizeof *ids);
   if (ids == NULL)
     return -ENOMEM;
-  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_DUE, &st);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_DUE, &st);
   if (rc) {
     free(ids);
     return rc;
@@ -207,7 +207,7 @@ int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int lim
   sqlite3_bind_int(st, 1, limit + 1);
   while ((step = sqlite3_step(st)) == SQLITE_ROW)
     ids[n++] = sqlite3_column_int64(st, 0);
-  rc = step == SQLITE_DONE ? 0 : releve_store_errno(step);
+  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
   sqlite3_finalize(st);
   if (n > limit) {
     run->left = 1; /* at least; the next run sees the rest */
@@ -224,7 +224,7 @@ int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int lim
 
 int releve_mail_queue_count(releve_store *s, releve_mail_queue_counts *c) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_COUNTS, &st), step;
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_COUNTS, &st), step;
 
   memset(c, 0, sizeof *c);
   if (rc)
@@ -241,7 +241,7 @@ int releve_mail_queue_count(releve_store *s, releve_mail_queue_counts *c) {
       c->failed = n;
     }
   }
-  rc = step == SQLITE_DONE ? 0 : releve_store_errno(step);
+  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
   sqlite3_finalize(st);
   return rc;
 }
@@ -254,7 +254,7 @@ static const char *text(sqlite3_stmt *st, int col) {
 int releve_mail_queue_failures(releve_store *s, int (*cb)(void *ud, const releve_mail_queue_failure *f),
                            void *ud) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_FAILURES, &st), step = SQLITE_DONE;
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_FAILURES, &st), step = SQLITE_DONE;
 
   if (rc)
     return rc;
@@ -269,7 +269,7 @@ int releve_mail_queue_failures(releve_store *s, int (*cb)(void *ud, const releve
     rc = cb(ud, &f);
   }
   if (rc == 0 && step != SQLITE_DONE)
-    rc = releve_store_errno(step);
+    rc = releve_store_sqlite_errno(step);
   sqlite3_finalize(st);
   return rc;
 }

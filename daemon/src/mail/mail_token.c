@@ -28,7 +28,7 @@ static int new_token(char *token) {
 
 static int read_token(releve_store *s, const char *actor, char *token) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_TOKEN_GET, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_TOKEN_GET, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
@@ -37,7 +37,7 @@ static int read_token(releve_store *s, const char *actor, char *token) {
     memcpy(token, sqlite3_column_text(st, 0), RELEVE_MAIL_TOKEN_LEN + 1);
     rc = 0;
   } else {
-    rc = rc == SQLITE_DONE ? -ENOENT : rc == SQLITE_ROW ? -EPROTO : releve_store_errno(rc);
+    rc = rc == SQLITE_DONE ? -ENOENT : rc == SQLITE_ROW ? -EPROTO : releve_store_sqlite_errno(rc);
   }
   sqlite3_finalize(st);
   return rc;
@@ -51,7 +51,7 @@ static int store_token(releve_store *s, const char *actor, int replace) {
   int rc = new_token(token);
 
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_MAIL_TOKEN_SET, &st);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_TOKEN_SET, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
@@ -59,7 +59,7 @@ static int store_token(releve_store *s, const char *actor, int replace) {
   sqlite3_bind_int(st, 3, replace);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_mail_token_get(releve_store *s, const char *actor, int create, char *token) {

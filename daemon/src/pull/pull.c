@@ -85,7 +85,7 @@ static char *column_dup(sqlite3_stmt *st, int i) {
 /* The last validators and body hash of the source, when any. */
 static int read_state(releve_pull *p, releve_store *store) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_GET, &st);
+  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_GET, &st);
 
   if (rc)
     return rc;
@@ -100,7 +100,7 @@ static int read_state(releve_pull *p, releve_store *store) {
     rc = SQLITE_DONE;
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 static int no_control(const char *s) {
@@ -369,12 +369,12 @@ static const char *header(CURL *e, const char *name) {
  * it: a failure is logged and the file dropped all the same. */
 static void note_drop(releve_pull *p, releve_store *store, const char *sha256) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_DROPPING, &st);
+  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_DROPPING, &st);
   if (rc == 0) {
     sqlite3_bind_text(st, 1, p->src->actor, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, p->src->id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_errno(sqlite3_errcode(store->db));
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_sqlite_errno(sqlite3_errcode(store->db));
     sqlite3_finalize(st);
   }
   if (rc)
@@ -424,7 +424,7 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
 
   releve_clock_utc_text(p->started, attempt);
   if (res->outcome == RELEVE_PULL_FAILED) {
-    rc = releve_store_prepare(store, RELEVE_SQL_PULL_FAILED, &st);
+    rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_FAILED, &st);
     if (rc)
       return rc;
     sqlite3_bind_text(st, 1, p->src->id, -1, SQLITE_STATIC);
@@ -444,7 +444,7 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
       etag = etag ? etag : p->old_etag;
       last_modified = last_modified ? last_modified : p->old_last_modified;
     }
-    rc = releve_store_prepare(store, RELEVE_SQL_PULL_OK, &st);
+    rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_OK, &st);
     if (rc)
       return rc;
     sqlite3_bind_text(st, 1, p->src->id, -1, SQLITE_STATIC);
@@ -456,7 +456,7 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
     rc = sqlite3_step(st);
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_pull_finish(releve_pull *p, releve_store *store, releve_pull_result *res) {
@@ -503,7 +503,7 @@ void releve_pull_result_free(releve_pull_result *res) {
 
 int releve_pull_rows(releve_store *store, releve_pull_row_cb cb, void *ud) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_ALL, &st);
+  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_ALL, &st);
 
   if (rc)
     return rc;
@@ -518,5 +518,5 @@ int releve_pull_rows(releve_store *store, releve_pull_row_cb cb, void *ud) {
     }
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }

@@ -45,7 +45,7 @@ static int collect(void *ud, const releve_expected *e) {
 
 static int already_sent(releve_store *s, const char *actor, int year, const char *step, int *done) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_DONE, &st), step_rc;
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REMINDER_DONE, &st), step_rc;
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
@@ -53,14 +53,14 @@ static int already_sent(releve_store *s, const char *actor, int year, const char
   sqlite3_bind_text(st, 3, step, -1, SQLITE_STATIC);
   step_rc = sqlite3_step(st);
   *done = step_rc == SQLITE_ROW;
-  rc = step_rc == SQLITE_ROW || step_rc == SQLITE_DONE ? 0 : releve_store_errno(step_rc);
+  rc = step_rc == SQLITE_ROW || step_rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step_rc);
   sqlite3_finalize(st);
   return rc;
 }
 
 static int record_reminder(releve_store *s, const releve_reminder *r) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_INSERT, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REMINDER_INSERT, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, r->actor->id, -1, SQLITE_STATIC);
@@ -70,7 +70,7 @@ static int record_reminder(releve_store *s, const releve_reminder *r) {
   sqlite3_bind_int64(st, 5, r->mail);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 /* The outbox row and the reminders row, together or not at all. 1 when

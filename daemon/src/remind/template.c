@@ -87,7 +87,7 @@ static int read_value(sqlite3_stmt *st, releve_deriver *der, const releve_templa
   }
   sqlite3_reset(st);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   if (rc == SQLITE_DONE &&
       (rc = releve_derive(der, r->ind, period, r->geography, &derived)) == 1) {
     /* Shown as text, marked: the partner did not give it. */
@@ -132,7 +132,7 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
     return rc;
   t->spool_in_use = rc == 1;
   rc = 0;
-  if (store && ((rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
+  if (store && ((rc = releve_store_prepare_sqlite(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
                 (rc = releve_deriver_new(store, cfg, &der)) != 0)) {
     sqlite3_finalize(st);
     return rc;

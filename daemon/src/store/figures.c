@@ -17,17 +17,17 @@ int releve_figures_open(releve_store *s, releve_figures *w) {
                             "WITHOUT ROWID;"
                             "DELETE FROM temp.ingest_pairs;");
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_OBS_GET, &w->get);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_GET, &w->get);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_OBS_INSERT, &w->insert);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_INSERT, &w->insert);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_OBS_UPDATE, &w->update);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_UPDATE, &w->update);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_REV_INSERT, &w->revision);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REV_INSERT, &w->revision);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_PAIR_INSERT, &w->pair);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_PAIR_INSERT, &w->pair);
   if (rc == 0)
-    rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &w->geo);
+    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_GEO_INSERT, &w->geo);
   return rc;
 }
 
@@ -44,7 +44,7 @@ void releve_figures_close(releve_figures *w) {
 static int step_reset(sqlite3_stmt *st) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 static int same_double(sqlite3_stmt *st, int col, int has, double v) {
@@ -84,7 +84,7 @@ int releve_figures_read(releve_figures *w, const releve_figure *f, int *state, d
                  : RELEVE_FIGURE_CHANGED;
   }
   sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 static void bind_figure(sqlite3_stmt *st, const releve_figure *f, long long submission,
@@ -143,7 +143,7 @@ int releve_figures_pair(releve_figures *w, const char *indicator, const char *pe
 int releve_figures_above_whole(releve_store *s, long long submission,
                                void (*each)(void *ud, const releve_figures_excess *e), void *ud) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_PART_ABOVE_WHOLE, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_PART_ABOVE_WHOLE, &st);
 
   if (rc)
     return rc;
@@ -163,5 +163,5 @@ int releve_figures_above_whole(releve_store *s, long long submission,
     each(ud, &e);
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }

@@ -1,7 +1,7 @@
-/* store.h -- the SQLite database: one writer (the daemon or an `ingest`
- * run), readers opened read-only. WAL, synchronous=FULL, a busy timeout,
- * writers take BEGIN IMMEDIATE. Schema changes are numbered migrations
- * counted by PRAGMA user_version (store_sql.h). */
+/* store.h -- the database, on one of two engines (engine.h): an SQLite
+ * file, the embedded default (one writer, the daemon or an `ingest` run;
+ * readers opened read-only), or PostgreSQL. Schema changes are numbered
+ * migrations (store_sql.h); statements are releve_stmt (stmt.h). */
 #ifndef RELEVE_STORE_H
 #define RELEVE_STORE_H
 
@@ -9,8 +9,14 @@
 
 #include "config/config.h"
 
+#include "store/stmt.h"
+
+struct releve__engine;
+
 typedef struct releve_store {
-  sqlite3 *db;
+  const struct releve__engine *engine;
+  void *conn;  /* the engine's connection */
+  sqlite3 *db; /* the same, while code still speaks to SQLite directly */
   int readonly;
   char *path;
 } releve_store;
@@ -34,17 +40,26 @@ int releve_store_user_version(releve_store *s);
  * observations kept. *changed is set when a new version was recorded. */
 int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed);
 
-int releve_store_begin(releve_store *s);    /* BEGIN IMMEDIATE */
+/* Starts a write transaction (SQLite: BEGIN IMMEDIATE). */
+int releve_store_begin(releve_store *s);
 /* COMMIT, or on failure ROLLBACK and a negative errno value, not logged:
  * the caller says what was lost. */
 int releve_store_commit(releve_store *s);
 void releve_store_rollback(releve_store *s);
 
-/* sqlite3_prepare_v2 that logs; returns 0 or -EIO. */
-int releve_store_prepare(releve_store *s, const char *sql, sqlite3_stmt **st);
-/* Runs a statement with no result rows to completion; 0 or an errno. */
+/* Prepares one statement, logging what is wrong with it; 0 or a negative
+ * errno value, *st NULL then. */
+int releve_store_prepare(releve_store *s, const char *sql, releve_stmt **st);
+/* Runs statements with no parameters and no result rows; 0 or an errno. */
 int releve_store_exec(releve_store *s, const char *sql);
-/* Maps an SQLite result code to a negative errno value. */
-int releve_store_errno(int sqlite_rc);
+/* The engine's message for the last failure on this connection. */
+const char *releve_store_errmsg(releve_store *s);
+/* "sqlite" or "postgresql". */
+const char *releve_store_engine(const releve_store *s);
+
+/* Until every module speaks through stmt.h: SQLite's own statements and
+ * result codes mapped to a negative errno value. */
+int releve_store_prepare_sqlite(releve_store *s, const char *sql, sqlite3_stmt **st);
+int releve_store_sqlite_errno(int sqlite_rc);
 
 #endif

@@ -31,7 +31,7 @@ static int step_done(releve_store *s, sqlite3_stmt *st) {
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
     releve_err("sqlite: %s", sqlite3_errmsg(s->db));
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   }
   return 0;
 }
@@ -147,7 +147,7 @@ static int sync_indicators(releve_store *s, sync_stmts *q, const releve_referent
     sqlite3_reset(q->ind_get);
     if (step != SQLITE_ROW && step != SQLITE_DONE) {
       free(diff);
-      return releve_store_errno(step);
+      return releve_store_sqlite_errno(step);
     }
     rc = put_indicator(s, q, ind);
     if (rc == 0 && !exists) {
@@ -169,11 +169,11 @@ static int sync_indicators(releve_store *s, sync_stmts *q, const releve_referent
 static int retire_missing(releve_store *s, sync_stmts *q, const releve_referentiel *ref,
                           sqlite3_int64 version, int counts[3]) {
   sqlite3_stmt *all, *retire;
-  int rc = releve_store_prepare(s, RELEVE_SQL_IND_ALL_ACTIVE, &all), step = SQLITE_DONE;
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IND_ALL_ACTIVE, &all), step = SQLITE_DONE;
 
   if (rc)
     return rc;
-  rc = releve_store_prepare(s, RELEVE_SQL_IND_RETIRE, &retire);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IND_RETIRE, &retire);
   /* Retiring inside the scan is safe: the UPDATE only clears a flag the
    * SELECT filters on, on rows already visited. */
   while (rc == 0 && (step = sqlite3_step(all)) == SQLITE_ROW) {
@@ -188,7 +188,7 @@ static int retire_missing(releve_store *s, sync_stmts *q, const releve_referenti
     counts[2]++;
   }
   if (rc == 0 && step != SQLITE_DONE)
-    rc = releve_store_errno(step);
+    rc = releve_store_sqlite_errno(step);
   sqlite3_finalize(all);
   sqlite3_finalize(retire);
   return rc;
@@ -252,7 +252,7 @@ static int record_version(releve_store *s, sync_stmts *q, const releve_config *c
   sqlite3_int64 version;
   int rc, counts[3] = {0, 0, 0}, same = 0;
 
-  rc = releve_store_prepare(s, RELEVE_SQL_REF_LAST, &st);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REF_LAST, &st);
   if (rc)
     return rc;
   if (sqlite3_step(st) == SQLITE_ROW)
@@ -260,7 +260,7 @@ static int record_version(releve_store *s, sync_stmts *q, const releve_config *c
   sqlite3_finalize(st);
   if (same)
     return 0;
-  rc = releve_store_prepare(s, RELEVE_SQL_REF_VERSION, &st);
+  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REF_VERSION, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, ref->sha256, -1, SQLITE_STATIC);
@@ -273,7 +273,7 @@ static int record_version(releve_store *s, sync_stmts *q, const releve_config *c
   rc = sync_indicators(s, q, ref, version, counts);
   if (rc == 0)
     rc = retire_missing(s, q, ref, version, counts);
-  if (rc == 0 && releve_store_prepare(s, RELEVE_SQL_REF_VERSION_COUNTS, &st) == 0) {
+  if (rc == 0 && releve_store_prepare_sqlite(s, RELEVE_SQL_REF_VERSION_COUNTS, &st) == 0) {
     sqlite3_bind_int(st, 1, counts[0]);
     sqlite3_bind_int(st, 2, counts[1]);
     sqlite3_bind_int(st, 3, counts[2]);
@@ -301,13 +301,13 @@ int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed) {
   rc = releve_store_begin(s);
   if (rc)
     return rc;
-  if ((rc = releve_store_prepare(s, RELEVE_SQL_NODE_UPSERT, &q.node)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_ACTOR_UPSERT, &q.actor)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_IND_GET, &q.ind_get)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_IND_UPSERT, &q.ind_upsert)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_REF_CHANGE, &q.change)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &q.geo)) ||
-      (rc = releve_store_prepare(s, RELEVE_SQL_PERIOD_INSERT, &q.period)))
+  if ((rc = releve_store_prepare_sqlite(s, RELEVE_SQL_NODE_UPSERT, &q.node)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_ACTOR_UPSERT, &q.actor)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IND_GET, &q.ind_get)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_IND_UPSERT, &q.ind_upsert)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REF_CHANGE, &q.change)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_GEO_INSERT, &q.geo)) ||
+      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_PERIOD_INSERT, &q.period)))
     goto out;
   rc = sync_actors(s, &q, cfg);
   if (rc == 0)

@@ -10,7 +10,7 @@
 /* A statement bound to (actor, sha256), the key every lookup here uses. */
 static int prepare_keyed(releve_store *s, const char *sql, const char *actor, const char *sha256,
                          sqlite3_stmt **st) {
-  int rc = releve_store_prepare(s, sql, st);
+  int rc = releve_store_prepare_sqlite(s, sql, st);
   if (rc)
     return rc;
   sqlite3_bind_text(*st, 1, actor, -1, SQLITE_STATIC);
@@ -31,7 +31,7 @@ static void bind_counts(sqlite3_stmt *st, int at, const releve_submission *sub) 
 
 int releve_submission_insert(releve_store *s, const releve_submission *sub, long long *id) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_SUB_INSERT, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_SUB_INSERT, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, sub->actor, -1, SQLITE_STATIC);
@@ -47,21 +47,21 @@ int releve_submission_insert(releve_store *s, const releve_submission *sub, long
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
   if (rc != SQLITE_DONE)
-    return releve_store_errno(rc);
+    return releve_store_sqlite_errno(rc);
   *id = sqlite3_last_insert_rowid(s->db);
   return 0;
 }
 
 int releve_submission_set_counts(releve_store *s, long long id, const releve_submission *sub) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_SUB_SET_COUNTS, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_SUB_SET_COUNTS, &st);
   if (rc)
     return rc;
   bind_counts(st, 1, sub);
   sqlite3_bind_int64(st, 7, id);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_submission_find_accepted(releve_store *s, const char *actor, const char *sha256,
@@ -75,7 +75,7 @@ int releve_submission_find_accepted(releve_store *s, const char *actor, const ch
   if (rc == SQLITE_ROW)
     *id = sqlite3_column_int64(st, 0);
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_submission_pulled(releve_store *s, const char *actor, const char *sha256) {
@@ -85,18 +85,18 @@ int releve_submission_pulled(releve_store *s, const char *actor, const char *sha
     return rc;
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_submission_spool_used(releve_store *s, const char *actor) {
   sqlite3_stmt *st;
-  int rc = releve_store_prepare(s, RELEVE_SQL_SUB_SPOOL_USED, &st);
+  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_SUB_SPOOL_USED, &st);
   if (rc)
     return rc;
   sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
   rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_submission_mailed(releve_store *s, const char *actor, const char *sha256,
@@ -110,7 +110,7 @@ int releve_submission_mailed(releve_store *s, const char *actor, const char *sha
   if (rc == SQLITE_ROW && (*message_id = strdup((const char *)sqlite3_column_text(st, 0))) == NULL)
     rc = SQLITE_NOMEM;
   sqlite3_finalize(st);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
 
 int releve_submission_recorded(releve_store *s, const char *actor, const char *sha256,
@@ -138,5 +138,5 @@ int releve_submission_recorded(releve_store *s, const char *actor, const char *s
     return 1;
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_errno(rc);
+  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
 }
