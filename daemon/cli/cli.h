@@ -111,6 +111,7 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv);
 int cmd_addresses(releve_cli *cli, int argc, char **argv);
 int cmd_mail_token(releve_cli *cli, int argc, char **argv);
 int cmd_receive(releve_cli *cli, int argc, char **argv);
+int cmd_migrate_store(releve_cli *cli, int argc, char **argv);
 
 /* The files part of `releve status` for one actor (cmd_submissions.c):
  * {"last_file": submission or null, "refused_pending": [submission] (refused

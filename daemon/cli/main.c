@@ -23,6 +23,8 @@ static const releve_command commands[] = {
     {"addresses", "check where a file's addresses are placed, storing nothing", cmd_addresses},
     {"receive", "take one partner's message on stdin, as a mail server pipes it", cmd_receive},
     {"mail-token", "the secret address an actor's partners reply to", cmd_mail_token},
+    {"migrate-store", "copy the whole database into a new one (SQLite to PostgreSQL)",
+     cmd_migrate_store},
     {NULL, NULL, NULL},
 };
 
