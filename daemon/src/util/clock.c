@@ -8,6 +8,12 @@ void releve_clock_utc_text(time_t t, char out[32]) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+void releve_clock_utc_day(time_t t, char out[11]) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 /* Europe/Paris keeps the European Union's rule (directive 2000/84/EC, the
  * French rule since 1996): UTC+2 from the last Sunday of March to the last
  * Sunday of October, both at 01:00 UTC, UTC+1 the rest of the year. It is
