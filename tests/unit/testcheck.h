@@ -21,6 +21,17 @@ static inline char *test_config_dir(const char *name) {
   return dir;
 }
 
+/* A fresh scratch folder holding a new database, migrated and open on s
+ * (close it with releve_store_close). */
+static inline char *test_store_dir(const char *name, releve_store *s) {
+  char *dir = test_dir(name);
+  char *db = releve_str_printf("%s/r.db", dir);
+  if (db == NULL || releve_store_open(s, db, RELEVE_STORE_RW) != 0)
+    abort();
+  free(db);
+  return dir;
+}
+
 /* Writes text as dir/releve.json and loads it (without the environment
  * check); returns the number of errors. */
 static inline size_t test_config_load(const char *dir, const char *text, releve_diags *d,
@@ -44,12 +55,15 @@ static inline const releve_diag *test_error_with(const releve_diags *d, const ch
 
 /* The first column of the first row of sql, -1 when there is none. */
 static inline long long test_scalar(releve_store *s, const char *sql) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   long long v = -1;
-  assert_int_equal(releve_store_prepare_sqlite(s, sql, &st), 0);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
+  int rc;
+  assert_int_equal(releve_store_prepare(s, sql, &st), 0);
+  rc = releve_stmt_step(st);
+  assert_true(rc >= 0);
+  if (rc == RELEVE_STMT_ROW)
+    v = releve_stmt_int64(st, 0);
+  releve_stmt_finalize(st);
   return v;
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inbox/mime.h"
@@ -13,7 +14,9 @@
 #include "mail/mail.h"
 #include "spool/claim.h"
 #include "spool/spool.h"
+#include "store/run.h"
 #include "store/store_sql.h"
+#include "util/clock.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/sha256.h"
@@ -41,20 +44,19 @@ typedef struct intake {
 /* 0 with *seen set when the message has an outcome already; *pending when
  * it was taken but its drops are not all done. */
 static int lookup(releve_store *s, const char *key, int *seen, int *pending) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_GET, &st);
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_GET, &st);
   *seen = *pending = 0;
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    *pending = strcmp((const char *)sqlite3_column_text(st, 0), "taken") == 0 &&
-               sqlite3_column_int(st, 1) == 0;
+  if ((rc = releve_stmt_bind_text(st, 1, key)) == 0)
+    rc = releve_stmt_step(st);
+  if (rc == RELEVE_STMT_ROW) {
+    *pending = strcmp(releve_stmt_text(st, 0), "taken") == 0 && releve_stmt_int(st, 1) == 0;
     *seen = !*pending;
   }
-  sqlite3_finalize(st);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 /* A name the spool can take: the sender's base name with anything that is
@@ -135,39 +137,23 @@ static int stage(intake *x, const releve_inbox_message *m) {
   return rc;
 }
 
-static int step_keyed(releve_store *s, const char *sql, const char *key, const char *a,
-                      const char *b, const char *c, int want_row) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, sql, &st);
-  if (rc)
-    return rc;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  if (a)
-    sqlite3_bind_text(st, 2, a, -1, SQLITE_STATIC);
-  if (b)
-    sqlite3_bind_text(st, 3, b, -1, SQLITE_STATIC);
-  if (c)
-    sqlite3_bind_text(st, 4, c, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (want_row)
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
-}
-
 /* The message and its drops, in one transaction, before any file lands:
  * the daemon may take a file the moment it is there, and must then find
  * that it came by mail. */
 static int record(intake *x) {
   const char *key = x->out->key;
+  char now[32];
   size_t i;
   int rc = releve_store_begin(x->s);
   if (rc)
     return rc;
-  rc = step_keyed(x->s, RELEVE_SQL_MAIL_MESSAGE_TAKEN, key, x->actor->id, NULL, NULL, 0);
+  releve_clock_utc_text(time(NULL), now);
+  rc = releve_store_run_texts(x->s, RELEVE_SQL_MAIL_MESSAGE_TAKEN,
+                              (const char *[]){key, x->actor->id, now}, 3, NULL);
   for (i = 0; rc == 0 && i < x->n; i++)
-    rc = step_keyed(x->s, RELEVE_SQL_MAIL_DROP_NOTE, key, x->files[i].sha256, x->actor->id,
-                    x->files[i].name, 0);
+    rc = releve_store_run_texts(
+        x->s, RELEVE_SQL_MAIL_DROP_NOTE,
+        (const char *[]){key, x->files[i].sha256, x->actor->id, x->files[i].name}, 4, NULL);
   if (rc == 0)
     return releve_store_commit(x->s);
   releve_store_rollback(x->s);
@@ -183,8 +169,8 @@ static int drop(intake *x) {
   for (i = 0; rc == 0 && i < x->n; i++) {
     kept *k = &x->files[i];
     char *final = NULL;
-    int pending = step_keyed(x->s, RELEVE_SQL_MAIL_DROP_PENDING, x->out->key, k->sha256, NULL,
-                             NULL, 1);
+    const char *const file[] = {x->out->key, k->sha256};
+    int pending = releve_store_run_texts(x->s, RELEVE_SQL_MAIL_DROP_PENDING, file, 2, NULL);
     if (pending <= 0) {
       rc = pending;
       continue;
@@ -194,7 +180,7 @@ static int drop(intake *x) {
     if (rc == 0)
       rc = releve_fs_sync_dir(incoming);
     if (rc == 0)
-      rc = step_keyed(x->s, RELEVE_SQL_MAIL_DROP_DONE, x->out->key, k->sha256, NULL, NULL, 0);
+      rc = releve_store_run_texts(x->s, RELEVE_SQL_MAIL_DROP_DONE, file, 2, NULL);
     if (rc == 0) {
       x->out->dropped++;
       releve_info("mail %s from %s: %s dropped into %s", x->out->key, x->actor->id, final,
@@ -206,7 +192,8 @@ static int drop(intake *x) {
     free(final);
   }
   if (rc == 0)
-    rc = step_keyed(x->s, RELEVE_SQL_MAIL_MESSAGE_DONE, x->out->key, NULL, NULL, NULL, 0);
+    rc = releve_store_run_texts(x->s, RELEVE_SQL_MAIL_MESSAGE_DONE,
+                                (const char *[]){x->out->key}, 1, NULL);
   if (rc == 0)
     rmdir(x->staging); /* empty now; a leftover is harmless */
   free(incoming);
@@ -313,14 +300,14 @@ int releve_inbox_receive(releve_store *s, const releve_config *cfg, const releve
 }
 
 int releve_inbox_counts(releve_store *s, long long *taken, long long *quarantined) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_COUNTS, &st);
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_MESSAGE_COUNTS, &st);
   *taken = *quarantined = 0;
   if (rc)
     return rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    *(strcmp((const char *)sqlite3_column_text(st, 0), "taken") == 0 ? taken : quarantined) =
-        sqlite3_column_int64(st, 1);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW)
+    *(strcmp(releve_stmt_text(st, 0), "taken") == 0 ? taken : quarantined) =
+        releve_stmt_int64(st, 1);
+  releve_stmt_finalize(st);
+  return rc;
 }

@@ -10,7 +10,9 @@
 #include "mail/mail.h"
 #include "mail/mail_queue.h"
 #include "mail/mail_token.h"
+#include "store/run.h"
 #include "store/store_sql.h"
+#include "util/clock.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/path.h"
@@ -102,16 +104,14 @@ static const char *answer_to(const releve_config *cfg, const releve_inbox_messag
 /* Records the sender's note of today: 1 when it is the first, 0 when one
  * went already, or a negative errno value. */
 static int first_today(releve_store *s, const char *to) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_ANSWER_ONCE, &st);
-  if (rc)
-    return rc;
-  sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE)
-    return releve_store_sqlite_errno(rc);
-  return sqlite3_changes(s->db) > 0;
+  char today[11];
+  long long changes;
+  int rc;
+
+  releve_clock_utc_day(time(NULL), today);
+  rc = releve_store_run_texts(s, RELEVE_SQL_MAIL_ANSWER_ONCE, (const char *[]){to, today}, 2,
+                              &changes);
+  return rc < 0 ? rc : changes > 0;
 }
 
 static int queue_note(releve_store *s, const releve_config *cfg, const char *to, const char *why) {
@@ -148,15 +148,11 @@ static int queue_note(releve_store *s, const releve_config *cfg, const char *to,
 }
 
 static int record(releve_store *s, const char *key, const char *why) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_MESSAGE_QUARANTINED, &st);
-  if (rc)
-    return rc;
-  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  char now[32];
+
+  releve_clock_utc_text(time(NULL), now);
+  return releve_store_run_texts(s, RELEVE_SQL_MAIL_MESSAGE_QUARANTINED,
+                                (const char *[]){key, why, now}, 3, NULL);
 }
 
 int releve_quarantine_keep(releve_store *s, const releve_config *cfg, const char *key,

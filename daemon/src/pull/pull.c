@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spool/claim.h"
 #include "spool/spool.h"
+#include "store/run.h"
 #include "store/store_sql.h"
 #include "util/clock.h"
 #include "util/fs.h"
@@ -77,30 +79,30 @@ static time_t parse_iso(const char *s) {
   return end && *end == '\0' ? timegm(&tm) : 0;
 }
 
-static char *column_dup(sqlite3_stmt *st, int i) {
-  const unsigned char *v = sqlite3_column_text(st, i);
-  return v ? strdup((const char *)v) : NULL;
+static char *column_dup(releve_stmt *st, int i) {
+  const char *v = releve_stmt_text(st, i);
+  return v ? strdup(v) : NULL;
 }
 
 /* The last validators and body hash of the source, when any. */
 static int read_state(releve_pull *p, releve_store *store) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_GET, &st);
+  releve_stmt *st;
+  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_GET, &st);
 
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, p->src->id, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    const unsigned char *sha = sqlite3_column_text(st, 2);
+  if ((rc = releve_stmt_bind_text(st, 1, p->src->id)) == 0)
+    rc = releve_stmt_step(st);
+  if (rc == RELEVE_STMT_ROW) {
+    const char *sha = releve_stmt_text(st, 2);
     p->old_etag = column_dup(st, 0);
     p->old_last_modified = column_dup(st, 1);
-    if (sha && strlen((const char *)sha) == 64)
+    if (sha && strlen(sha) == 64)
       memcpy(p->old_sha256, sha, 65);
-    rc = SQLITE_DONE;
+    rc = 0;
   }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_finalize(st);
+  return rc;
 }
 
 static int no_control(const char *s) {
@@ -368,15 +370,12 @@ static const char *header(CURL *e, const char *name) {
  * ingest then records it with channel "poll"). Only provenance depends on
  * it: a failure is logged and the file dropped all the same. */
 static void note_drop(releve_pull *p, releve_store *store, const char *sha256) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_DROPPING, &st);
-  if (rc == 0) {
-    sqlite3_bind_text(st, 1, p->src->actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->src->id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_sqlite_errno(sqlite3_errcode(store->db));
-    sqlite3_finalize(st);
-  }
+  char now[32];
+  int rc;
+
+  releve_clock_utc_text(time(NULL), now);
+  rc = releve_store_run_texts(store, RELEVE_SQL_PULL_DROPPING,
+                              (const char *[]){p->src->actor, sha256, p->src->id, now}, 4, NULL);
   if (rc)
     releve_warn("pull %s: cannot note the body it drops (%s); its submission will say "
                 "channel \"spool\"",
@@ -419,21 +418,20 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
   const char *etag = NULL, *last_modified = NULL;
   const char *sha = res->outcome == RELEVE_PULL_NOT_MODIFIED ? p->old_sha256 : res->sha256;
   char attempt[32];
-  sqlite3_stmt *st;
+  releve_stmt *st;
   int rc;
 
   releve_clock_utc_text(p->started, attempt);
   if (res->outcome == RELEVE_PULL_FAILED) {
-    rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_FAILED, &st);
-    if (rc)
+    if ((rc = releve_store_prepare(store, RELEVE_SQL_PULL_FAILED, &st)) != 0)
       return rc;
-    sqlite3_bind_text(st, 1, p->src->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, attempt, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, res->error, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-      res->failures = sqlite3_column_int(st, 0);
-      rc = sqlite3_step(st);
+    if ((rc = releve_stmt_bind_text(st, 1, p->src->id)) == 0 &&
+        (rc = releve_stmt_bind_text(st, 2, attempt)) == 0 &&
+        (rc = releve_stmt_bind_text(st, 3, res->error)) == 0)
+      rc = releve_stmt_step(st);
+    if (rc == RELEVE_STMT_ROW) {
+      res->failures = releve_stmt_int(st, 0);
+      rc = releve_stmt_step(st);
     }
   } else {
     if (p->easy) {
@@ -444,19 +442,19 @@ static int record(releve_pull *p, releve_store *store, releve_pull_result *res) 
       etag = etag ? etag : p->old_etag;
       last_modified = last_modified ? last_modified : p->old_last_modified;
     }
-    rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_OK, &st);
-    if (rc)
+    if ((rc = releve_store_prepare(store, RELEVE_SQL_PULL_OK, &st)) != 0)
       return rc;
-    sqlite3_bind_text(st, 1, p->src->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, etag, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, last_modified, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, sha[0] ? sha : NULL, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, attempt, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, attempt, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
+    /* The validators are libcurl's or the old state's: copied. */
+    if ((rc = releve_stmt_bind_text(st, 1, p->src->id)) == 0 &&
+        (rc = releve_stmt_bind_copy(st, 2, etag)) == 0 &&
+        (rc = releve_stmt_bind_copy(st, 3, last_modified)) == 0 &&
+        (rc = releve_stmt_bind_text(st, 4, sha[0] ? sha : NULL)) == 0 &&
+        (rc = releve_stmt_bind_text(st, 5, attempt)) == 0 &&
+        (rc = releve_stmt_bind_text(st, 6, attempt)) == 0)
+      rc = releve_stmt_run(st);
   }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 int releve_pull_finish(releve_pull *p, releve_store *store, releve_pull_result *res) {
@@ -502,21 +500,20 @@ void releve_pull_result_free(releve_pull_result *res) {
 }
 
 int releve_pull_rows(releve_store *store, releve_pull_row_cb cb, void *ud) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(store, RELEVE_SQL_PULL_ALL, &st);
+  releve_stmt *st;
+  int rc = releve_store_prepare(store, RELEVE_SQL_PULL_ALL, &st);
 
   if (rc)
     return rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int r = cb(ud, (const char *)sqlite3_column_text(st, 0),
-               parse_iso((const char *)sqlite3_column_text(st, 1)),
-               parse_iso((const char *)sqlite3_column_text(st, 2)), sqlite3_column_int(st, 3),
-               (const char *)sqlite3_column_text(st, 4));
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
+    int r = cb(ud, releve_stmt_text(st, 0), parse_iso(releve_stmt_text(st, 1)),
+               parse_iso(releve_stmt_text(st, 2)), releve_stmt_int(st, 3),
+               releve_stmt_text(st, 4));
     if (r) {
-      sqlite3_finalize(st);
+      releve_stmt_finalize(st);
       return r;
     }
   }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_finalize(st);
+  return rc;
 }

@@ -408,12 +408,13 @@ static const char *const releve_sql_migrations[] = {
  * quarantined; the attachments a taken one drops; one note a day per
  * sender of a quarantined one. */
 #define RELEVE_SQL_MAIL_MESSAGE_GET "SELECT outcome, done FROM mail_messages WHERE message_id = ?"
+/* ?3: the UTC time of reception. */
 #define RELEVE_SQL_MAIL_MESSAGE_QUARANTINED                                                    \
-  "INSERT INTO mail_messages(message_id, received_at, outcome, reason, done) VALUES (?1, "     \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'quarantined', ?2, 1) ON CONFLICT DO NOTHING"
+  "INSERT INTO mail_messages(message_id, received_at, outcome, reason, done) VALUES (?1, ?3, " \
+  "'quarantined', ?2, 1) ON CONFLICT DO NOTHING"
 #define RELEVE_SQL_MAIL_MESSAGE_TAKEN                                                          \
   "INSERT INTO mail_messages(message_id, actor, received_at, outcome, done) VALUES (?1, ?2, "  \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'taken', 0) ON CONFLICT DO NOTHING"
+  "?3, 'taken', 0) ON CONFLICT DO NOTHING"
 #define RELEVE_SQL_MAIL_MESSAGE_DONE "UPDATE mail_messages SET done = 1 WHERE message_id = ?"
 #define RELEVE_SQL_MAIL_DROP_NOTE                                                              \
   "INSERT INTO mail_drops(message_id, sha256, actor, name) VALUES (?, ?, ?, ?) "              \
@@ -422,8 +423,9 @@ static const char *const releve_sql_migrations[] = {
   "SELECT 1 FROM mail_drops WHERE message_id = ? AND sha256 = ? AND dropped = 0"
 #define RELEVE_SQL_MAIL_DROP_DONE                                                              \
   "UPDATE mail_drops SET dropped = 1 WHERE message_id = ? AND sha256 = ?"
+/* ?2: today's UTC date, YYYY-MM-DD. */
 #define RELEVE_SQL_MAIL_ANSWER_ONCE                                                            \
-  "INSERT INTO mail_answers(sender, day) VALUES (lower(?), date('now')) ON CONFLICT DO NOTHING"
+  "INSERT INTO mail_answers(sender, day) VALUES (lower(?1), ?2) ON CONFLICT DO NOTHING"
 #define RELEVE_SQL_MAIL_MESSAGE_COUNTS                                                         \
   "SELECT outcome, count(*) FROM mail_messages GROUP BY outcome"
 
@@ -440,17 +442,17 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_PULL_FAILED                                                                 \
   "INSERT INTO pulls(source, last_attempt, failures, last_error) VALUES (?, ?, 1, ?) ON "      \
   "CONFLICT(source) DO UPDATE SET last_attempt = excluded.last_attempt, failures = "           \
-  "failures + 1, last_error = excluded.last_error RETURNING failures"
+  "pulls.failures + 1, last_error = excluded.last_error RETURNING failures"
 #define RELEVE_SQL_PULL_OK                                                                     \
   "INSERT INTO pulls(source, etag, last_modified, sha256, last_attempt, last_success, "        \
   "failures, last_error) VALUES (?, ?, ?, ?, ?, ?, 0, NULL) ON CONFLICT(source) DO "           \
   "UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, sha256 = "         \
   "excluded.sha256, last_attempt = excluded.last_attempt, last_success = "                     \
   "excluded.last_success, failures = 0, last_error = NULL"
+/* ?4: the UTC time of the drop. */
 #define RELEVE_SQL_PULL_DROPPING                                                               \
-  "INSERT INTO pull_drops(actor, sha256, source, dropped_at) VALUES (?, ?, ?, "                \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT DO UPDATE SET dropped_at = "              \
-  "excluded.dropped_at"
+  "INSERT INTO pull_drops(actor, sha256, source, dropped_at) VALUES (?, ?, ?, ?) ON CONFLICT" \
+  "(actor, sha256, source) DO UPDATE SET dropped_at = excluded.dropped_at"
 #define RELEVE_SQL_PULL_DROPPED_BY "SELECT 1 FROM pull_drops WHERE actor = ? AND sha256 = ?"
 /* The message that brought these bytes of this actor, the newest. */
 #define RELEVE_SQL_MAIL_DROPPED_BY                                                             \
@@ -464,13 +466,14 @@ static const char *const releve_sql_migrations[] = {
   "INSERT INTO imap_folders(mailbox, uidvalidity) VALUES (?, ?) ON CONFLICT(mailbox) DO "      \
   "UPDATE SET uidvalidity = excluded.uidvalidity"
 #define RELEVE_SQL_IMAP_TAKEN_HAS "SELECT 1 FROM imap_taken WHERE mailbox = ? AND uid = ?"
+/* ?4: the UTC time it was taken. */
 #define RELEVE_SQL_IMAP_TAKEN_ADD                                                              \
-  "INSERT OR IGNORE INTO imap_taken(mailbox, uid, taken_at, outcome) VALUES (?, ?, "           \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?)"
+  "INSERT INTO imap_taken(mailbox, uid, outcome, taken_at) VALUES (?, ?, ?, ?) ON CONFLICT "   \
+  "DO NOTHING"
 #define RELEVE_SQL_IMAP_FAILED                                                                 \
   "INSERT INTO imap_folders(mailbox, last_attempt, failures, last_error) VALUES (?, ?, 1, ?) " \
   "ON CONFLICT(mailbox) DO UPDATE SET last_attempt = excluded.last_attempt, failures = "       \
-  "failures + 1, last_error = excluded.last_error RETURNING failures"
+  "imap_folders.failures + 1, last_error = excluded.last_error RETURNING failures"
 #define RELEVE_SQL_IMAP_OK                                                                     \
   "INSERT INTO imap_folders(mailbox, last_attempt) VALUES (?, ?) ON CONFLICT(mailbox) DO "     \
   "UPDATE SET last_attempt = excluded.last_attempt, failures = 0, last_error = NULL"
