@@ -21,8 +21,8 @@
 /* A stored cell as the export shows it: not available reads "nd" (it has
  * nothing to hide), suppressed or blanked by secrecy "secret", and the
  * share a blanked count carries goes with it. */
-static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
-  const char *status = (const char *)sqlite3_column_text(st, 5);
+static void value_of(releve_stmt *st, int secret, export_value *v) {
+  const char *status = releve_stmt_text(st, 5);
   memset(v, 0, sizeof *v);
   if (strcmp(status, "not_available") == 0) {
     v->kind = EXPORT_TEXT;
@@ -31,11 +31,11 @@ static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
     v->kind = v->share_kind = EXPORT_TEXT;
     snprintf(v->text, sizeof v->text, "secret");
     return;
-  } else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+  } else if (!releve_stmt_is_null(st, 2)) {
     v->kind = EXPORT_NUMBER;
-    v->number = sqlite3_column_double(st, 2);
-  } else if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-    const char *text = (const char *)sqlite3_column_text(st, 3);
+    v->number = releve_stmt_double(st, 2);
+  } else if (!releve_stmt_is_null(st, 3)) {
+    const char *text = releve_stmt_text(st, 3);
     size_t n = strlen(text);
     if (n >= sizeof v->text) /* never half a UTF-8 character */
       for (n = sizeof v->text - 1; n && ((unsigned char)text[n] & 0xc0) == 0x80; n--)
@@ -44,15 +44,15 @@ static void value_of(sqlite3_stmt *st, int secret, export_value *v) {
     memcpy(v->text, text, n);
     v->text[n] = '\0';
   }
-  if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+  if (!releve_stmt_is_null(st, 4)) {
     v->share_kind = EXPORT_NUMBER;
-    v->share = sqlite3_column_double(st, 4);
+    v->share = releve_stmt_double(st, 4);
   }
 }
 
 /* Statistical secrecy: the indicator's counts, period by period, get the
  * cells to blank (privacy.h). secret[k] is for the k-th row of the query. */
-static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const releve_cli *cli,
+static int find_secrets(releve_stmt *st, const releve_indicator *ind, const releve_cli *cli,
                         unsigned char *secret, size_t max) {
   releve_secrecy_cell cells[MAX_GEOS];
   char geos[MAX_GEOS][16], period[16] = "";
@@ -62,34 +62,35 @@ static int find_secrets(sqlite3_stmt *st, const releve_indicator *ind, const rel
   memset(secret, 0, max);
   if (!releve_privacy_secrecy_covers(ind) || cli->cfg.secrecy_threshold <= 0)
     return 0;
-  sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
+  if ((rc = releve_stmt_bind_text(st, 1, ind->id)) != 0)
+    return rc;
   for (;;) {
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && strcmp(period, (const char *)sqlite3_column_text(st, 0)) == 0 &&
+    rc = releve_stmt_step(st);
+    if (rc == RELEVE_STMT_ROW && strcmp(period, releve_stmt_text(st, 0)) == 0 &&
         n < MAX_GEOS) {
       /* same period: one more cell */
     } else {
       releve_privacy_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
       for (i = 0; i < n && first + i < max; i++)
         secret[first + i] = (unsigned char)cells[i].secret;
-      if (rc != SQLITE_ROW)
+      if (rc != RELEVE_STMT_ROW)
         break;
       first = k;
       n = 0;
-      snprintf(period, sizeof period, "%s", (const char *)sqlite3_column_text(st, 0));
+      snprintf(period, sizeof period, "%s", releve_stmt_text(st, 0));
     }
-    snprintf(geos[n], sizeof geos[n], "%s", (const char *)sqlite3_column_text(st, 1));
+    snprintf(geos[n], sizeof geos[n], "%s", releve_stmt_text(st, 1));
     cells[n].geography = geos[n];
     /* A figure the partner sent as secret is an unknown of the equations
      * too. */
-    cells[n].secret = strcmp((const char *)sqlite3_column_text(st, 5), "suppressed") == 0;
-    cells[n].has_value = sqlite3_column_type(st, 2) != SQLITE_NULL && !cells[n].secret;
-    cells[n].value = sqlite3_column_double(st, 2);
+    cells[n].secret = strcmp(releve_stmt_text(st, 5), "suppressed") == 0;
+    cells[n].has_value = !releve_stmt_is_null(st, 2) && !cells[n].secret;
+    cells[n].value = releve_stmt_double(st, 2);
     n++;
     k++;
   }
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_reset(st);
+  return rc;
 }
 
 typedef struct geo_rows {
@@ -158,7 +159,7 @@ static void settle_row(export_context *ctx, geo_rows *g) {
   releve_progress_compute(r->ind, &in, &r->progress);
 }
 
-static int export_indicator(export_writer *w, sqlite3_stmt *st, const releve_indicator *ind,
+static int export_indicator(export_writer *w, releve_stmt *st, const releve_indicator *ind,
                             releve_cli *cli, export_context *ctx) {
   static geo_rows geos[MAX_GEOS];
   unsigned char secret[4096];
@@ -173,11 +174,12 @@ static int export_indicator(export_writer *w, sqlite3_stmt *st, const releve_ind
   for (i = 0; i < cfg->n_actors; i++)
     if (strcmp(cfg->actors[i].id, ind->actor) == 0)
       actor_tally = &ctx->actors[i];
-  sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *period = (const char *)sqlite3_column_text(st, 0);
-    const char *geo = (const char *)sqlite3_column_text(st, 1);
-    int year = sqlite3_column_int(st, 6);
+  if ((rc = releve_stmt_bind_text(st, 1, ind->id)) != 0)
+    return rc;
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
+    const char *period = releve_stmt_text(st, 0);
+    const char *geo = releve_stmt_text(st, 1);
+    int year = releve_stmt_int(st, 6);
     geo_rows *g = NULL;
     export_row *r;
     row++;
@@ -206,9 +208,9 @@ static int export_indicator(export_writer *w, sqlite3_stmt *st, const releve_ind
     value_of(st, row - 1 < sizeof secret && secret[row - 1], &r->series[r->n_years]);
     r->n_years++;
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return releve_store_sqlite_errno(rc);
+  releve_stmt_reset(st);
+  if (rc != RELEVE_STMT_DONE)
+    return rc;
   qsort(geos, n, sizeof geos[0], geo_cmp);
   rc = 0;
   for (i = 0; i < (n ? n : 1) && rc == 0; i++) {
@@ -281,7 +283,7 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
   tally_walk tw = {ctx, &cli->cfg};
   char today[11];
   export_writer *w;
-  sqlite3_stmt *st;
+  releve_stmt *st;
   size_t i;
   int rc;
 
@@ -293,13 +295,13 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
                                     : export_html_new(ctx);
   if (w == NULL)
     return -ENOMEM;
-  if ((rc = releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) != 0) {
+  if ((rc = releve_store_prepare(&cli->store, RELEVE_SQL_OBS_FOR_INDICATOR, &st)) != 0) {
     w->free(w);
     return rc;
   }
   for (i = 0; i < cli->cfg.ref.n_indicators && rc == 0; i++)
     rc = export_indicator(w, st, &cli->cfg.ref.indicators[i], cli, ctx);
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   if (rc == 0)
     rc = w->finish(w, out);
   w->free(w);

@@ -6,17 +6,26 @@
 #include "completeness/completeness.h"
 #include "store/store_sql.h"
 
-static json_t *column_json(sqlite3_stmt *st, int i) {
-  switch (sqlite3_column_type(st, i)) {
-  case SQLITE_NULL: return json_null();
-  case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(st, i));
-  case SQLITE_FLOAT: return json_real(sqlite3_column_double(st, i));
-  default: return json_string((const char *)sqlite3_column_text(st, i));
+/* The columns of RELEVE_SQL_HISTORY as JSON, each of its column's type
+ * (revisions.value and .share are REAL, the submission's id and the line
+ * INTEGER, the rest TEXT), or null. */
+enum { COL_TEXT, COL_REAL, COL_INTEGER };
+static const unsigned char history_types[] = {
+    COL_TEXT, COL_TEXT,    COL_REAL, COL_TEXT, COL_REAL, COL_TEXT, COL_TEXT,
+    COL_TEXT, COL_INTEGER, COL_TEXT, COL_TEXT, COL_TEXT, COL_TEXT, COL_INTEGER};
+
+static json_t *column_json(releve_stmt *st, int i) {
+  if (releve_stmt_is_null(st, i))
+    return json_null();
+  switch (history_types[i]) {
+  case COL_INTEGER: return json_integer(releve_stmt_int64(st, i));
+  case COL_REAL: return json_real(releve_stmt_double(st, i));
+  default: return json_string(releve_stmt_text(st, i));
   }
 }
 
-static const char *text_or(sqlite3_stmt *st, int i, const char *dflt) {
-  const char *s = (const char *)sqlite3_column_text(st, i);
+static const char *text_or(releve_stmt *st, int i, const char *dflt) {
+  const char *s = releve_stmt_text(st, i);
   return s ? s : dflt;
 }
 
@@ -38,27 +47,27 @@ static const char *status_words(const char *status) {
 static const int history_widths[] = {9, 10, -14, 12, 16, 32};
 
 /* One value received; the table's header first when asked. */
-static void print_revision(sqlite3_stmt *st, const releve_indicator *ind, int first) {
+static void print_revision(releve_stmt *st, const releve_indicator *ind, int first) {
   static const char *const head[] = {"période", "territoire", "valeur",
                                      "statut",  "reçu (Paris)", "dépôt, ligne, fichier"};
   char value[2 * RELEVE_NUMBER_SIZE], share[RELEVE_NUMBER_SIZE];
   char date[32], source[160];
   const char *row[6];
 
-  if (sqlite3_column_type(st, 2) == SQLITE_NULL)
+  if (releve_stmt_is_null(st, 2))
     snprintf(value, sizeof value, "%s", text_or(st, 3, "—"));
   else
-    releve_report_format(sqlite3_column_double(st, 2), -1,
+    releve_report_format(releve_stmt_double(st, 2), -1,
                          RELEVE_NUMBER_GROUPED |
                              (ind->unit == RELEVE_UNIT_PERCENT ? RELEVE_NUMBER_PERCENT : 0),
                          value);
-  if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+  if (!releve_stmt_is_null(st, 4)) {
     size_t len = strlen(value);
     snprintf(value + len, sizeof value - len, " (%s)",
-             releve_report_format(sqlite3_column_double(st, 4), -1,
+             releve_report_format(releve_stmt_double(st, 4), -1,
                                   RELEVE_NUMBER_GROUPED | RELEVE_NUMBER_PERCENT, share));
   }
-  snprintf(source, sizeof source, "n° %lld, ligne %s, %s", (long long)sqlite3_column_int64(st, 8),
+  snprintf(source, sizeof source, "n° %lld, ligne %s, %s", releve_stmt_int64(st, 8),
            text_or(st, 13, "?"), text_or(st, 11, ""));
   row[0] = text_or(st, 0, "");
   row[1] = text_or(st, 1, "");
@@ -116,7 +125,7 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
       "amounts, a QPV or QVA from all its quartiers; marked \"dérivée\" in the table).\n";
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
   const releve_indicator *ind;
-  sqlite3_stmt *st;
+  releve_stmt *st;
   json_t *revs = NULL;
   derived_ctx der;
   char today[11];
@@ -140,9 +149,9 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
             argv[optind]);
     return CLI_FAIL;
   }
-  if (cli_open_store(cli, 0) || releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_HISTORY, &st))
+  if (cli_open_store(cli, 0) || releve_store_prepare(&cli->store, RELEVE_SQL_HISTORY, &st))
     return CLI_FAIL;
-  sqlite3_bind_text(st, 1, ind->id, -1, SQLITE_STATIC);
+  rc = releve_stmt_bind_text(st, 1, ind->id);
   if (json)
     revs = json_array();
   else {
@@ -150,7 +159,7 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     printf("%s — %s\n  acteur : %s ; unité : %s\n", ind->id, ind->label,
            a && a->name ? a->name : ind->actor, releve_unit_label(ind->unit));
   }
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  while (rc >= 0 && (rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
     n++;
     if (json) {
       json_t *r = json_object();
@@ -169,9 +178,9 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     }
     print_revision(st, ind, n == 1);
   }
-  sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) {
-    fprintf(stderr, "releve: lecture de la base impossible : %s\n", sqlite3_errstr(rc));
+  releve_stmt_finalize(st);
+  if (rc != RELEVE_STMT_DONE) {
+    fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
     json_decref(revs);
     return CLI_FAIL;
   }

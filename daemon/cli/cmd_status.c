@@ -162,7 +162,7 @@ static void print_campaigns(releve_cli *cli, const status_ctx *s) {
 /* Each actor's files merged into its object of actors (same order), and
  * the whole counted in files: {"accepted", "refused", "waiting"}. */
 static int add_files(releve_cli *cli, const status_ctx *s, json_t *actors, json_t *files) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   long long waiting = 0;
   size_t i;
   int rc;
@@ -179,15 +179,14 @@ static int add_files(releve_cli *cli, const status_ctx *s, json_t *actors, json_
   }
   json_object_set_new(files, "accepted", json_integer(0));
   json_object_set_new(files, "refused", json_integer(0));
-  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUBMISSION_COUNTS, &st))
+  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUBMISSION_COUNTS, &st))
     return CLI_FAIL;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-    json_object_set_new(files, (const char *)sqlite3_column_text(st, 0),
-                        json_integer(sqlite3_column_int64(st, 1)));
-  sqlite3_finalize(st);
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW)
+    json_object_set_new(files, releve_stmt_text(st, 0), json_integer(releve_stmt_int64(st, 1)));
+  releve_stmt_finalize(st);
   json_object_set_new(files, "waiting", json_integer(waiting));
-  if (rc != SQLITE_DONE) {
-    fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", sqlite3_errstr(rc));
+  if (rc != RELEVE_STMT_DONE) {
+    fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", strerror(-rc));
     return CLI_FAIL;
   }
   return CLI_OK;

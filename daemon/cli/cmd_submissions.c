@@ -1,6 +1,7 @@
 /* `releve submissions`: every file that came in, with its outcome and its
  * report; and the files part of `releve status` (last file, refused files
  * not replaced, files waiting in the spool), per actor. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,24 +16,24 @@ enum { SUB_ID, SUB_ACTOR, SUB_CHANNEL, SUB_NAME, SUB_SIZE, SUB_SHA256, SUB_PLUGI
        SUB_RECEIVED, SUB_OUTCOME, SUB_ADDED, SUB_CHANGED, SUB_UNCHANGED, SUB_PROBLEMS,
        SUB_WARNINGS, SUB_REPORT };
 
-static const char *col_text(sqlite3_stmt *st, int i) {
-  const char *s = (const char *)sqlite3_column_text(st, i);
+static const char *col_text(releve_stmt *st, int i) {
+  const char *s = releve_stmt_text(st, i);
   return s ? s : "";
 }
 
-static json_t *sub_json(sqlite3_stmt *st) {
+static json_t *sub_json(releve_stmt *st) {
   return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i}",
-                   "id", (json_int_t)sqlite3_column_int64(st, SUB_ID), "actor",
+                   "id", (json_int_t)releve_stmt_int64(st, SUB_ID), "actor",
                    col_text(st, SUB_ACTOR), "channel", col_text(st, SUB_CHANNEL), "name",
                    col_text(st, SUB_NAME), "size",
-                   (json_int_t)sqlite3_column_int64(st, SUB_SIZE), "sha256",
+                   (json_int_t)releve_stmt_int64(st, SUB_SIZE), "sha256",
                    col_text(st, SUB_SHA256), "plugin", col_text(st, SUB_PLUGIN), "received_at",
                    col_text(st, SUB_RECEIVED), "outcome", col_text(st, SUB_OUTCOME), "added",
-                   sqlite3_column_int(st, SUB_ADDED), "changed",
-                   sqlite3_column_int(st, SUB_CHANGED), "unchanged",
-                   sqlite3_column_int(st, SUB_UNCHANGED), "problems",
-                   sqlite3_column_int(st, SUB_PROBLEMS), "warnings",
-                   sqlite3_column_int(st, SUB_WARNINGS));
+                   releve_stmt_int(st, SUB_ADDED), "changed",
+                   releve_stmt_int(st, SUB_CHANGED), "unchanged",
+                   releve_stmt_int(st, SUB_UNCHANGED), "problems",
+                   releve_stmt_int(st, SUB_PROBLEMS), "warnings",
+                   releve_stmt_int(st, SUB_WARNINGS));
 }
 
 /* What a file gave, in a few words: "12 valeurs", "3 problèmes". */
@@ -51,26 +52,29 @@ static void sub_detail(json_t *s, char *out, size_t size) {
 }
 
 /* Runs st (bound) and appends each row's object to a; 0 or CLI_FAIL (said). */
-static int collect(sqlite3_stmt *st, json_t *a) {
+static int collect(releve_stmt *st, json_t *a) {
   int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW)
     if (json_array_append_new(a, sub_json(st))) {
-      rc = SQLITE_NOMEM;
+      rc = -ENOMEM;
       break;
     }
-  sqlite3_finalize(st);
-  if (rc == SQLITE_DONE)
+  releve_stmt_finalize(st);
+  if (rc == RELEVE_STMT_DONE)
     return CLI_OK;
-  fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", sqlite3_errstr(rc));
+  fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", strerror(-rc));
   return CLI_FAIL;
 }
 
 /* The rows of sql (its ?1 the actor) appended to a; 0 or CLI_FAIL (said). */
 static int actor_rows(releve_cli *cli, const char *sql, const char *actor, json_t *a) {
-  sqlite3_stmt *st;
-  if (a == NULL || releve_store_prepare_sqlite(&cli->store, sql, &st))
+  releve_stmt *st;
+  if (a == NULL || releve_store_prepare(&cli->store, sql, &st))
     return CLI_FAIL;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
+  if (releve_stmt_bind_text(st, 1, actor)) {
+    releve_stmt_finalize(st);
+    return CLI_FAIL;
+  }
   return collect(st, a);
 }
 
@@ -163,30 +167,30 @@ static void print_table(releve_cli *cli, json_t *subs) {
 }
 
 static int show(releve_cli *cli, long long id, int json) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   json_t *s;
   int rc;
 
-  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUB_SHOW, &st))
+  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUB_SHOW, &st))
     return CLI_FAIL;
-  sqlite3_bind_int64(st, 1, id);
-  rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
+  if ((rc = releve_stmt_bind_int64(st, 1, id)) == 0)
+    rc = releve_stmt_step(st);
+  if (rc != RELEVE_STMT_ROW) {
+    releve_stmt_finalize(st);
+    if (rc == RELEVE_STMT_DONE)
       fprintf(stderr, "releve: aucun dépôt n° %lld (`releve submissions` les liste)\n", id);
     else
-      fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", sqlite3_errstr(rc));
+      fprintf(stderr, "releve: lecture des dépôts impossible : %s\n", strerror(-rc));
     return CLI_FAIL;
   }
   s = sub_json(st);
   if (json) {
     json_object_set_new(s, "report", json_string(col_text(st, SUB_REPORT)));
-    sqlite3_finalize(st);
+    releve_stmt_finalize(st);
     return cli_print_json(s);
   }
   fputs(col_text(st, SUB_REPORT), stdout);
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   json_decref(s);
   return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -214,7 +218,7 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv) {
                                        {NULL, 0, NULL, 0}};
   const char *actor = NULL, *since = NULL, *outcome = NULL;
   long long show_id = 0;
-  sqlite3_stmt *st;
+  releve_stmt *st;
   json_t *subs;
   char check[11];
   int json = 0, opt;
@@ -264,12 +268,14 @@ int cmd_submissions(releve_cli *cli, int argc, char **argv) {
   }
   if (show_id)
     return show(cli, show_id, json);
-  if (releve_store_prepare_sqlite(&cli->store, RELEVE_SQL_SUB_LIST, &st))
+  if (releve_store_prepare(&cli->store, RELEVE_SQL_SUB_LIST, &st))
     return CLI_FAIL;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, outcome, -1, SQLITE_STATIC);
-  if ((subs = json_array()) == NULL || collect(st, subs)) {
+  if (releve_stmt_bind_text(st, 1, actor) || releve_stmt_bind_text(st, 2, since) ||
+      releve_stmt_bind_text(st, 3, outcome) || (subs = json_array()) == NULL) {
+    releve_stmt_finalize(st);
+    return CLI_FAIL;
+  }
+  if (collect(st, subs)) {
     json_decref(subs);
     return CLI_FAIL;
   }

@@ -521,8 +521,9 @@ static const char *const releve_sql_migrations[] = {
   "id, actor, channel, name, size, sha256, plugin, received_at, outcome, added, changed, "    \
   "unchanged, refused, warnings"
 #define RELEVE_SQL_SUB_LIST                                                                    \
-  "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions WHERE (?1 IS NULL OR actor = ?1) "      \
-  "AND (?2 IS NULL OR received_at >= ?2) AND (?3 IS NULL OR outcome = ?3) ORDER BY id"
+  "SELECT " RELEVE_SQL_SUB_COLUMNS " FROM submissions WHERE (CAST(?1 AS TEXT) IS NULL OR "    \
+  "actor = ?1) AND (CAST(?2 AS TEXT) IS NULL OR received_at >= ?2) AND (CAST(?3 AS TEXT) IS "  \
+  "NULL OR outcome = ?3) ORDER BY id"
 /* Whether the actor ever sent a file through its spool folder. */
 #define RELEVE_SQL_SUB_SPOOL_USED                                                              \
   "SELECT 1 FROM submissions WHERE actor = ? AND channel = 'spool' LIMIT 1"
