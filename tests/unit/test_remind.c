@@ -72,12 +72,12 @@ static int teardown(void **state) {
 static long long scalar(const char *sql) { return test_scalar(&store, sql); }
 
 static char *text_of(const char *sql) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   char *v = NULL;
-  assert_int_equal(releve_store_prepare_sqlite(&store, sql, &st), 0);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-    v = strdup((const char *)sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
+  assert_int_equal(releve_store_prepare(&store, sql, &st), 0);
+  if (releve_stmt_step(st) == RELEVE_STMT_ROW && releve_stmt_text(st, 0))
+    v = strdup(releve_stmt_text(st, 0));
+  releve_stmt_finalize(st);
   return v;
 }
 

@@ -18,24 +18,24 @@ void releve_completeness_due(const releve_config *cfg, int year, char out[11]) {
   snprintf(out, 11, "%04u-06-30", (unsigned)(year + 1) % 10000u);
 }
 
-static int given(sqlite3_stmt *st, const char *ind, const char *period, const char *geo,
+static int given(releve_stmt *st, const char *ind, const char *period, const char *geo,
                  int *out) {
   int rc;
-  sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, geo, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return releve_store_sqlite_errno(rc);
-  *out = rc == SQLITE_ROW;
+  releve_stmt_bind_text(st, 1, ind);
+  releve_stmt_bind_text(st, 2, period);
+  releve_stmt_bind_text(st, 3, geo);
+  rc = releve_stmt_step(st);
+  releve_stmt_reset(st);
+  if (rc < 0)
+    return rc;
+  *out = rc == RELEVE_STMT_ROW;
   return 0;
 }
 
 int releve_completeness_walk(releve_store *s, const releve_config *cfg, const char *actor,
                              int year, const char *today, releve_expected_cb cb, void *ud) {
   releve_deriver *der;
-  sqlite3_stmt *st;
+  releve_stmt *st;
   int this_year = atoi(today), first, last, rc;
   size_t a, i;
 
@@ -45,11 +45,11 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
     first = cfg->first_year;
     last = cfg->last_year < this_year - 1 ? cfg->last_year : this_year - 1;
   }
-  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_EXISTS, &st);
+  rc = releve_store_prepare(s, RELEVE_SQL_OBS_EXISTS, &st);
   if (rc)
     return rc;
   if ((rc = releve_deriver_new(s, cfg, &der)) != 0) {
-    sqlite3_finalize(st);
+    releve_stmt_finalize(st);
     return rc;
   }
   for (a = 0; a < cfg->n_actors && rc == 0; a++) {
@@ -88,7 +88,7 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
       }
     }
   }
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   releve_deriver_free(der);
   return rc;
 }

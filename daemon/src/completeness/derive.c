@@ -10,7 +10,7 @@
 
 struct releve_deriver {
   const releve_config *cfg;
-  sqlite3_stmt *value, *quartiers;
+  releve_stmt *value, *quartiers;
 };
 
 int releve_deriver_new(releve_store *s, const releve_config *cfg, releve_deriver **out) {
@@ -21,8 +21,8 @@ int releve_deriver_new(releve_store *s, const releve_config *cfg, releve_deriver
   if (d == NULL)
     return -ENOMEM;
   d->cfg = cfg;
-  if ((rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_VALUE, &d->value)) != 0 ||
-      (rc = releve_store_prepare_sqlite(s, RELEVE_SQL_OBS_QUARTIERS, &d->quartiers)) != 0) {
+  if ((rc = releve_store_prepare(s, RELEVE_SQL_OBS_VALUE, &d->value)) != 0 ||
+      (rc = releve_store_prepare(s, RELEVE_SQL_OBS_QUARTIERS, &d->quartiers)) != 0) {
     releve_deriver_free(d);
     return rc;
   }
@@ -33,16 +33,16 @@ int releve_deriver_new(releve_store *s, const releve_config *cfg, releve_deriver
 void releve_deriver_free(releve_deriver *d) {
   if (d == NULL)
     return;
-  sqlite3_finalize(d->value);
-  sqlite3_finalize(d->quartiers);
+  releve_stmt_finalize(d->value);
+  releve_stmt_finalize(d->quartiers);
   free(d);
 }
 
-static void bind3(sqlite3_stmt *st, const char *ind, const char *period, const char *geo) {
-  sqlite3_bind_text(st, 1, ind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+static void bind3(releve_stmt *st, const char *ind, const char *period, const char *geo) {
+  releve_stmt_bind_text(st, 1, ind);
+  releve_stmt_bind_text(st, 2, period);
   if (geo)
-    sqlite3_bind_text(st, 3, geo, -1, SQLITE_STATIC);
+    releve_stmt_bind_text(st, 3, geo);
 }
 
 /* 1 with the stored value of a cell that has one, 0 when it has none. */
@@ -50,13 +50,13 @@ static int stored_value(releve_deriver *d, const char *ind, const char *period, 
                         double *v) {
   int rc, found = 0;
   bind3(d->value, ind, period, geo);
-  rc = sqlite3_step(d->value);
-  if (rc == SQLITE_ROW && sqlite3_column_type(d->value, 0) != SQLITE_NULL) {
-    *v = sqlite3_column_double(d->value, 0);
+  rc = releve_stmt_step(d->value);
+  if (rc == RELEVE_STMT_ROW && !releve_stmt_is_null(d->value, 0)) {
+    *v = releve_stmt_double(d->value, 0);
     found = 1;
   }
-  sqlite3_reset(d->value);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : releve_store_sqlite_errno(rc);
+  releve_stmt_reset(d->value);
+  return rc < 0 ? rc : found;
 }
 
 /* The kind of a quartier: the décret's QPV, else what the address
@@ -92,18 +92,18 @@ static int from_quartiers(releve_deriver *d, const char *ind, const char *period
   int rc;
 
   bind3(d->quartiers, ind, period, NULL);
-  while ((rc = sqlite3_step(d->quartiers)) == SQLITE_ROW) {
-    const char *code = (const char *)sqlite3_column_text(d->quartiers, 0);
+  while ((rc = releve_stmt_step(d->quartiers)) == RELEVE_STMT_ROW) {
+    const char *code = releve_stmt_text(d->quartiers, 0);
     /* A cell is one (indicator, period, geography): each code is met once. */
     if (quartier_kind(d->cfg, code) != kind)
       continue;
     v = releve_geo_vintage_of(code);
     have[v]++;
-    sum[v] += sqlite3_column_double(d->quartiers, 1);
+    sum[v] += releve_stmt_double(d->quartiers, 1);
   }
-  sqlite3_reset(d->quartiers);
-  if (rc != SQLITE_DONE)
-    return releve_store_sqlite_errno(rc);
+  releve_stmt_reset(d->quartiers);
+  if (rc < 0)
+    return rc;
   for (v = RELEVE_GEO_QPV_2015; v <= RELEVE_GEO_QVA_CITY; v++) {
     size_t known = quartiers_known(d->cfg, kind, (releve_geo_vintage)v);
     if (known && have[v] == known) {

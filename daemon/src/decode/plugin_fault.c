@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mail/mail_queue.h"
 #include "store/store_sql.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -45,34 +47,44 @@ static int notify(releve_store *s, const releve_config *cfg, const releve_actor 
   return rc == -EINVAL ? 0 : rc; /* a refused mail is logged and holds nothing back */
 }
 
+/* Runs sql on the actor (?1), its plugin and problem (?2, ?3) when
+ * problem is given, and now (?4) when since is; the rows it changed, or a
+ * negative errno value. */
 static int step_actor(releve_store *s, const char *sql, const releve_actor *a,
-                      const char *plugin, const char *problem) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, sql, &st);
+                      const char *plugin, const char *problem, const char *since) {
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, sql, &st);
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+  releve_stmt_bind_text(st, 1, a->id);
   if (problem) {
-    sqlite3_bind_text(st, 2, plugin, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, problem, -1, SQLITE_STATIC);
+    releve_stmt_bind_text(st, 2, plugin);
+    releve_stmt_bind_text(st, 3, problem);
   }
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  if (since)
+    releve_stmt_bind_text(st, 4, since);
+  rc = releve_stmt_run(st);
+  if (rc == 0)
+    rc = (int)releve_stmt_changes(st);
+  releve_stmt_finalize(st);
+  return rc;
 }
 
 int releve_plugin_fault_hold(releve_store *s, const releve_config *cfg, const releve_actor *a,
                              const char *plugin, const char *problem, const char *file_name,
                              int *first) {
+  char now[32];
   int rc = releve_store_begin(s);
 
   *first = 0;
-  if (rc == 0 && (rc = step_actor(s, RELEVE_SQL_FAULT_NEW, a, plugin, problem)) == 0) {
-    if (sqlite3_changes(s->db) == 1) {
+  releve_clock_utc_text(time(NULL), now);
+  if (rc == 0 && (rc = step_actor(s, RELEVE_SQL_FAULT_NEW, a, plugin, problem, now)) >= 0) {
+    if (rc == 1) {
       *first = 1;
       rc = notify(s, cfg, a, plugin, problem, file_name);
     } else { /* known: the reason may have changed (another reload) */
-      rc = step_actor(s, RELEVE_SQL_FAULT_UPDATE, a, plugin, problem);
+      rc = step_actor(s, RELEVE_SQL_FAULT_UPDATE, a, plugin, problem, NULL);
+      rc = rc < 0 ? rc : 0;
     }
   }
   if (rc == 0)
@@ -91,8 +103,11 @@ int releve_plugin_fault_clear(releve_store *s, const releve_config *cfg, const i
 
   *cleared = 0;
   for (i = 0; rc == 0 && i < cfg->n_actors; i++)
-    if (served[i] && (rc = step_actor(s, RELEVE_SQL_FAULT_CLEAR, &cfg->actors[i], NULL, NULL)) == 0)
-      *cleared += sqlite3_changes(s->db);
+    if (served[i] &&
+        (rc = step_actor(s, RELEVE_SQL_FAULT_CLEAR, &cfg->actors[i], NULL, NULL, NULL)) >= 0) {
+      *cleared += rc;
+      rc = 0;
+    }
   if (rc == 0)
     rc = releve_store_commit(s);
   else
@@ -102,22 +117,24 @@ int releve_plugin_fault_clear(releve_store *s, const releve_config *cfg, const i
 
 int releve_plugin_faults(releve_store *s,
                          int (*cb)(void *ud, const releve_plugin_fault_row *r), void *ud) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   int rc;
 
-  if (sqlite3_prepare_v2(s->db, RELEVE_SQL_FAULT_ALL, -1, &st, NULL) != SQLITE_OK)
-    return 0; /* no such table yet: a database the daemon has not upgraded */
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+  /* The table is there: a store opens only a database at this build's
+   * schema version (store.h). */
+  if ((rc = releve_store_prepare(s, RELEVE_SQL_FAULT_ALL, &st)) != 0)
+    return rc;
+  while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
     releve_plugin_fault_row r;
-    r.actor = (const char *)sqlite3_column_text(st, 0);
-    r.plugin = (const char *)sqlite3_column_text(st, 1);
-    r.problem = (const char *)sqlite3_column_text(st, 2);
-    r.since = (const char *)sqlite3_column_text(st, 3);
+    r.actor = releve_stmt_text(st, 0);
+    r.plugin = releve_stmt_text(st, 1);
+    r.problem = releve_stmt_text(st, 2);
+    r.since = releve_stmt_text(st, 3);
     if ((rc = cb(ud, &r)) != 0) {
-      sqlite3_finalize(st);
+      releve_stmt_finalize(st);
       return rc;
     }
   }
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_stmt_finalize(st);
+  return rc;
 }

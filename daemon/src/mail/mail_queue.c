@@ -7,32 +7,44 @@
 
 #include "mail/mail_send.h"
 #include "store/store_sql.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define BACKOFF_FIRST 60       /* seconds before the first retry */
 #define BACKOFF_MAX (4 * 3600) /* never more than this between two attempts */
-#define GIVE_UP "-5 days"      /* a message this old is not retried again */
+#define GIVE_UP (5 * 86400)    /* a message this old is not retried again */
+
+/* now + seconds, as the queue stores times. */
+static void utc_in(time_t now, long seconds, char out[32]) {
+  releve_clock_utc_text(now + (time_t)seconds, out);
+}
 
 int releve_mail_queue_queue(releve_store *s, const releve_mail *m, long long *id, char *why,
                         size_t why_size) {
   releve_mail_built b;
-  sqlite3_stmt *st;
-  int rc = releve_mail_build(m, time(NULL), &b, why, why_size);
+  releve_stmt *st;
+  time_t now = time(NULL);
+  char created[32];
+  int rc = releve_mail_build(m, now, &b, why, why_size);
 
   if (rc)
     return rc;
-  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_INSERT, &st);
+  releve_clock_utc_text(now, created);
+  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_INSERT, &st);
   if (rc == 0) {
-    sqlite3_bind_text(st, 1, b.message_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, b.recipients, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, m->subject, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 4, b.message, (int)b.len, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : releve_store_sqlite_errno(sqlite3_errcode(s->db));
+    releve_stmt_bind_text(st, 1, b.message_id);
+    releve_stmt_bind_text(st, 2, b.recipients);
+    releve_stmt_bind_text(st, 3, m->subject);
+    releve_stmt_bind_blob(st, 4, b.message, b.len);
+    releve_stmt_bind_text(st, 5, created);
+    rc = releve_stmt_step(st);
+    if (rc == RELEVE_STMT_ROW && id)
+      *id = releve_stmt_int64(st, 0);
+    if (rc == RELEVE_STMT_ROW)
+      rc = releve_stmt_run(st); /* the insert is done once the statement is */
     if (rc)
-      snprintf(why, why_size, "cannot store it in the mail queue: %s", sqlite3_errmsg(s->db));
-    else if (id)
-      *id = sqlite3_last_insert_rowid(s->db);
-    sqlite3_finalize(st);
+      snprintf(why, why_size, "cannot store it in the mail queue: %s", releve_store_errmsg(s));
+    releve_stmt_finalize(st);
   }
   releve_mail_built_free(&b);
   return rc;
@@ -73,34 +85,39 @@ static void taken_free(taken *t) {
 
 /* 1 when the message was taken, 0 when another sender has it. */
 static int claim(releve_store *s, const releve_config *cfg, long long id, taken *t) {
-  sqlite3_stmt *st;
-  char lease[32];
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
+  releve_stmt *st;
+  time_t now = time(NULL);
+  char lease[32], at[32];
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
 
   if (rc)
     return rc;
-  snprintf(lease, sizeof lease, "+%d seconds", 3 * cfg->mail_timeout_seconds + 60);
-  sqlite3_bind_text(st, 1, lease, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, id);
-  step = sqlite3_step(st);
-  if (step == SQLITE_ROW) {
-    const void *blob = sqlite3_column_blob(st, 2);
-    t->len = (size_t)sqlite3_column_bytes(st, 2);
-    t->message_id = strdup((const char *)sqlite3_column_text(st, 0));
-    t->recipients = strdup((const char *)sqlite3_column_text(st, 1));
+  /* Long enough for a whole delivery (mail_send.h: three times the
+   * timeout), and some. */
+  utc_in(now, 3L * cfg->mail_timeout_seconds + 60, lease);
+  releve_clock_utc_text(now, at);
+  releve_stmt_bind_text(st, 1, lease);
+  releve_stmt_bind_int64(st, 2, id);
+  releve_stmt_bind_text(st, 3, at);
+  step = releve_stmt_step(st);
+  if (step == RELEVE_STMT_ROW) {
+    const void *blob = releve_stmt_blob(st, 2, &t->len);
+    const char *message_id = releve_stmt_text(st, 0), *recipients = releve_stmt_text(st, 1);
+    t->message_id = message_id ? strdup(message_id) : NULL;
+    t->recipients = recipients ? strdup(recipients) : NULL;
     t->data = malloc(t->len + 1);
-    t->attempts = sqlite3_column_int(st, 3);
+    t->attempts = releve_stmt_int(st, 3);
     if (t->data && blob)
       memcpy(t->data, blob, t->len);
-    step = sqlite3_step(st); /* the update is done once the statement is */
+    step = releve_stmt_step(st); /* the update is done once the statement is */
     if (t->message_id == NULL || t->recipients == NULL || t->data == NULL)
       rc = -ENOMEM;
   }
-  if (step != SQLITE_DONE)
-    rc = releve_store_sqlite_errno(step);
+  if (step < 0)
+    rc = step;
   else if (rc == 0)
     rc = t->message_id != NULL;
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   if (rc <= 0)
     taken_free(t);
   return rc;
@@ -114,30 +131,34 @@ static int record(releve_store *s, enum outcome o, long long id, const char *err
                   char *state, size_t state_size) {
   static const char *const sql[] = {RELEVE_SQL_MAIL_QUEUE_SENT, RELEVE_SQL_MAIL_QUEUE_FAILED,
                                     RELEVE_SQL_MAIL_QUEUE_RETRY};
-  sqlite3_stmt *st;
-  char delay[32];
-  int rc = releve_store_prepare_sqlite(s, sql[o], &st), step;
+  releve_stmt *st;
+  time_t now = time(NULL);
+  char at[32], next[32], oldest[32];
+  int rc = releve_store_prepare(s, sql[o], &st), step;
 
   if (rc)
     return rc;
+  releve_clock_utc_text(now, at);
   if (o == SENT) {
-    sqlite3_bind_int64(st, 1, id);
+    releve_stmt_bind_text(st, 1, at);
+    releve_stmt_bind_int64(st, 2, id);
   } else if (o == FAILED) {
-    sqlite3_bind_text(st, 1, error, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
+    releve_stmt_bind_text(st, 1, error);
+    releve_stmt_bind_int64(st, 2, id);
   } else {
     long wait = attempts > 8 ? BACKOFF_MAX : (long)BACKOFF_FIRST << (attempts - 1);
-    snprintf(delay, sizeof delay, "+%ld seconds", wait < BACKOFF_MAX ? wait : BACKOFF_MAX);
-    sqlite3_bind_text(st, 1, error, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, delay, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, GIVE_UP, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, id);
+    utc_in(now, wait < BACKOFF_MAX ? wait : BACKOFF_MAX, next);
+    utc_in(now, -GIVE_UP, oldest);
+    releve_stmt_bind_text(st, 1, error);
+    releve_stmt_bind_text(st, 2, next);
+    releve_stmt_bind_text(st, 3, oldest);
+    releve_stmt_bind_int64(st, 4, id);
   }
-  while ((step = sqlite3_step(st)) == SQLITE_ROW)
+  while ((step = releve_stmt_step(st)) == RELEVE_STMT_ROW)
     if (state)
-      snprintf(state, state_size, "%s", (const char *)sqlite3_column_text(st, 0));
-  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
-  sqlite3_finalize(st);
+      snprintf(state, state_size, "%s", releve_stmt_text(st, 0));
+  rc = step;
+  releve_stmt_finalize(st);
   return rc;
 }
 
@@ -189,8 +210,9 @@ static int send_one(releve_store *s, const releve_config *cfg, long long id,
 
 int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int limit,
                           const atomic_int *stop, releve_mail_queue_run *run) {
-  sqlite3_stmt *st;
+  releve_stmt *st;
   long long *ids;
+  char now[32];
   int n = 0, i, rc, step;
 
   memset(run, 0, sizeof *run);
@@ -199,16 +221,18 @@ int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int lim
   ids = calloc((size_t)limit + 1, sizeof *ids);
   if (ids == NULL)
     return -ENOMEM;
-  rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_DUE, &st);
+  rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_DUE, &st);
   if (rc) {
     free(ids);
     return rc;
   }
-  sqlite3_bind_int(st, 1, limit + 1);
-  while ((step = sqlite3_step(st)) == SQLITE_ROW)
-    ids[n++] = sqlite3_column_int64(st, 0);
-  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
-  sqlite3_finalize(st);
+  releve_clock_utc_text(time(NULL), now);
+  releve_stmt_bind_text(st, 1, now);
+  releve_stmt_bind_int64(st, 2, limit + 1);
+  while ((step = releve_stmt_step(st)) == RELEVE_STMT_ROW)
+    ids[n++] = releve_stmt_int64(st, 0);
+  rc = step;
+  releve_stmt_finalize(st);
   if (n > limit) {
     run->left = 1; /* at least; the next run sees the rest */
     n = limit;
@@ -223,53 +247,53 @@ int releve_mail_queue_deliver(releve_store *s, const releve_config *cfg, int lim
 }
 
 int releve_mail_queue_count(releve_store *s, releve_mail_queue_counts *c) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_COUNTS, &st), step;
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_COUNTS, &st), step;
 
   memset(c, 0, sizeof *c);
   if (rc)
     return rc;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *state = (const char *)sqlite3_column_text(st, 0);
-    int n = sqlite3_column_int(st, 1);
+  while ((step = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
+    const char *state = releve_stmt_text(st, 0);
+    int n = releve_stmt_int(st, 1);
     if (strcmp(state, "pending") == 0) {
       c->pending = n;
-      c->retrying = sqlite3_column_int(st, 2);
+      c->retrying = releve_stmt_int(st, 2);
     } else if (strcmp(state, "sent") == 0) {
       c->sent = n;
     } else {
       c->failed = n;
     }
   }
-  rc = step == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step);
-  sqlite3_finalize(st);
+  rc = step;
+  releve_stmt_finalize(st);
   return rc;
 }
 
-static const char *text(sqlite3_stmt *st, int col) {
-  const char *s = (const char *)sqlite3_column_text(st, col);
+static const char *text(releve_stmt *st, int col) {
+  const char *s = releve_stmt_text(st, col);
   return s ? s : "";
 }
 
 int releve_mail_queue_failures(releve_store *s, int (*cb)(void *ud, const releve_mail_queue_failure *f),
                            void *ud) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_QUEUE_FAILURES, &st), step = SQLITE_DONE;
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_FAILURES, &st), step = RELEVE_STMT_DONE;
 
   if (rc)
     return rc;
-  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+  while (rc == 0 && (step = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
     releve_mail_queue_failure f;
-    f.id = sqlite3_column_int64(st, 0);
+    f.id = releve_stmt_int64(st, 0);
     f.recipients = text(st, 1);
     f.subject = text(st, 2);
     f.created_at = text(st, 3);
-    f.attempts = sqlite3_column_int(st, 4);
+    f.attempts = releve_stmt_int(st, 4);
     f.last_error = text(st, 5);
     rc = cb(ud, &f);
   }
-  if (rc == 0 && step != SQLITE_DONE)
-    rc = releve_store_sqlite_errno(step);
-  sqlite3_finalize(st);
+  if (rc == 0 && step != RELEVE_STMT_DONE)
+    rc = step;
+  releve_stmt_finalize(st);
   return rc;
 }

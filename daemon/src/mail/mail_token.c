@@ -5,8 +5,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "store/store_sql.h"
+#include "util/clock.h"
 
 static const char base32[] = "abcdefghijklmnopqrstuvwxyz234567";
 
@@ -27,39 +29,43 @@ static int new_token(char *token) {
 }
 
 static int read_token(releve_store *s, const char *actor, char *token) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_TOKEN_GET, &st);
+  releve_stmt *st;
+  const char *v;
+  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_TOKEN_GET, &st);
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == RELEVE_MAIL_TOKEN_LEN) {
-    memcpy(token, sqlite3_column_text(st, 0), RELEVE_MAIL_TOKEN_LEN + 1);
+  releve_stmt_bind_text(st, 1, actor);
+  rc = releve_stmt_step(st);
+  if (rc == RELEVE_STMT_ROW && (v = releve_stmt_text(st, 0)) != NULL &&
+      strlen(v) == RELEVE_MAIL_TOKEN_LEN) {
+    memcpy(token, v, RELEVE_MAIL_TOKEN_LEN + 1);
     rc = 0;
   } else {
-    rc = rc == SQLITE_DONE ? -ENOENT : rc == SQLITE_ROW ? -EPROTO : releve_store_sqlite_errno(rc);
+    rc = rc == RELEVE_STMT_DONE ? -ENOENT : rc == RELEVE_STMT_ROW ? -EPROTO : rc;
   }
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   return rc;
 }
 
 /* Stores a new token: only when the actor has none, or in any case when
  * replace is set. */
 static int store_token(releve_store *s, const char *actor, int replace) {
-  char token[RELEVE_MAIL_TOKEN_LEN + 1];
-  sqlite3_stmt *st;
+  char token[RELEVE_MAIL_TOKEN_LEN + 1], now[32];
+  releve_stmt *st;
   int rc = new_token(token);
 
   if (rc == 0)
-    rc = releve_store_prepare_sqlite(s, RELEVE_SQL_MAIL_TOKEN_SET, &st);
+    rc = releve_store_prepare(s, RELEVE_SQL_MAIL_TOKEN_SET, &st);
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, token, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 3, replace);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_clock_utc_text(time(NULL), now);
+  releve_stmt_bind_text(st, 1, actor);
+  releve_stmt_bind_text(st, 2, token);
+  releve_stmt_bind_int64(st, 3, replace != 0);
+  releve_stmt_bind_text(st, 4, now);
+  rc = releve_stmt_run(st);
+  releve_stmt_finalize(st);
+  return rc;
 }
 
 int releve_mail_token_get(releve_store *s, const char *actor, int create, char *token) {

@@ -103,6 +103,7 @@ static void on_tick(uv_timer_t *t) {
 int releve_mailer_start(uv_loop_t *loop, const releve_config *cfg, void (*idle)(void *ud), void *ud,
                         releve_mailer **out) {
   releve_mailer *m = calloc(1, sizeof *m);
+  releve_store_tuning tuning;
   int rc;
 
   *out = NULL;
@@ -118,14 +119,14 @@ int releve_mailer_start(uv_loop_t *loop, const releve_config *cfg, void (*idle)(
     free(m);
     return rc;
   }
-  /* A file's transaction lasts as long as its decoding may. */
-  sqlite3_busy_timeout(m->store.db, (cfg->decode_timeout_seconds + 60) * 1000);
-  /* This connection only writes what can be done again: a power loss may
-   * forget its last transactions (WAL keeps the file consistent), and then
-   * a reminder is queued again with its reminders row, or a mail marked
-   * sent is sent again. That saves the file's writer an fsync or two per
-   * mail. */
-  rc = releve_store_exec(&m->store, "PRAGMA synchronous = NORMAL");
+  /* A file's transaction lasts as long as its decoding may: wait for it.
+   * This connection only writes what can be done again: a power loss may
+   * forget its last transactions, and then a reminder is queued again with
+   * its reminders row, or a mail marked sent is sent again. That saves the
+   * file's writer an fsync or two per mail. */
+  tuning.wait_ms = (cfg->decode_timeout_seconds + 60) * 1000;
+  tuning.relaxed = 1;
+  rc = releve_store_tune(&m->store, &tuning);
   if (rc) {
     releve_store_close(&m->store);
     free(m);

@@ -14,6 +14,7 @@
 #include "store/store_sql.h"
 #include "store/submission.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* What the completeness walk found for one actor and year. */
@@ -44,33 +45,35 @@ static int collect(void *ud, const releve_expected *e) {
 }
 
 static int already_sent(releve_store *s, const char *actor, int year, const char *step, int *done) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REMINDER_DONE, &st), step_rc;
+  releve_stmt *st;
+  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_DONE, &st);
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, year);
-  sqlite3_bind_text(st, 3, step, -1, SQLITE_STATIC);
-  step_rc = sqlite3_step(st);
-  *done = step_rc == SQLITE_ROW;
-  rc = step_rc == SQLITE_ROW || step_rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(step_rc);
-  sqlite3_finalize(st);
-  return rc;
+  releve_stmt_bind_text(st, 1, actor);
+  releve_stmt_bind_int64(st, 2, year);
+  releve_stmt_bind_text(st, 3, step);
+  rc = releve_stmt_step(st);
+  *done = rc == RELEVE_STMT_ROW;
+  releve_stmt_finalize(st);
+  return rc < 0 ? rc : 0;
 }
 
 static int record_reminder(releve_store *s, const releve_reminder *r) {
-  sqlite3_stmt *st;
-  int rc = releve_store_prepare_sqlite(s, RELEVE_SQL_REMINDER_INSERT, &st);
+  releve_stmt *st;
+  char now[32];
+  int rc = releve_store_prepare(s, RELEVE_SQL_REMINDER_INSERT, &st);
   if (rc)
     return rc;
-  sqlite3_bind_text(st, 1, r->actor->id, -1, SQLITE_STATIC);
-  sqlite3_bind_int(st, 2, r->campaign->year);
-  sqlite3_bind_text(st, 3, r->step->name, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 4, (sqlite3_int64)r->n_cells);
-  sqlite3_bind_int64(st, 5, r->mail);
-  rc = sqlite3_step(st);
-  sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? 0 : releve_store_sqlite_errno(rc);
+  releve_clock_utc_text(time(NULL), now);
+  releve_stmt_bind_text(st, 1, r->actor->id);
+  releve_stmt_bind_int64(st, 2, r->campaign->year);
+  releve_stmt_bind_text(st, 3, r->step->name);
+  releve_stmt_bind_text(st, 4, now);
+  releve_stmt_bind_int64(st, 5, (long long)r->n_cells);
+  releve_stmt_bind_int64(st, 6, r->mail);
+  rc = releve_stmt_run(st);
+  releve_stmt_finalize(st);
+  return rc;
 }
 
 /* The outbox row and the reminders row, together or not at all. 1 when

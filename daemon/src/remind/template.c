@@ -55,7 +55,7 @@ static const char *unit_word(releve_unit u) {
 
 /* The figure stored for (indicator, period of year, geography), else the
  * one derived from stored cells (derive.h), marked so. */
-static int read_value(sqlite3_stmt *st, releve_deriver *der, const releve_template_row *r,
+static int read_value(releve_stmt *st, releve_deriver *der, const releve_template_row *r,
                       int year, releve_template_value *v) {
   releve_period p = releve_period_for(r->ind->period, year);
   char period[16], number[32];
@@ -66,29 +66,30 @@ static int read_value(sqlite3_stmt *st, releve_deriver *der, const releve_templa
   if (st == NULL)
     return 0;
   releve_period_format(&p, period, sizeof period);
-  sqlite3_bind_text(st, 1, r->ind->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, period, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(st, 3, r->geography, -1, SQLITE_STATIC);
-  rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    const char *status = (const char *)sqlite3_column_text(st, 3);
-    const char *text = (const char *)sqlite3_column_text(st, 1);
+  /* period is this call's: every call binds all three and resets. */
+  releve_stmt_bind_text(st, 1, r->ind->id);
+  releve_stmt_bind_text(st, 2, period);
+  releve_stmt_bind_text(st, 3, r->geography);
+  rc = releve_stmt_step(st);
+  if (rc == RELEVE_STMT_ROW) {
+    const char *status = releve_stmt_text(st, 3);
+    const char *text = releve_stmt_text(st, 1);
     v->given = 1;
     if (strcmp(status, "suppressed") == 0)
       snprintf(v->text, sizeof v->text, "secret");
     else if (strcmp(status, "not_available") == 0)
       snprintf(v->text, sizeof v->text, "nd");
-    else if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    else if (!releve_stmt_is_null(st, 0)) {
       v->is_number = 1;
-      v->number = sqlite3_column_double(st, 0);
+      v->number = releve_stmt_double(st, 0);
       releve_report_number(v->number, v->text);
     } else
       snprintf(v->text, sizeof v->text, "%s", text ? text : "");
   }
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return releve_store_sqlite_errno(rc);
-  if (rc == SQLITE_DONE &&
+  releve_stmt_reset(st);
+  if (rc < 0)
+    return rc;
+  if (rc == RELEVE_STMT_DONE &&
       (rc = releve_derive(der, r->ind, period, r->geography, &derived)) == 1) {
     /* Shown as text, marked: the partner did not give it. */
     v->given = 1;
@@ -99,7 +100,7 @@ static int read_value(sqlite3_stmt *st, releve_deriver *der, const releve_templa
 
 int releve_template_build(releve_template *t, const releve_config *cfg, releve_store *store,
                           const releve_actor *actor, int year) {
-  sqlite3_stmt *st = NULL;
+  releve_stmt *st = NULL;
   releve_deriver *der = NULL;
   size_t i, cap;
   int rc = 0;
@@ -132,9 +133,9 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
     return rc;
   t->spool_in_use = rc == 1;
   rc = 0;
-  if (store && ((rc = releve_store_prepare_sqlite(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
+  if (store && ((rc = releve_store_prepare(store, RELEVE_SQL_OBS_CELL, &st)) != 0 ||
                 (rc = releve_deriver_new(store, cfg, &der)) != 0)) {
-    sqlite3_finalize(st);
+    releve_stmt_finalize(st);
     return rc;
   }
   for (i = 0; i < cfg->ref.n_indicators && rc == 0; i++) {
@@ -154,7 +155,7 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
         rc = read_value(st, der, r, t->previous_year, &r->previous);
     }
   }
-  sqlite3_finalize(st);
+  releve_stmt_finalize(st);
   releve_deriver_free(der);
   return rc;
 }

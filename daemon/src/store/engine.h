@@ -24,6 +24,8 @@ typedef struct releve__engine {
   void (*rollback)(releve_store *s);
   const char *(*errmsg)(releve_store *s);
   int (*user_version)(releve_store *s);
+  /* releve_store_tune; may be NULL when the engine's defaults are all it has. */
+  int (*tune)(releve_store *s, const releve_store_tuning *t);
 
   int (*bind_text)(releve_stmt *st, int i, const char *v, int copy);
   int (*bind_int64)(releve_stmt *st, int i, long long v);

@@ -104,6 +104,15 @@ static int lite_user_version(releve_store *s) {
   return v;
 }
 
+/* In WAL mode, synchronous = NORMAL flushes at checkpoints rather than at
+ * each commit: a power loss may forget the last commits, the file stays
+ * consistent. */
+static int lite_tune(releve_store *s, const releve_store_tuning *t) {
+  if (t->wait_ms > 0)
+    sqlite3_busy_timeout(DB(s), t->wait_ms);
+  return t->relaxed ? lite_exec(s, "PRAGMA synchronous = NORMAL") : 0;
+}
+
 /* PRAGMA foreign_key_check finds no row: -EPROTO, logged, when it does. */
 static int foreign_keys_hold(releve_store *s, int version) {
   sqlite3_stmt *st;
@@ -289,6 +298,7 @@ const releve__engine releve__engine_sqlite = {
     .rollback = lite_rollback,
     .errmsg = lite_errmsg,
     .user_version = lite_user_version,
+    .tune = lite_tune,
     .bind_text = lite_bind_text,
     .bind_int64 = lite_bind_int64,
     .bind_double = lite_bind_double,

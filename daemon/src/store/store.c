@@ -53,3 +53,7 @@ int releve_store_exec(releve_store *s, const char *sql) { return s->engine->exec
 const char *releve_store_errmsg(releve_store *s) { return s->engine->errmsg(s); }
 
 const char *releve_store_engine(const releve_store *s) { return s->engine->name; }
+
+int releve_store_tune(releve_store *s, const releve_store_tuning *t) {
+  return s->engine->tune ? s->engine->tune(s, t) : 0;
+}

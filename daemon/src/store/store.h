@@ -57,6 +57,22 @@ const char *releve_store_errmsg(releve_store *s);
 /* "sqlite" or "postgresql". */
 const char *releve_store_engine(const releve_store *s);
 
+/* What one connection may ask of its engine beyond the defaults; zero
+ * members keep them. */
+typedef struct releve_store_tuning {
+  /* How long a statement waits for another connection's write
+   * transaction before failing with -EBUSY, in milliseconds. */
+  int wait_ms;
+  /* This connection writes only what can be done again: a power loss may
+   * forget its last commits (never leave the database inconsistent), for
+   * less flushing on each commit. */
+  int relaxed;
+} releve_store_tuning;
+
+/* Applies t to s's connection; 0 or a negative errno value. An engine
+ * with nothing to tune accepts it as is. */
+int releve_store_tune(releve_store *s, const releve_store_tuning *t);
+
 /* Until every module speaks through stmt.h: SQLite's own statements and
  * result codes mapped to a negative errno value. */
 int releve_store_prepare_sqlite(releve_store *s, const char *sql, sqlite3_stmt **st);

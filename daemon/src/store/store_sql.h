@@ -366,43 +366,46 @@ static const char *const releve_sql_migrations[] = {
   "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
   "ORDER BY a.line"
 
-/* The mail queue (mail_queue.c). Times are UTC text, which compares as it sorts. */
-#define RELEVE_SQL_MAIL_QUEUE_INSERT                                                               \
-  "INSERT INTO mail_queue(message_id, recipients, subject, message, created_at, state, "           \
-  "attempts) VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), 'pending', 0)"
-#define RELEVE_SQL_MAIL_QUEUE_DUE                                                                  \
-  "SELECT id FROM mail_queue WHERE state = 'pending' AND (next_attempt_at IS NULL OR "             \
-  "next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) ORDER BY id LIMIT ?"
-#define RELEVE_SQL_MAIL_QUEUE_CLAIM                                                                \
-  "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = "                              \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?1) WHERE id = ?2 AND state = 'pending' AND "          \
-  "(next_attempt_at IS NULL OR next_attempt_at <= strftime('%Y-%m-%dT%H:%M:%SZ','now')) "      \
+/* The mail queue (mail_queue.c). Times are UTC text, which compares as it
+ * sorts, computed by the caller and bound: now, the end of a lease or a
+ * backoff, the age beyond which a message is not retried. */
+#define RELEVE_SQL_MAIL_QUEUE_INSERT                                                           \
+  "INSERT INTO mail_queue(message_id, recipients, subject, message, created_at, state, "       \
+  "attempts) VALUES (?, ?, ?, ?, ?, 'pending', 0) RETURNING id"
+#define RELEVE_SQL_MAIL_QUEUE_DUE                                                              \
+  "SELECT id FROM mail_queue WHERE state = 'pending' AND (next_attempt_at IS NULL OR "         \
+  "next_attempt_at <= ?1) ORDER BY id LIMIT ?2"
+/* One statement: of two senders claiming the same message, one wins. ?1
+ * the end of the lease, ?3 now. */
+#define RELEVE_SQL_MAIL_QUEUE_CLAIM                                                            \
+  "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2 AND "     \
+  "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) "                  \
   "RETURNING message_id, recipients, message, attempts"
-#define RELEVE_SQL_MAIL_QUEUE_SENT                                                                 \
-  "UPDATE mail_queue SET state = 'sent', sent_at = strftime('%Y-%m-%dT%H:%M:%SZ','now'), "         \
-  "next_attempt_at = NULL, last_error = NULL WHERE id = ?"
-#define RELEVE_SQL_MAIL_QUEUE_FAILED                                                               \
-  "UPDATE mail_queue SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE id = "     \
+#define RELEVE_SQL_MAIL_QUEUE_SENT                                                             \
+  "UPDATE mail_queue SET state = 'sent', sent_at = ?1, next_attempt_at = NULL, "               \
+  "last_error = NULL WHERE id = ?2"
+#define RELEVE_SQL_MAIL_QUEUE_FAILED                                                           \
+  "UPDATE mail_queue SET state = 'failed', last_error = ?, next_attempt_at = NULL WHERE id = " \
   "?"
-#define RELEVE_SQL_MAIL_QUEUE_RETRY                                                                \
-  "UPDATE mail_queue SET state = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "     \
-  "?3)   THEN 'failed' ELSE 'pending' END, last_error = CASE WHEN created_at < "               \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now', ?3)   THEN 'gave up retrying: ' || ?1 ELSE ?1 "        \
-  "END, next_attempt_at = CASE WHEN created_at < strftime('%Y-%m-%dT%H:%M:%SZ','now', "        \
-  "?3)   THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ','now', ?2) END WHERE id = ?4 "           \
-  "RETURNING state"
-#define RELEVE_SQL_MAIL_QUEUE_COUNTS                                                               \
+/* ?1 the error, ?2 the next attempt, ?3 the oldest creation still
+ * retried. */
+#define RELEVE_SQL_MAIL_QUEUE_RETRY                                                            \
+  "UPDATE mail_queue SET state = CASE WHEN created_at < ?3 THEN 'failed' ELSE 'pending' END, " \
+  "last_error = CASE WHEN created_at < ?3 THEN 'gave up retrying: ' || CAST(?1 AS TEXT) "      \
+  "ELSE ?1 END, next_attempt_at = CASE WHEN created_at < ?3 THEN NULL ELSE ?2 END "            \
+  "WHERE id = ?4 RETURNING state"
+#define RELEVE_SQL_MAIL_QUEUE_COUNTS                                                           \
   "SELECT state, count(*), count(last_error) FROM mail_queue GROUP BY state"
-#define RELEVE_SQL_MAIL_QUEUE_FAILURES                                                             \
-  "SELECT id, recipients, subject, created_at, attempts, last_error FROM mail_queue WHERE "        \
+#define RELEVE_SQL_MAIL_QUEUE_FAILURES                                                         \
+  "SELECT id, recipients, subject, created_at, attempts, last_error FROM mail_queue WHERE "    \
   "state = 'failed' ORDER BY id"
 
-/* Reply tokens (mail_token.c): made on first need, replaced on rotation. */
+/* Reply tokens (mail_token.c): made on first need, replaced on rotation
+ * when ?3 is 1; ?4 now. */
 #define RELEVE_SQL_MAIL_TOKEN_GET "SELECT token FROM mail_tokens WHERE actor = ?"
 #define RELEVE_SQL_MAIL_TOKEN_SET                                                              \
-  "INSERT INTO mail_tokens(actor, token, created_at) VALUES (?1, ?2, "                         \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(actor) DO UPDATE SET token = "            \
-  "excluded.token, created_at = excluded.created_at WHERE ?3"
+  "INSERT INTO mail_tokens(actor, token, created_at) VALUES (?1, ?2, ?4) ON CONFLICT(actor) "  \
+  "DO UPDATE SET token = excluded.token, created_at = excluded.created_at WHERE ?3 = 1"
 
 /* Partners' messages (inbox/): one row per Message-ID, taken or
  * quarantined; the attachments a taken one drops; one note a day per
@@ -433,8 +436,7 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_REMINDER_DONE                                                               \
   "SELECT 1 FROM reminders WHERE actor = ? AND campaign = ? AND step = ?"
 #define RELEVE_SQL_REMINDER_INSERT                                                             \
-  "INSERT INTO reminders(actor, campaign, step, sent_at, cells, mail) VALUES (?, ?, ?, "       \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, ?)"
+  "INSERT INTO reminders(actor, campaign, step, sent_at, cells, mail) VALUES (?, ?, ?, ?, ?, ?)"
 
 /* Scheduled pulls (pull.c): validators and failures per source. */
 #define RELEVE_SQL_PULL_GET                                                                    \
@@ -481,10 +483,10 @@ static const char *const releve_sql_migrations[] = {
   "SELECT source, last_attempt, last_success, failures, last_error FROM pulls ORDER BY "       \
   "source"
 
-/* Actors whose plugin cannot read their files (plugin_fault.c). */
+/* Actors whose plugin cannot read their files (plugin_fault.c); ?4 now. */
 #define RELEVE_SQL_FAULT_NEW                                                                   \
-  "INSERT INTO plugin_faults(actor, plugin, problem, since) VALUES (?, ?, ?, "                 \
-  "strftime('%Y-%m-%dT%H:%M:%SZ','now')) ON CONFLICT(actor) DO NOTHING"
+  "INSERT INTO plugin_faults(actor, plugin, problem, since) VALUES (?1, ?2, ?3, ?4) "          \
+  "ON CONFLICT(actor) DO NOTHING"
 #define RELEVE_SQL_FAULT_UPDATE                                                                \
   "UPDATE plugin_faults SET plugin = ?2, problem = ?3 WHERE actor = ?1"
 #define RELEVE_SQL_FAULT_CLEAR "DELETE FROM plugin_faults WHERE actor = ?"
