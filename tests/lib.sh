@@ -17,6 +17,13 @@ wait_for() {
 # write locks.
 sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
 
+# utc_in SECONDS: now plus SECONDS (may be negative) as the database keeps
+# times, so that a query needs no date function of its engine.
+utc_in() { date -u -d "@$(( $(date +%s) + $1 ))" +%Y-%m-%dT%H:%M:%SZ; }
+
+# utc_within TIME LO HI: TIME lies between now + LO and now + HI seconds.
+utc_within() { [[ ! "$1" < "$(utc_in "$2")" && ! "$1" > "$(utc_in "$3")" ]]; }
+
 # start_bg VAR WHAT CMD...: CMD in the background, its output appended to
 # $LOG, its pid in VAR. The log outlives restarts: it waits for one more
 # "ready:" than the log held before.

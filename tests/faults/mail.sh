@@ -34,7 +34,7 @@ for fault in "soft:-r data" "hard:-f rcpt" "disconnect:-q data" "slow:-w 3" "no-
   # The server comes back well: every pending mail is made due and sent.
   start_sink "$T/sink-$name/after"
   for round in 1 2 3 4; do
-    sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds') where state = 'pending'"
+    sql "update mail_queue set next_attempt_at = '$(utc_in -1)' where state = 'pending'"
     "$RELEVE" -c "$CONF" remind --date 2023-03-20 >> "$T/run-$name.txt" 2>&1 || true
     [ "$(sql "select count(*) from mail_queue where state = 'pending'")" = 0 ] && break
   done

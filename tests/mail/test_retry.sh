@@ -14,7 +14,7 @@ grep -q "^boîte d'envoi : 0 envoyé, 1 à réessayer, 0 en échec définitif" "
 [ "$(sql "select state, attempts from mail_queue")" = "pending|1" ] || fail "not pending after 451: $(sql 'select * from mail_queue')"
 sql "select last_error from mail_queue" | grep -q "451" || fail "last_error: $(sql 'select last_error from mail_queue')"
 # The backoff: the next attempt is about a minute away.
-[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 50 and 61 from mail_queue")" = 1 ] ||
+utc_within "$(sql "select next_attempt_at from mail_queue")" 50 61 ||
   fail "backoff: $(sql 'select next_attempt_at from mail_queue')"
 "$RELEVE" -c "$CONF" status --json > "$T/status.json" || fail "status failed"
 [ "$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["mail"]; print(m["pending"], m["retrying"], m["failed"])' "$T/status.json")" = "1 1 0" ] ||
@@ -27,20 +27,20 @@ smtp_mode accept
 
 # The connection dropped at the end of DATA: still pending, second attempt.
 smtp_mode drop
-sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+sql "update mail_queue set next_attempt_at = '$(utc_in -1)'"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "a dropped connection made remind fail"
 [ "$(sql "select state, attempts from mail_queue")" = "pending|2" ] || fail "not pending after a drop: $(sql 'select * from mail_queue')"
-[ "$(sql "select cast(round((julianday(next_attempt_at) - julianday('now')) * 86400) as int) between 110 and 121 from mail_queue")" = 1 ] ||
+utc_within "$(sql "select next_attempt_at from mail_queue")" 110 121 ||
   fail "second backoff: $(sql 'select next_attempt_at from mail_queue')"
 
 # The server accepts: delivered exactly once.
 smtp_mode accept
-sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+sql "update mail_queue set next_attempt_at = '$(utc_in -1)'"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "remind failed"
 grep -q "^boîte d'envoi : 1 envoyé," "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 1 ] || fail "$(received) copies received"
 [ "$(sql "select state, attempts, last_error is null from mail_queue")" = "sent|3|1" ] || fail "$(sql 'select * from mail_queue')"
-sql "update mail_queue set next_attempt_at = strftime('%Y-%m-%dT%H:%M:%SZ','now','-1 seconds')"
+sql "update mail_queue set next_attempt_at = '$(utc_in -1)'"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 >/dev/null
 [ "$(received)" = 1 ] || fail "sent twice"
 # The same bytes were offered each time: one Message-ID.
