@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "mail/mail_queue.h"
+#include "store/run.h"
 #include "store/store_sql.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -47,27 +48,14 @@ static int notify(releve_store *s, const releve_config *cfg, const releve_actor 
   return rc == -EINVAL ? 0 : rc; /* a refused mail is logged and holds nothing back */
 }
 
-/* Runs sql on the actor (?1), its plugin and problem (?2, ?3) when
- * problem is given, and now (?4) when since is; the rows it changed, or a
- * negative errno value. */
-static int step_actor(releve_store *s, const char *sql, const releve_actor *a,
-                      const char *plugin, const char *problem, const char *since) {
-  releve_stmt *st;
-  int rc = releve_store_prepare(s, sql, &st);
-  if (rc)
-    return rc;
-  releve_stmt_bind_text(st, 1, a->id);
-  if (problem) {
-    releve_stmt_bind_text(st, 2, plugin);
-    releve_stmt_bind_text(st, 3, problem);
-  }
-  if (since)
-    releve_stmt_bind_text(st, 4, since);
-  rc = releve_stmt_run(st);
-  if (rc == 0)
-    rc = (int)releve_stmt_changes(st);
-  releve_stmt_finalize(st);
-  return rc;
+/* Runs sql on the actor (?1), then its plugin and problem (?2, ?3), then
+ * now (?4), as many as n: the rows it changed, or a negative errno value. */
+static int step_actor(releve_store *s, const char *sql, const releve_actor *a, const char *plugin,
+                      const char *problem, const char *now, size_t n) {
+  const char *const texts[] = {a->id, plugin, problem, now};
+  long long changes;
+  int rc = releve_store_run_texts(s, sql, texts, n, &changes);
+  return rc < 0 ? rc : (int)changes;
 }
 
 int releve_plugin_fault_hold(releve_store *s, const releve_config *cfg, const releve_actor *a,
@@ -78,12 +66,12 @@ int releve_plugin_fault_hold(releve_store *s, const releve_config *cfg, const re
 
   *first = 0;
   releve_clock_utc_text(time(NULL), now);
-  if (rc == 0 && (rc = step_actor(s, RELEVE_SQL_FAULT_NEW, a, plugin, problem, now)) >= 0) {
+  if (rc == 0 && (rc = step_actor(s, RELEVE_SQL_FAULT_NEW, a, plugin, problem, now, 4)) >= 0) {
     if (rc == 1) {
       *first = 1;
       rc = notify(s, cfg, a, plugin, problem, file_name);
     } else { /* known: the reason may have changed (another reload) */
-      rc = step_actor(s, RELEVE_SQL_FAULT_UPDATE, a, plugin, problem, NULL);
+      rc = step_actor(s, RELEVE_SQL_FAULT_UPDATE, a, plugin, problem, NULL, 3);
       rc = rc < 0 ? rc : 0;
     }
   }
@@ -104,7 +92,7 @@ int releve_plugin_fault_clear(releve_store *s, const releve_config *cfg, const i
   *cleared = 0;
   for (i = 0; rc == 0 && i < cfg->n_actors; i++)
     if (served[i] &&
-        (rc = step_actor(s, RELEVE_SQL_FAULT_CLEAR, &cfg->actors[i], NULL, NULL, NULL)) >= 0) {
+        (rc = step_actor(s, RELEVE_SQL_FAULT_CLEAR, &cfg->actors[i], NULL, NULL, NULL, 1)) >= 0) {
       *cleared += rc;
       rc = 0;
     }
