@@ -127,11 +127,29 @@ static void check_writable(const char *file, const char *key, const char *path, 
   free(p);
 }
 
+int releve_config_database_is_uri(const char *database) {
+  return strncmp(database, "postgresql://", 13) == 0 || strncmp(database, "postgres://", 11) == 0;
+}
+
+char *releve_config_state_dir(const releve_config *cfg) {
+  return releve_config_database_is_uri(cfg->database) ? releve_path_resolve(cfg->dir, "var")
+                                                      : releve_path_dirname(cfg->database);
+}
+
 void releve_config_check_environment(const releve_config *cfg, releve_diags *diags) {
   const char *file = cfg->file ? cfg->file : "(built-in default)";
   struct stat st;
 
-  check_writable(file, "database", cfg->database, 0, diags);
+  /* A PostgreSQL database is the server's to keep; the state folder beside
+   * it is relevé's. */
+  if (releve_config_database_is_uri(cfg->database)) {
+    char *dir = releve_config_state_dir(cfg);
+    if (dir)
+      check_writable(file, "database", dir, 1, diags);
+    free(dir);
+  } else {
+    check_writable(file, "database", cfg->database, 0, diags);
+  }
   check_writable(file, "spool", cfg->spool, 1, diags);
   if (!cfg->smtp_url)
     check_writable(file, "mail.outbox", cfg->outbox, 1, diags);

@@ -119,6 +119,15 @@ const releve_actor *releve_config_actor(const releve_config *cfg, const char *id
  * no one). Reminders skip such an actor and say so. */
 int releve_config_email_placeholder(const char *address);
 
+/* Whether "database" names a PostgreSQL database (a postgresql:// or
+ * postgres:// URI, kept as written) rather than an SQLite file path. */
+int releve_config_database_is_uri(const char *database);
+/* The folder of relevé's state besides the spool (the rows a decoding
+ * child hands over, quarantined mails): the database's folder, or with a
+ * PostgreSQL database "var" beside the configuration. malloc'ed, NULL when
+ * out of memory. */
+char *releve_config_state_dir(const releve_config *cfg);
+
 /* The built-in default configuration and référentiel (compiled in). */
 extern const char releve_default_config_json[];
 extern const char releve_default_referentiel_json[];

@@ -58,8 +58,14 @@ int releve__config_valid_email(const char *s) {
 
 /* ---- paths ---------------------------------------------------------------- */
 
+/* A file path, resolved as the others, or a PostgreSQL URI kept as
+ * written (libpq reads it). */
 void releve__config_database(releve_config *cfg, const releve_jctx *c) {
-  cfg->database = releve__config_path_key(cfg, c, cfg->root, "", "database", "var/releve.db");
+  const char *s = json_string_value(json_object_get(cfg->root, "database"));
+  if (s && releve_config_database_is_uri(s))
+    cfg->database = strdup(s);
+  else
+    cfg->database = releve__config_path_key(cfg, c, cfg->root, "", "database", "var/releve.db");
 }
 
 void releve__config_spool(releve_config *cfg, const releve_jctx *c) {

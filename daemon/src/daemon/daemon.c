@@ -236,7 +236,7 @@ static int recover_spool(daemon_state *d) {
                "or, to record those files anew, move them (without their .rapport.txt) from "
                "archive/ and rejected/ back into incoming/ and start again",
                res.unknown, res.unknown > 1 ? "s" : "", res.example,
-               res.unknown > 1 ? "are" : "is", d->cfg.database);
+               res.unknown > 1 ? "are" : "is", d->store.path);
     rc = -EUCLEAN;
   }
   releve_recover_result_free(&res);
@@ -293,7 +293,7 @@ static int start(daemon_state *d) {
     return rc;
   releve__daemon_start_watch(d);
   releve__queue_scan_all(d);
-  releve_info("ready: database %s, spool %s, %zu files waiting, %d at a time", d->cfg.database,
+  releve_info("ready: database %s, spool %s, %zu files waiting, %d at a time", d->store.path,
               d->cfg.spool, releve__queue_length(d), d->cfg.max_jobs);
   if (!d->opts->once)
     releve_notify("READY=1");

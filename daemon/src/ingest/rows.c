@@ -257,7 +257,7 @@ static const releve_host_services services = {.struct_size = sizeof(releve_host_
 const releve_host_services *releve_ingest_services(void) { return &services; }
 
 int releve_ingest_open_spool(const releve_ingest_env *env, releve_rowspool *s) {
-  char *dir = releve_path_dirname(env->cfg->database);
+  char *dir = releve_config_state_dir(env->cfg);
   int rc = dir ? releve_rowspool_open(s, dir) : -ENOMEM;
   if (rc)
     releve_err("cannot make a temporary file in %s: %s", dir ? dir : "?", strerror(-rc));

@@ -50,5 +50,6 @@ struct releve_stmt {
 };
 
 extern const releve__engine releve__engine_sqlite;
+extern const releve__engine releve__engine_pg;
 
 #endif

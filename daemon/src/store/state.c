@@ -39,7 +39,7 @@ int releve_state_become_owner(const releve_config *cfg, char *why, size_t size) 
 
   if (geteuid() != 0)
     return 0;
-  db_dir = releve_path_dirname(cfg->database);
+  db_dir = releve_config_state_dir(cfg);
   dir = db_dir ? existing_folder(db_dir) : NULL;
   free(db_dir);
   if (dir == NULL || stat(dir, &st) != 0) {
@@ -124,13 +124,13 @@ static size_t check_actor_spool(const releve_config *cfg, const char *actor,
 size_t releve_state_check(const releve_config *cfg, releve_diags *diags) {
   static const char *const db_suffixes[] = {"", "-wal", "-shm", "-journal", NULL};
   const char *const *suffix;
-  char *db_dir = releve_path_dirname(cfg->database);
+  char *db_dir = releve_config_state_dir(cfg);
   size_t bad = 0, a;
 
   if (db_dir)
     bad += check_path(cfg, "database", db_dir, diags);
   free(db_dir);
-  for (suffix = db_suffixes; *suffix; suffix++) {
+  for (suffix = db_suffixes; *suffix && !releve_config_database_is_uri(cfg->database); suffix++) {
     char *p = releve_str_printf("%s%s", cfg->database, *suffix);
     if (p)
       bad += check_path(cfg, "database", p, diags);

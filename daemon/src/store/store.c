@@ -17,7 +17,7 @@ int releve_store_open(releve_store *s, const char *path, int mode) {
 
   memset(s, 0, sizeof *s);
   s->readonly = mode == RELEVE_STORE_RO;
-  s->engine = &releve__engine_sqlite;
+  s->engine = releve_config_database_is_uri(path) ? &releve__engine_pg : &releve__engine_sqlite;
   s->path = strdup(path);
   if (s->path == NULL)
     return -ENOMEM;

@@ -23,10 +23,12 @@ typedef struct releve_store {
 
 enum { RELEVE_STORE_RW = 0, RELEVE_STORE_RO = 1 };
 
-/* Opens (creating it and its folder when writable) and migrates. A
- * read-only open of a database that does not exist yet opens an empty
- * in-memory one, so that reports on a fresh install show everything
- * missing rather than an error. */
+/* Opens and migrates: an SQLite file (creating it and its folder when
+ * writable), or a PostgreSQL database when path is a URI (s->path then
+ * shows it with its password masked, for logs). A read-only open of an
+ * SQLite database that does not exist yet opens an empty in-memory one,
+ * so that reports on a fresh install show everything missing rather than
+ * an error; PostgreSQL's must have been migrated by releved first. */
 int releve_store_open(releve_store *s, const char *path, int mode);
 void releve_store_close(releve_store *s);
 
