@@ -14,8 +14,37 @@ wait_for() {
 }
 
 # sql QUERY: one query on the test's database, waiting out the daemon's
-# write locks.
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+# write locks; on PostgreSQL (a URI in $DB) by psql, its rows printed as
+# sqlite3 prints them.
+sql() {
+  case $DB in
+    postgresql://*) psql -X -q -At -F'|' -v ON_ERROR_STOP=1 "$DB" -c "$1" ;;
+    *) sqlite3 -cmd '.timeout 5000' "$DB" "$1" ;;
+  esac
+}
+
+# test_engine: with RELEVE_TEST_ENGINE=postgresql, the test's database is
+# that of a private PostgreSQL server (tests/pg.sh), $DB its URI, stopped
+# by cleanup; engine_config CONF then writes it as "database". A library
+# calls both after setting DB to its SQLite file.
+test_engine() {
+  [ "${RELEVE_TEST_ENGINE:-sqlite}" = postgresql ] || return 0
+  . "$(dirname "${BASH_SOURCE[0]}")/pg.sh"
+  pg_start || fail "cannot start PostgreSQL"
+  DB=$PG_URI
+}
+engine_config() {
+  case $DB in
+    postgresql://*)
+      python3 - "$1" "$DB" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["database"] = sys.argv[2]
+json.dump(c, open(sys.argv[1], "w"), indent=2)
+PY
+      ;;
+  esac
+}
 
 # utc_in SECONDS: now plus SECONDS (may be negative) as the database keeps
 # times, so that a query needs no date function of its engine.
@@ -52,7 +81,8 @@ start_daemon() { start_bg DPID releved "$RELEVED" -c "$CONF" "$@"; }
 stop_daemon() { stop_bg DPID releved; }
 
 # cleanup (the EXIT trap): the daemon (DPID) and a test server (SPID) killed
-# if still there, the test folder $T removed unless KEEP=1.
+# if still there, a PostgreSQL server (test_engine) stopped, the test
+# folder $T removed unless KEEP=1.
 cleanup() {
   local p
   for p in "${DPID:-}" "${SPID:-}"; do
@@ -60,6 +90,7 @@ cleanup() {
       { kill -9 "$p" && wait "$p"; } 2>/dev/null || true
     fi
   done
+  if declare -F pg_stop >/dev/null; then pg_stop; fi
   [ -n "${T:-}" ] || return 0
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $T" >&2; else rm -rf "$T"; fi
 }

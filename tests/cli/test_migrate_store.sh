@@ -44,10 +44,17 @@ grep -Eq '^  observations +[1-9][0-9 ]* lignes$' "$dir/out.txt" || fail "$(cat "
 dump() {
   local db=$1 table=$2 cols
   cols=$(sqlite3 "$dir/var/releve.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
+  # A whole real reads "11.0" from SQLite and "11" from PostgreSQL: the
+  # same number, written one way on both sides.
   case $db in
-    postgres*) psql -X -At -F'|' "$db" -c "SELECT $cols FROM $table ORDER BY $cols" ;;
+    postgres*)
+      # A bytea reads as hex: as text instead, the way sqlite3 shows a blob.
+      cols=$(psql -X -At "$db" -c "SELECT string_agg(CASE WHEN data_type = 'bytea' THEN
+        'convert_from(' || column_name || ', ''UTF8'')' ELSE column_name END, ', '
+        ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '$table'")
+      psql -X -At -F'|' "$db" -c "SELECT $cols FROM $table ORDER BY $cols" ;;
     *) sqlite3 "$db" "SELECT $cols FROM $table ORDER BY $cols" ;;
-  esac
+  esac | sed -E 's/(^|[|])(-?[0-9]+)\.0([|]|$)/\1\2\3/g; s/(^|[|])(-?[0-9]+)\.0([|]|$)/\1\2\3/g'
 }
 rows=0
 for table in $(sqlite3 "$dir/var/releve.db" \

@@ -14,6 +14,7 @@ CONF=$T/conf/releve.json
 SPOOL=$T/conf/spool/caf
 DB=$T/conf/var/releve.db
 LOG=$T/releved.log
+test_engine
 DPID=
 HEADER='indicateur;libelle;periode;geographie;valeur;part;statut;commentaire'
 
@@ -34,6 +35,7 @@ for a in c["actors"]:
 exec(extra)
 json.dump(c, open(p, "w"), indent=2)
 PY
+  engine_config "$CONF"
 }
 
 # drop NAME CONTENT: writes a temporary name in incoming/ and renames it, as

@@ -19,6 +19,7 @@ LOG=$T/releved.log
 SPID=
 DPID=
 mkdir -p "$SINK"
+test_engine
 
 # What fail shows besides the daemon's log: the SMTP server's answers.
 fail_logs() {
@@ -63,6 +64,7 @@ c["daemon"] = {"rescan_seconds": 2, "quiet_seconds": 0, "decode_timeout_seconds"
 exec(extra)
 json.dump(c, open(p, "w"), indent=2)
 PY
+  engine_config "$CONF"
   "$RELEVE" -c "$CONF" check-config >/dev/null 2>"$T/check.err" || { cat "$T/check.err" >&2; fail "config refused"; }
 }
 
