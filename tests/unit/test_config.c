@@ -300,6 +300,29 @@ static void test_unwritable_folders(void **state) {
   releve_diags_free(&d);
 }
 
+/* A PostgreSQL URI is kept as written, never resolved as a path; its
+ * state folder is var/ beside the configuration, checked instead. */
+static void test_database_uri(void **state) {
+  releve_config cfg;
+  releve_diags d = {0};
+  char *state_dir, *expect = releve_str_printf("%s/var", dir);
+  (void)state;
+  assert_int_equal(load("{\"plugins\": \"plugins\", \"database\": "
+                        "\"postgresql://releve:s3cret@db.example.org/releve?sslmode=require\"}",
+                        &d, &cfg),
+                   0);
+  assert_string_equal(cfg.database,
+                      "postgresql://releve:s3cret@db.example.org/releve?sslmode=require");
+  assert_true(releve_config_database_is_uri(cfg.database));
+  assert_false(releve_config_database_is_uri("var/postgresql://x"));
+  state_dir = releve_config_state_dir(&cfg);
+  assert_string_equal(state_dir, expect);
+  free(state_dir);
+  free(expect);
+  releve_config_free(&cfg);
+  releve_diags_free(&d);
+}
+
 static void test_unsafe_plugin_folder(void **state) {
   releve_config cfg;
   releve_diags d = {0};
@@ -318,6 +341,7 @@ static void test_unsafe_plugin_folder(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_default_loads),
+      cmocka_unit_test(test_database_uri),
       cmocka_unit_test(test_good_config_and_relative_paths),
       cmocka_unit_test(test_syntax_error_has_line_and_column),
       cmocka_unit_test(test_unknown_key_lists_allowed),

@@ -123,9 +123,9 @@ int releve_config_email_placeholder(const char *address);
  * postgres:// URI, kept as written) rather than an SQLite file path. */
 int releve_config_database_is_uri(const char *database);
 /* The folder of relevé's state besides the spool (the rows a decoding
- * child hands over, quarantined mails): the database's folder, or with a
- * PostgreSQL database "var" beside the configuration. malloc'ed, NULL when
- * out of memory. */
+ * child hands over; the ownership checks of state.h): the database's
+ * folder, or with a PostgreSQL database "var" beside the configuration.
+ * malloc'ed, NULL when out of memory. */
 char *releve_config_state_dir(const releve_config *cfg);
 
 /* The built-in default configuration and référentiel (compiled in). */
