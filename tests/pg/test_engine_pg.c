@@ -231,6 +231,24 @@ static void test_constraint_and_rollback(void **state) {
   releve_store_close(&s);
 }
 
+static void test_tune(void **state) {
+  releve_store s;
+  releve_store_tuning t = {.wait_ms = 1500, .relaxed = 1};
+  releve_stmt *st;
+  (void)state;
+  assert_int_equal(releve_store_open(&s, uri, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_tune(&s, &t), 0);
+  assert_int_equal(releve_store_prepare(&s, "SELECT current_setting('lock_timeout'), "
+                                            "current_setting('synchronous_commit')",
+                                        &st),
+                   0);
+  assert_int_equal(releve_stmt_step(st), RELEVE_STMT_ROW);
+  assert_string_equal(releve_stmt_text(st, 0), "1500ms");
+  assert_string_equal(releve_stmt_text(st, 1), "off");
+  releve_stmt_finalize(st);
+  releve_store_close(&s);
+}
+
 static void test_read_only(void **state) {
   releve_store s;
   releve_stmt *st;
@@ -276,7 +294,7 @@ int main(void) {
       cmocka_unit_test(test_open_migrates_once),   cmocka_unit_test(test_two_opens_at_once),
       cmocka_unit_test(test_newer_or_unmigrated_refused), cmocka_unit_test(test_binds_and_columns),
       cmocka_unit_test(test_rerun),                cmocka_unit_test(test_constraint_and_rollback),
-      cmocka_unit_test(test_read_only),            cmocka_unit_test(test_password_masked),
+      cmocka_unit_test(test_tune),                 cmocka_unit_test(test_read_only),            cmocka_unit_test(test_password_masked),
       cmocka_unit_test(test_connection_refused),
   };
   uri = getenv("PG_URI");

@@ -345,6 +345,7 @@ const releve__engine releve__engine_pg = {
     .rollback = releve__pg_rollback,
     .errmsg = releve__pg_errmsg,
     .user_version = releve__pg_user_version,
+    .tune = releve__pg_tune,
     .bind_text = pg_bind_text,
     .bind_int64 = pg_bind_int64,
     .bind_double = pg_bind_double,

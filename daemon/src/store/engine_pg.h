@@ -38,5 +38,6 @@ int releve__pg_commit(releve_store *s);
 void releve__pg_rollback(releve_store *s);
 const char *releve__pg_errmsg(releve_store *s);
 int releve__pg_user_version(releve_store *s);
+int releve__pg_tune(releve_store *s, const releve_store_tuning *t);
 
 #endif

@@ -127,6 +127,22 @@ int releve__pg_commit(releve_store *s) {
   return rc;
 }
 
+/* A wait for another connection's lock ends after wait_ms (lock_timeout:
+ * SQLSTATE 55P03, -EBUSY); a relaxed connection does not wait for its
+ * commits to reach the disk (synchronous_commit off: a crash may forget
+ * the last ones, never half of one). */
+int releve__pg_tune(releve_store *s, const releve_store_tuning *t) {
+  char sql[64];
+  int rc = 0;
+  if (t->wait_ms > 0) {
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", t->wait_ms);
+    rc = releve__pg_exec(s, sql);
+  }
+  if (rc == 0 && t->relaxed)
+    rc = releve__pg_exec(s, "SET synchronous_commit = off");
+  return rc;
+}
+
 /* ---- schema ---------------------------------------------------------------- */
 
 /* The one number sql answers, or -1. */
