@@ -10,6 +10,7 @@
 #include "completeness/completeness.h"
 #include "config/privacy.h"
 #include "export.h"
+#include "referentiel/geo.h"
 #include "store/store_sql.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -220,6 +221,10 @@ static int export_indicator(export_writer *w, releve_stmt *st, const releve_indi
     r->ind = ind;
     r->actor_name = ra ? ra->name : ind->actor;
     r->geography = n ? geos[i].geo : "";
+    r->geography_name = releve_geography_label(&cfg->geography, r->geography, r->geography_buf,
+                                               sizeof r->geography_buf);
+    if (r->geography_name == r->geography)
+      r->geography_name = releve_geo_name(r->geography);
     r->action = &ctx->nodes[ind->action - cfg->ref.nodes];
     r->actor = actor_tally;
     if (n)

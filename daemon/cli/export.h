@@ -52,6 +52,10 @@ typedef struct export_row {
   const releve_indicator *ind;
   const char *actor_name;
   const char *geography;   /* "" when nothing was received */
+  /* What a reader sees of it: a quartier's name and list ("QP075012 Goutte
+   * d'Or (liste QPV 2015)"), a scope's name ("QPV — quartiers prioritaires"). */
+  const char *geography_name;
+  char geography_buf[48];  /* geography_name's text when it is made for the row */
   char start_period[16];   /* the first restitution point's, else the first received */
   int start_fallback;      /* the first point is missing: the first year given */
   char note[160];          /* what the reader should know (the start taken later) */
@@ -71,7 +75,7 @@ enum {
   COL_INDICATOR, COL_LABEL, COL_ACTOR, COL_ACTOR_NAME, COL_UNIT, COL_COUNTS, COL_TARGET,
   COL_TARGET_KIND, COL_GEOGRAPHY, COL_START_PERIOD, COL_START, COL_START_SHARE, COL_MID,
   COL_MID_SHARE, COL_LAST_PERIOD, COL_LAST, COL_LAST_SHARE, COL_PROGRESS, COL_MARK,
-  COL_ACTION_DONE, COL_ACTOR_DONE, COL_NOTE, EXPORT_COLUMNS
+  COL_ACTION_DONE, COL_ACTOR_DONE, COL_GEOGRAPHY_NAME, COL_NOTE, EXPORT_COLUMNS
 };
 
 /* The CSV's machine name of column col. */

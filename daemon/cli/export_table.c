@@ -14,7 +14,8 @@ static const char *const names[EXPORT_COLUMNS] = {
     "objectif_2020",   "objectif_type",   "geographie",         "debut_periode",
     "debut_valeur",    "debut_part",      "mi_parcours_valeur", "mi_parcours_part",
     "dernier_periode", "dernier_valeur",  "dernier_part",       "progression",
-    "appreciation",    "completude_action", "completude_acteur", "remarque"};
+    "appreciation",    "completude_action", "completude_acteur", "geographie_nom",
+    "remarque"};
 
 /* point: the restitution point the column is about (0 start, 1 mid, 2
  * end, whose year the title gives), or -1 for none. */
@@ -49,6 +50,7 @@ static const struct {
     {"Appréciation", -1},
     {"Complétude de l'action", -1},
     {"Complétude de l'acteur", -1},
+    {"Nom du territoire", -1},
     {"Remarque", -1}};
 
 const char *export_column_name(int col) { return names[col]; }
@@ -159,6 +161,7 @@ void export_row_cell(const export_row *r, int col, export_cell *out) {
     break;
   case COL_ACTION_DONE: tally_cell(r->action, out); break;
   case COL_ACTOR_DONE: tally_cell(r->actor, out); break;
+  case COL_GEOGRAPHY_NAME: text_cell(r->geography_name, out); break;
   case COL_NOTE: text_cell(r->note, out); break;
   default: break;
   }

@@ -37,8 +37,9 @@ typedef struct xlsx_writer {
 /* Narrow codes, wrapped texts: the whole row fits one printed page width. */
 static const double widths[EXPORT_COLUMNS] = {
     6, 8, 8, 12, 7, 28, 10, 36, 10, 22, 10, 10, 28, 10,
-    10, 9, 11, 8, 11, 9, 9, 11, 8, 12, 12, 11, 11, 24};
-static const int wrapped[] = {COL_ACTION_LABEL, COL_LABEL, COL_ACTOR_NAME, COL_TARGET, COL_NOTE};
+    10, 9, 11, 8, 11, 9, 9, 11, 8, 12, 12, 11, 11, 20, 24};
+static const int wrapped[] = {COL_ACTION_LABEL, COL_LABEL, COL_ACTOR_NAME, COL_TARGET,
+                              COL_GEOGRAPHY_NAME, COL_NOTE};
 
 static void note(xlsx_writer *x, lxw_error e) { releve_xlsx_file_note(&x->file, e); }
 

@@ -12,6 +12,7 @@
 #include "address/addr_ref.h"
 #include "config/address_config.h"
 #include "config/config_int.h"
+#include "config/geography_config.h"
 #include "config/privacy.h"
 #include "util/path.h"
 
@@ -35,6 +36,7 @@ static const section sections[] = {
     {"daemon", releve__config_daemon},
     {"validation", releve__config_validation},
     {"addresses", releve_address_config_load},
+    {"geography", releve_geography_config_load},
     {"secrecy", releve_privacy_secrecy_load},
 };
 
@@ -172,6 +174,7 @@ void releve_config_free(releve_config *cfg) {
   releve_sources_free(&cfg->sources);
   releve_mailboxes_free(&cfg->mailboxes);
   releve_addr_ref_free(cfg->addresses);
+  releve_geography_free(&cfg->geography);
   releve_referentiel_free(&cfg->ref);
   json_decref(cfg->root);
   free(cfg->file);

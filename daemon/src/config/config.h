@@ -15,6 +15,7 @@
 #include "config/reminders.h"
 #include "config/source.h"
 #include "util/diag.h"
+#include "referentiel/geography.h"
 #include "referentiel/referentiel.h"
 
 #define RELEVE_SYSTEM_CONFIG "/etc/releve/releve.json"
@@ -83,6 +84,7 @@ typedef struct releve_config {
   const char *spool_group; /* group owning incoming/, may be NULL */
   releve_referentiel ref;
   struct releve_addr_ref *addresses; /* "addresses", NULL when none (addr_ref.h) */
+  releve_geography geography;        /* "geography": the lists by vintage */
   int secrecy_threshold;             /* exports blank counts below it (privacy.h) */
   releve_actor *actors; /* one per référentiel actor, sorted by id */
   size_t n_actors;
@@ -131,6 +133,9 @@ char *releve_config_state_dir(const releve_config *cfg);
 /* The built-in default configuration and référentiel (compiled in). */
 extern const char releve_default_config_json[];
 extern const char releve_default_referentiel_json[];
+/* The geography lists shipped in conf/geography/ (compiled in). */
+extern const char releve_default_qpv_2015_csv[];
+extern const char releve_default_arrondissements_csv[];
 
 /* Writes a complete working configuration rooted at dir: releve.json,
  * referentiel.json, spool/ and var/. Refuses to overwrite an existing

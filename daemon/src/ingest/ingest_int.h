@@ -48,6 +48,7 @@ struct releve_ingest {
   releve_cellset *cells;     /* (indicator, period, geography) given so far */
   releve_cellset *pairs;     /* (indicator, period), also in temp.ingest_pairs */
   releve_cellset *quartiers; /* quartier codes already recorded by this file */
+  unsigned unlisted;          /* lists (1 << releve_geography_list_id) warned as not loaded */
 };
 
 /* A failure that is not the file's fault (memory, disk): stop feeding.

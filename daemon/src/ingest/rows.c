@@ -75,6 +75,20 @@ static void check_jump(releve_ingest *in, const releve_figure *f, double prev,
                           releve_report_number(round(ratio * 10) / 10, ratio_text));
 }
 
+/* A quartier of a vintage whose list is not loaded is checked by its
+ * pattern only: said once per file and list. */
+static void warn_unlisted(releve_ingest *in, const char *code, unsigned long line) {
+  releve_geography_list_id id = releve_geography_list_for(code);
+  if (id == RELEVE_GEOGRAPHY_LISTS || (in->unlisted & (1u << id)) ||
+      releve_geography_list_of(&in->env->cfg->geography, code))
+    return;
+  in->unlisted |= 1u << id;
+  releve_report_warning(&in->report, line,
+                        "%s : aucune %s n'est chargée, le code n'est vérifié que dans sa forme "
+                        "(l'administrateur peut la configurer : section « geography »)",
+                        code, releve_geography_list_label(id));
+}
+
 /* Whether a cell of the référentiel's table awaits this figure. */
 static int expected(const releve_ingest *in, const releve_figure *f) {
   const char *const *g;
@@ -132,6 +146,7 @@ static int store_figure(releve_ingest *in, const releve_figure *f, unsigned long
     if (rc < 0 ||
         (rc = releve_figures_quartier(&in->figures, f->geography, releve_geo_label(f->geography))) != 0)
       return releve_ingest_sys_fail(in, rc);
+    warn_unlisted(in, f->geography, line);
   }
   rc = releve_figures_write(&in->figures, f, state, in->submission, line, in->received_at);
   return rc ? releve_ingest_sys_fail(in, rc) : 0;

@@ -115,6 +115,22 @@ static int check_share(const releve_indicator *ind, const releve_candidate *c, r
   return RELEVE_VALID;
 }
 
+/* A quartier or arrondissement code must be in its vintage's list when
+ * that list is loaded; a code is never looked up in another vintage's. */
+static int listed(const releve_config *cfg, const char *code, releve_buf *why) {
+  const releve_geography_list *l = releve_geography_list_of(&cfg->geography, code);
+  releve_geography_list_id id = releve_geography_list_for(code);
+  char n[32];
+  if (l == NULL || releve_geography_find(&cfg->geography, code))
+    return 1;
+  releve_buf_addf(why, "%s n'est pas %s de la %s (%s %s%s)", code,
+                  id == RELEVE_GEOGRAPHY_ARRONDISSEMENTS ? "un arrondissement" : "un quartier",
+                  releve_geography_list_label(id), releve_report_number((double)l->n, n),
+                  id == RELEVE_GEOGRAPHY_ARRONDISSEMENTS ? "arrondissement" : "quartier",
+                  l->n > 1 ? "s" : "");
+  return 0;
+}
+
 int releve_validate(const releve_config *cfg, const releve_actor *actor, const releve_candidate *c,
                     releve_figure *f, releve_buf *why, unsigned *column, const char **value) {
   const releve_indicator *ind = releve_referentiel_find(&cfg->ref, c->indicator);
@@ -160,6 +176,10 @@ int releve_validate(const releve_config *cfg, const releve_actor *actor, const r
                          "quartier (QP075001 liste 2015, QN07501M liste 2024, QVA075001 "
                          "pour un QVA de la Ville), un arrondissement (75118), REP ou REP+",
                     c->geography);
+    *value = c->geography;
+    return RELEVE_INVALID;
+  }
+  if (!listed(cfg, f->geography, why)) {
     *value = c->geography;
     return RELEVE_INVALID;
   }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "referentiel/geography.h"
 #include "store/store_sql.h"
 
 int releve_figures_open(releve_store *s, releve_figures *w) {
@@ -131,6 +132,7 @@ int releve_figures_write(releve_figures *w, const releve_figure *f, int state,
 int releve_figures_quartier(releve_figures *w, const char *code, const char *label) {
   sqlite3_bind_text(w->geo, 1, code, -1, SQLITE_STATIC);
   sqlite3_bind_text(w->geo, 2, label, -1, SQLITE_STATIC);
+  sqlite3_bind_text(w->geo, 3, releve_geography_vintage(code), -1, SQLITE_STATIC);
   return step_reset(w->geo);
 }
 

@@ -256,6 +256,12 @@ static const char *const releve_sql_migrations[] = {
     "  taken_at TEXT NOT NULL,"
     "  outcome TEXT NOT NULL CHECK (outcome IN ('taken','too large')),"
     "  PRIMARY KEY (mailbox, uid)) WITHOUT ROWID;",
+
+    /* 10: the geography as data (referentiel/geography.h): each quartier
+     * keeps its vintage ('qpv_2015', 'qpv_2024', 'qva', as the
+     * configuration's "geography" keys), and a listed place its name. */
+    "ALTER TABLE geographies ADD COLUMN vintage TEXT;"
+    "ALTER TABLE geographies ADD COLUMN name TEXT;",
 };
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
@@ -295,7 +301,13 @@ static const char *const releve_sql_migrations[] = {
   "target_max = excluded.target_max, retired = 0"
 #define RELEVE_SQL_IND_ALL_ACTIVE "SELECT id FROM indicators WHERE retired = 0"
 #define RELEVE_SQL_IND_RETIRE "UPDATE indicators SET retired = 1 WHERE id = ?"
-#define RELEVE_SQL_GEO_INSERT "INSERT OR IGNORE INTO geographies(code, kind) VALUES (?, ?)"
+/* A geography met in a file: its code, kind and vintage (NULL but for a
+ * quartier); a place of a loaded list also gets its name, kept up to date. */
+#define RELEVE_SQL_GEO_INSERT                                                                    \
+  "INSERT INTO geographies(code, kind, vintage) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING"
+#define RELEVE_SQL_GEO_PLACE_UPSERT                                                              \
+  "INSERT INTO geographies(code, kind, vintage, name) VALUES (?, ?, ?, ?) "                      \
+  "ON CONFLICT (code) DO UPDATE SET vintage = excluded.vintage, name = excluded.name"
 #define RELEVE_SQL_PERIOD_INSERT "INSERT OR IGNORE INTO periods(period, kind, year) VALUES (?, ?, ?)"
 
 /* Submissions and observations. A submission's figures carry its

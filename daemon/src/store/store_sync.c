@@ -8,6 +8,7 @@
 #include "referentiel/geo.h"
 #include "referentiel/period.h"
 #include "store/store.h"
+#include "store/store_geography.h"
 #include "store/store_sql.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -312,6 +313,8 @@ int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed) {
   rc = sync_actors(s, &q, cfg);
   if (rc == 0)
     rc = sync_geo_periods(s, &q, cfg);
+  if (rc == 0)
+    rc = releve_store_geography_sync(s, &cfg->geography);
   if (rc == 0)
     rc = record_version(s, &q, cfg, changed);
 out:
