@@ -2,7 +2,7 @@
 """Writes the configuration a system installation ships (/etc/releve/releve.json).
 
 It is conf/releve.json, the built-in default, with every path made absolute
-and pointed at the folders releved.service grants: the référentiel copy in
+and pointed at the folders releved.service grants: the référentiel copy and the geography lists in
 the configuration folder, the database and mail outbox in the state folder,
 the spool tree, and the installed plugin folder.
 
@@ -23,6 +23,11 @@ def main(argv):
         "spool": spooldir,
         "plugins": plugindir,
         "referentiel": confdir + "/referentiel.json",
+        # The shipped lists, installed beside it (packaging.cmake).
+        "geography": {
+            "qpv_2015": confdir + "/geography/qpv_2015_paris.csv",
+            "arrondissements": confdir + "/geography/arrondissements_paris.csv",
+        },
     }
     for key, value in default.items():
         config.setdefault(key, value)

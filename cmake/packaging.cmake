@@ -81,6 +81,14 @@ install(FILES "${PROJECT_SOURCE_DIR}/systemd/releve.tmpfiles.conf"
         DESTINATION "${RELEVE_TMPFILES_DIR}" RENAME releve.conf)
 install(FILES "${pkg_dir}/releve.json" "${PROJECT_SOURCE_DIR}/conf/referentiel.json"
         DESTINATION "${RELEVE_CONF_DIR}")
+# The geography lists the installed releve.json names (each editable there,
+# and the folder where an admin puts the 2024 list: conf/geography/README.md).
+set(RELEVE_GEOGRAPHY_FILES qpv_2015_paris.csv arrondissements_paris.csv)
+foreach(f IN LISTS RELEVE_GEOGRAPHY_FILES)
+  install(FILES "${PROJECT_SOURCE_DIR}/conf/geography/${f}" DESTINATION "${RELEVE_CONF_DIR}/geography")
+endforeach()
+install(FILES "${PROJECT_SOURCE_DIR}/conf/geography/README.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}"
+        RENAME GEOGRAPHY.md)
 foreach(page IN LISTS man_pages)
   string(REGEX REPLACE ".*\\.([0-9])$" "\\1" section "${page}")
   install(FILES "${pkg_dir}/${page}.gz" DESTINATION "${CMAKE_INSTALL_MANDIR}/man${section}")
@@ -100,7 +108,9 @@ foreach(script postinst prerm postrm)
   configure_file("${PROJECT_SOURCE_DIR}/cmake/debian/${script}.in" "${pkg_dir}/debian/${script}" @ONLY)
 endforeach()
 file(WRITE "${pkg_dir}/debian/conffiles"
-     "${RELEVE_CONF_DIR}/releve.json\n${RELEVE_CONF_DIR}/referentiel.json\n")
+     "${RELEVE_CONF_DIR}/releve.json\n${RELEVE_CONF_DIR}/referentiel.json\n"
+     "${RELEVE_CONF_DIR}/geography/qpv_2015_paris.csv\n"
+     "${RELEVE_CONF_DIR}/geography/arrondissements_paris.csv\n")
 
 set(CPACK_PACKAGE_NAME releve)
 set(CPACK_PACKAGE_VENDOR "Ville de Paris")

@@ -83,7 +83,8 @@ for lib in libc6 libuv1 libjansson4 libsqlite3-0 systemd; do
   case ", $depends," in *", $lib "* | *", $lib,"*) ;; *) fail "Depends lacks $lib: $depends" ;; esac
 done
 dpkg-deb -e "$deb" "$work/control"
-for f in /etc/releve/releve.json /etc/releve/referentiel.json; do
+for f in /etc/releve/releve.json /etc/releve/referentiel.json \
+  /etc/releve/geography/qpv_2015_paris.csv /etc/releve/geography/arrondissements_paris.csv; do
   [ "$(grep -cx "$f" "$work/control/conffiles")" = 1 ] || fail "$f is not listed once in conffiles"
 done
 for s in postinst prerm postrm; do
@@ -107,7 +108,8 @@ plugindir=$(pkg-config --variable=plugindir releve-plugin) || fail "pkg-config f
 plugindir=$(realpath -m "$plugindir")
 for f in /usr/bin/releve /usr/bin/releved /usr/include/releve/plugin.h "$unit" \
   /usr/lib/sysusers.d/releve.conf /usr/lib/tmpfiles.d/releve.conf \
-  /etc/releve/releve.json /etc/releve/referentiel.json; do
+  /etc/releve/releve.json /etc/releve/referentiel.json \
+  /etc/releve/geography/qpv_2015_paris.csv /etc/releve/geography/arrondissements_paris.csv; do
   [ -f "$f" ] || fail "$f is not installed"
 done
 [ -d "$plugindir" ] || fail "plugin folder $plugindir is missing"
@@ -120,7 +122,9 @@ python3 - "$plugindir" <<'PY' || fail "/etc/releve/releve.json does not name the
 import json, sys
 c = json.load(open("/etc/releve/releve.json", encoding="utf-8"))
 want = {"database": "/var/lib/releve/releve.db", "spool": "/var/spool/releve",
-        "referentiel": "/etc/releve/referentiel.json", "plugins": sys.argv[1]}
+        "referentiel": "/etc/releve/referentiel.json", "plugins": sys.argv[1],
+        "geography": {"qpv_2015": "/etc/releve/geography/qpv_2015_paris.csv",
+                      "arrondissements": "/etc/releve/geography/arrondissements_paris.csv"}}
 bad = {k: c.get(k) for k, v in want.items() if c.get(k) != v}
 if c.get("mail", {}).get("outbox") != "/var/lib/releve/outbox":
     bad["mail.outbox"] = c.get("mail", {}).get("outbox")

@@ -1,6 +1,7 @@
 /* The geography as data: the list files read with their errors, the
- * configuration's "geography" key, and figures checked against the list of
- * their own vintage (through the real ingest, with the "lines" plugin). */
+ * configuration's "geography" key, figures checked against the list of
+ * their own vintage (through the real ingest, with the "lines" plugin), and
+ * QPV derived from the quartiers of one list. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "completeness/derive.h"
 #include "config/config.h"
 #include "referentiel/geography.h"
 #include "testutil.h"
@@ -148,38 +150,45 @@ static void test_config_section(void **state) {
 
 #define HEADER "indicateur;periode;geographie;valeur;part;statut;commentaire\n"
 
+static releve_config cfg;
+static releve_store store;
+static releve_plugins plugins;
+
+/* Opens the core on a fresh folder, geography being the configuration's
+ * "geography" member (with its comma, or ""), and ingests text for the
+ * CAF; close_core() ends it. */
 static releve_outcome ingest_with(const char *geography, const char *text,
-                                  releve_ingest_result *r, releve_store *store) {
+                                  releve_ingest_result *r) {
   char *dir = test_dir("geography-ingest");
   char *conf = releve_str_printf(
       "{\"plugins\": \"" RELEVE_TEST_PLUGIN_DIR "\", \"database\": \"r.db\", %s \"actors\": ["
       "{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"], \"plugin\": \"lines\"}]}",
       geography);
-  releve_config cfg;
-  releve_plugins plugins;
   releve_ingest_env env;
   releve_ingest_request req;
   releve_outcome o;
 
   chmod(RELEVE_TEST_PLUGIN_DIR, 0755);
-  assert_int_equal(test_core_open(dir, conf, RELEVE_TEST_PLUGIN_DIR, &cfg, store, &plugins, &env),
+  assert_int_equal(test_core_open(dir, conf, RELEVE_TEST_PLUGIN_DIR, &cfg, &store, &plugins, &env),
                    0);
   memset(&req, 0, sizeof req);
   o = test_ingest_text(&env, dir, "caf", "figures.csv", text, &req, r);
-  releve_plugins_unload(&plugins);
-  releve_config_free(&cfg);
   free(conf);
   free(dir);
   return o;
 }
 
+static void close_core(releve_ingest_result *r) {
+  releve_ingest_result_free(r);
+  test_core_close(&cfg, &store, &plugins);
+}
+
 static void test_quartier_in_its_list(void **state) {
   releve_ingest_result r;
-  releve_store store;
   (void)state;
   /* The shipped 2015 list: QP075031 is no quartier of it. */
   assert_int_equal(ingest_with("", HEADER "G04.1;2018;QP075012;10;;;\nG04.1;2018;QP075031;3;;;\n",
-                               &r, &store),
+                               &r),
                    RELEVE_REFUSED);
   assert_non_null(strstr(r.report, "ligne 3, valeur « QP075031 » : QP075031 n'est pas un "
                                    "quartier de la liste QPV 2015 (20 quartiers)"));
@@ -188,31 +197,47 @@ static void test_quartier_in_its_list(void **state) {
   assert_int_equal(test_scalar(&store, "SELECT count(*) FROM geographies WHERE code = 'QP075012' "
                                        "AND vintage = 'qpv_2015' AND name = 'Goutte d''Or'"),
                    1);
-  releve_ingest_result_free(&r);
-  releve_store_close(&store);
+  close_core(&r);
 
   /* No 2024 list: a QN code is accepted on its pattern, with one warning. */
   assert_int_equal(ingest_with("", HEADER "G04.1;2018;QN99901A;4;;;\nG04.1;2018;QN99902B;5;;;\n",
-                               &r, &store),
+                               &r),
                    RELEVE_ACCEPTED);
   assert_non_null(strstr(r.report, "QN99901A : aucune liste QPV 2024 n'est chargée"));
   assert_null(strstr(r.report, "QN99902B : aucune"));
   assert_int_equal(test_scalar(&store, "SELECT count(*) FROM geographies WHERE code = 'QN99901A' "
                                        "AND vintage = 'qpv_2024' AND name IS NULL"),
                    1);
-  releve_ingest_result_free(&r);
-  releve_store_close(&store);
+  close_core(&r);
 
   /* A 2024 list loaded: its codes only. */
   assert_int_equal(ingest_with("\"geography\": {\"qpv_2024\": \"" FICTIVE_2024 "\"},",
-                               HEADER "G04.1;2018;QN99901A;4;;;\nG04.1;2018;QN99903C;5;;;\n", &r,
-                               &store),
+                               HEADER "G04.1;2018;QN99901A;4;;;\nG04.1;2018;QN99903C;5;;;\n", &r),
                    RELEVE_REFUSED);
   assert_non_null(strstr(r.report, "QN99903C n'est pas un quartier de la liste QPV 2024 "
                                    "(2 quartiers)"));
   assert_null(strstr(r.report, "aucune liste"));
-  releve_ingest_result_free(&r);
-  releve_store_close(&store);
+  close_core(&r);
+}
+
+/* QPV from its quartiers: every quartier of one loaded list, never a 2015
+ * one added to a 2024 one. */
+static void test_qpv_derived_one_vintage_at_a_time(void **state) {
+  releve_ingest_result r;
+  releve_deriver *d;
+  double v = 0;
+  (void)state;
+  assert_int_equal(ingest_with("\"geography\": {\"qpv_2024\": \"" FICTIVE_2024 "\"},",
+                               HEADER "G04.1;2018;QN99901A;4;;;\nG04.1;2018;QN99902B;5;;;\n"
+                                      "G04.1;2018;QP075012;100;;;\n",
+                               &r),
+                   RELEVE_ACCEPTED);
+  assert_int_equal(releve_deriver_new(&store, &cfg, &d), 0);
+  assert_int_equal(releve_derive(d, releve_referentiel_find(&cfg.ref, "G04.1"), "2018", "QPV", &v),
+                   1);
+  assert_true(v == 9);
+  releve_deriver_free(d);
+  close_core(&r);
 }
 
 int main(void) {
@@ -221,6 +246,7 @@ int main(void) {
       cmocka_unit_test(test_list_file_errors),
       cmocka_unit_test(test_config_section),
       cmocka_unit_test(test_quartier_in_its_list),
+      cmocka_unit_test(test_qpv_derived_one_vintage_at_a_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,26 +59,43 @@ static int stored_value(releve_deriver *d, const char *ind, const char *period, 
   return rc < 0 ? rc : found;
 }
 
-/* The kind of a quartier: the décret's QPV, else what the address
- * reference says, else 0 (a quartier nothing places). */
+/* The kind a geography list gives its quartiers (0 for the arrondissements). */
+static int list_kind(releve_geography_list_id id) {
+  return id == RELEVE_GEOGRAPHY_QVA ? RELEVE_ADDR_ZONE_QVA
+         : id < RELEVE_GEOGRAPHY_QVA ? RELEVE_ADDR_ZONE_QPV
+                                     : 0;
+}
+
+/* The kind of a quartier: its vintage's list when loaded (the shipped 2015
+ * list of Paris's QPV by default), else what the address reference says,
+ * else 0 (a quartier nothing places). */
 static int quartier_kind(const releve_config *cfg, const char *code) {
   const releve_addr_zone *z;
-  if (releve_geo_decree_qpv(code))
-    return RELEVE_ADDR_ZONE_QPV;
+  const releve_geography_list *l = releve_geography_list_of(&cfg->geography, code);
+  if (l)
+    return releve_geography_find(&cfg->geography, code)
+               ? list_kind(releve_geography_list_for(code))
+               : 0;
   z = cfg->addresses ? releve_addr_ref_zone_by_code(cfg->addresses, code) : NULL;
   return z ? (int)z->kind : 0;
 }
 
-/* How many quartiers of a kind the lists know in one vintage (the 2015 or
- * 2024 QPV list, the city's QVA codes): the décret's 20 QPV of 2015 and
- * the address reference's zones. */
+/* How many quartiers of a kind make the whole in one vintage (the 2015 or
+ * 2024 QPV list, the city's QVA codes): that vintage's list when loaded,
+ * else the address reference's zones. */
 static size_t quartiers_known(const releve_config *cfg, int kind, releve_geo_vintage v) {
+  static const releve_geography_list_id of[] = {
+      [RELEVE_GEO_QPV_2015] = RELEVE_GEOGRAPHY_QPV_2015,
+      [RELEVE_GEO_QPV_2024] = RELEVE_GEOGRAPHY_QPV_2024,
+      [RELEVE_GEO_QVA_CITY] = RELEVE_GEOGRAPHY_QVA};
+  const releve_geography_list *l = &cfg->geography.lists[of[v]];
   const releve_addr_zone *z;
-  size_t n = kind == RELEVE_ADDR_ZONE_QPV && v == RELEVE_GEO_QPV_2015 ? 20 : 0;
+  size_t n = 0;
   int k;
+  if (l->source)
+    return list_kind(of[v]) == kind ? l->n : 0;
   for (k = 1; cfg->addresses && (z = releve_addr_ref_zone(cfg->addresses, k)) != NULL; k++)
-    if ((int)z->kind == kind && z->vintage == v &&
-        !(kind == RELEVE_ADDR_ZONE_QPV && releve_geo_decree_qpv(z->code)))
+    if ((int)z->kind == kind && z->vintage == v)
       n++;
   return n;
 }

@@ -2,10 +2,12 @@
  * gave, without being given themselves:
  *
  *   QPV, QVA   the sum of its quartiers, once every quartier of the kind
- *              and of one list has a value: the 20 QPV of the 2015 décret,
- *              and the quartiers the address reference lists with their
- *              kind (2015 codes QP075…, 2024 codes QN075…, the city's QVA
- *              codes); a 2015 and a 2024 code are never added together;
+ *              and of one list has a value: the loaded geography list of
+ *              that vintage (referentiel/geography.h: the 20 QPV of Paris
+ *              of 2015 by default), else the quartiers the address
+ *              reference lists with their kind (2015 codes QP075…, 2024
+ *              codes QN075…, the city's QVA codes); a 2015 and a 2024 code
+ *              are never added together;
  *   QP         QPV + QVA, each given or derived.
  *
  * Only counts and amounts add up: a share, a rate or a text is never derived.

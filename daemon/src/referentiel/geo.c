@@ -124,14 +124,6 @@ int releve_geo_normalize(const char *s, char *out, size_t size) {
   return -EINVAL;
 }
 
-int releve_geo_decree_qpv(const char *code) {
-  int n;
-  if (strlen(code) != 8 || strncmp(code, "QP075", 5) != 0 || !all_digits(code + 5, 3))
-    return 0;
-  n = (code[5] - '0') * 100 + (code[6] - '0') * 10 + (code[7] - '0');
-  return n >= 1 && n <= 20;
-}
-
 const char *releve_geo_kind_label(releve_geo_kind k) {
   switch (k) {
   case RELEVE_GEO_CITY: return "Paris";

@@ -54,9 +54,7 @@ releve_geo_vintage releve_geo_vintage_of(const char *code);
  * "rep plus" → "REP+") into out. Returns 0, or -EINVAL when s is not a
  * geography. */
 int releve_geo_normalize(const char *s, char *out, size_t size);
-/* Whether a quartier code is one of the 20 QPV of Paris in the 2015
- * geography (QP075001 to QP075020, décret 2014-1750). */
-int releve_geo_decree_qpv(const char *code);
+/* Which codes are quartiers of which list is data: referentiel/geography.h. */
 /* A French label for reports: "QPV", "quartier QP075001", "Paris 18e"… */
 const char *releve_geo_kind_label(releve_geo_kind k);
 /* The French label of one code, with the list of a quartier code:
