@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "export.h"
 #include "export_svg.h"
+#include "referentiel/geo.h"
 #include "report/report.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -171,6 +172,17 @@ static void value_text(html_writer *h, const export_row *r, int col) {
   }
 }
 
+/* What the row's geography name adds to its code for a quartier or an
+ * arrondissement ("Goutte d'Or (liste QPV 2015)"), NULL when nothing. */
+static const char *place_name(const export_row *r) {
+  size_t n = strlen(r->geography);
+  releve_geo_kind k = releve_geo_classify(r->geography);
+  if ((k != RELEVE_GEO_QUARTIER && k != RELEVE_GEO_ARRONDISSEMENT) ||
+      strncmp(r->geography_name, r->geography, n) != 0 || r->geography_name[n] != ' ')
+    return NULL;
+  return r->geography_name + n + 1;
+}
+
 static void cell(html_writer *h, const export_row *r, int col, int first) {
   export_cell c;
   char num[RELEVE_NUMBER_SIZE];
@@ -199,6 +211,13 @@ static void cell(html_writer *h, const export_row *r, int col, int first) {
                               c.text);
   } else if (col == COL_ACTOR) {
     add_text(h, r->actor_name);
+  } else if (col == COL_GEOGRAPHY && place_name(r)) {
+    /* A quartier under its code, with its name and list: "QP075012",
+     * then "Goutte d'Or (liste QPV 2015)". */
+    add_text(h, r->geography);
+    add(h, "<br><small>");
+    add_text(h, place_name(r));
+    add(h, "</small>");
   } else {
     export_row_cell(r, col, &c);
     if (c.kind == CELL_TEXT)

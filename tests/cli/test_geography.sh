@@ -58,6 +58,9 @@ names = {r[col["geographie"]]: r[col["geographie_nom"]] for r in rows[1:]
 assert names.get("QN99902B") == "QN99902B Quartier fictif, second (liste QPV 2024)", names
 assert names.get("QN99901A") == "QN99901A Quartier fictif des Essais (liste QPV 2024)", names
 PY
+"$RELEVE" -c "$conf" export --format html -o "$dir/export.html" || fail "html export failed"
+grep -q 'QN99902B<br><small>Quartier fictif, second (liste QPV 2024)</small>' "$dir/export.html" ||
+  fail "the html report does not show the quartier with its name and list"
 
 # ---- a bad list: check-config names its file and line -------------------------
 printf 'code,nom\nQN99901A,Un\nQP075001,Deux\n' > "$dir/x/mauvaise.csv"
