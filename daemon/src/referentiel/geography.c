@@ -97,12 +97,27 @@ const char *releve_geography_list_label(releve_geography_list_id id) {
   }
 }
 
-static const releve_geography_place *find_in(const releve_geography_list *l, const char *code) {
+/* While a list is read, its places are in the file's order. */
+static const releve_geography_place *find_unsorted(const releve_geography_list *l,
+                                                   const char *code) {
   size_t i;
   for (i = 0; i < l->n; i++)
     if (strcmp(l->places[i].code, code) == 0)
       return &l->places[i];
   return NULL;
+}
+
+static int place_cmp(const void *a, const void *b) {
+  return strcmp(((const releve_geography_place *)a)->code,
+                ((const releve_geography_place *)b)->code);
+}
+
+/* Once loaded, a list is sorted by code: every figure's code is looked up
+ * (1 362 quartiers in the national list). */
+static const releve_geography_place *find_in(const releve_geography_list *l, const char *code) {
+  releve_geography_place key;
+  key.code = (char *)code;
+  return l->n ? bsearch(&key, l->places, l->n, sizeof key, place_cmp) : NULL;
 }
 
 const releve_geography_list *releve_geography_list_of(const releve_geography *g,
@@ -183,7 +198,7 @@ static int add_place(parser *p, releve_geography_list *l) {
                                                       : "arrondissements (75101 to 75120)");
     return 0;
   }
-  if (find_in(l, code)) {
+  if (find_unsorted(l, code)) {
     problem(p, p->col[COL_CODE] + 1, "%s is given twice; each code once", code);
     return 0;
   }
@@ -285,6 +300,7 @@ int releve_geography_parse(releve_geography *g, releve_geography_list_id id, con
     list_free(&l);
     return rc;
   }
+  qsort(l.places, l.n, sizeof l.places[0], place_cmp);
   list_free(&g->lists[id]);
   g->lists[id] = l;
   return 0;

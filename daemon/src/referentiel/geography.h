@@ -38,7 +38,7 @@ typedef struct releve_geography_place {
 
 typedef struct releve_geography_list {
   char *source; /* the file it was read from; NULL when no list is loaded */
-  releve_geography_place *places;
+  releve_geography_place *places; /* sorted by code */
   size_t n, cap;
 } releve_geography_list;
 
