@@ -28,7 +28,7 @@ static const table tables[] = {
      "id label actor theme action unit share:i period_kind target_text target_kind "
      "target_value:r target_min:r target_max:r retired:i",
      NULL},
-    {"geographies", "code kind", NULL},
+    {"geographies", "code kind vintage name", NULL},
     {"periods", "period kind year:i", NULL},
     {"submissions",
      "id:i actor channel name size:i sha256 plugin received_at outcome added:i changed:i "
