@@ -305,9 +305,13 @@ static const char *const releve_sql_migrations[] = {
  * quartier); a place of a loaded list also gets its name, kept up to date. */
 #define RELEVE_SQL_GEO_INSERT                                                                    \
   "INSERT INTO geographies(code, kind, vintage) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING"
+/* Rewrites a row only when its list changed it: an unchanged start-up
+ * leaves the database untouched (no write, no sync). */
 #define RELEVE_SQL_GEO_PLACE_UPSERT                                                              \
   "INSERT INTO geographies(code, kind, vintage, name) VALUES (?, ?, ?, ?) "                      \
-  "ON CONFLICT (code) DO UPDATE SET vintage = excluded.vintage, name = excluded.name"
+  "ON CONFLICT (code) DO UPDATE SET vintage = excluded.vintage, name = excluded.name "           \
+  "WHERE geographies.vintage IS DISTINCT FROM excluded.vintage "                               \
+  "OR geographies.name IS DISTINCT FROM excluded.name"
 #define RELEVE_SQL_PERIOD_INSERT "INSERT OR IGNORE INTO periods(period, kind, year) VALUES (?, ?, ?)"
 
 /* Submissions and observations. A submission's figures carry its
