@@ -216,6 +216,30 @@ static void test_part_never_above_its_total(void **state) {
   assert_int_equal(scalar("SELECT count(*) FROM observations WHERE geography = 'QVA'"), 0);
 }
 
+/* Ingests text as name for caf: refused, its report saying needle. */
+static void refused_saying(const char *name, const char *text, const char *needle) {
+  releve_ingest_result r;
+  assert_int_equal(ingest("caf", name, text, 0, &r), RELEVE_REFUSED);
+  if (strstr(r.report, needle) == NULL)
+    fail_msg("no \"%s\" in:\n%s", needle, r.report);
+  releve_ingest_result_free(&r);
+}
+
+/* A quartier of either QPV list is a part of QP and of QPV; a quartier de
+ * veille active of the city's own list is not a part of QPV. */
+static void test_quartier_never_above_its_scope(void **state) {
+  releve_ingest_result r;
+  (void)state;
+  refused_saying("q1.csv", HEADER "G25.1;2017;QPV;10;;;\nG25.1;2017;QP075001;11;;;\n",
+                 "QP075001 = 11 dépasse QPV = 10 (ligne 2)");
+  refused_saying("q2.csv", HEADER "G25.1;2023;QP;10;;;\nG25.1;2023;QN07501M;11;;;\n",
+                 "QN07501M = 11 dépasse QP = 10 (ligne 2)");
+  assert_int_equal(ingest("caf", "q3.csv", HEADER "G25.1;2019;QPV;10;;;\nG25.1;2019;QVA075001;11;;;\n",
+                          0, &r),
+                   RELEVE_ACCEPTED);
+  releve_ingest_result_free(&r);
+}
+
 /* A value far from the same cell a year earlier is stored with a warning;
  * numbers read as a French reader writes them, every digit shown. */
 static void test_jump_warned_numbers_in_full(void **state) {
@@ -443,6 +467,7 @@ int main(void) {
       cmocka_unit_test(test_missing_column_and_dry_run),
       cmocka_unit_test(test_rows_mapping_aggregates),
       cmocka_unit_test(test_part_never_above_its_total),
+      cmocka_unit_test(test_quartier_never_above_its_scope),
       cmocka_unit_test(test_jump_warned_numbers_in_full),
       cmocka_unit_test(test_receipt_queued_with_the_outcome),
       cmocka_unit_test(test_recovered_file_recorded_once),

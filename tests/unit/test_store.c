@@ -1,4 +1,4 @@
-/* The SQLite store: migrations, référentiel versions, nothing ever dropped. */
+/* The store on SQLite: migrations, référentiel versions, nothing ever dropped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,20 +82,32 @@ static void test_fresh_database_is_migrated(void **state) {
 }
 
 /* A database as a build knowing only the first `version` migrations left
- * it, with `rows` written into it. */
+ * it, with `rows` written into it: a store opened on a new file, every
+ * table dropped, then those migrations run and their version set, all
+ * through the store's own connection. */
 static char *old_database(const char *name, int version, const char *rows) {
-  char *folder = releve_str_printf("%s/%s", dir, name), *db = releve_str_printf("%s/r.db", folder);
+  char *db = releve_str_printf("%s/%s/r.db", dir, name), *blank;
   char pragma[64];
-  sqlite3 *raw;
-  assert_int_equal(releve_fs_mkdir_p(folder, 0755), 0);
-  assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+  releve_store s;
+  releve_stmt *st;
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_prepare(&s, "SELECT group_concat('DROP TABLE ' || name, ';') "
+                                            "FROM sqlite_master WHERE type = 'table'",
+                                        &st),
+                   0);
+  assert_int_equal(releve_stmt_step(st), RELEVE_STMT_ROW);
+  blank = releve_str_printf("PRAGMA foreign_keys = OFF; %s; PRAGMA user_version = 0",
+                            releve_stmt_text(st, 0));
+  releve_stmt_finalize(st);
+  assert_int_equal(releve_store_exec(&s, blank), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM sqlite_master"), 0);
   for (int v = 0; v < version; v++)
-    assert_int_equal(sqlite3_exec(raw, releve_sql_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(releve_store_exec(&s, releve_sql_migrations[v]), 0);
   snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
-  assert_int_equal(sqlite3_exec(raw, rows, NULL, NULL, NULL), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(raw, pragma, NULL, NULL, NULL), SQLITE_OK);
-  sqlite3_close(raw);
-  free(folder);
+  assert_int_equal(releve_store_exec(&s, rows), 0);
+  assert_int_equal(releve_store_exec(&s, pragma), 0);
+  releve_store_close(&s);
+  free(blank);
   return db;
 }
 

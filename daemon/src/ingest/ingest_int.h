@@ -46,7 +46,7 @@ struct releve_ingest {
   releve_report report;
   releve_figures figures;    /* the file's statements, once its submission is inserted */
   releve_cellset *cells;     /* (indicator, period, geography) given so far */
-  releve_cellset *pairs;     /* (indicator, period), also in temp.ingest_pairs */
+  releve_cellset *pairs;     /* (indicator, period), also in ingest_pairs */
   releve_cellset *quartiers; /* quartier codes already recorded by this file */
   unsigned unlisted;          /* lists (1 << releve_geography_list_id) warned as not loaded */
 };

@@ -11,13 +11,13 @@
 
 typedef struct releve_figures {
   releve_store *store;
-  sqlite3_stmt *get, *insert, *update, *revision, *pair, *geo;
+  releve_stmt *get, *insert, *update, *revision, *pair, *geo;
 } releve_figures;
 
 /* A figure against the stored cell. */
 enum { RELEVE_FIGURE_NEW = 0, RELEVE_FIGURE_SAME = 1, RELEVE_FIGURE_CHANGED = 2 };
 
-/* Prepares the statements and an empty temp.ingest_pairs (the file's
+/* Prepares the statements and an empty ingest_pairs (the file's
  * (indicator, period) pairs). Returns 0 or a negative errno value; w is to
  * be closed in either case. */
 int releve_figures_open(releve_store *s, releve_figures *w);

@@ -269,11 +269,12 @@ static const char *const releve_sql_migrations[] = {
   "PRAGMA synchronous = FULL;"                                                                 \
   "PRAGMA foreign_keys = ON;"
 
-/* Référentiel sync. */
+/* Référentiel sync. A new version is recorded with the time it was loaded
+ * (UTC text, util/clock.h) and gives back its id. */
 #define RELEVE_SQL_REF_LAST "SELECT id, sha256 FROM referentiel_versions ORDER BY id DESC LIMIT 1"
 #define RELEVE_SQL_REF_VERSION                                                                 \
   "INSERT INTO referentiel_versions(sha256, loaded_at, indicators, added, changed, retired) "  \
-  "VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?, 0, 0, 0)"
+  "VALUES (?, ?, ?, 0, 0, 0) RETURNING id"
 #define RELEVE_SQL_REF_VERSION_COUNTS                                                          \
   "UPDATE referentiel_versions SET added = ?, changed = ?, retired = ? WHERE id = ?"
 #define RELEVE_SQL_REF_CHANGE                                                                  \
@@ -312,7 +313,8 @@ static const char *const releve_sql_migrations[] = {
   "ON CONFLICT (code) DO UPDATE SET vintage = excluded.vintage, name = excluded.name "           \
   "WHERE geographies.vintage IS DISTINCT FROM excluded.vintage "                               \
   "OR geographies.name IS DISTINCT FROM excluded.name"
-#define RELEVE_SQL_PERIOD_INSERT "INSERT OR IGNORE INTO periods(period, kind, year) VALUES (?, ?, ?)"
+#define RELEVE_SQL_PERIOD_INSERT                                                               \
+  "INSERT INTO periods(period, kind, year) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 /* Submissions and observations. A submission's figures carry its
  * reception time, bound once (the last parameter) rather than computed per
@@ -328,7 +330,7 @@ static const char *const releve_sql_migrations[] = {
 #define RELEVE_SQL_SUB_INSERT                                                                  \
   "INSERT INTO submissions(actor, channel, name, size, sha256, plugin, received_at, outcome, " \
   "added, changed, unchanged, refused, warnings, report, message_id) "                         \
-  "VALUES (?1,?2,?3,?4,?5,?6,?14,?7,?8,?9,?10,?11,?12,?13,?15)"
+  "VALUES (?1,?2,?3,?4,?5,?6,?14,?7,?8,?9,?10,?11,?12,?13,?15) RETURNING id"
 #define RELEVE_SQL_SUB_SET_COUNTS                                                              \
   "UPDATE submissions SET added = ?, changed = ?, unchanged = ?, refused = ?, warnings = ?, "  \
   "report = ? WHERE id = ?"
@@ -358,27 +360,41 @@ static const char *const releve_sql_migrations[] = {
   "INSERT INTO revisions(indicator, period, geography, value, text, share, status, comment, "  \
   "submission, line, received_at) "                                                            \
   "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-/* One (indicator, period) pair of the file being ingested. */
-#define RELEVE_SQL_PAIR_INSERT "INSERT INTO temp.ingest_pairs VALUES (?, ?)"
+/* The (indicator, period) pairs of the file being ingested, one row each,
+ * in a temporary table of the connection, emptied for each file. A
+ * temporary table is found before any other of its name on both engines,
+ * so it is named plainly. */
+#define RELEVE_SQL_PAIRS_RESET                                                                 \
+  "CREATE TEMP TABLE IF NOT EXISTS ingest_pairs("                                              \
+  "indicator TEXT, period TEXT, PRIMARY KEY (indicator, period));"                            \
+  "DELETE FROM ingest_pairs;"
+#define RELEVE_SQL_PAIR_INSERT "INSERT INTO ingest_pairs VALUES (?, ?)"
 /* Parts above their whole, for the cells a submission wrote (listed in
- * temp.ingest_pairs): a count for QPV or QVA above QP, any part above
- * PARIS. Driven by the file's (indicator, period) pairs and primary-key
- * lookups of the wholes, so its cost follows the file, not the database.
- * CROSS JOIN pins that order: the temp table has no statistics, and with
- * plain JOINs the planner scanned every observation and probed the pairs
- * instead, which cost a full table scan per file. Shares and percentages
- * are not additive and are left out. */
+ * ingest_pairs): a count for QPV or QVA above QP, any part above PARIS; a
+ * quartier (its code starts "QP0" or "QN0") above QP or QPV. Driven by the
+ * file's (indicator, period) pairs and primary-key lookups of the wholes,
+ * so its cost follows the file, not the database. The tables are CROSS
+ * JOINed, their conditions in WHERE: SQLite keeps a CROSS JOIN's order,
+ * which it must here, since the temp table has no statistics and with
+ * plain JOINs its planner scanned every observation and probed the pairs
+ * instead, a full table scan per file; PostgreSQL plans the same query
+ * freely from its conditions. Shares and percentages are not additive and
+ * are left out. The last two columns are 1 when the part, or the whole,
+ * was given by this submission. */
 #define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
   "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
-  "a.submission = ?1, b.submission = ?1 "                                                      \
-  "FROM temp.ingest_pairs k "                                                                 \
-  "CROSS JOIN indicators i ON i.id = k.indicator AND i.unit IN ('count','amount') "            \
-  "CROSS JOIN observations b ON b.indicator = k.indicator AND b.period = k.period "            \
-  "  AND b.geography IN ('QP','QPV','PARIS') "                                                 \
-  "CROSS JOIN observations a ON a.indicator = k.indicator AND a.period = k.period "            \
-  "WHERE a.value > b.value AND (a.submission = ?1 OR b.submission = ?1) "                      \
-  "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') OR a.geography GLOB 'Q[PN]0*')) " \
-  "  OR (b.geography = 'QPV' AND a.geography GLOB 'Q[PN]0*') "                                 \
+  "CASE WHEN a.submission = ?1 THEN 1 ELSE 0 END, "                                           \
+  "CASE WHEN b.submission = ?1 THEN 1 ELSE 0 END "                                            \
+  "FROM ingest_pairs k CROSS JOIN indicators i CROSS JOIN observations b "                    \
+  "CROSS JOIN observations a "                                                                 \
+  "WHERE i.id = k.indicator AND i.unit IN ('count','amount') "                                 \
+  "AND b.indicator = k.indicator AND b.period = k.period "                                     \
+  "AND b.geography IN ('QP','QPV','PARIS') "                                                   \
+  "AND a.indicator = k.indicator AND a.period = k.period "                                     \
+  "AND a.value > b.value AND (a.submission = ?1 OR b.submission = ?1) "                        \
+  "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') "                                \
+  "      OR substr(a.geography, 1, 3) IN ('QP0','QN0'))) "                                     \
+  "  OR (b.geography = 'QPV' AND substr(a.geography, 1, 3) IN ('QP0','QN0')) "                 \
   "  OR (b.geography = 'PARIS' AND a.geography <> 'PARIS')) "                                  \
   "ORDER BY a.line"
 
