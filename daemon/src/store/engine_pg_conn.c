@@ -13,7 +13,7 @@
 #include "util/log.h"
 #include "util/str.h"
 
-/* SQLSTATE classes to errno values, as releve_store_sqlite_errno does for
+/* SQLSTATE classes to errno values, as engine_sqlite.c does for
  * SQLite's result codes: callers tell "already there" (-EEXIST), "try
  * again" (-EBUSY) and "disk full" (-ENOSPC) from other failures. */
 static int state_errno(const char *state) {

@@ -23,7 +23,8 @@ typedef struct lite_stmt {
 #define DB(s) ((sqlite3 *)(s)->conn)
 #define ST(x) (((lite_stmt *)(x))->st)
 
-int releve_store_sqlite_errno(int rc) {
+/* An SQLite result code as a negative errno value. */
+static int lite_errno(int rc) {
   switch (rc & 0xff) {
   case SQLITE_OK:
   case SQLITE_DONE:
@@ -48,7 +49,7 @@ static int lite_exec(releve_store *s, const char *sql) {
   if (rc != SQLITE_OK) {
     releve_err("sqlite: %s", msg ? msg : sqlite3_errstr(rc));
     sqlite3_free(msg);
-    return releve_store_sqlite_errno(rc);
+    return lite_errno(rc);
   }
   return 0;
 }
@@ -64,7 +65,7 @@ static int lite_prepare(releve_store *s, const char *sql, releve_stmt **out) {
   if (rc != SQLITE_OK) {
     releve_err("sqlite: cannot prepare statement: %s", sqlite3_errmsg(DB(s)));
     free(l);
-    return releve_store_sqlite_errno(rc);
+    return lite_errno(rc);
   }
   l->base.engine = &releve__engine_sqlite;
   l->base.store = s;
@@ -86,7 +87,7 @@ static int lite_commit(releve_store *s) {
    * remains. */
   if (rc != SQLITE_OK) {
     lite_rollback(s);
-    return releve_store_sqlite_errno(rc);
+    return lite_errno(rc);
   }
   return 0;
 }
@@ -118,13 +119,13 @@ static int foreign_keys_hold(releve_store *s, int version) {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(DB(s), "PRAGMA foreign_key_check", -1, &st, NULL);
   if (rc != SQLITE_OK)
-    return releve_store_sqlite_errno(rc);
+    return lite_errno(rc);
   rc = sqlite3_step(st);
   if (rc == SQLITE_ROW)
     releve_err("database %s: migration %d leaves a row of %s pointing to no row of %s; "
                "nothing migrated",
                s->path, version, sqlite3_column_text(st, 0), sqlite3_column_text(st, 2));
-  rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -EPROTO : releve_store_sqlite_errno(rc);
+  rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -EPROTO : lite_errno(rc);
   sqlite3_finalize(st);
   return rc;
 }
@@ -173,7 +174,6 @@ static void lite_close(releve_store *s) {
   if (s->conn)
     sqlite3_close_v2(DB(s));
   s->conn = NULL;
-  s->db = NULL;
 }
 
 static int lite_open(releve_store *s, const char *path, int mode) {
@@ -201,11 +201,10 @@ static int lite_open(releve_store *s, const char *path, int mode) {
   flags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   rc = sqlite3_open_v2(target, &db, flags | SQLITE_OPEN_NOFOLLOW, NULL);
   s->conn = db;
-  s->db = db;
   if (rc != SQLITE_OK) {
     releve_err("cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
     lite_close(s);
-    return releve_store_sqlite_errno(rc);
+    return lite_errno(rc);
   }
   sqlite3_busy_timeout(db, 10000);
   if (s->readonly) {
@@ -230,7 +229,7 @@ static int bound(releve_stmt *st, int rc) {
   if (rc == SQLITE_OK)
     return 0;
   releve_err("sqlite: cannot bind a parameter: %s", sqlite3_errmsg(DB(st->store)));
-  return releve_store_sqlite_errno(rc);
+  return lite_errno(rc);
 }
 
 static int lite_bind_text(releve_stmt *st, int i, const char *v, int copy) {
@@ -257,7 +256,7 @@ static int lite_step(releve_stmt *st) {
     return RELEVE_STMT_ROW;
   if (rc == SQLITE_DONE)
     return RELEVE_STMT_DONE;
-  return releve_store_sqlite_errno(sqlite3_errcode(DB(st->store)));
+  return lite_errno(sqlite3_errcode(DB(st->store)));
 }
 
 static void lite_reset(releve_stmt *st) { sqlite3_reset(ST(st)); }
@@ -314,13 +313,3 @@ const releve__engine releve__engine_sqlite = {
     .column_blob = lite_blob,
     .changes = lite_changes,
 };
-
-int releve_store_prepare_sqlite(releve_store *s, const char *sql, sqlite3_stmt **st) {
-  int rc = sqlite3_prepare_v2(DB(s), sql, -1, st, NULL);
-  if (rc != SQLITE_OK) {
-    releve_err("sqlite: cannot prepare statement: %s", sqlite3_errmsg(DB(s)));
-    *st = NULL;
-    return releve_store_sqlite_errno(rc);
-  }
-  return 0;
-}

@@ -5,7 +5,6 @@
 #ifndef RELEVE_STORE_H
 #define RELEVE_STORE_H
 
-#include <sqlite3.h>
 
 #include "config/config.h"
 
@@ -16,7 +15,6 @@ struct releve__engine;
 typedef struct releve_store {
   const struct releve__engine *engine;
   void *conn;  /* the engine's connection */
-  sqlite3 *db; /* the same, while code still speaks to SQLite directly */
   int readonly;
   char *path;
 } releve_store;
@@ -74,10 +72,5 @@ typedef struct releve_store_tuning {
 /* Applies t to s's connection; 0 or a negative errno value. An engine
  * with nothing to tune accepts it as is. */
 int releve_store_tune(releve_store *s, const releve_store_tuning *t);
-
-/* Until every module speaks through stmt.h: SQLite's own statements and
- * result codes mapped to a negative errno value. */
-int releve_store_prepare_sqlite(releve_store *s, const char *sql, sqlite3_stmt **st);
-int releve_store_sqlite_errno(int sqlite_rc);
 
 #endif
