@@ -10,7 +10,11 @@
 #define RELEVE_STORE_SQL_H
 
 /* Migrations, applied in order; PRAGMA user_version counts those done.
- * Append only: a released migration is never edited. */
+ * Append only: a released migration is never edited. PostgreSQL does not
+ * replay 1 to 9 (SQLite-only forms): a new PostgreSQL database gets the
+ * schema they leave, written in store_sql_pg.h, then runs the migrations
+ * from 10 on (index 9 and later) like SQLite, so each of those must be
+ * valid on both engines. */
 static const char *const releve_sql_migrations[] = {
     /* 1: the référentiel, submissions, observations and revisions. */
     "CREATE TABLE referentiel_versions("
