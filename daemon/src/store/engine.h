@@ -49,6 +49,12 @@ struct releve_stmt {
   releve_store *store;
 };
 
+/* Whether a database found at schema version v may be migrated by this
+ * build: 0, -EIO when the version could not be read (v < 0), or -EPROTO,
+ * logged, when the database is newer than the build. Both engines ask it
+ * before migrating. */
+int releve__store_migratable(const releve_store *s, int v);
+
 extern const releve__engine releve__engine_sqlite;
 extern const releve__engine releve__engine_pg;
 

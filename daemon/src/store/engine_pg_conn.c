@@ -171,14 +171,9 @@ static int migrate_locked(releve_store *s, int n) {
     rc = releve__pg_exec(s, RELEVE_SQL_PG_VERSION_TABLE);
   if (rc)
     return rc;
-  if ((v = releve__pg_user_version(s)) < 0)
-    return -EIO;
-  if (v > n) {
-    releve_err("database %s has schema version %d, newer than this build knows (%d); "
-               "refusing to touch it",
-               s->path, v, n);
-    return -EPROTO;
-  }
+  v = releve__pg_user_version(s);
+  if ((rc = releve__store_migratable(s, v)) != 0)
+    return rc;
   if (v == n)
     return 0;
   if (v == 0) {

@@ -133,14 +133,8 @@ static int foreign_keys_hold(releve_store *s, int version) {
 static int migrate(releve_store *s) {
   int n = releve_store_schema_version(), v = lite_user_version(s), rc = 0;
 
-  if (v < 0)
-    return -EIO;
-  if (v > n) {
-    releve_err("database %s has schema version %d, newer than this build knows (%d); "
-               "refusing to touch it",
-               s->path, v, n);
-    return -EPROTO;
-  }
+  if ((rc = releve__store_migratable(s, v)) != 0)
+    return rc;
   /* A table some other refers to is rebuilt by creating its new form,
    * copying, dropping the old one and renaming: with foreign keys on, the
    * drop would delete through them. They are off while migrating (the

@@ -12,6 +12,18 @@
 
 int releve_store_schema_version(void) { return N_MIGRATIONS; }
 
+int releve__store_migratable(const releve_store *s, int v) {
+  if (v < 0)
+    return -EIO;
+  if (v > N_MIGRATIONS) {
+    releve_err("database %s has schema version %d, newer than this build knows (%d); "
+               "refusing to touch it",
+               s->path, v, N_MIGRATIONS);
+    return -EPROTO;
+  }
+  return 0;
+}
+
 int releve_store_open(releve_store *s, const char *path, int mode) {
   int rc;
 
