@@ -18,13 +18,8 @@ static char *dir;
 static releve_store store;
 
 static int setup(void **state) {
-  char *db;
   (void)state;
-  dir = test_dir("mail_token");
-  db = releve_str_printf("%s/r.db", dir);
-  if (releve_store_open(&store, db, RELEVE_STORE_RW))
-    return -1;
-  free(db);
+  dir = test_store_dir("mail_token", &store);
   return 0;
 }
 
