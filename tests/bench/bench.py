@@ -51,6 +51,10 @@ def config(extra=None):
     c["plugins"] = PLUGINS
     for a in c["actors"]:
         if a["id"] == "academie":
+            # The default reads the collection table only; the row-level file
+            # is the académie's own export, read by its plugin.
+            a.pop("plugin", None)
+            a["plugins"] = ["academie", "template"]
             a["mapping"] = {"kind": "rows", "period": {"value": "2022-2023"},
                             "geography": {"column": "ep", "unmapped": "skip"},
                             "indicators": {"G03.1": {"op": "count", "where": {"type_etablissement": "Collège"}},
@@ -157,6 +161,7 @@ def all_template(c):
     # The référentiel's own table, whoever the actor: no partner format.
     for a in c["actors"]:
         a["plugin"] = "template"
+        a.pop("plugins", None)
         a.pop("mapping", None)
         a.pop("options", None)
 
