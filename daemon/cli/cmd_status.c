@@ -269,6 +269,17 @@ static int parse_common(int argc, char **argv, const char *usage, int with_actor
   return CLI_OK;
 }
 
+/* The walk looks up every expected cell: in one read transaction, rather
+ * than one per lookup, it locks the database once. */
+static int walk_cells(releve_cli *cli, const char *actor, int year, const char *today,
+                      releve_expected_cb cb, void *ud) {
+  int rc = releve_store_begin_read(&cli->store);
+  if (rc == 0)
+    rc = releve_completeness_walk(&cli->store, &cli->cfg, actor, year, today, cb, ud);
+  releve_store_rollback(&cli->store);
+  return rc;
+}
+
 static int open_for_report(releve_cli *cli, int year, const char *actor) {
   if (cli_load_config(cli) || cli_open_store(cli, 0))
     return CLI_FAIL;
@@ -373,7 +384,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
   memset(&s, 0, sizeof s);
   snprintf(s.total.key, sizeof s.total.key, "total");
   cli_today(today);
-  rc = releve_completeness_walk(&cli->store, &cli->cfg, NULL, year, today, status_cell, &s);
+  rc = walk_cells(cli, NULL, year, today, status_cell, &s);
   if (rc) {
     fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
   } else if ((actors = tallies_json(s.actors, s.n_actors, "id")) == NULL ||
@@ -511,7 +522,7 @@ int cmd_missing(releve_cli *cli, int argc, char **argv) {
   if (json)
     m.cells = json_array();
   cli_today(today);
-  rc = releve_completeness_walk(&cli->store, &cli->cfg, actor, year, today, missing_cell, &m);
+  rc = walk_cells(cli, actor, year, today, missing_cell, &m);
   if (rc == 0 && m.cells_of_actor.len)
     print_actor_cells(&m);
   releve_buf_free(&m.cells_of_actor);

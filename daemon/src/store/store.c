@@ -56,6 +56,8 @@ int releve_store_commit(releve_store *s) { return s->engine->commit(s); }
 
 void releve_store_rollback(releve_store *s) { s->engine->rollback(s); }
 
+int releve_store_begin_read(releve_store *s) { return s->engine->exec(s, RELEVE_SQL_BEGIN_READ); }
+
 int releve_store_prepare(releve_store *s, const char *sql, releve_stmt **st) {
   return s->engine->prepare(s, sql, st);
 }

@@ -46,6 +46,10 @@ int releve_store_begin(releve_store *s);
  * the caller says what was lost. */
 int releve_store_commit(releve_store *s);
 void releve_store_rollback(releve_store *s);
+/* Starts a read transaction (deferred, no write lock), for a report that
+ * reads many cells: SQLite then locks and checks the WAL once rather than
+ * once per statement. Ended by releve_store_rollback; not to be nested. */
+int releve_store_begin_read(releve_store *s);
 
 /* Prepares one statement, logging what is wrong with it; 0 or a negative
  * errno value, *st NULL then. */

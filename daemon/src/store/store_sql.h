@@ -539,6 +539,8 @@ static const char *const releve_sql_migrations[] = {
   "SELECT o.period, o.geography, o.value, o.text, o.share, o.status, p.year "                  \
   "FROM observations o JOIN periods p ON p.period = o.period "                                 \
   "WHERE o.indicator = ? ORDER BY p.year, o.geography"
+/* A read transaction, valid on SQLite (deferred) and PostgreSQL. */
+#define RELEVE_SQL_BEGIN_READ "BEGIN"
 #define RELEVE_SQL_OBS_EXISTS                                                                  \
   "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
 /* A cell's value, NULL when given as suppressed or not available. */
