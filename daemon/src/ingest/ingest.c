@@ -284,6 +284,8 @@ int releve_ingest_open_txn(releve_ingest *in) {
   if ((rc = releve_store_begin(in->env->store)) != 0)
     return releve_ingest_sys_fail(in, rc);
   in->in_txn = 1;
+  if ((rc = releve_submission_lock_actor(in->env->store, in->actor->id)) != 0)
+    return releve_ingest_sys_fail(in, rc);
   if (in->mapper == NULL || in->duplicate_of)
     return 0;
   if ((rc = find_duplicate(in)) == 0 && in->duplicate_of == 0 &&

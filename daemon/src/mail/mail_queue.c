@@ -7,6 +7,7 @@
 
 #include "mail/mail_send.h"
 #include "store/store_sql.h"
+#include "store/store_sql_pg.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -88,7 +89,10 @@ static int claim(releve_store *s, const releve_config *cfg, long long id, taken 
   releve_stmt *st;
   time_t now = time(NULL);
   char lease[32], at[32];
-  int rc = releve_store_prepare(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, &st), step;
+  int rc = releve_store_prepare(
+          s, releve_store_dialect(s, RELEVE_SQL_MAIL_QUEUE_CLAIM, RELEVE_SQL_PG_MAIL_QUEUE_CLAIM),
+          &st),
+      step;
 
   if (rc)
     return rc;

@@ -68,6 +68,10 @@ const char *releve_store_errmsg(releve_store *s) { return s->engine->errmsg(s); 
 
 const char *releve_store_engine(const releve_store *s) { return s->engine->name; }
 
+const char *releve_store_dialect(const releve_store *s, const char *sqlite, const char *pg) {
+  return s->engine == &releve__engine_pg ? pg : sqlite;
+}
+
 int releve_store_tune(releve_store *s, const releve_store_tuning *t) {
   return s->engine->tune ? s->engine->tune(s, t) : 0;
 }

@@ -60,6 +60,10 @@ int releve_store_exec(releve_store *s, const char *sql);
 const char *releve_store_errmsg(releve_store *s);
 /* "sqlite" or "postgresql". */
 const char *releve_store_engine(const releve_store *s);
+/* The statement written for s's engine: pg on PostgreSQL, else sqlite,
+ * for what the two dialects say differently (store_sql_pg.h). NULL when
+ * that engine needs none. */
+const char *releve_store_dialect(const releve_store *s, const char *sqlite, const char *pg);
 
 /* What one connection may ask of its engine beyond the defaults; zero
  * members keep them. */

@@ -178,4 +178,27 @@
  * arbitrary, fixed: "releve" in ASCII). */
 #define RELEVE_SQL_PG_MIGRATION_LOCK "SELECT pg_advisory_xact_lock(125779935852133)"
 
+/* The mail queue's claim (store_sql.h's RELEVE_SQL_MAIL_QUEUE_CLAIM, same
+ * parameters and columns): several daemons may deliver from one queue. The
+ * row is locked by the subquery, and a row another sender has locked is
+ * skipped rather than waited for: that sender holds it for its lease, the
+ * others go on with the next message. */
+#define RELEVE_SQL_PG_MAIL_QUEUE_CLAIM                                                         \
+  "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ("           \
+  "SELECT id FROM mail_queue WHERE id = ?2 AND state = 'pending' AND "                         \
+  "(next_attempt_at IS NULL OR next_attempt_at <= ?3) FOR UPDATE SKIP LOCKED) "                \
+  "RETURNING message_id, recipients, message, attempts"
+
+/* One ingest transaction per actor at a time on the database, whichever
+ * daemon or `releve ingest` runs it: an actor's cells are written by its
+ * files alone (validate.c refuses another actor's indicators), so the
+ * files of two daemons holding the same cell read it and write it one
+ * after the other, the second seeing the first's value, and their
+ * duplicate checks see each other's submission. Taken first in the
+ * transaction, before any row lock, so that two ingests never deadlock.
+ * The two-key form does not meet the migration lock's one-key space.
+ * SQLite needs none: BEGIN IMMEDIATE holds the whole database. */
+#define RELEVE_SQL_PG_INGEST_LOCK                                                              \
+  "SELECT pg_advisory_xact_lock(hashtext('releve.ingest'), hashtext(?1))"
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store/store_sql.h"
+#include "store/store_sql_pg.h"
 #include "util/name.h"
 
 /* A statement bound to (actor, sha256), the key every lookup here uses. */
@@ -16,6 +17,21 @@ static int prepare_keyed(releve_store *s, const char *sql, const char *actor, co
     releve_stmt_finalize(*st);
     *st = NULL;
   }
+  return rc;
+}
+
+int releve_submission_lock_actor(releve_store *s, const char *actor) {
+  const char *sql = releve_store_dialect(s, NULL, RELEVE_SQL_PG_INGEST_LOCK);
+  releve_stmt *st;
+  int rc;
+
+  if (sql == NULL)
+    return 0;
+  if ((rc = releve_store_prepare(s, sql, &st)) != 0)
+    return rc;
+  if ((rc = releve_stmt_bind_text(st, 1, actor)) == 0)
+    rc = releve_stmt_run(st);
+  releve_stmt_finalize(st);
   return rc;
 }
 

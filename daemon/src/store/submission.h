@@ -20,6 +20,12 @@ typedef struct releve_submission {
   int added, changed, unchanged, refused, warnings;
 } releve_submission;
 
+/* Inside a write transaction, before anything of actor's is read for
+ * it: waits until no other transaction on the database writes actor's
+ * cells (PostgreSQL, where several daemons write at once; on SQLite the
+ * transaction already holds the database). Released by its end. 0 or a
+ * negative errno value (-EBUSY: a lock timeout or deadlock, try again). */
+int releve_submission_lock_actor(releve_store *s, const char *actor);
 /* Records sub; *id gets its id. 0 or a negative errno value. */
 int releve_submission_insert(releve_store *s, const releve_submission *sub, long long *id);
 /* Sets the counts (sub's added, changed, unchanged, refused, warnings) and
