@@ -26,10 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "daemon/daemon_int.h"
 #include "spool/recover.h"
+#include "spool/spool.h"
 #include "util/log.h"
 #include "util/notify.h"
 
@@ -243,11 +245,28 @@ static int recover_spool(daemon_state *d) {
   return rc;
 }
 
+/* One daemon per spool tree (spool.h): another one on it is named. */
+static int lock_spool(daemon_state *d) {
+  long holder;
+  int rc = releve_spool_lock(&d->cfg, &d->spool_lock, &holder);
+
+  if (rc == -EBUSY)
+    releve_err("spool %s is served by another releved (pid %ld): two daemons cannot share a "
+               "spool tree, each takes the other's files in processing/ for leftovers; give "
+               "each daemon a spool of its own (\"spool\" in its configuration)",
+               d->cfg.spool, holder);
+  else if (rc)
+    releve_err("cannot lock the spool %s: %s", d->cfg.spool, strerror(-rc));
+  return rc;
+}
+
 static int start(daemon_state *d) {
   uint64_t wd;
   int rc = releve__daemon_load(d->opts, &d->cfg, &d->plugins);
 
   if (rc)
+    return rc;
+  if ((rc = lock_spool(d)) != 0)
     return rc;
   d->env.cfg = &d->cfg;
   d->env.store = &d->store;
@@ -308,6 +327,7 @@ int releve_daemon_run(const releve_daemon_options *o) {
   if (d == NULL)
     return -ENOMEM;
   d->opts = o;
+  d->spool_lock = -1;
   rc = start(d);
   if (rc) {
     releve_err("start-up failed: %s", strerror(-rc));
@@ -331,6 +351,8 @@ int releve_daemon_run(const releve_daemon_options *o) {
   releve_store_close(&d->store);
   releve_plugins_unload(&d->plugins);
   releve_config_free(&d->cfg);
+  if (d->spool_lock >= 0)
+    close(d->spool_lock);
   free(d);
   return rc;
 }

@@ -62,6 +62,7 @@ typedef struct daemon_state {
   int poller_closing;    /* a reload waits for the old pollers to let go: how many */
   item *head, *tail;
   unreadable *unreadable;
+  int spool_lock; /* the spool tree's lock file (spool.h), -1 until taken */
   int stopping, closing, reload_pending, loop_started;
   unsigned long accepted, refused, duplicates, failures;
   char last[256];

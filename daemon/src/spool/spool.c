@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +22,44 @@ static const char *const dir_names[] = {"incoming", "processing", "archive", "re
 
 char *releve_spool_path(const releve_config *cfg, const char *actor, enum releve_spool_dir d) {
   return releve_str_printf("%s/%s/%s", cfg->spool, actor, dir_names[d]);
+}
+
+/* The pid written in a lock file by its holder, or 0. */
+static long holder_pid(int fd) {
+  char text[32];
+  ssize_t n = pread(fd, text, sizeof text - 1, 0);
+  if (n <= 0)
+    return 0;
+  text[n] = '\0';
+  return strtol(text, NULL, 10);
+}
+
+int releve_spool_lock(const releve_config *cfg, int *fd, long *holder) {
+  char *path = releve_str_printf("%s/.releved.lock", cfg->spool), pid[32];
+  int rc = path ? releve_fs_mkdir_p(cfg->spool, 0750) : -ENOMEM;
+  int n;
+
+  *fd = -1;
+  *holder = 0;
+  if (rc == 0 && (*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640)) < 0)
+    rc = -errno;
+  free(path);
+  if (rc)
+    return rc;
+  if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+    rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
+    if (rc == -EBUSY)
+      *holder = holder_pid(*fd);
+  } else {
+    n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    if (ftruncate(*fd, 0) != 0 || pwrite(*fd, pid, (size_t)n, 0) != n)
+      rc = -errno;
+  }
+  if (rc) {
+    close(*fd);
+    *fd = -1;
+  }
+  return rc;
 }
 
 int releve_spool_prepare(const releve_config *cfg) {

@@ -46,6 +46,16 @@ void releve_spool_names_free(char **names);
  * negative errno value. */
 int releve_spool_waiting(const releve_config *cfg, const char *actor, enum releve_spool_dir d);
 
+/* Takes the spool tree for this process: an exclusive flock(2) on
+ * SPOOL/.releved.lock, which then holds this process's pid. Two daemons
+ * serving one spool tree would each take the files the other has in
+ * processing/ for a crash's leftovers and read them a second time, and
+ * move them under each other's feet: the second is refused. Returns 0
+ * with *fd open until the process ends (or closed by the caller),
+ * -EBUSY with the holder's pid in *holder (0 when unreadable), or
+ * another negative errno value. */
+int releve_spool_lock(const releve_config *cfg, int *fd, long *holder);
+
 /* SPOOL/<actor>/personal, malloc'ed. */
 char *releve_spool_personal_path(const releve_config *cfg, const char *actor);
 /* Deletes the files of personal_dir older than keep_days days. Returns the
