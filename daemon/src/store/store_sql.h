@@ -412,7 +412,8 @@ static const char *const releve_sql_migrations[] = {
   "SELECT id FROM mail_queue WHERE state = 'pending' AND (next_attempt_at IS NULL OR "         \
   "next_attempt_at <= ?1) ORDER BY id LIMIT ?2"
 /* One statement: of two senders claiming the same message, one wins. ?1
- * the end of the lease, ?3 now. */
+ * the end of the lease, ?3 now. PostgreSQL's form, which skips a row
+ * another sender holds, is in store_sql_pg.h. */
 #define RELEVE_SQL_MAIL_QUEUE_CLAIM                                                            \
   "UPDATE mail_queue SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id = ?2 AND "     \
   "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) "                  \
