@@ -97,19 +97,27 @@ static void test_two_opens_at_once(void **state) {
   free(two);
 }
 
-static void test_newer_or_unmigrated_refused(void **state) {
+static void test_newer_refused_unmigrated_empty(void **state) {
   releve_store s;
   char *three, *sql;
   (void)state;
   fresh_database("releve_three");
   three = uri_of("releve_three");
-  /* Read-only, a database releved never migrated is refused. */
-  assert_int_equal(releve_store_open(&s, three, RELEVE_STORE_RO), -EPROTO);
+  /* Read-only, a database releved never migrated reads as an absent
+   * SQLite file does: an empty stand-in of the current schema. */
+  assert_int_equal(releve_store_open(&s, three, RELEVE_STORE_RO), 0);
+  assert_string_equal(releve_store_engine(&s), "sqlite");
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  assert_int_equal(one_int(&s, "SELECT COUNT(*) FROM submissions"), 0);
+  releve_store_close(&s);
   assert_int_equal(releve_store_open(&s, three, RELEVE_STORE_RW), 0);
+  assert_string_equal(releve_store_engine(&s), "postgresql");
   sql = releve_str_printf("UPDATE schema_version SET version = %d",
                           releve_store_schema_version() + 1);
   assert_int_equal(releve_store_exec(&s, sql), 0);
   releve_store_close(&s);
+  /* A database of another schema version is never replaced by one. */
+  assert_int_equal(releve_store_open(&s, three, RELEVE_STORE_RO), -EPROTO);
   assert_int_equal(releve_store_open(&s, three, RELEVE_STORE_RW), -EPROTO);
   free(sql);
   free(three);
@@ -291,10 +299,15 @@ static void test_connection_refused(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_open_migrates_once),   cmocka_unit_test(test_two_opens_at_once),
-      cmocka_unit_test(test_newer_or_unmigrated_refused), cmocka_unit_test(test_binds_and_columns),
-      cmocka_unit_test(test_rerun),                cmocka_unit_test(test_constraint_and_rollback),
-      cmocka_unit_test(test_tune),                 cmocka_unit_test(test_read_only),            cmocka_unit_test(test_password_masked),
+      cmocka_unit_test(test_open_migrates_once),
+      cmocka_unit_test(test_two_opens_at_once),
+      cmocka_unit_test(test_newer_refused_unmigrated_empty),
+      cmocka_unit_test(test_binds_and_columns),
+      cmocka_unit_test(test_rerun),
+      cmocka_unit_test(test_constraint_and_rollback),
+      cmocka_unit_test(test_tune),
+      cmocka_unit_test(test_read_only),
+      cmocka_unit_test(test_password_masked),
       cmocka_unit_test(test_connection_refused),
   };
   uri = getenv("PG_URI");

@@ -5,6 +5,7 @@
 #ifndef RELEVE_ENGINE_H
 #define RELEVE_ENGINE_H
 
+#include <errno.h>
 #include <stddef.h>
 
 #include "store/stmt.h"
@@ -54,6 +55,16 @@ struct releve_stmt {
  * logged, when the database is newer than the build. Both engines ask it
  * before migrating. */
 int releve__store_migratable(const releve_store *s, int v);
+
+/* What a read-only open answers, unlogged, on a database nothing was ever
+ * migrated in (an empty PostgreSQL database): releve_store_open then reads
+ * an empty stand-in instead, as it does for an SQLite file not there yet. */
+#define RELEVE__STORE_NEVER_MIGRATED (-ENODATA)
+
+/* An empty database of the current schema in memory (SQLite), writable,
+ * named s->path in logs: what a read-only command reads where no database
+ * has been written yet. */
+int releve__sqlite_open_empty(releve_store *s);
 
 extern const releve__engine releve__engine_sqlite;
 extern const releve__engine releve__engine_pg;

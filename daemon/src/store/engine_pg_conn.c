@@ -290,7 +290,9 @@ int releve__pg_open(releve_store *s, const char *uri, int mode) {
   }
   if (rc == 0 && s->readonly) {
     rc = releve__pg_exec(s, "SET default_transaction_read_only = on");
-    if (rc == 0 && releve__pg_user_version(s) != releve_store_schema_version()) {
+    if (rc == 0 && releve__pg_user_version(s) == 0) {
+      rc = RELEVE__STORE_NEVER_MIGRATED; /* the caller opens a stand-in, as for SQLite */
+    } else if (rc == 0 && releve__pg_user_version(s) != releve_store_schema_version()) {
       releve_err("database %s has schema version %d, this build expects %d: start releved once "
                  "to migrate it",
                  s->path, releve__pg_user_version(s), releve_store_schema_version());

@@ -170,24 +170,13 @@ static void lite_close(releve_store *s) {
   s->conn = NULL;
 }
 
-static int lite_open(releve_store *s, const char *path, int mode) {
+/* Opens target (a file, or ":memory:") as s->path, then migrates it or,
+ * read-only, checks its schema version. */
+static int lite_connect(releve_store *s, const char *target) {
   int flags, rc;
-  const char *target = path;
+  const char *path = s->path;
   sqlite3 *db = NULL;
 
-  if (s->readonly && access(path, F_OK) != 0) {
-    target = ":memory:";
-    s->readonly = 0; /* an empty in-memory copy needs its schema written */
-  } else if (!s->readonly) {
-    char *dir = releve_path_dirname(path);
-    rc = dir ? releve_fs_mkdir_p(dir, 0750) : -ENOMEM;
-    free(dir);
-    if (rc) {
-      releve_err("cannot create the folder of %s: %s", path, strerror(-rc));
-      return rc;
-    }
-  }
-  (void)mode;
   /* relevé never asks SQLite how much memory it uses; without the
    * statistics every allocation skips a global mutex. Only possible before
    * SQLite's first use in the process: later calls fail harmlessly. */
@@ -217,6 +206,27 @@ static int lite_open(releve_store *s, const char *path, int mode) {
   if (rc)
     lite_close(s);
   return rc;
+}
+
+int releve__sqlite_open_empty(releve_store *s) {
+  s->readonly = 0; /* an empty in-memory copy needs its schema written */
+  return lite_connect(s, ":memory:");
+}
+
+static int lite_open(releve_store *s, const char *path, int mode) {
+  (void)mode;
+  if (s->readonly && access(path, F_OK) != 0)
+    return releve__sqlite_open_empty(s);
+  if (!s->readonly) {
+    char *dir = releve_path_dirname(path);
+    int rc = dir ? releve_fs_mkdir_p(dir, 0750) : -ENOMEM;
+    free(dir);
+    if (rc) {
+      releve_err("cannot create the folder of %s: %s", path, strerror(-rc));
+      return rc;
+    }
+  }
+  return lite_connect(s, path);
 }
 
 static int bound(releve_stmt *st, int rc) {

@@ -34,6 +34,10 @@ int releve_store_open(releve_store *s, const char *path, int mode) {
   if (s->path == NULL)
     return -ENOMEM;
   rc = s->engine->open(s, path, mode);
+  if (rc == RELEVE__STORE_NEVER_MIGRATED) {
+    s->engine = &releve__engine_sqlite;
+    rc = releve__sqlite_open_empty(s);
+  }
   if (rc) {
     free(s->path);
     memset(s, 0, sizeof *s);
