@@ -15,13 +15,13 @@
 #include "util/clock.h"
 #include "util/fs.h"
 #include "util/log.h"
-#include "util/path.h"
 #include "util/str.h"
 
+/* In the state folder, not the database's: a PostgreSQL URI names none. */
 char *releve_quarantine_dir(const releve_config *cfg) {
-  char *db_dir = releve_path_dirname(cfg->database);
-  char *dir = db_dir ? releve_str_printf("%s/quarantine", db_dir) : NULL;
-  free(db_dir);
+  char *state = releve_config_state_dir(cfg);
+  char *dir = state ? releve_str_printf("%s/quarantine", state) : NULL;
+  free(state);
   return dir;
 }
 
