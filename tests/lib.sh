@@ -15,11 +15,65 @@ wait_for() {
 
 # sql QUERY: one query on the test's database, waiting out the daemon's
 # write locks; on PostgreSQL (a URI in $DB) by psql, its rows printed as
-# sqlite3 prints them.
+# sqlite3 prints them. A real is printed the same on both engines, in its
+# shortest form (SQLite's 3.0 and PostgreSQL's 3 both as 3, 2.50 as 2.5):
+# a test compares the number, not one engine's text of it.
 sql() {
   case $DB in
     postgresql://*) psql -X -q -At -F'|' -v ON_ERROR_STOP=1 "$DB" -c "$1" ;;
     *) sqlite3 -cmd '.timeout 5000' "$DB" "$1" ;;
+  esac | sql_reals
+}
+
+# sql_reals: rows of '|'-separated fields, every field that is a real
+# written with a point or an exponent rewritten as %.15g writes it
+# (SQLite's precision); other fields kept as they are.
+sql_reals() {
+  awk 'BEGIN { FS = OFS = "|" }
+    { for (i = 1; i <= NF; i++)
+        if ($i ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ && $i ~ /[.eE]/)
+          $i = sprintf("%.15g", $i + 0)
+      print }'
+}
+
+# sql_joined SEP QUERY: the query's rows on one line, joined by SEP (what
+# SQLite's group_concat and PostgreSQL's string_agg each do their way).
+sql_joined() {
+  local sep=$1 rows
+  rows=$(sql "$2") || return 1
+  [ -z "$rows" ] ||
+    printf '%s\n' "$rows" | awk -v sep="$sep" '{ printf "%s%s", (NR > 1 ? sep : ""), $0 }'
+}
+
+# sql_blob FILE EXPR REST: the blob EXPR of the row "select EXPR REST"
+# picks, written to FILE byte for byte (FILE left absent when no row).
+sql_blob() {
+  local hex
+  case $DB in
+    postgresql://*) hex=$(sql "select encode($2, 'hex') $3") ;;
+    *) hex=$(sql "select hex($2) $3") ;;
+  esac || return 1
+  [ -z "$hex" ] ||
+    python3 -c 'import sys; open(sys.argv[1], "wb").write(bytes.fromhex(sys.argv[2]))' "$1" "$hex"
+}
+
+# db_integrity: "ok" when the engine's own check finds the database whole:
+# SQLite's integrity_check; on PostgreSQL, amcheck's verify_heapam on every
+# table and bt_index_check (all heap rows indexed) on every index of the
+# schema, any corruption it reports printed instead.
+db_integrity() {
+  case $DB in
+    postgresql://*)
+      local bad
+      bad=$(sql "create extension if not exists amcheck;
+        select c.relname || ': ' || v.msg from pg_class c, verify_heapam(c.oid) v
+         where c.relkind = 'r' and c.relnamespace = 'public'::regnamespace;
+        select count(bt_index_check(c.oid, true)) from pg_class c join pg_am a on a.oid = c.relam
+         where c.relkind = 'i' and a.amname = 'btree' and c.relnamespace = 'public'::regnamespace" |
+        sed '$d') || return 1
+      echo "${bad:-ok}"
+      ;;
+    *) sql 'pragma integrity_check' ;;
   esac
 }
 

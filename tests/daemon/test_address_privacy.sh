@@ -94,11 +94,11 @@ print("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in out) + "\n]"
 value() { sql "SELECT value FROM observations WHERE indicator='T27.2' AND period='2022' AND geography='$1'"; }
 
 check_counts() {
-  [ "$(value QP075012)" = 4.0 ] || fail "QP075012: $(value QP075012), expected 4"
-  [ "$(value QP075014)" = 1.0 ] || fail "QP075014: $(value QP075014), expected 1"
-  [ "$(value QPV)" = 5.0 ] || fail "QPV: $(value QPV), expected 5"
-  [ "$(value QP)" = 5.0 ] || fail "QP: $(value QP), expected 5"
-  [ "$(value PARIS)" = 8.0 ] || fail "PARIS: $(value PARIS), expected 8"
+  [ "$(value QP075012)" = 4 ] || fail "QP075012: $(value QP075012), expected 4"
+  [ "$(value QP075014)" = 1 ] || fail "QP075014: $(value QP075014), expected 1"
+  [ "$(value QPV)" = 5 ] || fail "QPV: $(value QPV), expected 5"
+  [ "$(value QP)" = 5 ] || fail "QP: $(value QP), expected 5"
+  [ "$(value PARIS)" = 8 ] || fail "PARIS: $(value PARIS), expected 8"
 }
 
 # ---- releve ingest, the lines plugin ------------------------------------------
@@ -136,7 +136,7 @@ mv "$ML/incoming/.jeunes-2.csv.part" "$ML/incoming/jeunes-2.csv"
 grep -q 'ACCEPTÉ' "$ML/archive/jeunes-2.csv.rapport.txt" || fail "not accepted: $(cat "$ML/archive/jeunes-2.csv.rapport.txt")"
 [ "$(find "$ML" -type f ! -name '*.rapport.txt' | wc -l)" = 0 ] ||
   fail "the personal-data file is still somewhere: $(find "$ML" -type f)"
-[ "$(value QP075012)" = 5.0 ] || fail "QP075012 after the daemon: $(value QP075012), expected 5"
+[ "$(value QP075012)" = 5 ] || fail "QP075012 after the daemon: $(value QP075012), expected 5"
 grep -q 'file deleted' "$LOG" || fail "the log does not say the file was deleted"
 no_personal_data "$DB"* "$LOG" "$T/conf/spool" "$T/conf/var"
 

@@ -82,10 +82,15 @@ grep -q 'ACCEPTÉ' "$ML/archive/imilo.json.rapport.txt" ||
   fail "not accepted: $(cat "$ML/archive/imilo.json.rapport.txt")"
 [ -z "$(find "$ML" -type f ! -name '*.rapport.txt')" ] ||
   fail "the export is still in the spool: $(find "$ML" -type f)"
-ls "$DB"-wal >/dev/null 2>&1 || fail "no WAL to search while the daemon runs"
-no_personal_data "$T/conf" "$LOG"
+# The database's own files are searched too: SQLite's WAL beside it, or
+# the PostgreSQL server's folder (its tables and WAL).
+case $DB in
+  postgresql://*) STORE_FILES=$PG_DIR ;;
+  *) ls "$DB"-wal >/dev/null 2>&1 || fail "no WAL to search while the daemon runs"; STORE_FILES= ;;
+esac
+no_personal_data "$T/conf" "$LOG" $STORE_FILES
 stop_daemon
-no_personal_data "$T/conf" "$LOG"
+no_personal_data "$T/conf" "$LOG" $STORE_FILES
 
 # People present each year, once each, whatever their number of dossiers.
 for y in 2016 2019 2022 2023; do

@@ -27,11 +27,11 @@ test -f "$DASCO/archive/dasco.csv.rapport.txt" ||
 grep -q 'ACCEPTÉ' "$DASCO/archive/dasco.csv.rapport.txt" || fail "dasco.csv not accepted"
 test -f "$SPOOL/processing/nap.csv" || fail "nap.csv was done before dasco.csv was taken"
 test -f "$SPOOL/incoming/after.csv" || fail "caf's second file did not wait for its first"
-[ "$(sql "select value from observations where indicator='G08.1' and period='2019'")" = 3.0 ] ||
+[ "$(sql "select value from observations where indicator='G08.1' and period='2019'")" = 3 ] ||
   fail "dasco's figure is not stored"
 wait_for 40 "test -f '$SPOOL/archive/after.csv.rapport.txt'" || fail "caf's files were not accepted"
 # The later file of caf was stored last: its figure is the one kept.
-[ "$(sql "select value from observations where indicator='G04.1' and period='2019'")" = 42.0 ] ||
+[ "$(sql "select value from observations where indicator='G04.1' and period='2019'")" = 42 ] ||
   fail "caf's files were not stored in their order"
 first=$(sql "select id from submissions where name='nap.csv'")
 second=$(sql "select id from submissions where name='after.csv'")

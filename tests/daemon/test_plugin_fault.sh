@@ -74,7 +74,8 @@ kill -HUP "$DPID"
 wait_for 15 "test -f '$SPOOL/archive/a.csv.rapport.txt' && test -f '$SPOOL/archive/b.csv.rapport.txt'" ||
   fail "waiting files not taken after the plugin was put right"
 grep -q '1 actor served again' "$LOG" || fail "no log of the fault's end"
-[ "$(sql "select group_concat(actor) from plugin_faults")" = "ars,dasco" ] || fail "faults left: $(sql "select group_concat(actor) from plugin_faults")"
+faults=$(sql_joined , "select actor from plugin_faults order by actor")
+[ "$faults" = "ars,dasco" ] || fail "faults left: $faults"
 test -f "$T/conf/spool/dasco/incoming/d.csv" || fail "dasco's file left incoming/"
 stop_daemon
 echo "missing, wrong-ABI and group-writable plugins: files wait, check-config errors, 3 notices for 4 files, status lists them: ok"

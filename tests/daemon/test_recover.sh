@@ -41,7 +41,7 @@ grep -q "Résultat : ACCEPTÉ" "$SPOOL/archive/kept.csv.rapport.txt" || fail "ke
 [ "$(sql "select count(*) from submissions where name = 'new.csv' and outcome = 'accepted'")" = 1 ] ||
   fail "new.csv not ingested"
 [ "$(sql "select count(*) from mail_queue")" = 1 ] || fail "expected one receipt (new.csv): $(sql "select subject from mail_queue")"
-[ "$(sql "select value from observations where period = '2019'")" = 31.0 ] || fail "kept figure"
-[ "$(sql "select value from observations where period = '2020'")" = 32.0 ] || fail "new figure"
+[ "$(sql "select value from observations where period = '2019'")" = 31 ] || fail "kept figure"
+[ "$(sql "select value from observations where period = '2020'")" = 32 ] || fail "new figure"
 grep -q "caf/kept.csv: accepted (submission 1: 1 added" "$LOG" || fail "log: $(grep kept.csv "$LOG")"
 echo "daemon: a file recorded before a crash is settled once, with its report: ok"

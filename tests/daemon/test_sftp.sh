@@ -25,7 +25,7 @@ timeout 20 sftp -b "$S/batch" -i "$S/client_key" -P "$SSHD_PORT" -o StrictHostKe
   -o UserKnownHostsFile=/dev/null -o BatchMode=yes "$(id -un)@127.0.0.1" >"$S/sftp.log" 2>&1 ||
   { cat "$S/sftp.log" >&2; fail "sftp upload failed"; }
 wait_for 5 "test -f '$SPOOL/archive/sftp.csv.rapport.txt'" || fail "uploaded file not archived"
-[ "$(sql "select value from observations where period='2019'")" = 42.0 ] || fail "uploaded figure not stored"
+[ "$(sql "select value from observations where period='2019'")" = 42 ] || fail "uploaded figure not stored"
 [ ! -e "$SPOOL/rejected/.sftp.csv.part" ] || fail "the upload name was taken"
 stop_daemon
 echo "daemon SFTP upload (put to a temporary name, rename): ok"

@@ -14,7 +14,7 @@
 #   7. releved gives line:col for a configuration's JSON error.
 . "$(dirname "$0")/lib.sh"
 make_config
-receipts() { sql "select count(*) from mail_queue where instr(subject, ' $1 ') > 0"; }
+receipts() { sql "select count(*) from mail_queue where replace(subject, ' $1 ', '') <> subject"; }
 no_report() {
   find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -type f ! -name '.*' ! -name '*.rapport.txt' |
     while IFS= read -r f; do [ -e "$f.rapport.txt" ] || echo "$f"; done | wc -l
@@ -103,7 +103,7 @@ wait_for 5 "test -f '$SPOOL/archive/stuck~2.csv.rapport.txt'" || fail "stuck~2.c
 grep -q "ACCEPTÉ" "$SPOOL/archive/slow-inplace.csv.rapport.txt" || fail "the lost report was not rewritten"
 [ ! -e "$SPOOL/archive/.slow-inplace.csv.rapport.txt.4242.tmp" ] || fail "the temporary report was left"
 [ "$(no_report)" = 0 ] || fail "$(no_report) settled files without their report"
-[ "$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")" = 0 ] ||
+[ "$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where replace(o.subject, ' ' || s.name || ' ', '') <> o.subject) <> 1")" = 0 ] ||
   fail "a recorded file without exactly one receipt"
 stop_daemon
 

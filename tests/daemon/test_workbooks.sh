@@ -54,12 +54,12 @@ done
 "$RELEVED" -c "$CONF" --once >>"$LOG" 2>&1 || fail "releved --once failed"
 
 value() { sql "select value from observations where indicator='G04.1' and period='$1' and geography='QPV'"; }
-[ "$(value 2019)" = 12.0 ] || fail "2019 from the .xlsx: $(value 2019)"
-[ "$(value 2018)" = 1234.0 ] || fail "2018 (a number typed as text) from the .xlsx: $(value 2018)"
-[ "$(value 2017)" = 5.0 ] || fail "2017 from the .ods: $(value 2017)"
-[ "$(value 2016)" = 6.0 ] || fail "2016 from the .ods: $(value 2016)"
+[ "$(value 2019)" = 12 ] || fail "2019 from the .xlsx: $(value 2019)"
+[ "$(value 2018)" = 1234 ] || fail "2018 (a number typed as text) from the .xlsx: $(value 2018)"
+[ "$(value 2017)" = 5 ] || fail "2017 from the .ods: $(value 2017)"
+[ "$(value 2016)" = 6 ] || fail "2016 from the .ods: $(value 2016)"
 [ -z "$(value 2015)$(value 2014)" ] || fail "a refused workbook stored figures"
-[ "$(sql "select group_concat(name || ' ' || outcome, ', ') from (select name, outcome from submissions order by name)")" = \
+[ "$(sql_joined ', ' "select name || ' ' || outcome from submissions order by name")" = \
   "ancien.xls refused, collecte.xlsx accepted, converti.ods accepted, formule.xlsx refused, tronque.xlsx refused" ] ||
   fail "outcomes: $(sql 'select name, outcome from submissions')"
 

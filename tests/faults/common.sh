@@ -68,12 +68,12 @@ check_invariants() {
   # A file recorded (accepted or refused) without exactly one receipt in the
   # outbox (no two files share a name; a second mail would be a crash's
   # "déjà reçu" for a file already recorded).
-  unmailed=$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where instr(o.subject, ' ' || s.name || ' ') > 0) <> 1")
+  unmailed=$(sql "select count(*) from submissions s where (select count(*) from mail_queue o where replace(o.subject, ' ' || s.name || ' ', '') <> o.subject) <> 1")
   # One receipt per file, ever: no input file has two mails (a "déjà reçu"
   # sent again for a file already recorded), and every settled one has one.
   local receipts resent=0 unreported leftover
   for f in $(ls "$input"); do
-    receipts=$(sql "select count(*) from mail_queue where instr(subject, ' $f ') > 0")
+    receipts=$(sql "select count(*) from mail_queue where replace(subject, ' $f ', '') <> subject")
     [ "$receipts" -gt 1 ] && resent=$((resent + 1))
     if [ -e "$SPOOL/archive/$f" ] || [ -e "$SPOOL/rejected/$f" ]; then
       [ "$receipts" = 1 ] || resent=$((resent + 1))
@@ -84,7 +84,7 @@ check_invariants() {
   unreported=$(find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -type f ! -name '.*' \
     ! -name '*.rapport.txt' | while IFS= read -r f; do [ -e "$f.rapport.txt" ] || echo "$f"; done | wc -l)
   leftover=$(find "$SPOOL/archive" "$SPOOL/rejected" -maxdepth 1 -name '.*.rapport.txt.*.tmp' | wc -l)
-  integrity=$(sql "pragma integrity_check")
+  integrity=$(db_integrity)
   printf '%-14s %6s %5d %10d %9d %7d %12d %9d %9s\n' "$name" "$(ls "$input" | wc -l)" "$lost" \
     "$((duplicated + twice))" "$misplaced" "$partial" "$observations" "$expected" "$integrity"
   [ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$twice" = 0 ] && [ "$misplaced" = 0 ] &&

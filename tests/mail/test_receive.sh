@@ -31,7 +31,7 @@ timeout 60 "$RELEVED" -c "$CONF" --once >>"$LOG" 2>&1 || fail "releved --once fa
 "$RELEVE" -c "$CONF" submissions >"$T/subs.txt" 2>&1 || fail "releve submissions failed"
 grep -q "courriel" "$T/subs.txt" || fail "the channel is not shown: $(cat "$T/subs.txt")"
 M=$T/receipt.eml
-sql "select writefile('$M', message) from mail_queue where recipients = 'gip@gip.example.org,direction@gip.example.org' order by id desc limit 1" >/dev/null
+sql_blob "$M" message "from mail_queue where recipients = 'gip@gip.example.org,direction@gip.example.org' order by id desc limit 1"
 [ -s "$M" ] || fail "no receipt queued: $(sql 'select recipients, subject from mail_queue')"
 grep -q "^In-Reply-To: <plain.1@partner.example>" "$M" || fail "receipt not in the thread: $(head -20 "$M")"
 grep -q "^References: <plain.1@partner.example>" "$M" || fail "receipt without References"

@@ -31,7 +31,7 @@ notes_to() { sql "select count(*) from mail_queue where recipients = '$1'"; }
 
 WHY="n'est pas une adresse de l'acteur gip" refused unknown intrus@example.net "$GIP_TO"
 [ "$(notes_to intrus@example.net)" = 1 ] || fail "no note to the unknown sender"
-sql "select writefile('$T/note.eml', message) from mail_queue where recipients = 'intrus@example.net'" >/dev/null
+sql_blob "$T/note.eml" message "from mail_queue where recipients = 'intrus@example.net'"
 grep -q "pas été pris en compte" <(parse "$T/note.eml" 'm["body"]') || fail "note: $(parse "$T/note.eml" 'm["body"]')"
 grep -q "joignant le tableau rempli" <(parse "$T/note.eml" 'm["body"]') || fail "the note does not say what to do"
 # To a personal-data actor (mission-locale): the quarantine keeps the

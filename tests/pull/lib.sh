@@ -20,6 +20,7 @@ DPID=
 SPID=
 PORT=
 HEADER='indicateur;periode;geographie;valeur;part;statut;commentaire'
+test_engine
 
 # What fail shows besides the daemon's log: the test server's.
 fail_logs() {
@@ -80,6 +81,7 @@ c["sources"] = json.loads(sources)
 exec(extra)
 json.dump(c, open(p, "w"), indent=2)
 PY
+  engine_config "$CONF"
 }
 
 # edit_config PYTHON: python statements on c, the config dict, saved back.

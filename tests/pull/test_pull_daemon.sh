@@ -14,7 +14,7 @@ OBS="select value from observations where indicator='G04.1' and period='2019' an
 # 1. The first scheduled pull (at start) is ingested.
 publish caf.csv "$(figure 2019 12)"
 start_daemon
-wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 12.0 ]" || fail "pulled figure not stored"
+wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 12 ]" || fail "pulled figure not stored"
 # The daemon may take the file before the poller has logged its drop.
 wait_for 5 "grep -q 'pull caf-data: dropped $SPOOL/incoming/caf-open-data.csv' '$LOG'" ||
   fail "no drop logged"
@@ -31,7 +31,7 @@ wait_for 5 "grep -q 'pull caf-data: not modified (304)' '$LOG'" || fail "304 not
 
 # 3. A changed file is pulled and stored as a revision of the same cell.
 publish caf.csv "$(figure 2019 15)" 5
-wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 15.0 ]" || fail "changed figure not stored"
+wait_for 15 "[ \"\$(sql \"$OBS\" 2>/dev/null)\" = 15 ]" || fail "changed figure not stored"
 [ "$(sql "select count(*) from revisions where indicator='G04.1' and period='2019' and geography='QPV'")" = 2 ] ||
   fail "expected 2 revisions"
 [ "$(sql "select count(*) from submissions where outcome='accepted'")" = 2 ] || fail "expected 2 submissions"
