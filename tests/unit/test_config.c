@@ -99,8 +99,9 @@ static void test_unknown_key_lists_allowed(void **state) {
                    2);
   /* Every section of the loader's table, in its order. */
   e = test_error_with(&d, "unknown key; allowed keys here are: database, spool, plugins, "
-                          "referentiel, contract, mail, actors, sources, mailboxes, campaigns, reminders, "
-                          "daemon, validation, addresses, geography, secrecy");
+                          "contracts, referentiel, contract, mail, actors, sources, mailboxes, "
+                          "campaigns, reminders, daemon, validation, addresses, geography, "
+                          "secrecy");
   assert_string_equal(e->key, "databse");
   e = test_error_with(&d, "allowed keys here are: from, smtp");
   assert_string_equal(e->key, "mail.form");

@@ -1,6 +1,7 @@
-/* actors.c -- the "actors" section of releve.json (one entry per actor of
- * the référentiel, defaults for those it does not list) and the
- * "campaigns" (each period's opening and due dates). */
+/* actors.c -- a contract's "actors" (one entry per actor of its
+ * référentiel, defaults for those it does not list) and "campaigns" (each
+ * period's opening and due dates). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -108,7 +109,7 @@ static void load_actor_plugins(releve_actor *act, const releve_jctx *c, json_t *
   act->plugins_path = strdup(where);
 }
 
-static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a,
+static void load_actor_entry(releve_contract *k, const releve_jctx *c, json_t *a,
                              const char *path) {
   static const char *const keys[] = {"id", "name", "emails", "plugin", "plugins", "options",
                                      "mapping", "scopes", "personal_data", "keep_days", NULL};
@@ -127,11 +128,12 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
   if (releve_json_string(c, a, path, "id", 1, &id) != 1)
     return;
   key.id = id;
-  act = bsearch(&key, cfg->actors, cfg->n_actors, sizeof key, cmp_actor);
+  act = bsearch(&key, k->actors, k->n_actors, sizeof key, cmp_actor);
   if (act == NULL) {
     releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
                      releve_json_path(where, sizeof where, path, "id"), 0, 0,
-                     "\"%s\" is not an actor of the référentiel (see `releve referentiel`)", id);
+                     "\"%s\" is not an actor of the référentiel%s%s (see `releve referentiel`)",
+                     id, *k->where ? " of contract " : "", *k->where ? k->id : "");
     return;
   }
   if (act->configured) {
@@ -141,13 +143,14 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
     return;
   }
   act->configured = 1;
+  act->path = strdup(path);
   releve_json_string(c, a, path, "name", 0, &act->name);
   load_actor_plugins(act, c, a, path);
   releve_json_object(c, a, path, "options", 0, &act->options);
   releve_privacy_actor_load(act, c, a, path);
   if (releve_json_object(c, a, path, "mapping", 0, &act->mapping) == 1)
     releve_mapping_check(act->mapping, c, releve_json_path(where, sizeof where, path, "mapping"),
-                         &cfg->ref, id);
+                         &k->ref, id);
   if (releve_json_array(c, a, path, "emails", 0, &arr) == 1) {
     free(act->emails);
     act->emails = string_list(c, arr, releve_json_path(where, sizeof where, path, "emails"),
@@ -180,53 +183,54 @@ static void load_actor_entry(releve_config *cfg, const releve_jctx *c, json_t *a
   }
 }
 
-void releve__config_actors(releve_config *cfg, const releve_jctx *c) {
+void releve__config_contract_actors(releve_contract *k, const releve_jctx *c, json_t *holder) {
   json_t *arr, *a;
   size_t i;
-  char path[64];
+  char path[96], list_path[64];
 
-  if (cfg->ref.root == NULL)
+  if (k->ref.root == NULL)
     return; /* the référentiel is broken: its actors are unknown */
-  cfg->actors = calloc(cfg->ref.n_actors + 1, sizeof *cfg->actors);
-  if (cfg->actors == NULL)
+  k->actors = calloc(k->ref.n_actors + 1, sizeof *k->actors);
+  if (k->actors == NULL)
     return;
-  for (i = 0; i < cfg->ref.n_actors; i++) {
-    releve_actor *act = &cfg->actors[i];
-    act->id = cfg->ref.actors[i].id;
-    act->name = cfg->ref.actors[i].name;
+  for (i = 0; i < k->ref.n_actors; i++) {
+    releve_actor *act = &k->actors[i];
+    act->id = k->ref.actors[i].id;
+    act->name = k->ref.actors[i].name;
     act->plugins = (const char **)template_only;
     act->n_plugins = 1;
     act->template_implied = 1;
     act->plugin = "template";
     act->scopes = NULL;
   }
-  cfg->n_actors = cfg->ref.n_actors; /* référentiel actors are already sorted by id */
-  if (releve_json_array(c, cfg->root, "", "actors", 0, &arr) == 1)
+  k->n_actors = k->ref.n_actors; /* référentiel actors are already sorted by id */
+  releve_json_path(list_path, sizeof list_path, k->where, "actors");
+  if (releve_json_array(c, holder, k->where, "actors", 0, &arr) == 1)
     json_array_foreach(arr, i, a) {
-      releve_json_index(path, sizeof path, "actors", i);
-      load_actor_entry(cfg, c, a, path);
+      releve_json_index(path, sizeof path, list_path, i);
+      load_actor_entry(k, c, a, path);
     }
   {
     releve_buf list = RELEVE_BUF_INIT, held = RELEVE_BUF_INIT;
     size_t n = 0, n_held = 0;
-    for (i = 0; i < cfg->n_actors; i++) {
-      if (!cfg->actors[i].configured) {
-        releve_buf_addf(&list, "%s%s", n ? ", " : "", cfg->actors[i].id);
+    for (i = 0; i < k->n_actors; i++) {
+      if (!k->actors[i].configured) {
+        releve_buf_addf(&list, "%s%s", n ? ", " : "", k->actors[i].id);
         n++;
       }
-      if (cfg->actors[i].placeholder) {
-        releve_buf_addf(&held, "%s%s", n_held ? ", " : "", cfg->actors[i].id);
+      if (k->actors[i].placeholder) {
+        releve_buf_addf(&held, "%s%s", n_held ? ", " : "", k->actors[i].id);
         n_held++;
       }
     }
     if (n)
-      releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, "actors", 0, 0,
+      releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, list_path, 0, 0,
                        "%zu actor%s of the référentiel ha%s no entry, so no contact email: "
                        "they can drop files but get no reminder (%s)",
                        n, n == 1 ? "" : "s", n == 1 ? "s" : "ve", list.data);
     /* One line, however many: the list is what the coordinator edits. */
     if (n_held)
-      releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, "actors", 0, 0,
+      releve_diags_add(c->diags, RELEVE_DIAG_WARNING, c->file, list_path, 0, 0,
                        "%zu actor%s still ha%s the placeholder address written by `releve "
                        "init` (@example.org) and get%s no reminder until it is replaced: %s",
                        n_held, n_held == 1 ? "" : "s", n_held == 1 ? "s" : "ve",
@@ -236,16 +240,17 @@ void releve__config_actors(releve_config *cfg, const releve_jctx *c) {
   }
 }
 
-void releve__config_actors_free(releve_config *cfg) {
+void releve__config_actors_free(releve_actor *actors, size_t n) {
   size_t i;
-  for (i = 0; i < cfg->n_actors; i++) {
-    free(cfg->actors[i].emails);
-    if (cfg->actors[i].plugins != (const char **)template_only)
-      free(cfg->actors[i].plugins);
-    free(cfg->actors[i].plugins_path);
-    free(cfg->actors[i].scopes);
+  for (i = 0; i < n; i++) {
+    free(actors[i].emails);
+    if (actors[i].plugins != (const char **)template_only)
+      free(actors[i].plugins);
+    free(actors[i].plugins_path);
+    free(actors[i].scopes);
+    free(actors[i].path);
   }
-  free(cfg->actors);
+  free(actors);
 }
 
 /* ---- campaigns ------------------------------------------------------------- */
@@ -259,21 +264,23 @@ static int valid_date(const char *s) {
   return y >= 2000 && y <= 2100 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1];
 }
 
-void releve__config_campaigns(releve_config *cfg, const releve_jctx *c) {
+void releve__config_contract_campaigns(releve_contract *ct, const releve_jctx *c,
+                                       json_t *holder) {
   static const char *const keys[] = {"period", "opens", "due", NULL};
   json_t *arr, *o;
   size_t i;
-  char path[64], where[128];
+  char path[96], where[128], list_path[64];
 
-  if (releve_json_array(c, cfg->root, "", "campaigns", 0, &arr) != 1)
+  releve_json_path(list_path, sizeof list_path, ct->where, "campaigns");
+  if (releve_json_array(c, holder, ct->where, "campaigns", 0, &arr) != 1)
     return;
-  cfg->campaigns = calloc(json_array_size(arr) + 1, sizeof *cfg->campaigns);
-  if (cfg->campaigns == NULL)
+  ct->campaigns = calloc(json_array_size(arr) + 1, sizeof *ct->campaigns);
+  if (ct->campaigns == NULL)
     return;
   json_array_foreach(arr, i, o) {
-    releve_campaign *k = &cfg->campaigns[cfg->n_campaigns];
+    releve_campaign *k = &ct->campaigns[ct->n_campaigns];
     long long year = 0;
-    releve_json_index(path, sizeof path, "campaigns", i);
+    releve_json_index(path, sizeof path, list_path, i);
     if (!json_is_object(o)) {
       releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, path, 0, 0,
                        "is %s; an object is expected", releve_json_type_name(o));
@@ -285,11 +292,11 @@ void releve__config_campaigns(releve_config *cfg, const releve_jctx *c) {
         releve_json_string(c, o, path, "due", 1, &k->due) != 1)
       continue;
     k->year = (int)year;
-    if (year < cfg->first_year || year > cfg->last_year) {
+    if (year < ct->first_year || year > ct->last_year) {
       releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
                        releve_json_path(where, sizeof where, path, "period"), 0, 0,
-                       "%lld is outside the contract (%d to %d)", year, cfg->first_year,
-                       cfg->last_year);
+                       "%lld is outside the contract (%d to %d)", year, ct->first_year,
+                       ct->last_year);
       continue;
     }
     if (!valid_date(k->opens) || !valid_date(k->due)) {
@@ -302,7 +309,7 @@ void releve__config_campaigns(releve_config *cfg, const releve_jctx *c) {
                        "opens (%s) is after due (%s)", k->opens, k->due);
       continue;
     }
-    cfg->n_campaigns++;
+    ct->n_campaigns++;
   }
 }
 
@@ -313,12 +320,31 @@ int releve_config_email_placeholder(const char *address) {
   return at && strcasecmp(at, "@example.org") == 0;
 }
 
+static int cmp_actor_ptr(const void *a, const void *b) {
+  return strcmp((*(const releve_actor *const *)a)->id, (*(const releve_actor *const *)b)->id);
+}
+
 const releve_actor *releve_config_actor(const releve_config *cfg, const char *id) {
   releve_actor key;
+  const releve_actor *kp = &key, *const *hit;
   key.id = id;
   if (cfg->actors == NULL)
     return NULL;
-  return bsearch(&key, cfg->actors, cfg->n_actors, sizeof key, cmp_actor);
+  if (cfg->actors_by_id == NULL) /* one contract's actors, sorted by id */
+    return bsearch(&key, cfg->actors, cfg->n_actors, sizeof key, cmp_actor);
+  hit = bsearch(&kp, cfg->actors_by_id, cfg->n_actors, sizeof *hit, cmp_actor_ptr);
+  return hit ? *hit : NULL;
+}
+
+int releve__config_index_actors(releve_config *cfg) {
+  size_t i;
+  cfg->actors_by_id = calloc(cfg->n_actors + 1, sizeof *cfg->actors_by_id);
+  if (cfg->actors_by_id == NULL)
+    return -ENOMEM;
+  for (i = 0; i < cfg->n_actors; i++)
+    cfg->actors_by_id[i] = &cfg->actors[i];
+  qsort(cfg->actors_by_id, cfg->n_actors, sizeof *cfg->actors_by_id, cmp_actor_ptr);
+  return 0;
 }
 
 const char *const *releve_config_geographies(const releve_actor *actor,

@@ -27,16 +27,14 @@ static void check_columns(const releve_jctx *c, json_t *o) {
 
 /* Every actor whose mapping places rows by address needs the reference. */
 static void check_users(const releve_config *cfg, const releve_jctx *c) {
-  json_t *actors = json_object_get(cfg->root, "actors"), *a;
   size_t i;
-  char where[128];
 
-  json_array_foreach(actors, i, a) {
-    json_t *g = json_object_get(json_object_get(a, "mapping"), "geography");
-    if (json_object_get(g, "address") == NULL || cfg->addresses)
+  for (i = 0; i < cfg->n_actors; i++) {
+    const releve_actor *a = &cfg->actors[i];
+    json_t *g = json_object_get(a->mapping, "geography");
+    if (a->path == NULL || json_object_get(g, "address") == NULL || cfg->addresses)
       continue;
-    releve_json_index(where, sizeof where, "actors", i);
-    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, where, 0, 0,
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, a->path, 0, 0,
                      "mapping.geography.address places rows through the address reference, "
                      "but %s; add a top-level \"addresses\": {\"file\": …}",
                      json_object_get(cfg->root, "addresses") ? "it could not be loaded"

@@ -18,21 +18,23 @@
 
 typedef struct section {
   const char *key;
-  releve__config_load_fn load; /* sets the defaults, reads and checks the key */
+  releve__config_load_fn load; /* sets the defaults, reads and checks the key; NULL: read by
+                                * the "contracts" section (the old form) */
 } section;
 
 static const section sections[] = {
     {"database", releve__config_database},
     {"spool", releve__config_spool},
     {"plugins", releve__config_plugins},
-    {"referentiel", releve__config_referentiel},
-    {"contract", releve__config_contract},
+    {"contracts", releve__config_contracts},
+    {"referentiel", NULL},
+    {"contract", NULL},
     {"mail", releve__config_mail},
-    {"actors", releve__config_actors},
+    {"actors", NULL},
     {"sources", releve__config_sources},
     {"mailboxes", releve__config_mailboxes},
-    {"campaigns", releve__config_campaigns},
-    {"reminders", releve__config_reminders},
+    {"campaigns", NULL},
+    {"reminders", NULL},
     {"daemon", releve__config_daemon},
     {"validation", releve__config_validation},
     {"addresses", releve_address_config_load},
@@ -91,7 +93,8 @@ int releve_config_load(releve_config *cfg, const char *file, releve_diags *diags
   keys[N_SECTIONS] = NULL;
   releve_json_check_keys(&c, cfg->root, "", keys);
   for (i = 0; i < N_SECTIONS; i++)
-    sections[i].load(cfg, &c);
+    if (sections[i].load)
+      sections[i].load(cfg, &c);
   return releve_diags_count(diags, RELEVE_DIAG_ERROR) > errors_before ? -EINVAL : 0;
 }
 
@@ -169,20 +172,17 @@ void releve_config_check_environment(const releve_config *cfg, releve_diags *dia
 }
 
 void releve_config_free(releve_config *cfg) {
-  releve__config_actors_free(cfg);
-  free(cfg->campaigns);
+  releve__config_contracts_free(cfg);
   releve_sources_free(&cfg->sources);
   releve_mailboxes_free(&cfg->mailboxes);
   releve_addr_ref_free(cfg->addresses);
   releve_geography_free(&cfg->geography);
-  releve_referentiel_free(&cfg->ref);
   json_decref(cfg->root);
   free(cfg->file);
   free(cfg->dir);
   free(cfg->database);
   free(cfg->spool);
   free(cfg->plugins);
-  free(cfg->referentiel_path);
   free(cfg->outbox);
   free(cfg->mail_credentials);
   memset(cfg, 0, sizeof *cfg);

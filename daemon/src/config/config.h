@@ -20,6 +20,8 @@
 
 #define RELEVE_SYSTEM_CONFIG "/etc/releve/releve.json"
 
+struct releve_contract;
+
 typedef struct releve_actor {
   const char *id;
   const char *name;
@@ -43,6 +45,8 @@ typedef struct releve_actor {
   int placeholder;     /* an address is still the one `releve init` wrote: no reminder */
   int personal_data;   /* one row per person: see privacy.h */
   int keep_days;       /* personal data: days the file is kept after its counts (0: deleted) */
+  const struct releve_contract *contract; /* the one whose figures it owes */
+  char *path;          /* its entry ("contracts[1].actors[0]", "actors[2]"), NULL when none */
 } releve_actor;
 
 typedef struct releve_campaign {
@@ -51,6 +55,26 @@ typedef struct releve_campaign {
   const char *due;   /* YYYY-MM-DD */
 } releve_campaign;
 
+/* One contract: its référentiel, years, QPV vintage, actors, campaigns and
+ * reminders. The old form of releve.json (top-level "contract", "actors",
+ * "campaigns") is one contract; "contracts": [...] holds several. */
+typedef struct releve_contract {
+  const char *id;          /* "paris-2015"; "contrat" when the old form names none */
+  const char *name;        /* may be NULL */
+  char where[32];          /* its keys' place: "contracts[1]", or "" for the old form */
+  char *referentiel_path;  /* NULL: the référentiel compiled into the binary */
+  releve_referentiel ref;
+  int first_year, last_year;
+  /* The QPV vintage of its figures ("qpv_2015", "qpv_2024"); NULL in the
+   * old form, where a code of either vintage is checked in its own list. */
+  const char *geography;
+  releve_actor *actors;    /* its slice of the configuration's actors, sorted by id */
+  size_t n_actors;
+  releve_campaign *campaigns;
+  size_t n_campaigns;
+  releve_ladder ladder;    /* its "reminders", else the top-level ones */
+} releve_contract;
+
 typedef struct releve_config {
   char *file;      /* the file read, or NULL for the built-in default */
   char *dir;       /* folder relative paths resolve against */
@@ -58,6 +82,9 @@ typedef struct releve_config {
   char *database;
   char *spool;
   char *plugins;
+  /* The first contract's référentiel path, référentiel, years, campaigns
+   * and ladder (borrowed from contracts[0]): the whole of a one-contract
+   * configuration, and of a view (releve_config_view). */
   char *referentiel_path; /* NULL: the référentiel compiled into the binary */
   char *outbox;
   int first_year, last_year;
@@ -86,8 +113,13 @@ typedef struct releve_config {
   struct releve_addr_ref *addresses; /* "addresses", NULL when none (addr_ref.h) */
   releve_geography geography;        /* "geography": the lists by vintage */
   int secrecy_threshold;             /* exports blank counts below it (privacy.h) */
-  releve_actor *actors; /* one per référentiel actor, sorted by id */
+  /* One per référentiel actor of every contract, contract by contract and
+   * sorted by id within each; ids are unique across the configuration. */
+  releve_actor *actors;
   size_t n_actors;
+  const releve_actor **actors_by_id; /* every actor sorted by id; NULL in a view */
+  releve_contract *contracts;        /* at least one once loaded */
+  size_t n_contracts;
   releve_campaign *campaigns;
   size_t n_campaigns;
   releve_sources sources; /* "sources", the scheduled pulls */
@@ -116,6 +148,13 @@ void releve_config_check_environment(const releve_config *cfg, releve_diags *dia
 void releve_config_free(releve_config *cfg);
 
 const releve_actor *releve_config_actor(const releve_config *cfg, const char *id);
+/* The contract of that id, NULL when none. */
+const releve_contract *releve_config_contract(const releve_config *cfg, const char *id);
+/* The configuration as seen by one contract: *view is cfg with the
+ * contract's référentiel, years, actors, campaigns and ladder, and
+ * contracts = k alone. It borrows everything: never free it, nor use it
+ * after cfg is freed. */
+void releve_config_view(const releve_config *cfg, const releve_contract *k, releve_config *view);
 /* Whether a mail address is the placeholder `releve init` writes
  * (referent@example.org: any address at example.org itself, which reaches
  * no one). Reminders skip such an actor and say so. */

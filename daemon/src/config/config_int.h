@@ -5,8 +5,8 @@
  * value (cfg->root's member, possibly absent) and checks it, adding a
  * diagnostic to c for each problem. Sections run in the table's order,
  * which is also the order of the keys in the message refusing an unknown
- * one; a section may read what an earlier one loaded (the actors need the
- * référentiel, the campaigns the contract, the sources the actors). */
+ * one; a section may read what an earlier one loaded (the sources need the
+ * contracts' actors). A key read by another's section has no function. */
 #ifndef RELEVE_CONFIG_INT_H
 #define RELEVE_CONFIG_INT_H
 
@@ -17,24 +17,29 @@
 
 typedef void (*releve__config_load_fn)(releve_config *cfg, const releve_jctx *c);
 
-/* settings.c: the paths, "contract", "daemon" and "validation". */
+/* settings.c: the paths, "daemon" and "validation". */
 void releve__config_database(releve_config *cfg, const releve_jctx *c);
 void releve__config_spool(releve_config *cfg, const releve_jctx *c);
 void releve__config_plugins(releve_config *cfg, const releve_jctx *c);
-void releve__config_referentiel(releve_config *cfg, const releve_jctx *c);
-void releve__config_contract(releve_config *cfg, const releve_jctx *c);
 void releve__config_daemon(releve_config *cfg, const releve_jctx *c);
 void releve__config_validation(releve_config *cfg, const releve_jctx *c);
 /* mail_settings.c: "mail". */
 void releve__config_mail(releve_config *cfg, const releve_jctx *c);
-/* actors.c: "actors" (every actor of the référentiel gets an entry, with
- * defaults, configured or not) and "campaigns". */
-void releve__config_actors(releve_config *cfg, const releve_jctx *c);
-void releve__config_actors_free(releve_config *cfg);
-void releve__config_campaigns(releve_config *cfg, const releve_jctx *c);
-/* "sources" (source.c) and "reminders" (reminders.c). */
+/* contracts.c: "contracts", or the old form's "referentiel", "contract",
+ * "actors", "campaigns" and "reminders" as its one contract. */
+void releve__config_contracts(releve_config *cfg, const releve_jctx *c);
+void releve__config_contracts_free(releve_config *cfg);
+/* actors.c: a contract's "actors" (every actor of its référentiel gets an
+ * entry, with defaults, configured or not) and "campaigns", read from
+ * holder (the contract's object, or the root in the old form) at k->where.
+ * releve__config_index_actors sorts cfg->actors_by_id (0 or -ENOMEM). */
+void releve__config_contract_actors(releve_contract *k, const releve_jctx *c, json_t *holder);
+void releve__config_actors_free(releve_actor *actors, size_t n);
+void releve__config_contract_campaigns(releve_contract *k, const releve_jctx *c,
+                                       json_t *holder);
+int releve__config_index_actors(releve_config *cfg);
+/* "sources" (source.c). */
 void releve__config_sources(releve_config *cfg, const releve_jctx *c);
-void releve__config_reminders(releve_config *cfg, const releve_jctx *c);
 /* mailboxes.c: "mailboxes", after the sources. */
 void releve__config_mailboxes(releve_config *cfg, const releve_jctx *c);
 

@@ -153,14 +153,15 @@ static int load_rule(const releve_jctx *c, json_t *o, const char *path, releve_l
   return bad ? -1 : 0;
 }
 
-static int load_steps(const releve_jctx *c, json_t *arr, releve_ladder *l) {
-  char path[64];
+static int load_steps(const releve_jctx *c, json_t *arr, const char *at, releve_ladder *l) {
+  char path[96], steps_path[80];
   json_t *o;
   size_t i, j;
   int bad = 0;
 
+  releve_json_path(steps_path, sizeof steps_path, at, "steps");
   if (json_array_size(arr) == 0 || json_array_size(arr) > RELEVE_LADDER_MAX_RULES) {
-    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "reminders.steps", 0, 0,
+    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, steps_path, 0, 0,
                      "has %zu steps; 1 to %d expected", json_array_size(arr),
                      RELEVE_LADDER_MAX_RULES);
     return -1;
@@ -168,7 +169,7 @@ static int load_steps(const releve_jctx *c, json_t *arr, releve_ladder *l) {
   l->n_rules = 0;
   json_array_foreach(arr, i, o) {
     releve_ladder_rule *r = &l->rules[l->n_rules];
-    releve_json_index(path, sizeof path, "reminders.steps", i);
+    releve_json_index(path, sizeof path, steps_path, i);
     if (load_rule(c, o, path, r)) {
       bad = 1;
       continue;
@@ -193,48 +194,46 @@ static int load_steps(const releve_jctx *c, json_t *arr, releve_ladder *l) {
   return bad ? -1 : 0;
 }
 
-int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l) {
+int releve_ladder_load_at(json_t *reminders, const releve_jctx *c, const char *at,
+                          releve_ladder *l) {
   static const char *const keys[] = {
       "steps",    "repeat_every_days", "max_overdue", "copy_coordinator_after",
       "receipts", "template_format",   NULL};
   json_t *steps;
   const char *format;
-  char where[64];
+  char where[128];
   int bad = 0;
 
   defaults(l);
   if (reminders == NULL)
     return 0;
-  bad |= releve_json_check_keys(c, reminders, "reminders", keys) != 0;
-  bad |= int_in(c, reminders, "reminders", "repeat_every_days", 0, 365, &l->repeat_every_days) < 0;
-  bad |= int_in(c, reminders, "reminders", "max_overdue", 0, RELEVE_LADDER_MAX_OVERDUE,
+  bad |= releve_json_check_keys(c, reminders, at, keys) != 0;
+  bad |= int_in(c, reminders, at, "repeat_every_days", 0, 365, &l->repeat_every_days) < 0;
+  bad |= int_in(c, reminders, at, "max_overdue", 0, RELEVE_LADDER_MAX_OVERDUE,
                 &l->max_overdue) < 0;
-  bad |= int_in(c, reminders, "reminders", "copy_coordinator_after", 0, RELEVE_LADDER_MAX_OVERDUE,
+  bad |= int_in(c, reminders, at, "copy_coordinator_after", 0, RELEVE_LADDER_MAX_OVERDUE,
                 &l->copy_coordinator_after) < 0;
-  bad |= releve_json_bool(c, reminders, "reminders", "receipts", 0, &l->receipts) < 0;
-  if (releve_json_string(c, reminders, "reminders", "template_format", 0, &format) == 1) {
+  bad |= releve_json_bool(c, reminders, at, "receipts", 0, &l->receipts) < 0;
+  if (releve_json_string(c, reminders, at, "template_format", 0, &format) == 1) {
     releve_template_format f;
     if (releve_template_format_parse(format, &f) == 0) {
       l->template_format = f;
     } else {
       releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file,
-                       releve_json_path(where, sizeof where, "reminders", "template_format"), 0,
+                       releve_json_path(where, sizeof where, at, "template_format"), 0,
                        0, "\"%s\" is not a format of the collection table; xlsx, ods or csv",
                        format);
       bad = 1;
     }
   }
-  switch (releve_json_array(c, reminders, "reminders", "steps", 0, &steps)) {
-  case 1: bad |= load_steps(c, steps, l) != 0; break;
+  switch (releve_json_array(c, reminders, at, "steps", 0, &steps)) {
+  case 1: bad |= load_steps(c, steps, at, l) != 0; break;
   case -1: bad = 1; break;
   default: break;
   }
   return bad ? -EINVAL : 0;
 }
 
-void releve__config_reminders(releve_config *cfg, const releve_jctx *c) {
-  json_t *o;
-  if (releve_json_object(c, cfg->root, "", "reminders", 0, &o) != 1)
-    o = NULL;
-  releve_ladder_load(o, c, &cfg->ladder);
+int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l) {
+  return releve_ladder_load_at(reminders, c, "reminders", l);
 }

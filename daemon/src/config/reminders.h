@@ -70,6 +70,9 @@ typedef struct releve_ladder {
 /* Reads a "reminders" object (NULL: every default), adding a diagnostic to
  * c for each problem. Returns 0 or -EINVAL. */
 int releve_ladder_load(json_t *reminders, const releve_jctx *c, releve_ladder *l);
+/* The same for the object at path at ("contracts[1].reminders"). */
+int releve_ladder_load_at(json_t *reminders, const releve_jctx *c, const char *at,
+                          releve_ladder *l);
 
 
 #endif

@@ -1,6 +1,6 @@
 /* settings.c -- the sections of releve.json that are single settings: the
- * paths ("database", "spool", "plugins", "referentiel"), "contract",
- * "daemon" and "validation"; and the key readers every section uses. */
+ * paths ("database", "spool", "plugins"), "daemon" and "validation"; and
+ * the key readers every section uses. */
 #include <grp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,32 +84,7 @@ void releve__config_plugins(releve_config *cfg, const releve_jctx *c) {
   cfg->plugins = releve__config_path_key(cfg, c, cfg->root, "", "plugins", default_plugin_dir());
 }
 
-void releve__config_referentiel(releve_config *cfg, const releve_jctx *c) {
-  cfg->referentiel_path = releve__config_path_key(cfg, c, cfg->root, "", "referentiel", NULL);
-  if (cfg->referentiel_path)
-    releve_referentiel_load(&cfg->ref, cfg->referentiel_path, c->diags);
-  else
-    releve_referentiel_parse(&cfg->ref, "(built-in référentiel)", releve_default_referentiel_json,
-                             c->diags);
-}
-
-/* ---- contract, daemon, validation ------------------------------------------- */
-
-void releve__config_contract(releve_config *cfg, const releve_jctx *c) {
-  static const char *const keys[] = {"first_year", "last_year", NULL};
-  json_t *o = NULL;
-
-  cfg->first_year = 2015;
-  cfg->last_year = 2023;
-  if (releve_json_object(c, cfg->root, "", "contract", 0, &o) != 1)
-    return;
-  releve_json_check_keys(c, o, "contract", keys);
-  releve__config_int_key(c, o, "contract", "first_year", 2000, 2100, &cfg->first_year);
-  releve__config_int_key(c, o, "contract", "last_year", 2000, 2100, &cfg->last_year);
-  if (cfg->first_year > cfg->last_year)
-    releve_diags_add(c->diags, RELEVE_DIAG_ERROR, c->file, "contract", 0, 0,
-                     "first_year %d is after last_year %d", cfg->first_year, cfg->last_year);
-}
+/* ---- daemon, validation ------------------------------------------------------ */
 
 void releve__config_daemon(releve_config *cfg, const releve_jctx *c) {
   static const char *const keys[] = {"rescan_seconds", "quiet_seconds", "decode_timeout_seconds",

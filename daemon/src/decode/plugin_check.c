@@ -1,5 +1,6 @@
 #include "decode/plugin_check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,21 +46,9 @@ char *releve_plugin_fault(const releve_plugins *p, const releve_actor *a, const 
   return why;
 }
 
-/* The index of the actor's entry in "actors", or -1. */
-static long actor_index(const releve_config *cfg, const char *id) {
-  json_t *arr = json_object_get(cfg->root, "actors"), *a;
-  size_t i;
-  json_array_foreach(arr, i, a) {
-    const char *s = json_string_value(json_object_get(a, "id"));
-    if (s && strcmp(s, id) == 0)
-      return (long)i;
-  }
-  return -1;
-}
-
 void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, releve_diags *d) {
   const char *file = cfg->file ? cfg->file : "(built-in default)";
-  char path[96];
+  char path[128];
   size_t i;
 
   for (i = 0; i < p->n; i++)
@@ -70,10 +59,9 @@ void releve_plugins_check(const releve_plugins *p, const releve_config *cfg, rel
   for (i = 0; i < cfg->n_actors; i++) {
     const releve_actor *a = &cfg->actors[i];
     const releve_plugin *first = releve_plugins_find(p, a->plugin);
-    long at = a->configured ? actor_index(cfg, a->id) : -1;
-    if (first == NULL || at < 0)
+    if (first == NULL || a->path == NULL)
       continue;
-    snprintf(path, sizeof path, "actors[%ld].options", at);
+    snprintf(path, sizeof path, "%s.options", a->path);
     options_fit(first, a, file, path, d);
   }
 }
