@@ -77,6 +77,29 @@ db_integrity() {
   esac
 }
 
+# db_aside / db_back: the database set aside as if lost (an empty one in
+# its place on PostgreSQL, none on SQLite), then put back; db_drop: gone
+# for good. The daemon must be stopped.
+pg_admin() { psql -X -q -v ON_ERROR_STOP=1 "${DB%/releve}/postgres" "$@" >/dev/null; }
+db_aside() {
+  case $DB in
+    postgresql://*) pg_admin -c "alter database releve rename to releve_saved" -c "create database releve" ;;
+    *) mkdir "$T/db.saved" && mv "$DB"* "$T/db.saved/" ;;
+  esac
+}
+db_back() {
+  case $DB in
+    postgresql://*) pg_admin -c "drop database releve" -c "alter database releve_saved rename to releve" ;;
+    *) mv "$T/db.saved/"* "$(dirname "$DB")/" && rmdir "$T/db.saved" ;;
+  esac
+}
+db_drop() {
+  case $DB in
+    postgresql://*) pg_admin -c "drop database releve with (force)" -c "create database releve" ;;
+    *) rm -f "$DB" "$DB-wal" "$DB-shm" ;;
+  esac
+}
+
 # test_engine: with RELEVE_TEST_ENGINE=postgresql, the test's database is
 # that of a private PostgreSQL server (tests/pg.sh), $DB its URI, stopped
 # by cleanup; engine_config CONF then writes it as "database". A library

@@ -109,12 +109,11 @@ stop_daemon
 
 # 6. The database lost its history (here: a new one): releved refuses to
 # start and says what to do; with the database back it starts.
-mkdir "$T/db.saved"
-mv "$DB"* "$T/db.saved/"
+db_aside || fail "cannot set the database aside"
 if timeout 20 "$RELEVED" -c "$CONF" --once > "$T/lost.log" 2>&1; then fail "releved ran on a database without the spool's history"; fi
 grep -q "not recorded in the database" "$T/lost.log" || fail "no reason given: $(cat "$T/lost.log")"
 grep -q "Restore the database" "$T/lost.log" || fail "nothing said about what to do"
-mv "$T/db.saved/"* "$(dirname "$DB")/"
+db_back || fail "cannot put the database back"
 timeout 20 "$RELEVED" -c "$CONF" --once > "$T/back.log" 2>&1 || fail "releved did not start with its database: $(cat "$T/back.log")"
 
 # 7. A JSON error in the configuration, with its line and column.

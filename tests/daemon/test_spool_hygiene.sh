@@ -26,15 +26,17 @@ grep -q "caf : caf-bis.csv.part" "$T/status.txt" || fail "status does not name c
   fail "status --json: not 2 stale uploads"
 # The 2022 campaign opens on 2023-01-16 in the configuration of releve init.
 R remind --date 2023-01-16 > "$T/remind.txt" || fail "remind failed: $(cat "$T/remind.txt")"
-python3 - "$DB" > "$T/mail.txt" <<'PY'
-import email, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-for (raw,) in db.execute("select message from mail_queue where recipients like '%caf%'"):
-    m = email.message_from_bytes(raw if isinstance(raw, bytes) else raw.encode())
-    for part in m.walk():
-        if part.get_content_type() == "text/plain":
-            print(part.get_payload(decode=True).decode())
+: > "$T/mail.txt"
+for id in $(sql "select id from mail_queue where recipients like '%caf%' order by id"); do
+  sql_blob "$T/mail.eml" message "from mail_queue where id = $id"
+  python3 - "$T/mail.eml" >> "$T/mail.txt" <<'PY'
+import email, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read())
+for part in m.walk():
+    if part.get_content_type() == "text/plain":
+        print(part.get_payload(decode=True).decode())
 PY
+done
 grep -q "Des dépôts interrompus attendent dans votre dossier : .caf-2022.csv.part, caf-bis.csv.part" "$T/mail.txt" ||
   fail "the reminder does not name the interrupted uploads: $(cat "$T/mail.txt")"
 ! grep -q "en-cours" "$T/mail.txt" || fail "the reminder names an upload in progress"

@@ -60,7 +60,7 @@ check_invariants() {
     esac
   done
   local twice observations revisions integrity partial unmailed
-  twice=$(sql "select count(*) from (select sha256 from submissions where outcome='accepted' group by actor, sha256 having count(*) > 1)")
+  twice=$(sql "select count(*) from (select sha256 from submissions where outcome='accepted' group by actor, sha256 having count(*) > 1) twice")
   observations=$(sql "select count(*) from observations")
   revisions=$(sql "select count(*) from revisions")
   # A partial submission: accepted, but fewer revisions than its figures.

@@ -27,6 +27,7 @@ for fault in "soft:-r data" "hard:-f rcpt" "disconnect:-q data" "slow:-w 3" "no-
   name=${fault%%:*}
   opts=${fault#*:}
   rm -rf "$T/conf" "$T/sink-$name"
+  db_drop # each fault on a database of its own (on PostgreSQL, not in conf/)
   make_config 1
   start_sink "$T/sink-$name/fault" $opts
   "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run-$name.txt" 2>&1 || true

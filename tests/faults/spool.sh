@@ -78,11 +78,11 @@ wait_for 120 drained || fail "spool not drained"
 stop_daemon
 
 # lost-db
-mkdir "$T/db.saved" && mv "$DB"* "$T/db.saved/"
+db_aside
 lost_rc=0
 timeout 30 "$RELEVED" -c "$CONF" --once > "$T/lost.log" 2>&1 || lost_rc=$?
 lost_said=$(grep -c "not recorded in the database" "$T/lost.log" || true)
-mv "$T/db.saved/"* "$(dirname "$DB")/"
+db_back
 timeout 30 "$RELEVED" -c "$CONF" --once > "$T/back.log" 2>&1 || fail "releved did not start on its own database again"
 
 python3 - "$INPUT" "$SPOOL" "$DB" "$T/names" "$LOG" "$stuck_receipts" <<'PY'

@@ -32,9 +32,12 @@ trap pf_stop EXIT
 # folder stays root's: plugins are loaded only from a folder nobody else owns).
 chmod 755 "$T"
 chown -R nobody "$T/conf"
-# The test's own queries run as nobody too: a WAL index made by root would
-# leave the database read-only to releve receive.
-sql() { runuser -u nobody -- sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+# On SQLite the test's own queries run as nobody too: a WAL index made by
+# root would leave the database read-only to releve receive.
+case $DB in
+  postgresql://*) ;;
+  *) sql() { runuser -u nobody -- sqlite3 -cmd '.timeout 5000' "$DB" "$1"; } ;;
+esac
 cat >"$PF/etc/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $PF/queue

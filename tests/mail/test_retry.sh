@@ -39,7 +39,7 @@ sql "update mail_queue set next_attempt_at = '$(utc_in -1)'"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 > "$T/run.txt" || fail "remind failed"
 grep -q "^boîte d'envoi : 1 envoyé," "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
 [ "$(received)" = 1 ] || fail "$(received) copies received"
-[ "$(sql "select state, attempts, last_error is null from mail_queue")" = "sent|3|1" ] || fail "$(sql 'select * from mail_queue')"
+[ "$(sql "select state, attempts, case when last_error is null then 1 else 0 end from mail_queue")" = "sent|3|1" ] || fail "$(sql 'select * from mail_queue')"
 sql "update mail_queue set next_attempt_at = '$(utc_in -1)'"
 "$RELEVE" -c "$CONF" remind --date 2023-03-20 >/dev/null
 [ "$(received)" = 1 ] || fail "sent twice"
@@ -52,7 +52,7 @@ rc=0
 "$RELEVE" -c "$CONF" remind --date 2023-03-28 > "$T/run.txt" || rc=$?
 [ "$rc" = 1 ] || fail "remind exited $rc after a 5xx"
 grep -q "^boîte d'envoi : 0 envoyé, 0 à réessayer, 1 en échec définitif" "$T/run.txt" || fail "summary: $(tail -1 "$T/run.txt")"
-[ "$(sql "select state, attempts, next_attempt_at is null from mail_queue where id = 2")" = "failed|1|1" ] || fail "$(sql 'select * from mail_queue')"
+[ "$(sql "select state, attempts, case when next_attempt_at is null then 1 else 0 end from mail_queue where id = 2")" = "failed|1|1" ] || fail "$(sql 'select * from mail_queue')"
 sql "select last_error from mail_queue where id = 2" | grep -q "554" || fail "last_error: $(sql 'select last_error from mail_queue')"
 "$RELEVE" -c "$CONF" status > "$T/status.txt" || fail "status failed"
 grep -q "^mails en échec : 1$" "$T/status.txt" || fail "status text: $(tail -5 "$T/status.txt")"
