@@ -33,6 +33,45 @@ int cli_load_config(releve_cli *cli) {
   return rc ? CLI_FAIL : CLI_OK;
 }
 
+void cli_contract_list(const releve_config *cfg, FILE *out) {
+  size_t i;
+  for (i = 0; i < cfg->n_contracts; i++)
+    fprintf(out, "%s« %s »", i ? ", " : "", cfg->contracts[i].id);
+}
+
+int cli_choose_contract(releve_cli *cli, const char *id, const char *actor) {
+  const releve_contract *k = NULL;
+  const releve_actor *a = NULL;
+
+  if (actor && (a = releve_config_actor(&cli->cfg, actor)) == NULL) {
+    fprintf(stderr, "releve: aucun acteur « %s » (`releve referentiel --json` les liste)\n",
+            actor);
+    return CLI_FAIL;
+  }
+  if (id && (k = releve_config_contract(&cli->cfg, id)) == NULL) {
+    fprintf(stderr, "releve: aucun contrat « %s » ; la configuration a ", id);
+    cli_contract_list(&cli->cfg, stderr);
+    fprintf(stderr, "\n");
+    return CLI_FAIL;
+  }
+  if (k && a && a->contract != k) {
+    fprintf(stderr, "releve: l'acteur « %s » relève du contrat « %s », pas de « %s »\n", actor,
+            a->contract->id, id);
+    return CLI_FAIL;
+  }
+  if (k == NULL)
+    k = a ? a->contract : cli->cfg.n_contracts == 1 ? &cli->cfg.contracts[0] : NULL;
+  if (k == NULL) {
+    fprintf(stderr, "releve: la configuration a plusieurs contrats (");
+    cli_contract_list(&cli->cfg, stderr);
+    fprintf(stderr, ") : dites lequel avec --contract ID\n");
+    return CLI_FAIL;
+  }
+  releve_config_view(&cli->cfg, k, &cli->view);
+  cli->contract = &cli->view;
+  return CLI_OK;
+}
+
 int cli_load_plugins(releve_cli *cli, releve_plugins *p) {
   releve_diags d = {0};
   if (releve_plugins_load(p, cli->cfg.plugins) != 0) {

@@ -18,6 +18,10 @@ typedef struct releve_cli {
   int cfg_loaded;
   releve_store store;
   int store_open;
+  /* cfg as the chosen contract sees it (cli_choose_contract), borrowing
+   * from cfg; contract points at it once chosen. */
+  releve_config view;
+  const releve_config *contract;
 } releve_cli;
 
 typedef struct releve_command {
@@ -32,6 +36,15 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 /* Loads the configuration (printing every problem on stderr); CLI_OK or
  * CLI_FAIL. */
 int cli_load_config(releve_cli *cli);
+/* Chooses the contract a command reads (cli->contract): the one named id
+ * (--contract), else actor's when actor is not NULL, else the only one of
+ * the configuration. An unknown id or actor, an actor of another contract
+ * than id, or several contracts and nothing to choose by are said on
+ * stderr, with the contracts there are; CLI_OK or CLI_FAIL. */
+int cli_choose_contract(releve_cli *cli, const char *id, const char *actor);
+/* The contracts as a French list for a message: "« a », « b »". */
+void cli_contract_list(const releve_config *cfg, FILE *out);
+
 /* Opens the database, read-only unless writable is set; syncs the
  * référentiel when the database is written or is an empty stand-in. Run
  * as root, it first becomes the owner of the state folder (state.h), so

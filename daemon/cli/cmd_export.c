@@ -51,6 +51,13 @@ static void value_of(releve_stmt *st, int secret, export_value *v) {
   }
 }
 
+/* RELEVE_SQL_OBS_FOR_INDICATOR's parameters: the indicator, in the
+ * contract exported. */
+static int bind_indicator(releve_stmt *st, const releve_indicator *ind, const releve_config *cfg) {
+  int rc = releve_stmt_bind_text(st, 1, ind->id);
+  return rc ? rc : releve_stmt_bind_text(st, 2, cfg->contracts[0].id);
+}
+
 /* Statistical secrecy: the indicator's counts, period by period, get the
  * cells to blank (privacy.h). secret[k] is for the k-th row of the query. */
 static int find_secrets(releve_stmt *st, const releve_indicator *ind, const releve_cli *cli,
@@ -61,9 +68,9 @@ static int find_secrets(releve_stmt *st, const releve_indicator *ind, const rele
   int rc;
 
   memset(secret, 0, max);
-  if (!releve_privacy_secrecy_covers(ind) || cli->cfg.secrecy_threshold <= 0)
+  if (!releve_privacy_secrecy_covers(ind) || cli->contract->secrecy_threshold <= 0)
     return 0;
-  if ((rc = releve_stmt_bind_text(st, 1, ind->id)) != 0)
+  if ((rc = bind_indicator(st, ind, cli->contract)) != 0)
     return rc;
   for (;;) {
     rc = releve_stmt_step(st);
@@ -71,7 +78,7 @@ static int find_secrets(releve_stmt *st, const releve_indicator *ind, const rele
         n < MAX_GEOS) {
       /* same period: one more cell */
     } else {
-      releve_privacy_secrecy_apply(cells, n, cli->cfg.secrecy_threshold, cli->cfg.addresses);
+      releve_privacy_secrecy_apply(cells, n, cli->contract->secrecy_threshold, cli->contract->addresses);
       for (i = 0; i < n && first + i < max; i++)
         secret[first + i] = (unsigned char)cells[i].secret;
       if (rc != RELEVE_STMT_ROW)
@@ -164,7 +171,7 @@ static int export_indicator(export_writer *w, releve_stmt *st, const releve_indi
                             releve_cli *cli, export_context *ctx) {
   static geo_rows geos[MAX_GEOS];
   unsigned char secret[4096];
-  const releve_config *cfg = &cli->cfg;
+  const releve_config *cfg = cli->contract;
   const releve_ref_actor *ra = releve_referentiel_actor(&cfg->ref, ind->actor);
   const export_tally *actor_tally = NULL;
   size_t n = 0, i, row = 0;
@@ -175,7 +182,7 @@ static int export_indicator(export_writer *w, releve_stmt *st, const releve_indi
   for (i = 0; i < cfg->n_actors; i++)
     if (strcmp(cfg->actors[i].id, ind->actor) == 0)
       actor_tally = &ctx->actors[i];
-  if ((rc = releve_stmt_bind_text(st, 1, ind->id)) != 0)
+  if ((rc = bind_indicator(st, ind, cfg)) != 0)
     return rc;
   while ((rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
     const char *period = releve_stmt_text(st, 0);
@@ -285,7 +292,7 @@ static int refuses_terminal(const char *format, const char *output) {
 
 static int write_table(releve_cli *cli, const char *format, export_context *ctx,
                        releve_buf *out) {
-  tally_walk tw = {ctx, &cli->cfg};
+  tally_walk tw = {ctx, cli->contract};
   char today[11];
   export_writer *w;
   releve_stmt *st;
@@ -293,7 +300,7 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
   int rc;
 
   cli_today(today);
-  if ((rc = releve_completeness_walk(&cli->store, &cli->cfg, NULL, 0, today, tally_cell, &tw)))
+  if ((rc = releve_completeness_walk(&cli->store, cli->contract, NULL, 0, today, tally_cell, &tw)))
     return rc;
   w = strcmp(format, "csv") == 0    ? export_csv_new(ctx)
       : strcmp(format, "xlsx") == 0 ? export_xlsx_new(ctx)
@@ -304,8 +311,8 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
     w->free(w);
     return rc;
   }
-  for (i = 0; i < cli->cfg.ref.n_indicators && rc == 0; i++)
-    rc = export_indicator(w, st, &cli->cfg.ref.indicators[i], cli, ctx);
+  for (i = 0; i < cli->contract->ref.n_indicators && rc == 0; i++)
+    rc = export_indicator(w, st, &cli->contract->ref.indicators[i], cli, ctx);
   releve_stmt_finalize(st);
   if (rc == 0)
     rc = w->finish(w, out);
@@ -317,7 +324,8 @@ static int write_table(releve_cli *cli, const char *format, export_context *ctx,
 
 int cmd_export(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] export --format csv|xlsx|html [--points Y1,Y2,Y3] [-o FILE]\n\n"
+      "usage: releve [-c FILE] export --format csv|xlsx|html [--contract ID]\n"
+      "                             [--points Y1,Y2,Y3] [-o FILE]\n\n"
       "The référentiel's evaluation table, in its order (theme, objective,\n"
       "sub-objective, goal, action, indicator), one row per indicator and geography:\n"
       "the 2020 target, the situation at the start of the contract (the first\n"
@@ -326,6 +334,8 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
       "point, the progress toward a numeric target with its mark (atteint, en\n"
       "progrès, en recul, non mesurable), and the completeness of the action and of\n"
       "the actor.\n"
+      "--contract: the contract exported, its référentiel, years and figures (needed\n"
+      "when the configuration has several).\n"
       "--points: the restitution points (default: the contract's first year, 2018,\n"
       "the contract's last year).\n"
       "csv: one row per indicator and geography with every column, for French\n"
@@ -345,8 +355,9 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
   static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
                                        {"output", required_argument, NULL, 'o'},
                                        {"points", required_argument, NULL, 'p'},
+                                       {"contract", required_argument, NULL, 'k'},
                                        {NULL, 0, NULL, 0}};
-  const char *format = NULL, *output = NULL, *points = NULL;
+  const char *format = NULL, *output = NULL, *points = NULL, *contract = NULL;
   releve_buf b = RELEVE_BUF_INIT;
   export_context ctx;
   int opt, rc = 0;
@@ -360,6 +371,8 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
       output = optarg;
     else if (opt == 'p')
       points = optarg;
+    else if (opt == 'k')
+      contract = optarg;
     else
       return cli_usage(usage);
   }
@@ -377,18 +390,19 @@ int cmd_export(releve_cli *cli, int argc, char **argv) {
   }
   if (refuses_terminal(format, output))
     return CLI_USAGE;
-  if (cli_load_config(cli) || cli_open_store(cli, 0))
+  if (cli_load_config(cli) || cli_choose_contract(cli, contract, NULL) ||
+      cli_open_store(cli, 0))
     return CLI_FAIL;
   if (points == NULL) {
-    ctx.points[0] = cli->cfg.first_year;
+    ctx.points[0] = cli->contract->first_year;
     ctx.points[1] = MID_TERM_YEAR;
-    ctx.points[2] = cli->cfg.last_year;
+    ctx.points[2] = cli->contract->last_year;
     if (ctx.points[1] <= ctx.points[0] || ctx.points[1] >= ctx.points[2])
       ctx.points[1] = (ctx.points[0] + ctx.points[2]) / 2;
   }
-  ctx.cfg = &cli->cfg;
-  ctx.nodes = calloc(cli->cfg.ref.n_nodes + 1, sizeof *ctx.nodes);
-  ctx.actors = calloc(cli->cfg.n_actors + 1, sizeof *ctx.actors);
+  ctx.cfg = cli->contract;
+  ctx.nodes = calloc(cli->contract->ref.n_nodes + 1, sizeof *ctx.nodes);
+  ctx.actors = calloc(cli->contract->n_actors + 1, sizeof *ctx.actors);
   rc = ctx.nodes && ctx.actors ? write_table(cli, format, &ctx, &b) : -ENOMEM;
   free(ctx.nodes);
   free(ctx.actors);

@@ -114,16 +114,22 @@ static int derived_cell(void *ud, const releve_expected *c) {
 
 int cmd_history(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] history INDICATOR [--json]\n\n"
+      "usage: releve [-c FILE] history INDICATOR [--contract ID] [--json]\n\n"
       "Every value and revision received for INDICATOR, oldest first per cell, with its\n"
-      "provenance: submission id, actor, channel, file name, sha256 and line.\n"
-      "--json prints {\"indicator\": {\"id\", \"label\", \"actor\", \"unit\"}, \"revisions\":\n"
+      "provenance: submission id, actor, channel, file name, sha256 and line. --contract\n"
+      "names the contract whose référentiel and figures are read (needed when the\n"
+      "configuration has several).\n"
+      "--json prints {\"contract\", \"indicator\": {\"id\", \"label\", \"actor\", \"unit\"},\n"
+      "\"revisions\":\n"
       "[{\"period\", \"geography\", \"value\", \"text\", \"share\", \"status\", \"comment\",\n"
       "\"received_at\", \"line\", \"submission\": {\"id\", \"actor\", \"channel\", \"name\",\n"
       "\"sha256\"}}], \"derived\": [{\"period\", \"geography\", \"value\"}]} (the cells that\n"
       "follow from given ones without being given: QP = QPV + QVA for counts and\n"
       "amounts, a QPV or QVA from all its quartiers; marked \"dérivée\" in the table).\n";
-  static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                       {"contract", required_argument, NULL, 'k'},
+                                       {NULL, 0, NULL, 0}};
+  const char *contract = NULL;
   const releve_indicator *ind;
   releve_stmt *st;
   json_t *revs = NULL;
@@ -134,15 +140,18 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
   while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (opt != 'j')
+    if (opt == 'j')
+      json = 1;
+    else if (opt == 'k')
+      contract = optarg;
+    else
       return cli_usage(usage);
-    json = 1;
   }
   if (optind != argc - 1)
     return cli_usage(usage);
-  if (cli_load_config(cli))
+  if (cli_load_config(cli) || cli_choose_contract(cli, contract, NULL))
     return CLI_FAIL;
-  ind = releve_referentiel_find(&cli->cfg.ref, argv[optind]);
+  ind = releve_referentiel_find(&cli->contract->ref, argv[optind]);
   if (ind == NULL) {
     fprintf(stderr, "releve: aucun indicateur « %s » dans le référentiel (un identifiant tel "
                     "que G01.2 est attendu)\n",
@@ -152,10 +161,12 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   if (cli_open_store(cli, 0) || releve_store_prepare(&cli->store, RELEVE_SQL_HISTORY, &st))
     return CLI_FAIL;
   rc = releve_stmt_bind_text(st, 1, ind->id);
+  if (rc == 0)
+    rc = releve_stmt_bind_text(st, 2, cli->contract->contracts[0].id);
   if (json)
     revs = json_array();
   else {
-    const releve_actor *a = releve_config_actor(&cli->cfg, ind->actor);
+    const releve_actor *a = releve_config_actor(cli->contract, ind->actor);
     printf("%s — %s\n  acteur : %s ; unité : %s\n", ind->id, ind->label,
            a && a->name ? a->name : ind->actor, releve_unit_label(ind->unit));
   }
@@ -189,7 +200,7 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
   if (json)
     der.cells = json_array();
   cli_today(today);
-  rc = releve_completeness_walk(&cli->store, &cli->cfg, ind->actor, 0, today, derived_cell, &der);
+  rc = releve_completeness_walk(&cli->store, cli->contract, ind->actor, 0, today, derived_cell, &der);
   if (rc) {
     fprintf(stderr, "releve: lecture de la base impossible : %s\n", strerror(-rc));
     json_decref(revs);
@@ -197,8 +208,8 @@ int cmd_history(releve_cli *cli, int argc, char **argv) {
     return CLI_FAIL;
   }
   if (json)
-    return cli_print_json(json_pack("{s:{s:s, s:s, s:s, s:s}, s:o, s:o}", "indicator", "id",
-                                    ind->id, "label", ind->label, "actor", ind->actor, "unit",
+    return cli_print_json(json_pack("{s:s, s:{s:s, s:s, s:s, s:s}, s:o, s:o}", "contract",
+                                    cli->contract->contracts[0].id, "indicator", "id", ind->id, "label", ind->label, "actor", ind->actor, "unit",
                                     releve_unit_name(ind->unit), "revisions", revs, "derived",
                                     der.cells));
   {

@@ -18,11 +18,13 @@ typedef struct tally {
   const char *name;
   int expected, given, derived, late;
   int year; /* campaigns */
+  const releve_contract *contract; /* campaigns: whose */
 } tally;
 
 typedef struct status_ctx {
-  tally *actors, *themes, *periods, *campaigns;
-  size_t n_actors, n_themes, n_periods, n_campaigns;
+  tally *actors, *themes, *periods, *campaigns, *contracts;
+  size_t n_actors, n_themes, n_periods, n_campaigns, n_contracts;
+  int several; /* contracts walked: campaigns are told apart by contract */
   tally total;
 } status_ctx;
 
@@ -54,16 +56,24 @@ static void add(tally *t, const releve_expected *c) {
 
 static int status_cell(void *ud, const releve_expected *c) {
   status_ctx *s = ud;
-  char period[16], year[8];
+  const releve_contract *k = c->actor->contract;
+  char period[16], year[64];
   tally *campaign;
   releve_period_format(&c->period, period, sizeof period);
-  /* A school year 2018-2019 is owed to the campaign of 2018 (config.h). */
-  snprintf(year, sizeof year, "%d", c->period.year);
+  /* A school year 2018-2019 is owed to the campaign of 2018 (config.h);
+   * each contract has its campaigns. */
+  if (s->several)
+    snprintf(year, sizeof year, "%s %d", k->id, c->period.year);
+  else
+    snprintf(year, sizeof year, "%d", c->period.year);
+  add(find(&s->contracts, &s->n_contracts, k->id, k->name), c);
   add(find(&s->actors, &s->n_actors, c->actor->id, c->actor->name), c);
   add(find(&s->themes, &s->n_themes, c->indicator->theme->id, c->indicator->theme->name), c);
   add(find(&s->periods, &s->n_periods, period, NULL), c);
-  if ((campaign = find(&s->campaigns, &s->n_campaigns, year, NULL)) != NULL)
+  if ((campaign = find(&s->campaigns, &s->n_campaigns, year, NULL)) != NULL) {
     campaign->year = c->period.year;
+    campaign->contract = k;
+  }
   add(campaign, c);
   add(&s->total, c);
   return 0;
@@ -86,18 +96,26 @@ static json_t *tallies_json(const tally *list, size_t n, const char *keyname) {
   return a;
 }
 
-/* The campaigns as JSON: the year as a number, with its due date. */
+/* A campaign's due date, in its contract. */
+static void campaign_due(releve_cli *cli, const tally *t, char due[11]) {
+  releve_config view;
+  releve_config_view(&cli->cfg, t->contract, &view);
+  releve_completeness_due(&view, t->year, due);
+}
+
+/* The campaigns as JSON: the contract, the year as a number, with its due
+ * date. */
 static json_t *campaigns_json(releve_cli *cli, const status_ctx *s) {
   json_t *a = json_array();
   size_t i;
   for (i = 0; i < s->n_campaigns; i++) {
     const tally *t = &s->campaigns[i];
     char due[11];
-    releve_completeness_due(&cli->cfg, t->year, due);
-    json_array_append_new(a, json_pack("{s:i, s:s, s:i, s:i, s:i, s:i, s:i}", "year", t->year,
-                                       "due", due, "expected", t->expected, "given", t->given,
-                                       "derived", t->derived, "missing", t->expected - t->given,
-                                       "late", t->late));
+    campaign_due(cli, t, due);
+    json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:i, s:i, s:i, s:i, s:i}", "contract",
+                                       t->contract->id, "year", t->year, "due", due, "expected",
+                                       t->expected, "given", t->given, "derived", t->derived,
+                                       "missing", t->expected - t->given, "late", t->late));
   }
   return a;
 }
@@ -151,12 +169,20 @@ static void print_campaigns(releve_cli *cli, const status_ctx *s) {
   size_t i;
   print_tally_head("Campagne");
   for (i = 0; i < s->n_campaigns; i++) {
-    char label[64], due[11], date[32];
-    releve_completeness_due(&cli->cfg, s->campaigns[i].year, due);
-    snprintf(label, sizeof label, "%d, à rendre le %s", s->campaigns[i].year,
-             cli_date(due, date));
-    print_tally(label, &s->campaigns[i]);
+    const tally *t = &s->campaigns[i];
+    char label[160], due[11], date[32];
+    campaign_due(cli, t, due);
+    snprintf(label, sizeof label, "%s%s%d, à rendre le %s", s->several ? t->contract->id : "",
+             s->several ? " " : "", t->year, cli_date(due, date));
+    print_tally(label, t);
   }
+}
+
+static void print_contracts(const status_ctx *s) {
+  size_t i;
+  print_tally_head("Contrat");
+  for (i = 0; i < s->n_contracts; i++)
+    print_tally(s->contracts[i].key, &s->contracts[i]);
 }
 
 /* Each actor's files merged into its object of actors (same order), and
@@ -192,7 +218,8 @@ static int add_files(releve_cli *cli, const status_ctx *s, json_t *actors, json_
   return CLI_OK;
 }
 
-static void print_summary(const status_ctx *s, const char *today, int year, json_t *files) {
+static void print_summary(const releve_cli *cli, const status_ctx *s, const char *today, int year,
+                          json_t *files) {
   char n[6][RELEVE_NUMBER_SIZE], date[48];
   long long accepted = json_integer_value(json_object_get(files, "accepted"));
   long long refused = json_integer_value(json_object_get(files, "refused"));
@@ -200,9 +227,17 @@ static void print_summary(const status_ctx *s, const char *today, int year, json
 
   releve_date_french(today, date, sizeof date);
   if (year)
-    printf("Complétude au %s, année %d\n", date, year);
+    printf("Complétude au %s, année %d", date, year);
   else
-    printf("Complétude au %s, toutes les années dues\n", date);
+    printf("Complétude au %s, toutes les années dues", date);
+  if (cli->contract) {
+    printf(cli->cfg.n_contracts > 1 ? ", contrat « %s »\n" : "\n",
+           cli->contract->contracts[0].id);
+  } else {
+    printf(", contrats ");
+    cli_contract_list(&cli->cfg, stdout);
+    printf("\n");
+  }
   printf("%s %s (dont %s %s) sur %s (%s) : %s %s, dont %s en retard\n",
          cli_count(s->total.given, n[0]),
          cli_plural(s->total.given, "cellule reçue", "cellules reçues"),
@@ -242,25 +277,35 @@ static void print_placeholders(const releve_config *cfg) {
   json_decref(list);
 }
 
-static int parse_common(int argc, char **argv, const char *usage, int with_actor, int *json,
-                        int *year, const char **actor) {
+/* What status and missing are asked: --json, --year, --contract and
+ * (missing) --actor. */
+typedef struct report_args {
+  int json, year;
+  const char *actor, *contract;
+} report_args;
+
+static int parse_common(int argc, char **argv, const char *usage, int with_actor,
+                        report_args *r) {
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                        {"year", required_argument, NULL, 'y'},
                                        {"actor", required_argument, NULL, 'a'},
+                                       {"contract", required_argument, NULL, 'k'},
                                        {NULL, 0, NULL, 0}};
   int opt;
   while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (opt == 'j') {
-      *json = 1;
+      r->json = 1;
     } else if (opt == 'y') {
       char *end;
-      *year = (int)strtol(optarg, &end, 10);
-      if (*end || *year < 1990 || *year > 2100) {
+      r->year = (int)strtol(optarg, &end, 10);
+      if (*end || r->year < 1990 || r->year > 2100) {
         fprintf(stderr, "releve: --year %s : une année telle que 2019 est attendue\n", optarg);
         return CLI_USAGE;
       }
     } else if (opt == 'a' && with_actor) {
-      *actor = optarg;
+      r->actor = optarg;
+    } else if (opt == 'k') {
+      r->contract = optarg;
     } else
       return cli_usage(usage);
   }
@@ -269,31 +314,55 @@ static int parse_common(int argc, char **argv, const char *usage, int with_actor
   return CLI_OK;
 }
 
+static int year_in(const releve_contract *k, int year) {
+  return year == 0 || (year >= k->first_year && year <= k->last_year);
+}
+
 /* The walk looks up every expected cell: in one read transaction, rather
- * than one per lookup, it locks the database once. */
+ * than one per lookup, it locks the database once. The chosen contract's
+ * cells, else those of every contract the year falls in. */
 static int walk_cells(releve_cli *cli, const char *actor, int year, const char *today,
                       releve_expected_cb cb, void *ud) {
+  size_t i;
   int rc = releve_store_begin_read(&cli->store);
-  if (rc == 0)
-    rc = releve_completeness_walk(&cli->store, &cli->cfg, actor, year, today, cb, ud);
+  if (rc == 0 && cli->contract)
+    rc = releve_completeness_walk(&cli->store, cli->contract, actor, year, today, cb, ud);
+  for (i = 0; rc == 0 && cli->contract == NULL && i < cli->cfg.n_contracts; i++) {
+    releve_config view;
+    if (!year_in(&cli->cfg.contracts[i], year))
+      continue;
+    releve_config_view(&cli->cfg, &cli->cfg.contracts[i], &view);
+    rc = releve_completeness_walk(&cli->store, &view, actor, year, today, cb, ud);
+  }
   releve_store_rollback(&cli->store);
   return rc;
 }
 
-static int open_for_report(releve_cli *cli, int year, const char *actor) {
-  if (cli_load_config(cli) || cli_open_store(cli, 0))
+/* The contract asked for (--contract), the actor's, the only one; else
+ * every contract (cli->contract NULL). */
+static int open_for_report(releve_cli *cli, const report_args *r) {
+  size_t i;
+  if (cli_load_config(cli))
     return CLI_FAIL;
-  if (year && (year < cli->cfg.first_year || year > cli->cfg.last_year)) {
-    fprintf(stderr, "releve: %d est hors du contrat (%d à %d)\n", year, cli->cfg.first_year,
-            cli->cfg.last_year);
+  if ((r->contract || r->actor || cli->cfg.n_contracts == 1) &&
+      cli_choose_contract(cli, r->contract, r->actor))
+    return CLI_FAIL;
+  if (cli->contract && !year_in(&cli->contract->contracts[0], r->year)) {
+    fprintf(stderr, "releve: %d est hors du contrat « %s » (%d à %d)\n", r->year,
+            cli->contract->contracts[0].id, cli->contract->first_year,
+            cli->contract->last_year);
     return CLI_FAIL;
   }
-  if (actor && releve_config_actor(&cli->cfg, actor) == NULL) {
-    fprintf(stderr, "releve: aucun acteur « %s » (`releve referentiel --json` les liste)\n",
-            actor);
+  for (i = 0; cli->contract == NULL && i < cli->cfg.n_contracts; i++)
+    if (year_in(&cli->cfg.contracts[i], r->year))
+      break;
+  if (i == cli->cfg.n_contracts) {
+    fprintf(stderr, "releve: %d est hors de tous les contrats (", r->year);
+    cli_contract_list(&cli->cfg, stderr);
+    fprintf(stderr, ")\n");
     return CLI_FAIL;
   }
-  return CLI_OK;
+  return cli_open_store(cli, 0) ? CLI_FAIL : CLI_OK;
 }
 
 /* ---- actors whose files wait for their plugin (plugin_fault.h) ---------- */
@@ -345,23 +414,26 @@ static void faults_print(releve_cli *cli) {
 
 int cmd_status(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] status [--year Y] [--json]\n\n"
+      "usage: releve [-c FILE] status [--contract ID] [--year Y] [--json]\n\n"
       "Completeness of the collection by actor, theme and campaign: cells expected\n"
       "(indicator x period x geography: the indicator's \"geographies\" in the\n"
       "référentiel, or the actor's \"scopes\"), given (a value, or a suppressed / not\n"
       "available status), of which derived (QP = QPV + QVA for counts and amounts, a\n"
       "QPV or QVA from all its quartiers), missing, and late (missing past the due\n"
-      "date). Without --year, every year of the contract up to last year. Under each actor, the files: the last one\n"
+      "date). Without --year, every year of the contract up to last year. --contract:\n"
+      "that contract alone; without it, every contract of the configuration, also\n"
+      "counted by contract. Under each actor, the files: the last one\n"
       "received (time, name, channel, outcome), those refused and not replaced since by\n"
       "an accepted one, and those waiting in its incoming/ and processing/ folders.\n"
-      "--json prints {\"today\", \"year\", \"total\": {expected, given, derived, missing,\n"
-      "late}, \"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
+      "--json prints {\"today\", \"year\", \"contract\" (null: every one), \"total\":\n"
+      "{expected, given, derived, missing, late}, \"contracts\": [{\"id\", \"name\",\n"
+      "…counts}], \"files\": {\"accepted\", \"refused\", \"waiting\"},\n"
       "\"actors\": [{\"id\", \"name\", …counts, \"last_file\": submission or null,\n"
       "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"} or null\n"
       "when its spool folders cannot be read}]\n"
       "(a submission as `releve submissions --json` gives it),\n"
       "\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
-      "\"campaigns\": [{\"year\", \"due\", …counts}],\n"
+      "\"campaigns\": [{\"contract\", \"year\", \"due\", …counts}],\n"
       "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
       "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"
       "\"mail\": {\"pending\", \"retrying\", \"sent\", \"failed\", \"failures\": [{\"id\",\n"
@@ -371,17 +443,23 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "\"spool\": {\"stale_upload_hours\", \"stale_uploads\": [{\"actor\", \"name\"}]}\n"
       "(uploads left under a temporary name, never read)}.\n";
   status_ctx s;
+  report_args r = {0};
   json_t *actors = NULL, *files = NULL;
+  const releve_config *shown;
   char today[11];
-  int json = 0, year = 0, rc;
+  int json, year, rc;
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if ((rc = parse_common(argc, argv, usage, 0, &json, &year, NULL)) != CLI_OK)
+  if ((rc = parse_common(argc, argv, usage, 0, &r)) != CLI_OK)
     return rc;
-  if (open_for_report(cli, year, NULL))
+  json = r.json;
+  year = r.year;
+  if (open_for_report(cli, &r))
     return CLI_FAIL;
+  shown = cli->contract ? cli->contract : &cli->cfg;
   memset(&s, 0, sizeof s);
+  s.several = cli->contract == NULL;
   snprintf(s.total.key, sizeof s.total.key, "total");
   cli_today(today);
   rc = walk_cells(cli, NULL, year, today, status_cell, &s);
@@ -396,18 +474,23 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
                             s.total.given, "derived", s.total.derived, "missing",
                             s.total.expected - s.total.given, "late", s.total.late, "files",
                             files, "actors", actors);
+    json_object_set_new(out, "contract",
+                        cli->contract ? json_string(cli->contract->contracts[0].id) : json_null());
+    json_object_set_new(out, "contracts", tallies_json(s.contracts, s.n_contracts, "id"));
     json_object_set_new(out, "themes", tallies_json(s.themes, s.n_themes, "id"));
     json_object_set_new(out, "periods", tallies_json(s.periods, s.n_periods, "period"));
     json_object_set_new(out, "campaigns", campaigns_json(cli, &s));
     json_object_set_new(out, "sources", cli_pull_status_json(cli));
     json_object_set_new(out, "mail", cli_mail_status_json(cli));
     json_object_set_new(out, "plugin_faults", faults_json(cli));
-    json_object_set_new(out, "placeholders", placeholders_json(&cli->cfg));
+    json_object_set_new(out, "placeholders", placeholders_json(shown));
     json_object_set_new(out, "spool", cli_spool_status_json(cli));
     rc = cli_print_json(out);
   } else {
-    print_summary(&s, today, year, files);
-    print_placeholders(&cli->cfg);
+    print_summary(cli, &s, today, year, files);
+    print_placeholders(shown);
+    if (s.several)
+      print_contracts(&s);
     print_actors(cli, &s, actors);
     print_themes(&s);
     print_campaigns(cli, &s);
@@ -422,6 +505,7 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
   free(s.themes);
   free(s.periods);
   free(s.campaigns);
+  free(s.contracts);
   return rc ? CLI_FAIL : CLI_OK;
 }
 
@@ -486,7 +570,8 @@ static int missing_cell(void *ud, const releve_expected *c) {
   if (m->cells) {
     releve_period_format(&c->period, period, sizeof period);
     json_array_append_new(
-        m->cells, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "actor", c->actor->id,
+        m->cells, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "contract",
+                            c->actor->contract->id, "actor", c->actor->id,
                             "indicator", c->indicator->id, "label", c->indicator->label, "action",
                             c->indicator->action->id, "period", period, "geography",
                             c->geography, "due", c->due, "late", c->late));
@@ -500,29 +585,32 @@ static int missing_cell(void *ud, const releve_expected *c) {
 
 int cmd_missing(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] missing [--actor ID] [--year Y] [--json]\n\n"
+      "usage: releve [-c FILE] missing [--contract ID] [--actor ID] [--year Y] [--json]\n\n"
       "The cells still owed, by actor: how many, how many late, the first due date and\n"
       "the contact, then each cell (indicator, period, geography, due date, late or not).\n"
       "A cell derived from given ones (QP = QPV + QVA, a QPV from its quartiers) is not\n"
-      "owed; their number closes the list.\n"
-      "--json prints {\"today\", \"count\", \"derived\", \"cells\": [{\"actor\", \"indicator\",\n"
+      "owed; their number closes the list. --contract: that contract's cells alone\n"
+      "(an actor's are its contract's); without it, every contract's.\n"
+      "--json prints {\"today\", \"count\", \"derived\", \"cells\": [{\"contract\", \"actor\",\n"
+      "\"indicator\",\n"
       "\"label\", \"action\", \"period\", \"geography\", \"due\", \"late\"}]}.\n";
   missing_ctx m;
-  const char *actor = NULL;
+  report_args r = {0};
   char today[11], n[RELEVE_NUMBER_SIZE];
-  int json = 0, year = 0, rc;
+  int json, rc;
 
   if (cli_wants_help(argc, argv, usage))
     return CLI_OK;
-  if ((rc = parse_common(argc, argv, usage, 1, &json, &year, &actor)) != CLI_OK)
+  if ((rc = parse_common(argc, argv, usage, 1, &r)) != CLI_OK)
     return rc;
-  if (open_for_report(cli, year, actor))
+  json = r.json;
+  if (open_for_report(cli, &r))
     return CLI_FAIL;
   memset(&m, 0, sizeof m);
   if (json)
     m.cells = json_array();
   cli_today(today);
-  rc = walk_cells(cli, actor, year, today, missing_cell, &m);
+  rc = walk_cells(cli, r.actor, r.year, today, missing_cell, &m);
   if (rc == 0 && m.cells_of_actor.len)
     print_actor_cells(&m);
   releve_buf_free(&m.cells_of_actor);

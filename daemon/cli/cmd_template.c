@@ -24,13 +24,15 @@ static releve_template_format default_format(const char *output) {
 
 int cmd_template(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] template --actor ID --year Y [--format xlsx|ods|csv] [-o FILE]\n\n"
+      "usage: releve [-c FILE] template --actor ID --year Y [--contract ID]\n"
+      "                               [--format xlsx|ods|csv] [-o FILE]\n\n"
       "Writes the collection table for ACTOR and year Y, one row per cell the actor owes\n"
       "(school year Y-(Y+1) for school-year indicators): action, indicator and label, unit,\n"
       "period, geography and its name, the 2020 target, the figures already received for the\n"
       "contract's first year and for Y-1, then the columns to fill: valeur, part, statut,\n"
       "commentaire. The partner fills it and drops it in its spool folder, whatever its own\n"
-      "format: the \"template\" reader takes it back.\n"
+      "format: the \"template\" reader takes it back. The actor's contract gives the\n"
+      "référentiel and the years; --contract, when given, must be that one.\n"
       "  xlsx  a workbook opening on a French \"Mode d'emploi\" sheet; on the \"Tableau\" sheet a\n"
       "        list for statut, number formats, reference columns grey and locked, the header\n"
       "        frozen, printed landscape one page wide (the default with -o FILE);\n"
@@ -41,8 +43,9 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
                                        {"year", required_argument, NULL, 'y'},
                                        {"format", required_argument, NULL, 'f'},
                                        {"output", required_argument, NULL, 'o'},
+                                       {"contract", required_argument, NULL, 'k'},
                                        {NULL, 0, NULL, 0}};
-  const char *actor = NULL, *output = NULL, *format_name = NULL;
+  const char *actor = NULL, *output = NULL, *format_name = NULL, *contract = NULL;
   releve_template_format format;
   releve_template t;
   releve_buf out = RELEVE_BUF_INIT;
@@ -63,6 +66,8 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
       format_name = optarg;
     else if (opt == 'o')
       output = optarg;
+    else if (opt == 'k')
+      contract = optarg;
     else
       return cli_usage(usage);
   }
@@ -79,20 +84,18 @@ int cmd_template(releve_cli *cli, int argc, char **argv) {
             releve_template_format_extension(format));
     return CLI_USAGE;
   }
-  if (cli_load_config(cli))
+  if (cli_load_config(cli) || cli_choose_contract(cli, contract, actor))
     return CLI_FAIL;
-  if ((a = releve_config_actor(&cli->cfg, actor)) == NULL) {
-    fprintf(stderr, "releve: no actor \"%s\"\n", actor);
-    return CLI_FAIL;
-  }
-  if (year < cli->cfg.first_year || year > cli->cfg.last_year) {
-    fprintf(stderr, "releve: %d is outside the contract (%d to %d)\n", year, cli->cfg.first_year,
-            cli->cfg.last_year);
+  a = releve_config_actor(cli->contract, actor);
+  if (year < cli->contract->first_year || year > cli->contract->last_year) {
+    fprintf(stderr, "releve: %d est hors du contrat « %s » (%d à %d)\n", year,
+            cli->contract->contracts[0].id, cli->contract->first_year,
+            cli->contract->last_year);
     return CLI_FAIL;
   }
   if (cli_open_store(cli, 0))
     return CLI_FAIL;
-  rc = releve_template_build(&t, &cli->cfg, &cli->store, a, year);
+  rc = releve_template_build(&t, cli->contract, &cli->store, a, year);
   if (rc == 0)
     rc = releve_template_render(&t, format, &out);
   releve_template_free(&t);

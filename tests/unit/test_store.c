@@ -19,14 +19,16 @@
 
 static char *dir;
 
-#define REF_HEAD                                                                                \
-  "{\"actors\": [{\"id\": \"caf\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", \"name\": " \
+#define REF_HEAD REF_HEAD_OF("caf")
+#define REF_HEAD_OF(actor)                                                                      \
+  "{\"actors\": [{\"id\": \"" actor "\", \"name\": \"CAF\"}], \"themes\": [{\"id\": \"G\", \"name\": " \
   "\"Grandir\", \"objectives\": [{\"id\": \"G1\", \"name\": \"o\", \"sub_objectives\": [{\"id\": " \
   "\"G1.1\", \"name\": \"s\", \"goals\": [{\"id\": \"G1.1.1\", \"name\": \"g\", \"actions\": "   \
   "[{\"id\": \"G01\", \"label\": \"a\", \"indicators\": ["
 #define REF_TAIL "]}]}]}]}]}]}"
-#define IND(id, label)                                                                          \
-  "{\"id\": \"" id "\", \"label\": \"" label "\", \"actor\": \"caf\", \"unit\": \"count\", "     \
+#define IND(id, label) IND_OF(id, label, "caf")
+#define IND_OF(id, label, actor)                                                                \
+  "{\"id\": \"" id "\", \"label\": \"" label "\", \"actor\": \"" actor "\", \"unit\": \"count\", " \
   "\"period\": \"year\", \"target\": {\"text\": \"Pas d'objectifs fixés\", \"kind\": \"none\"}}"
 
 static int setup(void **state) {
@@ -42,12 +44,11 @@ static int teardown(void **state) {
 }
 
 
-static void load_config(releve_config *cfg, const char *ref_text) {
+/* The configuration conf_text, its référentiel ref.json being ref_text. */
+static void load_config_text(releve_config *cfg, const char *ref_text, const char *conf_text) {
   releve_diags d = {0};
   char *ref = test_file(dir, "ref.json", ref_text);
-  char *conf = test_file(dir, "releve.json",
-                         "{\"referentiel\": \"ref.json\", \"database\": \"var/r.db\", "
-                         "\"actors\": [{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"]}]}");
+  char *conf = test_file(dir, "releve.json", conf_text);
   if (releve_config_load(cfg, conf, &d) != 0) {
     releve_diags_print(&d, stderr);
     fail();
@@ -55,6 +56,13 @@ static void load_config(releve_config *cfg, const char *ref_text) {
   releve_diags_free(&d);
   free(ref);
   free(conf);
+}
+
+#define ACTOR_CAF "\"actors\": [{\"id\": \"caf\", \"emails\": [\"a@caf.example.org\"]}]"
+
+static void load_config(releve_config *cfg, const char *ref_text) {
+  load_config_text(cfg, ref_text,
+                   "{\"referentiel\": \"ref.json\", \"database\": \"var/r.db\", " ACTOR_CAF "}");
 }
 
 static void test_fresh_database_is_migrated(void **state) {
@@ -287,12 +295,95 @@ static void test_referentiel_changes_recorded_never_dropped(void **state) {
   free(db);
 }
 
+/* A database written at version 10, with figures: migration 11 keys them
+ * by contract. They come through under '', waiting for a contract; the
+ * first sync gives them the configuration's one contract, whose id is not
+ * the default, and the same indicator may then be stored by another
+ * contract beside them. With several contracts configured, rows still
+ * waiting are refused rather than guessed. */
+static void test_migration_eleven_assigns_the_contract(void **state) {
+  releve_store s;
+  releve_config cfg, two;
+  char *db = old_database(
+      "v10", 10,
+      "INSERT INTO referentiel_versions(id, sha256, loaded_at, indicators, added, changed, "
+      "retired) VALUES (1, 'old', '2020-01-01T00:00:00Z', 1, 1, 0, 0);"
+      "INSERT INTO indicators(id, label, actor, theme, action, unit, share, period_kind, "
+      "target_text, target_kind) VALUES ('G01.1', 'un', 'caf', 'G', 'G01', 'count', 0, 'year', "
+      "'', 'none');"
+      "INSERT INTO submissions(id, actor, channel, name, size, sha256, plugin, "
+      "received_at, outcome, report) VALUES "
+      "(1, 'caf', 'spool', 'a.csv', 1, 'x1', 'template', '2020-01-01T00:00:00Z', "
+      "'accepted', '');"
+      "INSERT INTO observations VALUES ('G01.1', '2019', 'QPV', 12, NULL, NULL, "
+      "'normal', NULL, 1, 3, '2020-01-01T00:00:00Z');"
+      "INSERT INTO revisions(indicator, period, geography, value, text, share, "
+      "status, comment, submission, line, received_at) VALUES "
+      "('G01.1', '2019', 'QPV', 12, NULL, NULL, 'normal', NULL, 1, 3, "
+      "'2020-01-01T00:00:00Z');");
+  (void)state;
+
+  free(test_file(dir, "ref_b.json", REF_HEAD_OF("caf-b") IND_OF("G01.1", "un", "caf-b") REF_TAIL));
+  assert_int_equal(releve_store_open(&s, db, RELEVE_STORE_RW), 0);
+  assert_int_equal(releve_store_user_version(&s), releve_store_schema_version());
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations WHERE contract = '' AND "
+                                   "value = 12 AND line = 3"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM contract_pending"), 1);
+
+  load_config_text(&two, REF_HEAD IND("G01.1", "un") REF_TAIL,
+                   "{\"database\": \"var/r.db\", \"contracts\": ["
+                   "{\"id\": \"a\", \"first_year\": 2015, \"last_year\": 2023, \"geography\": "
+                   "\"qpv_2015\", \"referentiel\": \"ref.json\", " ACTOR_CAF "}, "
+                   "{\"id\": \"b\", \"first_year\": 2024, \"last_year\": 2030, \"geography\": "
+                   "\"qpv_2024\", \"referentiel\": \"ref_b.json\", \"actors\": "
+                   "[{\"id\": \"caf-b\", \"emails\": [\"b@caf.example.org\"]}]}]}");
+  assert_int_equal(two.n_contracts, 2);
+  assert_int_equal(releve_store_sync(&s, &two, NULL), -EINVAL);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM contract_pending"), 1);
+  releve_config_free(&two);
+
+  load_config_text(&cfg, REF_HEAD IND("G01.1", "un") REF_TAIL,
+                   "{\"referentiel\": \"ref.json\", \"database\": \"var/r.db\", "
+                   "\"contract\": {\"id\": \"paris-2015\"}, " ACTOR_CAF "}");
+  assert_int_equal(releve_store_sync(&s, &cfg, NULL), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM contract_pending"), 0);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations WHERE contract = "
+                                   "'paris-2015' AND value = 12"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM revisions WHERE contract = "
+                                   "'paris-2015' AND submission = 1"),
+                   1);
+  /* The old version is the contract's; its référentiel changed since
+   * ('old' is not its hash), so a second version follows it. */
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM referentiel_versions WHERE contract = "
+                                   "'paris-2015'"),
+                   2);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM indicators WHERE contract = "
+                                   "'paris-2015'"),
+                   1);
+  assert_int_equal(test_scalar(&s, "SELECT count(*) FROM observations WHERE contract = ''"), 0);
+  /* Another contract's H07.1-like twin stands beside it, not over it. */
+  assert_int_equal(releve_store_exec(&s, "INSERT INTO observations(indicator, period, geography, "
+                                         "value, status, submission, updated_at, contract) VALUES "
+                                         "('G01.1', '2019', 'QPV', 40, 'normal', 1, "
+                                         "'2024-01-01T00:00:00Z', 'paris-2024')"),
+                   0);
+  assert_int_equal(test_scalar(&s, "SELECT sum(value) FROM observations"), 52);
+  /* A second sync has nothing left to assign. */
+  assert_int_equal(releve_store_sync(&s, &cfg, NULL), 0);
+  releve_store_close(&s);
+  releve_config_free(&cfg);
+  free(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fresh_database_is_migrated),
       cmocka_unit_test(test_migration_from_version_one),
       cmocka_unit_test(test_migration_three_keeps_every_figure),
       cmocka_unit_test(test_migration_eight_keeps_submissions),
+      cmocka_unit_test(test_migration_eleven_assigns_the_contract),
       cmocka_unit_test(test_newer_database_refused),
       cmocka_unit_test(test_readonly_missing_gives_empty_standin),
       cmocka_unit_test(test_referentiel_changes_recorded_never_dropped),

@@ -19,11 +19,12 @@ void releve_completeness_due(const releve_config *cfg, int year, char out[11]) {
 }
 
 static int given(releve_stmt *st, const char *ind, const char *period, const char *geo,
-                 int *out) {
+                 const char *contract, int *out) {
   int rc;
   releve_stmt_bind_text(st, 1, ind);
   releve_stmt_bind_text(st, 2, period);
   releve_stmt_bind_text(st, 3, geo);
+  releve_stmt_bind_text(st, 4, contract);
   rc = releve_stmt_step(st);
   releve_stmt_reset(st);
   if (rc < 0)
@@ -74,7 +75,7 @@ int releve_completeness_walk(releve_store *s, const releve_config *cfg, const ch
           double v;
           cell.geography = *scope;
           cell.derived = 0;
-          rc = given(st, ind->id, period, *scope, &cell.given);
+          rc = given(st, ind->id, period, *scope, cfg->contracts[0].id, &cell.given);
           if (rc == 0 && !cell.given && (rc = releve_derive(der, ind, period, *scope, &v)) == 1) {
             cell.given = cell.derived = 1;
             cell.value = v;

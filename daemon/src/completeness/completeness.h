@@ -31,6 +31,9 @@ typedef struct releve_expected {
 
 typedef int (*releve_expected_cb)(void *ud, const releve_expected *cell);
 
+/* cfg, in every function below, is one contract's: a view
+ * (releve_config_view) or a configuration of one contract. */
+
 /* Calls cb for each owed cell, by actor, indicator, period, geography. actor
  * NULL means every actor; year 0 means every owed year up to the year
  * before today. today is YYYY-MM-DD. A non-zero return of cb stops the

@@ -38,18 +38,22 @@ void releve_deriver_free(releve_deriver *d) {
   free(d);
 }
 
-static void bind3(releve_stmt *st, const char *ind, const char *period, const char *geo) {
-  releve_stmt_bind_text(st, 1, ind);
-  releve_stmt_bind_text(st, 2, period);
+/* Binds the cell; geo NULL for the quartiers of an (indicator, period). */
+static void bind_cell(releve_deriver *d, releve_stmt *st, const char *ind, const char *period,
+                      const char *geo) {
+  int n = 1;
+  releve_stmt_bind_text(st, n++, ind);
+  releve_stmt_bind_text(st, n++, period);
   if (geo)
-    releve_stmt_bind_text(st, 3, geo);
+    releve_stmt_bind_text(st, n++, geo);
+  releve_stmt_bind_text(st, n, d->cfg->contracts[0].id);
 }
 
 /* 1 with the stored value of a cell that has one, 0 when it has none. */
 static int stored_value(releve_deriver *d, const char *ind, const char *period, const char *geo,
                         double *v) {
   int rc, found = 0;
-  bind3(d->value, ind, period, geo);
+  bind_cell(d, d->value, ind, period, geo);
   rc = releve_stmt_step(d->value);
   if (rc == RELEVE_STMT_ROW && !releve_stmt_is_null(d->value, 0)) {
     *v = releve_stmt_double(d->value, 0);
@@ -108,7 +112,7 @@ static int from_quartiers(releve_deriver *d, const char *ind, const char *period
   double sum[RELEVE_GEO_QVA_CITY + 1] = {0};
   int rc;
 
-  bind3(d->quartiers, ind, period, NULL);
+  bind_cell(d, d->quartiers, ind, period, NULL);
   while ((rc = releve_stmt_step(d->quartiers)) == RELEVE_STMT_ROW) {
     const char *code = releve_stmt_text(d->quartiers, 0);
     /* A cell is one (indicator, period, geography): each code is met once. */

@@ -21,7 +21,8 @@
 
 typedef struct releve_deriver releve_deriver;
 
-/* Prepares the statements on s. Returns 0 or a negative errno value. */
+/* Prepares the statements on s, for the figures of cfg's contract (a
+ * view, releve_config_view, or a one-contract configuration). Returns 0 or a negative errno value. */
 int releve_deriver_new(releve_store *s, const releve_config *cfg, releve_deriver **out);
 void releve_deriver_free(releve_deriver *d);
 

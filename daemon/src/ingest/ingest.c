@@ -113,7 +113,7 @@ static int find_duplicate(releve_ingest *in) {
 
 /* The file's statements, and the sets that say what it gave so far. */
 static int prepare_statements(releve_ingest *in) {
-  int rc = releve_figures_open(in->env->store, &in->figures);
+  int rc = releve_figures_open(in->env->store, in->actor->contract->id, &in->figures);
   if (rc == 0 && ((in->cells = releve_cellset_new()) == NULL ||
                   (in->pairs = releve_cellset_new()) == NULL ||
                   (in->quartiers = releve_cellset_new()) == NULL))
@@ -196,8 +196,8 @@ int releve_ingest_set_reader(releve_ingest *in, const releve_reader_choice *c,
     if (in->mapper == NULL)
       return -ENOMEM;
     releve_mapper_set_addresses(in->mapper, in->env->cfg->addresses, releve_ingest_on_map_note);
-    releve_mapper_set_years(in->mapper, in->env->cfg->first_year,
-                            contract_years_so_far(in->env->cfg));
+    releve_mapper_set_years(in->mapper, in->contract.first_year,
+                            contract_years_so_far(&in->contract));
   }
   return 0;
 }
@@ -232,6 +232,7 @@ int releve_ingest_begin(const releve_ingest_env *env, const releve_ingest_reques
     free(in);
     return -ENOENT;
   }
+  releve_config_view(env->cfg, in->actor->contract, &in->contract);
   /* A plugin that cannot serve is the server's problem, not the file's:
    * no outcome, the caller keeps the file (plugin_fault.h). */
   if (req->plugin == NULL) {
@@ -284,7 +285,8 @@ int releve_ingest_open_txn(releve_ingest *in) {
   if ((rc = releve_store_begin(in->env->store)) != 0)
     return releve_ingest_sys_fail(in, rc);
   in->in_txn = 1;
-  if ((rc = releve_submission_lock_actor(in->env->store, in->actor->id)) != 0)
+  if ((rc = releve_submission_lock_actor(in->env->store, in->actor->id)) != 0 ||
+      (rc = releve_store_assign_contract(in->env->store, in->env->cfg)) != 0)
     return releve_ingest_sys_fail(in, rc);
   if (in->mapper == NULL || in->duplicate_of)
     return 0;
@@ -314,7 +316,8 @@ static void on_excess(void *ud, const releve_figures_excess *e) {
 }
 
 static int check_totals(releve_ingest *in) {
-  return releve_figures_above_whole(in->env->store, in->submission, on_excess, in);
+  return releve_figures_above_whole(in->env->store, in->actor->contract->id, in->submission,
+                                    on_excess, in);
 }
 
 int releve_ingest_wants_reader(const releve_ingest *in) {

@@ -21,6 +21,9 @@ struct releve_ingest {
   char sha256[65];
   unsigned long long size;
   const releve_actor *actor;
+  /* env->cfg as the actor's contract sees it: its référentiel, years and
+   * vintage check the figures, stored under its id. */
+  releve_config contract;
   const releve_plugin *plugin;
   releve_reader_choice choice;
   releve_option_value *options;

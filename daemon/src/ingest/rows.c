@@ -163,7 +163,7 @@ int releve_ingest_on_candidate(void *ud, const releve_candidate *c) {
 
   if (in->stop)
     return in->sys_error;
-  v = releve_validate(in->env->cfg, in->actor, c, &f, &why, &column, &value);
+  v = releve_validate(&in->contract, in->actor, c, &f, &why, &column, &value);
   if (v == RELEVE_EMPTY) {
     in->empty++;
   } else if (v == RELEVE_INVALID) {

@@ -22,6 +22,7 @@ static releve_verdict verdict_of(releve_outcome o) {
 int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *actor,
                          const char *file_name, const releve_ingest_result *res, long long *mail) {
   const releve_actor *a = releve_config_actor(cfg, actor);
+  releve_config view;
   releve_report_receipt text;
   releve_mail m;
   char *name, *report, *subject = NULL, *body = NULL, why[256], today[32], due[11];
@@ -30,7 +31,12 @@ int releve_receipt_queue(releve_store *s, const releve_config *cfg, const char *
 
   if (mail)
     *mail = 0;
-  if (a == NULL || a->n_emails == 0 || !cfg->ladder.receipts)
+  if (a == NULL || a->n_emails == 0)
+    return 0;
+  /* What the actor still owes is counted in its contract. */
+  releve_config_view(cfg, a->contract, &view);
+  cfg = &view;
+  if (!cfg->ladder.receipts)
     return 0;
   memset(&text, 0, sizeof text);
   releve_clock_utc_text(time(NULL), today);

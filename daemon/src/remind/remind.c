@@ -225,21 +225,28 @@ int releve_remind_run(releve_store *s, const releve_config *cfg, const char *dat
                       releve_remind_cb cb, void *ud, releve_remind_summary *sum) {
   releve_ladder_step steps[RELEVE_LADDER_MAX_STEPS];
   run x = {s, cfg, date, dry_run, cb, ud, sum, cfg->ladder.template_format};
-  size_t k, a, n;
+  size_t i, k, a, n;
   int rc = 0;
 
   memset(sum, 0, sizeof *sum);
-  for (k = 0; k < cfg->n_campaigns && rc == 0; k++) {
-    const releve_campaign *c = &cfg->campaigns[k];
-    const releve_ladder_step *step;
-    n = releve_ladder_steps(&cfg->ladder, c, steps);
-    step = releve_ladder_due(steps, n, date);
-    if (step == NULL)
-      continue;
-    sum->due++;
-    for (a = 0; a < cfg->n_actors && rc == 0; a++)
-      if (cfg->actors[a].n_emails > 0)
-        rc = remind_actor(&x, c, step, &cfg->actors[a]);
+  for (i = 0; i < cfg->n_contracts && rc == 0; i++) {
+    releve_config view;
+    /* Each contract has its campaigns, ladder and actors. */
+    releve_config_view(cfg, &cfg->contracts[i], &view);
+    x.cfg = &view;
+    x.format = view.ladder.template_format;
+    for (k = 0; k < view.n_campaigns && rc == 0; k++) {
+      const releve_campaign *c = &view.campaigns[k];
+      const releve_ladder_step *step;
+      n = releve_ladder_steps(&view.ladder, c, steps);
+      step = releve_ladder_due(steps, n, date);
+      if (step == NULL)
+        continue;
+      sum->due++;
+      for (a = 0; a < view.n_actors && rc == 0; a++)
+        if (view.actors[a].n_emails > 0)
+          rc = remind_actor(&x, c, step, &view.actors[a]);
+    }
   }
   return rc;
 }

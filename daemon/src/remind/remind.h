@@ -66,7 +66,9 @@ typedef struct releve_remind_summary {
  * returned. */
 typedef int (*releve_remind_cb)(void *ud, const releve_reminder *r);
 
-/* Runs the ladder for date (YYYY-MM-DD). dry_run builds every mail and
+/* Runs the ladder of every contract of cfg for date (YYYY-MM-DD), each
+ * with its campaigns and actors (an actor belongs to one contract, so the
+ * reminders table's key, actor, campaign and step, stays unique). dry_run builds every mail and
  * writes nothing (the store may be read-only). cb may be NULL. Returns 0
  * or a negative errno value (database). */
 int releve_remind_run(releve_store *s, const releve_config *cfg, const char *date, int dry_run,

@@ -55,8 +55,8 @@ static const char *unit_word(releve_unit u) {
 
 /* The figure stored for (indicator, period of year, geography), else the
  * one derived from stored cells (derive.h), marked so. */
-static int read_value(releve_stmt *st, releve_deriver *der, const releve_template_row *r,
-                      int year, releve_template_value *v) {
+static int read_value(const releve_template *t, releve_stmt *st, releve_deriver *der,
+                      const releve_template_row *r, int year, releve_template_value *v) {
   releve_period p = releve_period_for(r->ind->period, year);
   char period[16], number[32];
   double derived;
@@ -66,10 +66,11 @@ static int read_value(releve_stmt *st, releve_deriver *der, const releve_templat
   if (st == NULL)
     return 0;
   releve_period_format(&p, period, sizeof period);
-  /* period is this call's: every call binds all three and resets. */
+  /* period is this call's: every call binds all four and resets. */
   releve_stmt_bind_text(st, 1, r->ind->id);
   releve_stmt_bind_text(st, 2, period);
   releve_stmt_bind_text(st, 3, r->geography);
+  releve_stmt_bind_text(st, 4, t->cfg->contracts[0].id);
   rc = releve_stmt_step(st);
   if (rc == RELEVE_STMT_ROW) {
     const char *status = releve_stmt_text(st, 3);
@@ -151,8 +152,8 @@ int releve_template_build(releve_template *t, const releve_config *cfg, releve_s
       r->geography = *scope;
       r->territory = releve_geo_name(*scope);
       r->unit = unit_word(ind->unit);
-      if ((rc = read_value(st, der, r, t->first_year, &r->first)) == 0)
-        rc = read_value(st, der, r, t->previous_year, &r->previous);
+      if ((rc = read_value(t, st, der, r, t->first_year, &r->first)) == 0)
+        rc = read_value(t, st, der, r, t->previous_year, &r->previous);
     }
   }
   releve_stmt_finalize(st);

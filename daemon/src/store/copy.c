@@ -19,14 +19,14 @@ typedef struct table {
 } table;
 
 static const table tables[] = {
-    {"referentiel_versions", "id:i sha256 loaded_at indicators:i added:i changed:i retired:i",
+    {"referentiel_versions", "id:i sha256 loaded_at indicators:i added:i changed:i retired:i contract",
      "id"},
     {"referentiel_changes", "version:i indicator change detail", NULL},
-    {"nodes", "id level parent name", NULL},
+    {"nodes", "id level parent name contract", NULL},
     {"actors", "id name emails plugin", NULL},
     {"indicators",
      "id label actor theme action unit share:i period_kind target_text target_kind "
-     "target_value:r target_min:r target_max:r retired:i",
+     "target_value:r target_min:r target_max:r retired:i contract",
      NULL},
     {"geographies", "code kind vintage name", NULL},
     {"periods", "period kind year:i", NULL},
@@ -36,11 +36,11 @@ static const table tables[] = {
      "id"},
     {"observations",
      "indicator period geography value:r text share:r status comment submission:i line:i "
-     "updated_at",
+     "updated_at contract",
      NULL},
     {"revisions",
      "indicator period geography submission:i value:r text share:r status comment line:i "
-     "received_at",
+     "received_at contract",
      NULL},
     {"reminders", "actor campaign:i step sent_at cells:i mail:i", NULL},
     {"mail_queue",
@@ -57,6 +57,7 @@ static const table tables[] = {
     {"mail_answers", "sender day", NULL},
     {"imap_folders", "mailbox uidvalidity:i last_attempt:i failures:i last_error", NULL},
     {"imap_taken", "mailbox uid:i taken_at outcome", NULL},
+    {"contract_pending", "since", NULL},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

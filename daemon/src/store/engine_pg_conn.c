@@ -185,7 +185,8 @@ static int migrate_locked(releve_store *s, int n) {
     return -EPROTO;
   }
   for (; v < n && rc == 0; v++)
-    rc = releve__pg_exec(s, releve_sql_migrations[v]);
+    rc = releve__pg_exec(s, v == RELEVE_SQL_MIGRATION_CONTRACTS ? RELEVE_SQL_PG_MIGRATION_11
+                                                                 : releve_sql_migrations[v]);
   snprintf(set, sizeof set, RELEVE_SQL_PG_VERSION_SET, n);
   if (rc == 0)
     rc = releve__pg_exec(s, set);

@@ -7,10 +7,11 @@
 #include "referentiel/geography.h"
 #include "store/store_sql.h"
 
-int releve_figures_open(releve_store *s, releve_figures *w) {
+int releve_figures_open(releve_store *s, const char *contract, releve_figures *w) {
   int rc;
   memset(w, 0, sizeof *w);
   w->store = s;
+  w->contract = contract;
   /* One row per pair, not per figure: the part-above-total check at the
    * end is driven by them. */
   rc = releve_store_exec(s, RELEVE_SQL_PAIRS_RESET);
@@ -67,7 +68,8 @@ int releve_figures_read(releve_figures *w, const releve_figure *f, int *state, d
   if ((rc = releve_stmt_bind_text(st, 1, f->indicator->id)) ||
       (rc = releve_stmt_bind_text(st, 2, f->period_text)) ||
       (rc = releve_stmt_bind_text(st, 3, f->geography)) ||
-      (rc = releve_stmt_bind_text(st, 4, period)))
+      (rc = releve_stmt_bind_text(st, 4, period)) ||
+      (rc = releve_stmt_bind_text(st, 5, w->contract)))
     return rc;
   *state = RELEVE_FIGURE_NEW;
   *prev = 0;
@@ -93,8 +95,8 @@ int releve_figures_read(releve_figures *w, const releve_figure *f, int *state, d
   return rc;
 }
 
-static int bind_figure(releve_stmt *st, const releve_figure *f, long long submission,
-                       unsigned long line, const char *received_at) {
+static int bind_figure(releve_stmt *st, const char *contract, const releve_figure *f,
+                       long long submission, unsigned long line, const char *received_at) {
   int rc;
   if ((rc = releve_stmt_bind_text(st, 1, f->indicator->id)) ||
       (rc = releve_stmt_bind_text(st, 2, f->period_text)) ||
@@ -107,15 +109,18 @@ static int bind_figure(releve_stmt *st, const releve_figure *f, long long submis
       (rc = releve_stmt_bind_int64(st, 9, submission)))
     return rc;
   rc = line ? releve_stmt_bind_int64(st, 10, (long long)line) : releve_stmt_bind_null(st, 10);
-  return rc ? rc : releve_stmt_bind_text(st, 11, received_at);
+  if (rc == 0)
+    rc = releve_stmt_bind_text(st, 11, received_at);
+  return rc ? rc : releve_stmt_bind_text(st, 12, contract);
 }
 
 int releve_figures_write(releve_figures *w, const releve_figure *f, int state,
                          long long submission, unsigned long line, const char *received_at) {
   releve_stmt *st = state == RELEVE_FIGURE_NEW ? w->insert : w->update;
   int rc;
-  if ((rc = bind_figure(st, f, submission, line, received_at)) || (rc = run_reset(st)) ||
-      (rc = bind_figure(w->revision, f, submission, line, received_at)))
+  if ((rc = bind_figure(st, w->contract, f, submission, line, received_at)) ||
+      (rc = run_reset(st)) ||
+      (rc = bind_figure(w->revision, w->contract, f, submission, line, received_at)))
     return rc;
   return run_reset(w->revision);
 }
@@ -137,7 +142,7 @@ int releve_figures_pair(releve_figures *w, const char *indicator, const char *pe
   return run_reset(w->pair);
 }
 
-int releve_figures_above_whole(releve_store *s, long long submission,
+int releve_figures_above_whole(releve_store *s, const char *contract, long long submission,
                                void (*each)(void *ud, const releve_figures_excess *e), void *ud) {
   releve_stmt *st;
   int rc = releve_store_prepare(s, RELEVE_SQL_PART_ABOVE_WHOLE, &st);
@@ -145,6 +150,8 @@ int releve_figures_above_whole(releve_store *s, long long submission,
   if (rc)
     return rc;
   rc = releve_stmt_bind_int64(st, 1, submission);
+  if (rc == 0)
+    rc = releve_stmt_bind_text(st, 2, contract);
   while (rc == 0 && (rc = releve_stmt_step(st)) == RELEVE_STMT_ROW) {
     releve_figures_excess e;
     e.indicator = releve_stmt_text(st, 0);

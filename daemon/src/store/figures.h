@@ -11,6 +11,7 @@
 
 typedef struct releve_figures {
   releve_store *store;
+  const char *contract; /* the contract every figure is stored under, borrowed */
   releve_stmt *get, *insert, *update, *revision, *pair, *geo;
 } releve_figures;
 
@@ -18,9 +19,9 @@ typedef struct releve_figures {
 enum { RELEVE_FIGURE_NEW = 0, RELEVE_FIGURE_SAME = 1, RELEVE_FIGURE_CHANGED = 2 };
 
 /* Prepares the statements and an empty ingest_pairs (the file's
- * (indicator, period) pairs). Returns 0 or a negative errno value; w is to
- * be closed in either case. */
-int releve_figures_open(releve_store *s, releve_figures *w);
+ * (indicator, period) pairs), for figures of that contract. Returns 0 or a
+ * negative errno value; w is to be closed in either case. */
+int releve_figures_open(releve_store *s, const char *contract, releve_figures *w);
 void releve_figures_close(releve_figures *w);
 
 /* *state: how f compares with the stored cell (RELEVE_FIGURE_*); *prev:
@@ -46,9 +47,9 @@ typedef struct releve_figures_excess {
   int part_here, whole_here; /* given by this submission (else already stored) */
 } releve_figures_excess;
 
-/* Calls each for every part above its whole that submission wrote.
- * Returns 0 or a negative errno value. */
-int releve_figures_above_whole(releve_store *s, long long submission,
+/* Calls each for every part above its whole that submission wrote, among
+ * the contract's figures. Returns 0 or a negative errno value. */
+int releve_figures_above_whole(releve_store *s, const char *contract, long long submission,
                                void (*each)(void *ud, const releve_figures_excess *e), void *ud);
 
 #endif

@@ -34,11 +34,16 @@ void releve_store_close(releve_store *s);
 int releve_store_schema_version(void);
 int releve_store_user_version(releve_store *s);
 
-/* Mirrors the configuration's référentiel and actors into the database.
- * A changed référentiel is recorded as a new version with its changes;
+/* Mirrors the configuration's référentiels (one per contract, each with
+ * its own version history) and actors into the database. A changed référentiel is recorded as a new version with its changes;
  * indicators gone from it are retired, never deleted, and their
  * observations kept. *changed is set when a new version was recorded. */
 int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed);
+/* Inside a write transaction: gives the rows stored before contracts
+ * (schema 11 found them) to the configuration's one contract, once, before
+ * anything is written under it. -EINVAL, logged, when such rows wait and
+ * cfg has several contracts; 0 when none wait. */
+int releve_store_assign_contract(releve_store *s, const releve_config *cfg);
 
 /* Starts a write transaction (SQLite: BEGIN IMMEDIATE). */
 int releve_store_begin(releve_store *s);

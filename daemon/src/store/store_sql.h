@@ -266,7 +266,92 @@ static const char *const releve_sql_migrations[] = {
      * configuration's "geography" keys), and a listed place its name. */
     "ALTER TABLE geographies ADD COLUMN vintage TEXT;"
     "ALTER TABLE geographies ADD COLUMN name TEXT;",
+
+    /* 11: contracts (config.h). Two contracts may share indicator codes
+     * (every one derived from the built-in référentiel has H07.1), so what
+     * is keyed by indicator is keyed by contract as well: the référentiel's
+     * versions, nodes, indicators, observations and revisions. The
+     * contract is the keys' last column, so that a lookup by indicator,
+     * period and geography still reads the key's prefix. A migration cannot
+     * know the configuration: rows already there get contract '', which no
+     * configured contract may be named, and a row of contract_pending says
+     * so until releve_store_sync gives them the configuration's one
+     * contract (store_sync.c). An empty database has nothing to assign and
+     * gets no such row. PostgreSQL changes its keys in place
+     * (RELEVE_SQL_PG_MIGRATION_11); SQLite rebuilds each table, since a
+     * key cannot be altered there. */
+    "CREATE TABLE contract_pending(since TEXT NOT NULL);"
+    "INSERT INTO contract_pending(since) SELECT 'schema 11' WHERE "
+    "  EXISTS (SELECT 1 FROM referentiel_versions) OR EXISTS (SELECT 1 FROM observations);"
+    "ALTER TABLE referentiel_versions ADD COLUMN contract TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE nodes_v11("
+    "  id TEXT NOT NULL,"
+    "  level TEXT NOT NULL CHECK (level IN ('theme','objective','sub_objective','goal','action')),"
+    "  parent TEXT,"
+    "  name TEXT NOT NULL,"
+    "  contract TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (id, contract));"
+    "INSERT INTO nodes_v11(id, level, parent, name) SELECT id, level, parent, name FROM nodes;"
+    "DROP TABLE nodes;"
+    "ALTER TABLE nodes_v11 RENAME TO nodes;"
+    "CREATE TABLE indicators_v11("
+    "  id TEXT NOT NULL,"
+    "  label TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  theme TEXT NOT NULL, action TEXT NOT NULL,"
+    "  unit TEXT NOT NULL CHECK (unit IN ('count','percent','amount','text')),"
+    "  share INTEGER NOT NULL,"
+    "  period_kind TEXT NOT NULL CHECK (period_kind IN ('year','school_year')),"
+    "  target_text TEXT NOT NULL,"
+    "  target_kind TEXT NOT NULL,"
+    "  target_value REAL, target_min REAL, target_max REAL,"
+    "  retired INTEGER NOT NULL DEFAULT 0,"
+    "  contract TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (id, contract));"
+    "INSERT INTO indicators_v11(id, label, actor, theme, action, unit, share, period_kind, "
+    "  target_text, target_kind, target_value, target_min, target_max, retired) "
+    "SELECT id, label, actor, theme, action, unit, share, period_kind, target_text, "
+    "  target_kind, target_value, target_min, target_max, retired FROM indicators;"
+    "DROP TABLE indicators;"
+    "ALTER TABLE indicators_v11 RENAME TO indicators;"
+    "CREATE TABLE observations_v11("
+    "  indicator TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  geography TEXT NOT NULL,"
+    "  value REAL, text TEXT, share REAL,"
+    "  status TEXT NOT NULL CHECK (status = 'normal' OR status = 'provisional' OR "
+    "    status = 'estimated' OR status = 'suppressed' OR status = 'not_available'),"
+    "  comment TEXT,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  line INTEGER,"
+    "  updated_at TEXT NOT NULL,"
+    "  contract TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (indicator, period, geography, contract)) WITHOUT ROWID;"
+    "INSERT INTO observations_v11(indicator, period, geography, value, text, share, status, "
+    "  comment, submission, line, updated_at) "
+    "SELECT indicator, period, geography, value, text, share, status, comment, submission, "
+    "  line, updated_at FROM observations;"
+    "DROP TABLE observations;"
+    "ALTER TABLE observations_v11 RENAME TO observations;"
+    "CREATE TABLE revisions_v11("
+    "  indicator TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,"
+    "  submission INTEGER NOT NULL REFERENCES submissions(id),"
+    "  value REAL, text TEXT, share REAL, status TEXT NOT NULL, comment TEXT,"
+    "  line INTEGER,"
+    "  received_at TEXT NOT NULL,"
+    "  contract TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (indicator, period, geography, contract, submission)) WITHOUT ROWID;"
+    "INSERT INTO revisions_v11(indicator, period, geography, submission, value, text, share, "
+    "  status, comment, line, received_at) "
+    "SELECT indicator, period, geography, submission, value, text, share, status, comment, "
+    "  line, received_at FROM revisions ORDER BY indicator, period, geography, submission;"
+    "DROP TABLE revisions;"
+    "ALTER TABLE revisions_v11 RENAME TO revisions;",
 };
+
+/* The index of the migration PostgreSQL runs in its own form
+ * (RELEVE_SQL_PG_MIGRATION_11, store_sql_pg.h). */
+#define RELEVE_SQL_MIGRATION_CONTRACTS 10
 
 #define RELEVE_SQL_PRAGMAS                                                                     \
   "PRAGMA journal_mode = WAL;"                                                                 \
@@ -275,17 +360,20 @@ static const char *const releve_sql_migrations[] = {
 
 /* Référentiel sync. A new version is recorded with the time it was loaded
  * (UTC text, util/clock.h) and gives back its id. */
-#define RELEVE_SQL_REF_LAST "SELECT id, sha256 FROM referentiel_versions ORDER BY id DESC LIMIT 1"
+/* Each contract has its own référentiel and version history (migration
+ * 11): every statement below binds the contract's id. */
+#define RELEVE_SQL_REF_LAST                                                                    \
+  "SELECT id, sha256 FROM referentiel_versions WHERE contract = ? ORDER BY id DESC LIMIT 1"
 #define RELEVE_SQL_REF_VERSION                                                                 \
-  "INSERT INTO referentiel_versions(sha256, loaded_at, indicators, added, changed, retired) "  \
-  "VALUES (?, ?, ?, 0, 0, 0) RETURNING id"
+  "INSERT INTO referentiel_versions(sha256, loaded_at, indicators, added, changed, retired, "  \
+  "contract) VALUES (?, ?, ?, 0, 0, 0, ?) RETURNING id"
 #define RELEVE_SQL_REF_VERSION_COUNTS                                                          \
   "UPDATE referentiel_versions SET added = ?, changed = ?, retired = ? WHERE id = ?"
 #define RELEVE_SQL_REF_CHANGE                                                                  \
   "INSERT INTO referentiel_changes(version, indicator, change, detail) VALUES (?, ?, ?, ?)"
 #define RELEVE_SQL_NODE_UPSERT                                                                 \
-  "INSERT INTO nodes(id, level, parent, name) VALUES (?, ?, ?, ?) "                            \
-  "ON CONFLICT(id) DO UPDATE SET level = excluded.level, parent = excluded.parent, "           \
+  "INSERT INTO nodes(id, level, parent, name, contract) VALUES (?, ?, ?, ?, ?) "              \
+  "ON CONFLICT(id, contract) DO UPDATE SET level = excluded.level, parent = excluded.parent, "           \
   "name = excluded.name"
 #define RELEVE_SQL_ACTOR_UPSERT                                                                \
   "INSERT INTO actors(id, name, emails, plugin) VALUES (?, ?, ?, ?) "                          \
@@ -293,19 +381,24 @@ static const char *const releve_sql_migrations[] = {
   "plugin = excluded.plugin"
 #define RELEVE_SQL_IND_GET                                                                     \
   "SELECT label, actor, unit, share, period_kind, target_text, retired FROM indicators "       \
-  "WHERE id = ?"
+  "WHERE id = ? AND contract = ?"
 #define RELEVE_SQL_IND_UPSERT                                                                  \
   "INSERT INTO indicators(id, label, actor, theme, action, unit, share, period_kind, "         \
-  "target_text, target_kind, target_value, target_min, target_max, retired) "                  \
-  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0) "                                                      \
-  "ON CONFLICT(id) DO UPDATE SET label = excluded.label, actor = excluded.actor, "             \
+  "target_text, target_kind, target_value, target_min, target_max, retired, contract) "        \
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0,?) "                                                    \
+  "ON CONFLICT(id, contract) DO UPDATE SET label = excluded.label, actor = excluded.actor, "             \
   "theme = excluded.theme, action = excluded.action, unit = excluded.unit, "                   \
   "share = excluded.share, period_kind = excluded.period_kind, "                               \
   "target_text = excluded.target_text, target_kind = excluded.target_kind, "                   \
   "target_value = excluded.target_value, target_min = excluded.target_min, "                   \
   "target_max = excluded.target_max, retired = 0"
-#define RELEVE_SQL_IND_ALL_ACTIVE "SELECT id FROM indicators WHERE retired = 0"
-#define RELEVE_SQL_IND_RETIRE "UPDATE indicators SET retired = 1 WHERE id = ?"
+#define RELEVE_SQL_IND_ALL_ACTIVE "SELECT id FROM indicators WHERE contract = ? AND retired = 0"
+#define RELEVE_SQL_IND_RETIRE "UPDATE indicators SET retired = 1 WHERE id = ? AND contract = ?"
+/* The rows migration 11 found, given the configuration's one contract
+ * (store_sync.c): whether some wait, and each table's relabelling. */
+#define RELEVE_SQL_CONTRACT_PENDING "SELECT 1 FROM contract_pending"
+#define RELEVE_SQL_CONTRACT_ASSIGN(table) "UPDATE " table " SET contract = ? WHERE contract = ''"
+#define RELEVE_SQL_CONTRACT_ASSIGNED "DELETE FROM contract_pending"
 /* A geography met in a file: its code, kind and vintage (NULL but for a
  * quartier); a place of a loaded list also gets its name, kept up to date. */
 #define RELEVE_SQL_GEO_INSERT                                                                    \
@@ -345,25 +438,26 @@ static const char *const releve_sql_migrations[] = {
 /* A cell's stored figure, for the collection table's reference columns. */
 #define RELEVE_SQL_OBS_CELL                                                                    \
   "SELECT value, text, share, status FROM observations "                                      \
-  "WHERE indicator = ? AND period = ? AND geography = ?"
+  "WHERE indicator = ? AND period = ? AND geography = ? AND contract = ?"
 #define RELEVE_SQL_OBS_GET                                                                     \
   "SELECT period, value, text, share, status FROM observations "                               \
-  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3 "                                   \
+  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3 AND contract = ?5 "                 \
   "UNION ALL SELECT period, value, text, share, status FROM observations "                     \
-  "WHERE indicator = ?1 AND period = ?4 AND geography = ?3"
+  "WHERE indicator = ?1 AND period = ?4 AND geography = ?3 AND contract = ?5"
 /* The ingest has just read the cell (RELEVE_SQL_OBS_GET) inside its write
  * transaction, so it knows which of these two applies. */
 #define RELEVE_SQL_OBS_INSERT                                                                  \
   "INSERT INTO observations(indicator, period, geography, value, text, share, status, "        \
-  "comment, submission, line, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+  "comment, submission, line, updated_at, contract) "                                          \
+  "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
 #define RELEVE_SQL_OBS_UPDATE                                                                  \
   "UPDATE observations SET value = ?4, text = ?5, share = ?6, status = ?7, comment = ?8, "     \
   "submission = ?9, line = ?10, updated_at = ?11 "                                             \
-  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3"
+  "WHERE indicator = ?1 AND period = ?2 AND geography = ?3 AND contract = ?12"
 #define RELEVE_SQL_REV_INSERT                                                                  \
   "INSERT INTO revisions(indicator, period, geography, value, text, share, status, comment, "  \
-  "submission, line, received_at) "                                                            \
-  "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+  "submission, line, received_at, contract) "                                                  \
+  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 /* The (indicator, period) pairs of the file being ingested, one row each,
  * in a temporary table of the connection, emptied for each file. A
  * temporary table is found before any other of its name on both engines,
@@ -384,17 +478,17 @@ static const char *const releve_sql_migrations[] = {
  * instead, a full table scan per file; PostgreSQL plans the same query
  * freely from its conditions. Shares and percentages are not additive and
  * are left out. The last two columns are 1 when the part, or the whole,
- * was given by this submission. */
+ * was given by this submission (?1); ?2 its contract. */
 #define RELEVE_SQL_PART_ABOVE_WHOLE                                                            \
   "SELECT a.indicator, a.period, a.geography, a.value, a.line, b.geography, b.value, b.line, "  \
   "CASE WHEN a.submission = ?1 THEN 1 ELSE 0 END, "                                           \
   "CASE WHEN b.submission = ?1 THEN 1 ELSE 0 END "                                            \
   "FROM ingest_pairs k CROSS JOIN indicators i CROSS JOIN observations b "                    \
   "CROSS JOIN observations a "                                                                 \
-  "WHERE i.id = k.indicator AND i.unit IN ('count','amount') "                                 \
-  "AND b.indicator = k.indicator AND b.period = k.period "                                     \
+  "WHERE i.id = k.indicator AND i.contract = ?2 AND i.unit IN ('count','amount') "             \
+  "AND b.indicator = k.indicator AND b.period = k.period AND b.contract = ?2 "                 \
   "AND b.geography IN ('QP','QPV','PARIS') "                                                   \
-  "AND a.indicator = k.indicator AND a.period = k.period "                                     \
+  "AND a.indicator = k.indicator AND a.period = k.period AND a.contract = ?2 "                 \
   "AND a.value > b.value AND (a.submission = ?1 OR b.submission = ?1) "                        \
   "AND ((b.geography = 'QP' AND (a.geography IN ('QPV','QVA') "                                \
   "      OR substr(a.geography, 1, 3) IN ('QP0','QN0'))) "                                     \
@@ -535,23 +629,28 @@ static const char *const releve_sql_migrations[] = {
   "SELECT r.period, r.geography, r.value, r.text, r.share, r.status, r.comment, "              \
   "r.received_at, s.id, s.actor, s.channel, s.name, s.sha256, r.line "                         \
   "FROM revisions r JOIN submissions s ON s.id = r.submission "                                \
-  "WHERE r.indicator = ? ORDER BY r.period, r.geography, r.submission"
+  "WHERE r.indicator = ? AND r.contract = ? ORDER BY r.period, r.geography, r.submission"
 #define RELEVE_SQL_OBS_FOR_INDICATOR                                                           \
   "SELECT o.period, o.geography, o.value, o.text, o.share, o.status, p.year "                  \
   "FROM observations o JOIN periods p ON p.period = o.period "                                 \
-  "WHERE o.indicator = ? ORDER BY p.year, o.geography"
+  "WHERE o.indicator = ? AND o.contract = ? ORDER BY p.year, o.geography"
 /* A read transaction, valid on SQLite (deferred) and PostgreSQL. */
 #define RELEVE_SQL_BEGIN_READ "BEGIN"
+/* The cell lookups below are by (indicator, period, geography, contract),
+ * the primary key, in that order. */
 #define RELEVE_SQL_OBS_EXISTS                                                                  \
-  "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
+  "SELECT 1 FROM observations WHERE indicator = ? AND period = ? AND geography = ? "           \
+  "AND contract = ?"
 /* A cell's value, NULL when given as suppressed or not available. */
 #define RELEVE_SQL_OBS_VALUE                                                                   \
-  "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ?"
+  "SELECT value FROM observations WHERE indicator = ? AND period = ? AND geography = ? "       \
+  "AND contract = ?"
 /* The figures of one indicator and period that carry a value, for the
  * quartier codes among them (their spelling is configurable: geo.h). */
 #define RELEVE_SQL_OBS_QUARTIERS                                                               \
   "SELECT geography, value FROM observations WHERE indicator = ? AND period = ? "              \
-  "AND value IS NOT NULL AND geography NOT IN ('PARIS', 'QP', 'QPV', 'QVA', 'REP', 'REP+')"
+  "AND contract = ? AND value IS NOT NULL "                                                    \
+  "AND geography NOT IN ('PARIS', 'QP', 'QPV', 'QVA', 'REP', 'REP+')"
 #define RELEVE_SQL_SUBMISSION_COUNTS                                                           \
   "SELECT outcome, count(*) FROM submissions GROUP BY outcome"
 /* What came in (`releve submissions`, `releve status`): every query below

@@ -164,6 +164,24 @@
   "  outcome TEXT NOT NULL CHECK (outcome IN ('taken','too large')),"                          \
   "  PRIMARY KEY (mailbox, uid));"
 
+/* Migration 11 (store_sql.h, which says why): the same columns and keys,
+ * the keys changed in place. */
+#define RELEVE_SQL_PG_MIGRATION_11                                                             \
+  "CREATE TABLE contract_pending(since TEXT NOT NULL);"                                        \
+  "INSERT INTO contract_pending(since) SELECT 'schema 11' WHERE "                              \
+  "  EXISTS (SELECT 1 FROM referentiel_versions) OR EXISTS (SELECT 1 FROM observations);"      \
+  "ALTER TABLE referentiel_versions ADD COLUMN contract TEXT NOT NULL DEFAULT '';"             \
+  "ALTER TABLE nodes ADD COLUMN contract TEXT NOT NULL DEFAULT '';"                            \
+  "ALTER TABLE nodes DROP CONSTRAINT nodes_pkey, ADD PRIMARY KEY (id, contract);"              \
+  "ALTER TABLE indicators ADD COLUMN contract TEXT NOT NULL DEFAULT '';"                       \
+  "ALTER TABLE indicators DROP CONSTRAINT indicators_pkey, ADD PRIMARY KEY (id, contract);"    \
+  "ALTER TABLE observations ADD COLUMN contract TEXT NOT NULL DEFAULT '';"                     \
+  "ALTER TABLE observations DROP CONSTRAINT observations_pkey, "                               \
+  "  ADD PRIMARY KEY (indicator, period, geography, contract);"                                \
+  "ALTER TABLE revisions ADD COLUMN contract TEXT NOT NULL DEFAULT '';"                        \
+  "ALTER TABLE revisions DROP CONSTRAINT revisions_pkey, "                                     \
+  "  ADD PRIMARY KEY (indicator, period, geography, contract, submission);"
+
 /* The schema version of a PostgreSQL database, one row. */
 #define RELEVE_SQL_PG_VERSION_TABLE                                                            \
   "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT NOT NULL)"

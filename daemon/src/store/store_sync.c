@@ -17,6 +17,7 @@
 
 typedef struct sync_stmts {
   releve_stmt *node, *actor, *ind_get, *ind_upsert, *change, *geo, *period;
+  const char *contract; /* the contract whose référentiel is being synced */
 } sync_stmts;
 
 static void finalize_all(sync_stmts *q) {
@@ -44,8 +45,9 @@ static int put_node(releve_store *s, sync_stmts *q, const releve_node *n, const 
   int rc;
   if ((rc = releve_stmt_bind_text(q->node, 1, n->id)) == 0 &&
       (rc = releve_stmt_bind_text(q->node, 2, level)) == 0 &&
-      (rc = releve_stmt_bind_text(q->node, 3, parent ? parent->id : NULL)) == 0)
-    rc = releve_stmt_bind_text(q->node, 4, n->name);
+      (rc = releve_stmt_bind_text(q->node, 3, parent ? parent->id : NULL)) == 0 &&
+      (rc = releve_stmt_bind_text(q->node, 4, n->name)) == 0)
+    rc = releve_stmt_bind_text(q->node, 5, q->contract);
   return step_done(s, q->node, rc);
 }
 
@@ -108,8 +110,9 @@ static int put_indicator(releve_store *s, sync_stmts *q, const releve_indicator 
       (rc = releve_stmt_bind_text(st, 9, t->text)) == 0 &&
       (rc = releve_stmt_bind_text(st, 10, releve_target_kind_name(t->kind))) == 0 &&
       (rc = bind_target_number(st, 11, single, t->value)) == 0 &&
-      (rc = bind_target_number(st, 12, t->kind == RELEVE_TARGET_RANGE, t->min)) == 0)
-    rc = bind_target_number(st, 13, t->kind == RELEVE_TARGET_RANGE, t->max);
+      (rc = bind_target_number(st, 12, t->kind == RELEVE_TARGET_RANGE, t->min)) == 0 &&
+      (rc = bind_target_number(st, 13, t->kind == RELEVE_TARGET_RANGE, t->max)) == 0)
+    rc = releve_stmt_bind_text(st, 14, q->contract);
   return step_done(s, st, rc);
 }
 
@@ -135,6 +138,8 @@ static int sync_indicators(releve_store *s, sync_stmts *q, const releve_referent
     if (rc)
       break;
     step = releve_stmt_bind_text(q->ind_get, 1, ind->id);
+    if (step == 0)
+      step = releve_stmt_bind_text(q->ind_get, 2, q->contract);
     if (step == 0)
       step = releve_stmt_step(q->ind_get);
     exists = step == RELEVE_STMT_ROW;
@@ -169,14 +174,21 @@ static int retire_missing(releve_store *s, sync_stmts *q, const releve_referenti
 
   if (rc)
     return rc;
-  rc = releve_store_prepare(s, RELEVE_SQL_IND_RETIRE, &retire);
+  rc = releve_stmt_bind_text(all, 1, q->contract);
+  if (rc == 0)
+    rc = releve_store_prepare(s, RELEVE_SQL_IND_RETIRE, &retire);
+  else
+    retire = NULL;
   /* Retiring inside the scan is safe: the UPDATE only clears a flag the
    * SELECT filters on, on rows already visited. */
   while (rc == 0 && (step = releve_stmt_step(all)) == RELEVE_STMT_ROW) {
     const char *id = releve_stmt_text(all, 0);
     if (releve_referentiel_find(ref, id))
       continue;
-    rc = step_done(s, retire, releve_stmt_bind_copy(retire, 1, id));
+    int bound = releve_stmt_bind_copy(retire, 1, id);
+    if (bound == 0)
+      bound = releve_stmt_bind_text(retire, 2, q->contract);
+    rc = step_done(s, retire, bound);
     if (rc == 0)
       rc = put_change(s, q, version, id, "retired", "no longer in the référentiel; "
                                                     "its observations are kept");
@@ -217,6 +229,25 @@ static int put_geo(releve_store *s, sync_stmts *q, const char *code) {
   return step_done(s, q->geo, rc);
 }
 
+/* The periods stored span every contract's years. */
+static int first_year(const releve_config *cfg) {
+  int y = cfg->contracts[0].first_year;
+  size_t i;
+  for (i = 1; i < cfg->n_contracts; i++)
+    if (cfg->contracts[i].first_year < y)
+      y = cfg->contracts[i].first_year;
+  return y;
+}
+
+static int last_year(const releve_config *cfg) {
+  int y = cfg->contracts[0].last_year;
+  size_t i;
+  for (i = 1; i < cfg->n_contracts; i++)
+    if (cfg->contracts[i].last_year > y)
+      y = cfg->contracts[i].last_year;
+  return y;
+}
+
 static int sync_geo_periods(releve_store *s, sync_stmts *q, const releve_config *cfg) {
   static const char *const fixed[] = {"PARIS", "QP", "QPV", "QVA", "REP", "REP+", NULL};
   const char *const *g;
@@ -229,7 +260,7 @@ static int sync_geo_periods(releve_store *s, sync_stmts *q, const releve_config 
     snprintf(code, sizeof code, "751%02d", i);
     rc = put_geo(s, q, code);
   }
-  for (y = cfg->first_year; y <= cfg->last_year && rc == 0; y++) {
+  for (y = first_year(cfg); y <= last_year(cfg) && rc == 0; y++) {
     for (i = 0; i < 2 && rc == 0; i++) {
       releve_period p = releve_period_for(i ? RELEVE_PERIOD_SCHOOL_YEAR : RELEVE_PERIOD_YEAR, y);
       releve_period_format(&p, code, sizeof code);
@@ -242,18 +273,21 @@ static int sync_geo_periods(releve_store *s, sync_stmts *q, const releve_config 
   return rc;
 }
 
-static int record_version(releve_store *s, sync_stmts *q, const releve_config *cfg,
+static int record_version(releve_store *s, sync_stmts *q, const releve_contract *k,
                           int *changed) {
-  const releve_referentiel *ref = &cfg->ref;
+  const releve_referentiel *ref = &k->ref;
   releve_stmt *st;
   long long version = 0;
   char now[32];
   int rc, counts[3] = {0, 0, 0};
 
+  q->contract = k->id;
   rc = releve_store_prepare(s, RELEVE_SQL_REF_LAST, &st);
   if (rc)
     return rc;
-  rc = releve_stmt_step(st);
+  rc = releve_stmt_bind_text(st, 1, k->id);
+  if (rc == 0)
+    rc = releve_stmt_step(st);
   if (rc == RELEVE_STMT_ROW)
     rc = strcmp(releve_stmt_text(st, 1), ref->sha256) == 0;
   releve_stmt_finalize(st);
@@ -265,7 +299,8 @@ static int record_version(releve_store *s, sync_stmts *q, const releve_config *c
   releve_clock_utc_text(time(NULL), now);
   if ((rc = releve_stmt_bind_text(st, 1, ref->sha256)) == 0 &&
       (rc = releve_stmt_bind_text(st, 2, now)) == 0 &&
-      (rc = releve_stmt_bind_int64(st, 3, (long long)ref->n_indicators)) == 0)
+      (rc = releve_stmt_bind_int64(st, 3, (long long)ref->n_indicators)) == 0 &&
+      (rc = releve_stmt_bind_text(st, 4, k->id)) == 0)
     rc = releve_stmt_step(st); /* the new version's id */
   if (rc == RELEVE_STMT_ROW) {
     version = releve_stmt_int64(st, 0);
@@ -292,15 +327,50 @@ static int record_version(releve_store *s, sync_stmts *q, const releve_config *c
   }
   if (rc == 0) {
     *changed = 1;
-    releve_info("référentiel version %lld recorded: %zu indicators, %d added, %d changed, "
-                "%d retired",
-                (long long)version, ref->n_indicators, counts[0], counts[1], counts[2]);
+    releve_info("contract %s: référentiel version %lld recorded: %zu indicators, %d added, "
+                "%d changed, %d retired",
+                k->id, (long long)version, ref->n_indicators, counts[0], counts[1], counts[2]);
   }
+  return rc;
+}
+
+int releve_store_assign_contract(releve_store *s, const releve_config *cfg) {
+  static const char *const assign[] = {
+      RELEVE_SQL_CONTRACT_ASSIGN("referentiel_versions"), RELEVE_SQL_CONTRACT_ASSIGN("nodes"),
+      RELEVE_SQL_CONTRACT_ASSIGN("indicators"), RELEVE_SQL_CONTRACT_ASSIGN("observations"),
+      RELEVE_SQL_CONTRACT_ASSIGN("revisions")};
+  releve_stmt *st;
+  size_t i;
+  int rc = releve_store_prepare(s, RELEVE_SQL_CONTRACT_PENDING, &st);
+
+  if (rc == 0)
+    rc = releve_stmt_step(st);
+  releve_stmt_finalize(st);
+  if (rc != RELEVE_STMT_ROW) /* none waits (0), or a failure */
+    return rc;
+  if (cfg->n_contracts != 1) {
+    releve_err("database %s holds figures stored before contracts, which belong to one "
+               "contract: run once with a configuration of that contract alone",
+               s->path);
+    return -EINVAL;
+  }
+  for (i = 0, rc = 0; i < sizeof assign / sizeof assign[0] && rc == 0; i++) {
+    if ((rc = releve_store_prepare(s, assign[i], &st)) != 0)
+      break;
+    rc = step_done(s, st, releve_stmt_bind_text(st, 1, cfg->contracts[0].id));
+    releve_stmt_finalize(st);
+  }
+  if (rc == 0)
+    rc = releve_store_exec(s, RELEVE_SQL_CONTRACT_ASSIGNED);
+  if (rc == 0)
+    releve_info("database %s: figures stored before contracts assigned to contract %s", s->path,
+                cfg->contracts[0].id);
   return rc;
 }
 
 int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed) {
   sync_stmts q;
+  size_t i;
   int rc, dummy = 0;
 
   if (changed == NULL)
@@ -318,13 +388,15 @@ int releve_store_sync(releve_store *s, const releve_config *cfg, int *changed) {
       (rc = releve_store_prepare(s, RELEVE_SQL_GEO_INSERT, &q.geo)) ||
       (rc = releve_store_prepare(s, RELEVE_SQL_PERIOD_INSERT, &q.period)))
     goto out;
-  rc = sync_actors(s, &q, cfg);
+  rc = releve_store_assign_contract(s, cfg);
+  if (rc == 0)
+    rc = sync_actors(s, &q, cfg);
   if (rc == 0)
     rc = sync_geo_periods(s, &q, cfg);
   if (rc == 0)
     rc = releve_store_geography_sync(s, &cfg->geography);
-  if (rc == 0)
-    rc = record_version(s, &q, cfg, changed);
+  for (i = 0; i < cfg->n_contracts && rc == 0; i++)
+    rc = record_version(s, &q, &cfg->contracts[i], changed);
 out:
   finalize_all(&q);
   if (rc == 0)
