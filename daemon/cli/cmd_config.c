@@ -48,7 +48,7 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
   releve_diags d = {0};
   releve_plugins plugins;
   const char *path, *why;
-  size_t errors, warnings;
+  size_t errors, warnings, i;
   int rc;
 
   if (cli_wants_help(argc, argv, usage))
@@ -78,9 +78,17 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
   releve_diags_free(&d);
   printf("%s (%s): %zu error%s, %zu warning%s", path ? path : "built-in default", why, errors,
          errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
-  if (errors == 0)
+  if (errors == 0 && cli->cfg.n_contracts == 1)
     printf("; %zu indicators, %zu actors, %zu campaigns", cli->cfg.ref.n_indicators,
            cli->cfg.n_actors, cli->cfg.n_campaigns);
   printf("\n");
+  for (i = 0; errors == 0 && cli->cfg.n_contracts > 1 && i < cli->cfg.n_contracts; i++) {
+    releve_config view;
+    releve_config_view(&cli->cfg, &cli->cfg.contracts[i], &view);
+    printf("  contract %s (%d-%d, %s): %zu indicators, %zu actors, %zu campaigns\n",
+           view.contracts[0].id, view.first_year, view.last_year,
+           view.contracts[0].geography ? view.contracts[0].geography : "either QPV vintage",
+           view.ref.n_indicators, view.n_actors, view.n_campaigns);
+  }
   return errors ? CLI_FAIL : CLI_OK;
 }

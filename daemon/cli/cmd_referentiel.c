@@ -51,10 +51,11 @@ static json_t *indicator_json(const releve_indicator *ind) {
 
 int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
   static const char usage[] =
-      "usage: releve [-c FILE] referentiel [--json] [--actor ID] [--theme T]\n\n"
-      "Lists the indicators of the référentiel: id, referent actor, unit, period kind,\n"
-      "2020 target and label, by theme. --actor and --theme (G, T or H) filter.\n"
-      "--json prints {\"title\", \"indicators\": [{\"id\", \"label\", \"actor\", \"unit\",\n"
+      "usage: releve [-c FILE] referentiel [--json] [--contract ID] [--actor ID] [--theme T]\n\n"
+      "Lists the indicators of a contract's référentiel (--contract, the only contract\n"
+      "by default): id, referent actor, unit, period kind, target and label, by theme.\n"
+      "--actor and --theme (G, T or H) filter.\n"
+      "--json prints {\"contract\", \"title\", \"indicators\": [{\"id\", \"label\", \"actor\", \"unit\",\n"
       "\"share\", \"counts\" (count indicators: persons, households, structures, actions,\n"
       "places, hours, surface), \"period\", \"geographies\" (the cells expected: QPV, QP,\n"
       "QVA, PARIS, REP, REP+), \"target\": {\"text\", \"kind\", \"value\"|\"min\",\"max\"},\n"
@@ -63,8 +64,9 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
   static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                        {"actor", required_argument, NULL, 'a'},
                                        {"theme", required_argument, NULL, 't'},
+                                       {"contract", required_argument, NULL, 'k'},
                                        {NULL, 0, NULL, 0}};
-  const char *actor = NULL, *theme = NULL;
+  const char *actor = NULL, *theme = NULL, *contract = NULL;
   const releve_referentiel *ref;
   int json = 0, opt, shown = 0;
   size_t i;
@@ -78,20 +80,24 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
       actor = optarg;
     else if (opt == 't')
       theme = optarg;
+    else if (opt == 'k')
+      contract = optarg;
     else
       return cli_usage(usage);
   }
   if (optind != argc)
     return cli_usage(usage);
-  if (cli_load_config(cli))
+  if (cli_load_config(cli) || cli_choose_contract(cli, contract, NULL))
     return CLI_FAIL;
-  ref = &cli->cfg.ref;
+  ref = &cli->contract->ref;
   if (actor && !releve_referentiel_actor(ref, actor)) {
-    fprintf(stderr, "releve: no actor \"%s\" in the référentiel\n", actor);
+    fprintf(stderr, "releve: aucun acteur « %s » dans le référentiel du contrat « %s »\n", actor,
+            cli->contract->contracts[0].id);
     return CLI_FAIL;
   }
   if (json) {
-    json_t *out = json_pack("{s:s, s:[], s:[]}", "title", ref->title, "indicators", "actors");
+    json_t *out = json_pack("{s:s, s:s, s:[], s:[]}", "contract", cli->contract->contracts[0].id,
+                            "title", ref->title, "indicators", "actors");
     json_t *list = json_object_get(out, "indicators"), *actors = json_object_get(out, "actors");
     for (i = 0; i < ref->n_indicators; i++) {
       const releve_indicator *ind = &ref->indicators[i];
@@ -118,6 +124,6 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
     }
     shown++;
   }
-  printf("%d indicator%s\n", shown, shown == 1 ? "" : "s");
+  printf("%d indicateur%s\n", shown, shown > 1 ? "s" : "");
   return CLI_OK;
 }

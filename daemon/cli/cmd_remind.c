@@ -28,8 +28,11 @@ static int show(void *ud, const releve_reminder *r) {
   releve_cli *cli = ud;
   char date[32], n[RELEVE_NUMBER_SIZE], name[128];
   size_t i;
-  printf("\n%s : campagne %d, étape %s (%s)", cli_actor_short(&cli->cfg, r->actor->id, name),
-         r->campaign->year, r->step->name, cli_date(r->step->date, date));
+  printf("\n%s : ", cli_actor_short(&cli->cfg, r->actor->id, name));
+  if (cli->cfg.n_contracts > 1)
+    printf("contrat %s, ", r->actor->contract->id);
+  printf("campagne %d, étape %s (%s)", r->campaign->year, r->step->name,
+         cli_date(r->step->date, date));
   if (r->skipped) {
     printf("\n  retenue : %s\n", r->skipped);
     return 0;

@@ -39,8 +39,9 @@ grep -q '^Copie terminée : .* lignes, comptées des deux côtés' "$dir/out.txt
   fail "no summary: $(cat "$dir/out.txt")"
 grep -Eq '^  observations +[1-9][0-9 ]* lignes$' "$dir/out.txt" || fail "$(cat "$dir/out.txt")"
 
-# Each table read back from both, every column, in the order of all its
-# columns: the same text on both sides.
+# Each table read back from both, every column, in the SQLite file's order
+# of its columns (a column PostgreSQL added later is its last one there):
+# the same text on both sides.
 dump() {
   local db=$1 table=$2 cols
   cols=$(sqlite3 "$dir/var/releve.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('$table')")
@@ -49,9 +50,10 @@ dump() {
   case $db in
     postgres*)
       # A bytea reads as hex: as text instead, the way sqlite3 shows a blob.
-      cols=$(psql -X -At "$db" -c "SELECT string_agg(CASE WHEN data_type = 'bytea' THEN
-        'convert_from(' || column_name || ', ''UTF8'')' ELSE column_name END, ', '
-        ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = '$table'")
+      cols=$(psql -X -At "$db" -c "SELECT string_agg(CASE WHEN c.data_type = 'bytea' THEN
+        'convert_from(' || c.column_name || ', ''UTF8'')' ELSE c.column_name END, ', '
+        ORDER BY array_position(string_to_array('$cols', ', '), c.column_name::text))
+        FROM information_schema.columns c WHERE c.table_name = '$table'")
       psql -X -At -F'|' "$db" -c "SELECT $cols FROM $table ORDER BY $cols" ;;
     *) sqlite3 "$db" "SELECT $cols FROM $table ORDER BY $cols" ;;
   esac | sed -E 's/(^|[|])(-?[0-9]+)\.0([|]|$)/\1\2\3/g; s/(^|[|])(-?[0-9]+)\.0([|]|$)/\1\2\3/g'

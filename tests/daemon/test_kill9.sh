@@ -37,7 +37,7 @@ wait_for 60 "test -f '$SPOOL/archive/big-slow.csv.rapport.txt'" || fail "big-slo
   fail "big-slow.csv stored $(sql "select count(*) from submissions where name='big-slow.csv'") times"
 [ "$(sql "select count(*) from observations")" = $((22 * 9 * 24)) ] ||
   fail "observations: $(sql "select count(*) from observations")"
-[ "$(db_integrity)" = ok ] || fail "integrity_check"
+[ "$(db_integrity)" = ok ] || fail "integrity_check: $(db_integrity)"
 [ "$(count_files "$SPOOL/processing")" = 0 ] || fail "files left in processing/"
 stop_daemon
 

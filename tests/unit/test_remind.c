@@ -389,9 +389,9 @@ static void add_figure(const char *indicator, const char *period, const char *ge
       "INSERT OR IGNORE INTO submissions(id, actor, channel, name, size, sha256, plugin, "
       "received_at, outcome, report) VALUES (1, 'ars', 'cli', 'f.csv', 1, 'x', 'lines', 'now', "
       "'accepted', '');"
-      "INSERT INTO observations(indicator, period, geography, value, status, submission, "
-      "updated_at) VALUES ('%s', '%s', '%s', 1, 'normal', 1, 'now')",
-      indicator, period, geo);
+      "INSERT INTO observations(contract, indicator, period, geography, value, status, "
+      "submission, updated_at) VALUES ('%s', '%s', '%s', '%s', 1, 'normal', 1, 'now')",
+      cfg.contracts[0].id, indicator, period, geo);
   assert_int_equal(releve_store_exec(&store, sql), 0);
   free(sql);
 }

@@ -153,8 +153,14 @@ int releve__daemon_load(const releve_daemon_options *o, releve_config *cfg, rele
     return rc ? rc : -EINVAL;
   }
   releve_diags_free(&diags);
-  releve_info("configuration %s (%s): %zu indicators, %zu actors", path ? path : "built-in", why,
-              cfg->ref.n_indicators, cfg->n_actors);
+  {
+    size_t i, n = 0;
+    for (i = 0; i < cfg->n_contracts; i++)
+      n += cfg->contracts[i].ref.n_indicators;
+    releve_info("configuration %s (%s): %zu contract%s, %zu indicators, %zu actors",
+                path ? path : "built-in", why, cfg->n_contracts, cfg->n_contracts == 1 ? "" : "s",
+                n, cfg->n_actors);
+  }
   rc = releve_plugins_load(plugins, cfg->plugins);
   if (rc) {
     releve_err("plugin folder %s: %s", cfg->plugins ? cfg->plugins : "(none)", strerror(-rc));

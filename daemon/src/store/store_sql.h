@@ -279,7 +279,10 @@ static const char *const releve_sql_migrations[] = {
      * contract (store_sync.c). An empty database has nothing to assign and
      * gets no such row. PostgreSQL changes its keys in place
      * (RELEVE_SQL_PG_MIGRATION_11); SQLite rebuilds each table, since a
-     * key cannot be altered there. */
+     * key cannot be altered there. In a WITHOUT ROWID table the key's
+     * columns come first, in the key's order: SQLite 3.40's
+     * integrity_check (Debian 12's) otherwise reports NULLs in the other
+     * columns that are not there. */
     "CREATE TABLE contract_pending(since TEXT NOT NULL);"
     "INSERT INTO contract_pending(since) SELECT 'schema 11' WHERE "
     "  EXISTS (SELECT 1 FROM referentiel_versions) OR EXISTS (SELECT 1 FROM observations);"
@@ -318,6 +321,7 @@ static const char *const releve_sql_migrations[] = {
     "  indicator TEXT NOT NULL,"
     "  period TEXT NOT NULL,"
     "  geography TEXT NOT NULL,"
+    "  contract TEXT NOT NULL DEFAULT '',"
     "  value REAL, text TEXT, share REAL,"
     "  status TEXT NOT NULL CHECK (status = 'normal' OR status = 'provisional' OR "
     "    status = 'estimated' OR status = 'suppressed' OR status = 'not_available'),"
@@ -325,7 +329,6 @@ static const char *const releve_sql_migrations[] = {
     "  submission INTEGER NOT NULL REFERENCES submissions(id),"
     "  line INTEGER,"
     "  updated_at TEXT NOT NULL,"
-    "  contract TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (indicator, period, geography, contract)) WITHOUT ROWID;"
     "INSERT INTO observations_v11(indicator, period, geography, value, text, share, status, "
     "  comment, submission, line, updated_at) "
@@ -335,11 +338,11 @@ static const char *const releve_sql_migrations[] = {
     "ALTER TABLE observations_v11 RENAME TO observations;"
     "CREATE TABLE revisions_v11("
     "  indicator TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,"
+    "  contract TEXT NOT NULL DEFAULT '',"
     "  submission INTEGER NOT NULL REFERENCES submissions(id),"
     "  value REAL, text TEXT, share REAL, status TEXT NOT NULL, comment TEXT,"
     "  line INTEGER,"
     "  received_at TEXT NOT NULL,"
-    "  contract TEXT NOT NULL DEFAULT '',"
     "  PRIMARY KEY (indicator, period, geography, contract, submission)) WITHOUT ROWID;"
     "INSERT INTO revisions_v11(indicator, period, geography, submission, value, text, share, "
     "  status, comment, line, received_at) "
