@@ -85,10 +85,10 @@ int cmd_check_config(releve_cli *cli, int argc, char **argv) {
   for (i = 0; errors == 0 && cli->cfg.n_contracts > 1 && i < cli->cfg.n_contracts; i++) {
     releve_config view;
     releve_config_view(&cli->cfg, &cli->cfg.contracts[i], &view);
-    printf("  contract %s (%d-%d, %s): %zu indicators, %zu actors, %zu campaigns\n",
+    printf("  contract %s (%d-%d, %s): %zu indicators, %zu actors, %zu campaign%s\n",
            view.contracts[0].id, view.first_year, view.last_year,
            view.contracts[0].geography ? view.contracts[0].geography : "either QPV vintage",
-           view.ref.n_indicators, view.n_actors, view.n_campaigns);
+           view.ref.n_indicators, view.n_actors, view.n_campaigns, view.n_campaigns == 1 ? "" : "s");
   }
   return errors ? CLI_FAIL : CLI_OK;
 }

@@ -87,7 +87,11 @@ int cmd_referentiel(releve_cli *cli, int argc, char **argv) {
   }
   if (optind != argc)
     return cli_usage(usage);
-  if (cli_load_config(cli) || cli_choose_contract(cli, contract, NULL))
+  /* A configured actor names its contract; a référentiel's actor without
+   * an entry is looked for in the contract chosen otherwise. */
+  if (cli_load_config(cli) ||
+      cli_choose_contract(cli, contract,
+                          actor && releve_config_actor(&cli->cfg, actor) ? actor : NULL))
     return CLI_FAIL;
   ref = &cli->contract->ref;
   if (actor && !releve_referentiel_actor(ref, actor)) {

@@ -144,13 +144,20 @@ static void print_tally(const char *label, const tally *t) {
 }
 
 /* Per actor, the files part (JSON, already merged into each actor's
- * object) under the actor's counts. */
+ * object) under the actor's counts. Across several contracts, each actor
+ * says its contract first: the same partner may be an actor of each. */
 static void print_actors(releve_cli *cli, const status_ctx *s, json_t *actors) {
   size_t i;
   print_tally_head("Acteur");
   for (i = 0; i < s->n_actors; i++) {
-    char name[128];
-    print_tally(cli_actor_short(&cli->cfg, s->actors[i].key, name), &s->actors[i]);
+    const releve_actor *a = releve_config_actor(&cli->cfg, s->actors[i].key);
+    char name[128], label[192];
+    cli_actor_short(&cli->cfg, s->actors[i].key, name);
+    if (cli->contract == NULL && a)
+      snprintf(label, sizeof label, "%s · %s", a->contract->id, name);
+    else
+      snprintf(label, sizeof label, "%s", name);
+    print_tally(label, &s->actors[i]);
     cli_actor_files_print(json_array_get(actors, i), 2);
   }
 }

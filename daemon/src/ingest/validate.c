@@ -116,11 +116,25 @@ static int check_share(const releve_indicator *ind, const releve_candidate *c, r
 }
 
 /* A quartier or arrondissement code must be in its vintage's list when
- * that list is loaded; a code is never looked up in another vintage's. */
+ * that list is loaded; a code is never looked up in another vintage's. A
+ * contract that names its QPV vintage takes quartiers of that list only:
+ * no 2015 quartier is a 2024 one, and no value is converted between them.
+ * cfg is one contract's view (releve_config_view). */
 static int listed(const releve_config *cfg, const char *code, releve_buf *why) {
   const releve_geography_list *l = releve_geography_list_of(&cfg->geography, code);
   releve_geography_list_id id = releve_geography_list_for(code);
+  const releve_contract *k = &cfg->contracts[0];
   char n[32];
+  if (k->geography && (id == RELEVE_GEOGRAPHY_QPV_2015 || id == RELEVE_GEOGRAPHY_QPV_2024) &&
+      strcmp(releve_geography_keys[id], k->geography) != 0) {
+    releve_buf_addf(why, "%s est un quartier de la %s ; le contrat « %s » suit la %s (codes %s)",
+                    code, releve_geography_list_label(id), k->id,
+                    releve_geography_list_label(id == RELEVE_GEOGRAPHY_QPV_2015
+                                                    ? RELEVE_GEOGRAPHY_QPV_2024
+                                                    : RELEVE_GEOGRAPHY_QPV_2015),
+                    id == RELEVE_GEOGRAPHY_QPV_2015 ? "QN07501M" : "QP075001");
+    return 0;
+  }
   if (l == NULL || releve_geography_find(&cfg->geography, code))
     return 1;
   releve_buf_addf(why, "%s n'est pas %s de la %s (%s %s%s)", code,
@@ -165,8 +179,12 @@ int releve_validate(const releve_config *cfg, const releve_actor *actor, const r
     return RELEVE_INVALID;
   }
   if (f->period.year < cfg->first_year || f->period.year > cfg->last_year) {
-    releve_buf_addf(why, "période %s hors du contrat de ville (%d à %d)", c->period,
-                    cfg->first_year, cfg->last_year);
+    if (cfg->contracts[0].where[0]) /* one of several contracts: which one */
+      releve_buf_addf(why, "période %s hors du contrat « %s » (%d à %d)", c->period,
+                      cfg->contracts[0].id, cfg->first_year, cfg->last_year);
+    else
+      releve_buf_addf(why, "période %s hors du contrat de ville (%d à %d)", c->period,
+                      cfg->first_year, cfg->last_year);
     *value = c->period;
     return RELEVE_INVALID;
   }

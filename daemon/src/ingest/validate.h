@@ -15,7 +15,8 @@
 
 enum { RELEVE_VALID = 0, RELEVE_EMPTY = 1, RELEVE_INVALID = -1 };
 
-/* Checks c for actor. RELEVE_VALID fills out; RELEVE_EMPTY means the row
+/* Checks c for actor against cfg, the view of actor's contract
+ * (releve_config_view): its référentiel, years and QPV vintage. RELEVE_VALID fills out; RELEVE_EMPTY means the row
  * gives no figure (an empty value, which is not a zero); RELEVE_INVALID
  * puts the French reason and what is expected in why, and the column and
  * value at fault in *column and *value. */
