@@ -168,4 +168,21 @@ if releve template --actor dasco-2024 --year 2022 -o "$T/t2.xlsx" > "$T/out" 2>&
   fail "a template for a year outside the contract"
 fi
 grep -q 'paris-2024' "$T/out" || { cat "$T/out" >&2; fail "the refusal does not name the contract"; }
-echo "two contracts: figures, refusals, check-config, referentiel, status, missing, export, history, template: ok"
+# ---- reminders: a partner of two contracts is told which one asks ------------
+releve remind --date 2025-01-15 > "$T/remind.txt" 2>&1 || { cat "$T/remind.txt" >&2; fail "remind failed"; }
+grep -q 'paris-2024' "$T/remind.txt" || { cat "$T/remind.txt" >&2; fail "remind does not name the contract"; }
+"$RELEVED" -c "$CONF" --once >> "$LOG" 2>&1 || fail "releved --once (the outbox) failed"
+python3 - "$T/conf/var/outbox" <<'PY' || fail "the reminder does not name its contract"
+import email, email.policy, os, sys
+d = sys.argv[1]
+mails = [email.message_from_binary_file(open(os.path.join(d, f), 'rb'), policy=email.policy.default)
+         for f in sorted(os.listdir(d)) if f.endswith('.eml')]
+ours = [m for m in mails if 'evaluation@dasco.example.fr' in m['To'] and 'collecte 2024' in m['Subject']]
+assert len(ours) == 1, [m['To'] for m in mails]
+m = ours[0]
+assert m['Subject'].startswith('Ouverture de la collecte 2024, Engagements Quartiers 2030 de Paris : '), m['Subject']
+body = m.get_body(('plain',)).get_content()
+assert 'Cette demande porte sur le contrat « Engagements Quartiers 2030 de Paris » (paris-2024).' in body, body
+assert 'modele_dasco-2024_2024.' in body, body
+PY
+echo "two contracts: figures, refusals, check-config, referentiel, status, missing, export, history, template, reminders: ok"

@@ -74,29 +74,50 @@ static int add_stale(releve_buf *b, const releve_reminder *r) {
   return rc;
 }
 
+/* The contract a reminder asks for, when the configuration lists its
+ * contracts ("contracts": [...]): a partner of the contract that ends and of
+ * the one that begins gets a mail from each and must tell them apart. NULL
+ * for the old form, which is one contract and says nothing more. cfg is the
+ * contract's view (releve_config_view). */
+static const releve_contract *named_contract(const releve_config *cfg) {
+  return cfg->n_contracts == 1 && cfg->contracts[0].where[0] ? &cfg->contracts[0] : NULL;
+}
+
+static char *subject_of(const releve_reminder *r, const releve_contract *k, const char *due) {
+  const char *s = r->n_cells > 1 ? "s" : "";
+  const char *sep = k ? ", " : "", *name = k ? (k->name ? k->name : k->id) : "";
+  int year = r->campaign->year;
+
+  if (r->step->overdue)
+    return releve_str_printf("Relance%s%s : %zu chiffre%s %d attendu%s depuis le %s", sep, name,
+                             r->n_cells, s, year, s, due);
+  if (strcmp(r->step->date, r->campaign->opens) == 0)
+    return releve_str_printf("Ouverture de la collecte %d%s%s : %zu chiffre%s attendu%s d'ici "
+                             "le %s",
+                             year, k ? sep : " du contrat de ville", name, r->n_cells, s, s, due);
+  return releve_str_printf("Rappel%s%s : %zu chiffre%s %d attendu%s d'ici le %s", sep, name,
+                           r->n_cells, s, year, s, due);
+}
+
 int releve_remind_text(const releve_config *cfg, const releve_reminder *r, char **subject,
                        char **body) {
   releve_buf b = RELEVE_BUF_INIT;
   char due[40];
   char *incoming = releve_spool_path(cfg, r->actor->id, RELEVE_SPOOL_INCOMING);
+  const releve_contract *k = named_contract(cfg);
   const char *s = r->n_cells > 1 ? "s" : "";
   int rc = 0;
 
-  *subject = *body = NULL;
+  *body = NULL;
   releve_date_french(r->campaign->due, due, sizeof due);
-  if (r->step->overdue)
-    *subject = releve_str_printf("Relance : %zu chiffre%s %d attendu%s depuis le %s", r->n_cells, s,
-                              r->campaign->year, s, due);
-  else if (strcmp(r->step->date, r->campaign->opens) == 0)
-    *subject = releve_str_printf("Ouverture de la collecte %d du contrat de ville : %zu chiffre%s "
-                              "attendu%s d'ici le %s",
-                              r->campaign->year, r->n_cells, s, s, due);
-  else
-    *subject = releve_str_printf("Rappel : %zu chiffre%s %d attendu%s d'ici le %s", r->n_cells, s,
-                              r->campaign->year, s, due);
+  *subject = subject_of(r, k, due);
 
   rc |= releve_buf_adds(&b, "Bonjour,\n\n");
   rc |= add_intro(&b, r, due);
+  if (k && k->name)
+    rc |= releve_buf_addf(&b, " Cette demande porte sur le contrat « %s » (%s).", k->name, k->id);
+  else if (k)
+    rc |= releve_buf_addf(&b, " Cette demande porte sur le contrat %s.", k->id);
   rc |= releve_buf_addf(&b,
                         "\n\nIl nous manque encore %zu chiffre%s de la part de %s pour %d "
                         "(indicateur, période, périmètre) :\n",
