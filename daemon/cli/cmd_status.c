@@ -18,7 +18,9 @@ typedef struct tally {
   const char *name;
   int expected, given, derived, late;
   int year; /* campaigns */
-  const releve_contract *contract; /* campaigns: whose */
+  /* Themes and campaigns: whose. Two contracts' référentiels may share a
+   * theme's id and a year, never their cells. */
+  const releve_contract *contract;
 } tally;
 
 typedef struct status_ctx {
@@ -28,11 +30,12 @@ typedef struct status_ctx {
   tally total;
 } status_ctx;
 
-static tally *find(tally **list, size_t *n, const char *key, const char *name) {
+static tally *find(tally **list, size_t *n, const releve_contract *k, const char *key,
+                   const char *name) {
   size_t i;
   tally *p;
   for (i = 0; i < *n; i++)
-    if (strcmp((*list)[i].key, key) == 0)
+    if ((*list)[i].contract == k && strcmp((*list)[i].key, key) == 0)
       return &(*list)[i];
   p = realloc(*list, (*n + 1) * sizeof **list);
   if (p == NULL)
@@ -42,6 +45,7 @@ static tally *find(tally **list, size_t *n, const char *key, const char *name) {
   memset(p, 0, sizeof *p);
   snprintf(p->key, sizeof p->key, "%s", key);
   p->name = name;
+  p->contract = k;
   return p;
 }
 
@@ -57,23 +61,18 @@ static void add(tally *t, const releve_expected *c) {
 static int status_cell(void *ud, const releve_expected *c) {
   status_ctx *s = ud;
   const releve_contract *k = c->actor->contract;
-  char period[16], year[64];
+  char period[16], year[16];
   tally *campaign;
   releve_period_format(&c->period, period, sizeof period);
   /* A school year 2018-2019 is owed to the campaign of 2018 (config.h);
    * each contract has its campaigns. */
-  if (s->several)
-    snprintf(year, sizeof year, "%s %d", k->id, c->period.year);
-  else
-    snprintf(year, sizeof year, "%d", c->period.year);
-  add(find(&s->contracts, &s->n_contracts, k->id, k->name), c);
-  add(find(&s->actors, &s->n_actors, c->actor->id, c->actor->name), c);
-  add(find(&s->themes, &s->n_themes, c->indicator->theme->id, c->indicator->theme->name), c);
-  add(find(&s->periods, &s->n_periods, period, NULL), c);
-  if ((campaign = find(&s->campaigns, &s->n_campaigns, year, NULL)) != NULL) {
+  snprintf(year, sizeof year, "%d", c->period.year);
+  add(find(&s->contracts, &s->n_contracts, NULL, k->id, k->name), c);
+  add(find(&s->actors, &s->n_actors, NULL, c->actor->id, c->actor->name), c);
+  add(find(&s->themes, &s->n_themes, k, c->indicator->theme->id, c->indicator->theme->name), c);
+  add(find(&s->periods, &s->n_periods, NULL, period, NULL), c);
+  if ((campaign = find(&s->campaigns, &s->n_campaigns, k, year, NULL)) != NULL)
     campaign->year = c->period.year;
-    campaign->contract = k;
-  }
   add(campaign, c);
   add(&s->total, c);
   return 0;
@@ -85,6 +84,8 @@ static json_t *tally_json(const tally *t, const char *keyname) {
                         t->expected - t->given, "late", t->late);
   if (t->name)
     json_object_set_new(o, "name", json_string(t->name));
+  if (t->contract)
+    json_object_set_new(o, "contract", json_string(t->contract->id));
   return o;
 }
 
@@ -166,8 +167,10 @@ static void print_themes(const status_ctx *s) {
   size_t i;
   print_tally_head("Thème");
   for (i = 0; i < s->n_themes; i++) {
+    const tally *t = &s->themes[i];
     char label[200];
-    snprintf(label, sizeof label, "%s — %s", s->themes[i].key, s->themes[i].name);
+    snprintf(label, sizeof label, "%s%s%s — %s", s->several ? t->contract->id : "",
+             s->several ? " · " : "", t->key, t->name);
     print_tally(label, &s->themes[i]);
   }
 }
@@ -439,7 +442,8 @@ int cmd_status(releve_cli *cli, int argc, char **argv) {
       "\"refused_pending\": [submission], \"waiting\": {\"incoming\", \"processing\"} or null\n"
       "when its spool folders cannot be read}]\n"
       "(a submission as `releve submissions --json` gives it),\n"
-      "\"themes\": [{\"id\", \"name\", …counts}], \"periods\": [{\"period\", …counts}],\n"
+      "\"themes\": [{\"contract\", \"id\", \"name\", …counts}],\n"
+      "\"periods\": [{\"period\", …counts}],\n"
       "\"campaigns\": [{\"contract\", \"year\", \"due\", …counts}],\n"
       "\"sources\": [{\"id\", \"actor\", \"url\", \"schedule\", \"failing\", \"failures\" (in a row),\n"
       "\"last_attempt\", \"last_success\", \"last_error\"}] (scheduled pulls),\n"

@@ -129,9 +129,23 @@ assert d15["given"] >= 1, d15
 assert "dasco-2024" not in [a["id"] for a in old["actors"]]
 assert [c["contract"] for c in new["campaigns"]] == ["paris-2024"], new["campaigns"]
 assert new["total"]["expected"] == every["total"]["expected"], (new["total"], every["total"])
+# Both référentiels have a theme G: each counted in its contract.
+assert {t["contract"] for t in every["themes"]} == {"paris-2024"}, every["themes"]
+assert [t["expected"] for t in new["themes"]] == [t["expected"] for t in every["themes"]]
+PY
+releve status --json > "$T/years.json" || fail "status (every year) failed"
+python3 - "$T/years.json" <<'PY' || fail "status sums two contracts' themes"
+import json, sys
+s = json.load(open(sys.argv[1]))
+g = {t["contract"]: t for t in s["themes"] if t["id"] == "G"}
+assert set(g) == {"paris-2015", "paris-2024"}, s["themes"]
+assert sum(t["expected"] for t in s["themes"]) == s["total"]["expected"]
 PY
 releve status --year 2024 > "$T/status.txt" || fail "status failed"
 grep -q 'paris-2024' "$T/status.txt" || { cat "$T/status.txt" >&2; fail "status does not name the contract"; }
+releve status > "$T/status.txt" || fail "status (every year) failed"
+grep -q '^paris-2015 · G — ' "$T/status.txt" && grep -q '^paris-2024 · G — ' "$T/status.txt" ||
+  { cat "$T/status.txt" >&2; fail "status does not count each contract's theme G apart"; }
 
 # missing: G10.1 2024 is given in paris-2024, G10.2 is not.
 releve missing --json --actor dasco-2024 --year 2024 > "$T/missing.json" || fail "missing failed"
